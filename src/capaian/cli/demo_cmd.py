@@ -1,0 +1,40 @@
+"""`capaian demo build`: the synthetic national demo in the embedded store."""
+
+from __future__ import annotations
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from capaian.cli.app import app, console, open_db, state
+
+demo_app = typer.Typer(help="Data demo sintetis / synthetic demo data.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("build")
+def demo_build(
+    if_missing: bool = typer.Option(
+        True, "--if-missing/--strict", help="Lewati bila demo sudah ada / skip when already built."
+    ),
+) -> None:
+    """Bangun data demo nasional (sintetis) / build the synthetic national demo."""
+    from capaian.demo.build import build_demo
+
+    store = open_db()
+    if if_missing and store.is_demo():
+        console.print(f"{state.db}: data demo sudah ada / demo data already built.")
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done)
+
+        counts = build_demo(store, progress=report)
+    console.print(
+        f"{state.db}: DATA SINTETIS / SYNTHETIC DATA — "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )

@@ -1,0 +1,102 @@
+"""`capaian evaluate`, `capaian explain`, `capaian publish`, `capaian runs`: evaluation runs."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+import typer
+from rich.table import Table
+
+from capaian.cli.app import app, console, open_db, state
+from capaian.cli.output import frame_to_csv, frame_to_json, level_table_rows
+
+runs_app = typer.Typer(help="Run evaluasi / evaluation runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+TIERS = ("province", "regency", "district", "village", "national")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
+    rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id, e.g. levelisasi-2020."),
+    tier: str = typer.Option("province", "--tier", help="province|regency|district|village|national"),
+    province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+) -> None:
+    """Evaluasi satu cut-off dan tampilkan peringkat / evaluate a cut-off, print the ranking."""
+    from capaian.service import evaluate_cutoff
+
+    if tier not in TIERS:
+        raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
+    view = evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, actor="cli")
+    rows = view.tier(tier, province=province)
+    if fmt is Format.json:
+        console.print_json(frame_to_json(rows, view.indicators, view))
+        return
+    if fmt is Format.csv:
+        typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
+        return
+    header, body = level_table_rows(rows, view.indicators, view, state.lang)
+    table = Table(*header, title=f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}")
+    for row in body:
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command("explain")
+def explain_cmd(
+    code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65."),
+    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
+    rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table (text), json or csv."),
+) -> None:
+    """Mengapa level ini dan apa yang perlu untuk naik / why this level, what reaches the next."""
+    from capaian.service import evaluate_cutoff
+
+    view = evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, actor="cli")
+    explanation = view.explain(code)
+    if fmt is Format.json:
+        console.print_json(json.dumps(explanation.to_dict(), default=str))
+        return
+    if fmt is Format.csv:
+        rows = view.indicator_rows(explanation.to_dict()["region_code"])
+        typer.echo(rows.to_csv(index=False), nl=False)
+        return
+    for line in explanation.lines(state.lang):
+        console.print(line, highlight=False, markup=False)
+
+
+@app.command("publish")
+def publish_cmd(
+    run_id: int = typer.Argument(..., help="Nomor run / run id (see `capaian runs list`)."),
+    actor: str = typer.Option("cli", "--as", help="Siapa yang menerbitkan / who publishes."),
+) -> None:
+    """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
+    store = open_db()
+    store.publish_run(run_id, actor)
+    console.print(f"run {run_id} diterbitkan / published")
+
+
+@runs_app.command("list")
+def runs_list(fmt: Format = typer.Option(Format.table, "--format")) -> None:
+    """Daftar run evaluasi / list evaluation runs."""
+    runs = open_db().list_runs()
+    if fmt is Format.json:
+        console.print_json(runs.to_json(orient="records", date_format="iso"))
+        return
+    if fmt is Format.csv:
+        typer.echo(runs.to_csv(index=False), nl=False)
+        return
+    table = Table(*[str(c) for c in runs.columns])
+    for row in runs.itertuples(index=False):
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)

@@ -1,0 +1,97 @@
+"""`capaian import ...` and `capaian template ...`: bring data in, hand out templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from capaian.cli.app import app, console, err_console, open_db, state
+from capaian.errors import CapaianError
+
+import_app = typer.Typer(help="Impor data / import data.", no_args_is_help=True)
+template_app = typer.Typer(help="Templat pengiriman / submission templates.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(template_app, name="template")
+
+
+def resolve_operator(store, operator: str | None) -> tuple[str, str | None]:
+    """(actor name, jurisdiction) of `--as`: a user name, or a region code acting for itself."""
+    if operator is None:
+        return "cli", None
+    from capaian.accounts import find_user
+
+    user = find_user(store, operator)
+    if user is not None:
+        return user.name, (None if user.role == "national" else user.region_code)
+    from capaian.regions import normalize_code
+
+    try:
+        return operator, normalize_code(operator)
+    except CapaianError:
+        raise CapaianError(
+            f"Operator {operator!r} tidak dikenal: berikan nama pengguna atau kode wilayah.",
+            f"Unknown operator {operator!r}: give a user name or a region code.",
+        ) from None
+
+
+@import_app.command("submission")
+def import_submission_cmd(
+    file: Path = typer.Argument(..., help="CSV atau XLSX / CSV or XLSX submission file."),
+    operator: str = typer.Option(None, "--as", help="Pengguna atau kode wilayah pengirim / submitter."),
+) -> None:
+    """Validasi seluruh berkas lalu simpan utuh / validate the whole file, then store it whole."""
+    from capaian.intake import SubmissionInvalid, import_submission
+
+    store = open_db()
+    actor, scope = resolve_operator(store, operator)
+    try:
+        result = import_submission(store, file, actor=actor, operator_scope=scope)
+    except SubmissionInvalid as exc:
+        for problem in exc.report.problems:
+            err_console.print(problem.text(), highlight=False, markup=False, soft_wrap=True)
+        err_console.print(
+            f"{len(exc.report.problems)} masalah, tidak ada yang disimpan / "
+            f"{len(exc.report.problems)} problems, nothing stored.",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+    console.print(result.summary(state.lang), highlight=False)
+
+
+@import_app.command("register")
+def import_register_cmd(
+    file: Path = typer.Argument(..., help="Ekstrak register penduduk (Parquet/CSV)."),
+    actor: str = typer.Option("cli", "--as", help="Siapa yang mengimpor / who imports."),
+) -> None:
+    """Impor ekstrak register penduduk / import a resident register extract."""
+    from capaian.register import import_register
+
+    summary = import_register(open_db(), file, actor=actor)
+    console.print(summary.text(state.lang) if hasattr(summary, "text") else str(summary), highlight=False)
+
+
+@import_app.command("events")
+def import_events_cmd(
+    file: Path = typer.Argument(..., help="Ekstrak peristiwa layanan (Parquet/CSV)."),
+    actor: str = typer.Option("cli", "--as", help="Siapa yang mengimpor / who imports."),
+) -> None:
+    """Impor peristiwa layanan dokumen / import service events."""
+    from capaian.register import import_events
+
+    summary = import_events(open_db(), file, actor=actor)
+    console.print(summary.text(state.lang) if hasattr(summary, "text") else str(summary), highlight=False)
+
+
+@template_app.command("submission")
+def template_submission_cmd(
+    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
+    region: str = typer.Option(..., "--region", help="Provinsi atau kab/kota / province or regency."),
+    output: Path = typer.Option(None, "-o", "--output", help="Berkas .csv atau .xlsx."),
+) -> None:
+    """Tulis templat pengiriman terisi kode wilayah / write a pre-filled submission template."""
+    from capaian.intake import write_template
+
+    target = output or Path(f"submission-{region}-{cutoff}.csv")
+    write_template(target, cutoff, region)
+    console.print(f"{target}")

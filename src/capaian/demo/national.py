@@ -1,0 +1,169 @@
+"""Synthetic national aggregate submissions: every regency/city, every cut-off of a year.
+
+Seeded and reproducible. Population sizes are drawn per regency (Java larger), coverage follows a
+province level plus regency noise and a slow rise over the year, and implementation indicators are
+adopted regency by regency. For 2020 the province levels at 2020-11-H1 are placed so that
+Kalimantan Utara (65) ranks as the seed article says: KTP-el 4th, KIA 7th, akta kelahiran 9th of 34.
+Kalimantan Utara's own coverage facts for 2020 come from its register (see `kaltara_register`), so
+its rows here carry only the facts the register cannot give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capaian.periods import Cutoff, cutoffs_of_year
+from capaian.regions import get_hierarchy, version_for_year
+
+KALTARA = "65"
+SEED_CUTOFF = "2020-11-H1"
+# Kaltara's percentages at the seed cut-off and the ranks the seed gives them.
+SEED_PCT = {"ktp": 101.93, "kia": 44.76, "akta": 96.21}
+SEED_RANK = {"ktp": 4, "kia": 7, "akta": 9}
+COVERAGE = {  # indicator -> (numerator fact, denominator fact, share of population in denominator)
+    "ktp": ("ktp_terekam", "wajib_ktp", 0.70),
+    "kia": ("kia_dimiliki", "anak_lt17", 0.29),
+    "akta": ("akta_lahir_dimiliki", "anak_lt18", 0.31),
+}
+# Plausible ranges of province coverage (percent) at the end of each year.
+RANGES = {
+    2020: {"ktp": (88.0, 103.5), "kia": (8.0, 68.0), "akta": (78.0, 99.5)},
+    2022: {"ktp": (94.0, 103.0), "kia": (20.0, 75.0), "akta": (88.0, 100.5)},
+}
+
+
+@dataclass(frozen=True)
+class ImplementationFact:
+    fact: str
+    done_value: int
+    years: tuple[int, ...]
+
+
+IMPLEMENTATION = (
+    ImplementationFact("dokumen_kertas_putih", 18, (2020, 2022)),
+    ImplementationFact("dokumen_tte", 18, (2020, 2022)),
+    ImplementationFact("layanan_online", 1, (2020, 2022)),
+    ImplementationFact("layanan_terintegrasi", 1, (2020, 2022)),
+    ImplementationFact("pks", 15, (2020, 2022)),
+    ImplementationFact("akses_data", 15, (2020, 2022)),
+    ImplementationFact("bpp", 10, (2022,)),
+)
+
+
+def _populations(regencies: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    java = regencies["province"].isin(["31", "32", "33", "34", "35", "36"]).to_numpy()
+    base = rng.lognormal(mean=np.log(380_000), sigma=0.75, size=len(regencies))
+    base = np.where(java, base * 2.6, base)
+    return np.clip(base, 18_000, 5_800_000).round().astype(np.int64)
+
+
+def _province_end_levels(provinces: list[str], year: int, rng: np.random.Generator) -> dict:
+    """Each province's coverage at the seed cut-off (2020) or year end (2022), per indicator."""
+    levels: dict[str, dict[str, float]] = {}
+    for ind, (lo, hi) in RANGES[year].items():
+        others = [p for p in provinces if p != KALTARA] if year == 2020 else list(provinces)
+        values = np.sort(rng.uniform(lo, hi, size=len(others)))[::-1]
+        if year == 2020:
+            above = SEED_RANK[ind] - 1
+            target = SEED_PCT[ind]
+            top = np.sort(rng.uniform(target + 0.4, max(hi, target + 3.0), size=above))[::-1]
+            below = np.sort(rng.uniform(lo, target - 0.4, size=len(others) - above))[::-1]
+            values = np.concatenate([top, below])
+        order = rng.permutation(len(others))
+        for slot, prov in zip(order, others):
+            levels.setdefault(prov, {})[ind] = float(values[slot])
+    return levels
+
+
+def _adoption_dates(regencies: pd.DataFrame, year: int, rng: np.random.Generator) -> dict:
+    """Date each regency starts to meet each implementation fact (province-wide roll-out)."""
+    start = dt.date(year, 1, 1)
+    out: dict[str, np.ndarray] = {}
+    provinces = regencies["province"].unique()
+    for item in IMPLEMENTATION:
+        if year not in item.years:
+            continue
+        # Day (from 1 Jan) by which the whole province complies; some provinces only next year.
+        spread = {"layanan_online": 200, "layanan_terintegrasi": 260, "pks": 300}.get(item.fact, 420)
+        finish = {p: int(rng.integers(-60, spread)) for p in provinces}
+        if year == 2020 and item.fact not in ("dokumen_kertas_putih",):
+            finish[KALTARA] = int(rng.integers(-120, 200))
+        days = np.array(
+            [finish[p] - int(rng.integers(0, 150)) for p in regencies["province"]], dtype=np.int64
+        )
+        out[item.fact] = np.array([start + dt.timedelta(days=int(d)) for d in days])
+    return out
+
+
+def _spread_over_regencies(
+    den: np.ndarray, pct: float, rng: np.random.Generator, noise: float
+) -> np.ndarray:
+    """Numerators whose sum over the regencies gives exactly `pct` (rounded to 2 places)."""
+    num = np.round(den * np.clip(pct + rng.normal(0, noise, size=len(den)), 0.5, 140) / 100).astype(
+        np.int64
+    )
+    wanted = int(round(den.sum() * pct / 100))
+    biggest = int(np.argmax(den))
+    num[biggest] += wanted - int(num.sum())
+    if num[biggest] < 0:
+        num[biggest] = 0
+    return num
+
+
+def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]:
+    """Submission rows (kode_wilayah, nama_wilayah, cutoff, facts...) per cut-off of `year`."""
+    rng = np.random.default_rng(seed * 1000 + year)
+    hierarchy = get_hierarchy(version_for_year(year))
+    frame = hierarchy.region_frame()
+    regencies = frame[frame["tier"] == "regency"].sort_values("code").reset_index(drop=True)
+    pop = _populations(regencies, rng)
+    provinces = sorted(regencies["province"].unique())
+    levels = _province_end_levels(provinces, year, rng)
+    adoption = _adoption_dates(regencies, year, rng)
+    cutoffs = cutoffs_of_year(year)
+    anchor = cutoffs.index(Cutoff.parse(SEED_CUTOFF)) if year == 2020 else len(cutoffs) - 1
+    slope = {"ktp": 0.12, "kia": 0.55, "akta": 0.22}  # percentage points per cut-off
+    growth = 1 + rng.normal(0.0004, 0.0002, size=len(regencies))
+    out: dict[str, pd.DataFrame] = {}
+    for i, cutoff in enumerate(cutoffs):
+        rows = pd.DataFrame(
+            {"kode_wilayah": regencies["code"], "nama_wilayah": regencies["name"], "cutoff": str(cutoff)}
+        )
+        scale = growth ** (i - anchor)
+        for ind, (num_fact, den_fact, share) in COVERAGE.items():
+            den = np.round(pop * share * scale).astype(np.int64)
+            num = np.zeros(len(regencies), dtype=np.int64)
+            for prov in provinces:
+                mask = (regencies["province"] == prov).to_numpy()
+                base = levels.get(prov, {}).get(ind)
+                if base is None:
+                    continue
+                pct = base - slope[ind] * (anchor - i) + (0 if i == anchor else rng.normal(0, 0.05))
+                num[mask] = _spread_over_regencies(den[mask], max(pct, 1.0), rng, 2.5)
+            rows[den_fact] = den
+            rows[num_fact] = num
+        for fact, dates in adoption.items():
+            done_value = next(x.done_value for x in IMPLEMENTATION if x.fact == fact)
+            met = dates <= cutoff.as_of
+            partial = rng.integers(0, done_value, size=len(regencies)) if done_value > 1 else 0
+            rows[fact] = np.where(met, done_value, partial)
+        out[str(cutoff)] = rows
+    return out
+
+
+def split_kaltara_2020(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """2020 rows without Kaltara, and Kaltara's rows with only the facts its register lacks.
+
+    Kaltara's 2020 coverage and document facts come from its register, so its submission
+    carries just integrated services, PKS and data access.
+    """
+    in_kaltara = rows["kode_wilayah"].str.startswith(KALTARA + ".")
+    kaltara = rows.loc[in_kaltara, ["kode_wilayah", "nama_wilayah", "cutoff"]].copy()
+    kaltara["layanan_terintegrasi"] = 1
+    kaltara["pks"] = 15
+    kaltara["akses_data"] = 15
+    return rows.loc[~in_kaltara].reset_index(drop=True), kaltara.reset_index(drop=True)

@@ -1,0 +1,203 @@
+"""Glue used by the CLI, the web app and the reports: evaluate a cut-off from the store, keep the run.
+
+An evaluation run is a snapshot: rubric, target set, hierarchy version, fact revision and time.
+Evaluating again with unchanged facts returns the stored run; changed facts make a new run.
+Published runs are read back exactly as stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from capaian.errors import CapaianError
+from capaian.periods import Cutoff
+from capaian.regions import get_hierarchy, version_for_year
+
+# Tiers whose rows are always stored; below them only regions with some data are kept.
+OFFICE_TIERS = ("national", "province", "regency")
+
+
+@dataclass
+class RunView:
+    """One stored evaluation run: its metadata, result frames and explanations."""
+
+    run_id: int
+    meta: dict
+    indicators: pd.DataFrame
+    regions: pd.DataFrame
+    target_sets: tuple = field(default=())
+
+    @property
+    def cutoff(self) -> str:
+        return str(self.meta["cutoff"])
+
+    @property
+    def published(self) -> bool:
+        return self.meta.get("published_at") is not None and not pd.isna(self.meta.get("published_at"))
+
+    @cached_property
+    def rubric(self):
+        from capaian.rubrics import load_rubric
+
+        return load_rubric(self.meta["rubric"])
+
+    @cached_property
+    def hierarchy(self):
+        return get_hierarchy(self.meta["hierarchy_version"])
+
+    @cached_property
+    def evaluation(self):
+        from capaian.evaluate import Evaluation
+
+        return Evaluation.from_frames(
+            self.indicators, self.regions, self.rubric, target_sets=self.target_sets
+        )
+
+    def explain(self, code: str):
+        """The explanation of one region (met, not met, path to the next level)."""
+        from capaian.regions import normalize_code
+
+        code = normalize_code(code)
+        if code not in set(self.regions["region_code"]):
+            raise CapaianError(
+                f"Wilayah {code} tidak ada dalam hasil evaluasi {self.cutoff}.",
+                f"Region {code} is not in the evaluation results of {self.cutoff}.",
+            )
+        return self.evaluation.explain(code)
+
+    def region_row(self, code: str) -> dict:
+        rows = self.regions[self.regions["region_code"] == code]
+        if rows.empty:
+            raise CapaianError(
+                f"Wilayah {code} tidak ada dalam hasil evaluasi {self.cutoff}.",
+                f"Region {code} is not in the evaluation results of {self.cutoff}.",
+            )
+        return rows.iloc[0].to_dict()
+
+    def indicator_rows(self, code: str) -> pd.DataFrame:
+        return self.indicators[self.indicators["region_code"] == code]
+
+    def tier(self, tier: str, province: str | None = None) -> pd.DataFrame:
+        """Region rows of one tier (optionally within one province), best first."""
+        rows = self.regions[self.regions["tier"] == tier]
+        if province:
+            rows = rows[rows["province_code"] == province]
+        return rows.sort_values(["rank_national", "region_code"], na_position="last")
+
+
+def _trim(indicators: pd.DataFrame, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    office_i = indicators["tier"].isin(OFFICE_TIERS)
+    with_data = set(indicators.loc[~office_i & (indicators["status"] != "no_data"), "region_code"])
+    keep_i = office_i | indicators["region_code"].isin(with_data)
+    keep_r = regions["tier"].isin(OFFICE_TIERS) | regions["region_code"].isin(with_data)
+    return (
+        indicators[keep_i].reset_index(drop=True),
+        regions[keep_r].reset_index(drop=True),
+    )
+
+
+def _run_view(store, run_id: int) -> RunView:
+    meta, indicators, regions = store.load_run(run_id)
+    return RunView(run_id=run_id, meta=dict(meta), indicators=indicators, regions=regions)
+
+
+def resolve_rubric(cutoff: Cutoff, rubric_id: str | None):
+    from capaian.rubrics import load_rubric, rubric_for_year
+
+    return load_rubric(rubric_id) if rubric_id else rubric_for_year(cutoff.year)
+
+
+def evaluate_cutoff(
+    store,
+    cutoff: str | Cutoff,
+    rubric_id: str | None = None,
+    target_sets: tuple = (),
+    actor: str = "system",
+) -> RunView:
+    """Evaluate every region for one cut-off and store the run (or return the identical stored one)."""
+    from capaian.evaluate import evaluate
+
+    cutoff = cutoff if isinstance(cutoff, Cutoff) else Cutoff.parse(cutoff)
+    rubric = resolve_rubric(cutoff, rubric_id)
+    version = version_for_year(cutoff.year)
+    target_set_id = ",".join(ts.id for ts in target_sets) or "national"
+    revision = store.fact_revision(str(cutoff))
+    existing = store.find_run(str(cutoff), rubric.id, target_set_id, revision)
+    if existing is not None:
+        return _run_view(store, existing)
+    facts = store.current_facts(str(cutoff))
+    if facts.empty:
+        raise CapaianError(
+            f"Belum ada data (fakta) untuk cut-off {cutoff}.",
+            f"No facts stored for cut-off {cutoff}.",
+        )
+    previous = _previous_evaluation(store, cutoff, rubric.id, target_set_id)
+    regions = get_hierarchy(version).region_frame()
+    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=previous)
+    indicators, region_rows = _trim(result.indicators, result.regions)
+    run_id = store.save_run(
+        cutoff=str(cutoff),
+        rubric=rubric.id,
+        target_set=target_set_id,
+        hierarchy_version=version,
+        fact_revision=revision,
+        indicators=indicators,
+        regions=region_rows,
+        actor=actor,
+    )
+    return _run_view(store, run_id)
+
+
+def _previous_evaluation(store, cutoff: Cutoff, rubric_id: str, target_set_id: str):
+    if cutoff.previous().year != cutoff.year:
+        return None
+    run_id = store.latest_run(str(cutoff.previous()), rubric=rubric_id)
+    if run_id is None:
+        return None
+    return _run_view(store, run_id).evaluation
+
+
+def get_run(
+    store,
+    cutoff: str | None = None,
+    rubric_id: str | None = None,
+    run_id: int | None = None,
+    published_only: bool = False,
+) -> RunView | None:
+    """A stored run: by id, or the latest one of a cut-off (and rubric); None when there is none."""
+    if run_id is None:
+        if cutoff is None:
+            raise CapaianError("Sebutkan cut-off atau run.", "Give a cut-off or a run id.")
+        run_id = store.latest_run(str(Cutoff.parse(cutoff)), rubric=rubric_id, published_only=published_only)
+        if run_id is None:
+            return None
+    view = _run_view(store, run_id)
+    if published_only and not view.published:
+        return None
+    return view
+
+
+def get_or_evaluate(store, cutoff: str, rubric_id: str | None = None, actor: str = "system") -> RunView:
+    """The latest stored run of a cut-off if it matches the current facts, else a new run."""
+    return evaluate_cutoff(store, cutoff, rubric_id=rubric_id, actor=actor)
+
+
+def trend(store, region_code: str, year: int, rubric_id: str | None = None) -> pd.DataFrame:
+    """Values, ranks and levels of one region over the stored runs of a year (latest run per cut-off)."""
+    frames = []
+    for cutoff in store.list_run_cutoffs(year):
+        run_id = store.latest_run(cutoff, rubric=rubric_id)
+        if run_id is None:
+            continue
+        view = _run_view(store, run_id)
+        rows = view.indicator_rows(region_code)
+        if rows.empty:
+            continue
+        level = view.region_row(region_code).get("level")
+        frames.append(rows.assign(level=level, run_id=run_id))
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)

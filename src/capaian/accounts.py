@@ -1,0 +1,249 @@
+"""User accounts, roles and jurisdiction.
+
+Roles:
+- `national`: the national evaluation team; sees and uploads for every region, publishes runs.
+- `province`: a provincial office; sees and uploads for its province and the regions below it.
+- `regency`: a regency/city office; sees and uploads only for its own regency/city (and below).
+- the public (no account, `None` here): only published runs' national and province summaries.
+
+Passwords are hashed with argon2id through pwdlib. Accounts live in the store's `users` table
+`(name, role, region_code, password_hash, lang, created_at)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from capaian.errors import CapaianError
+
+ROLES = ("national", "province", "regency")
+LANGS = ("id", "en")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    region_code: str | None
+    lang: str = "id"
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == "national"
+
+    @property
+    def scope(self) -> str | None:
+        """The operator scope for intake: None (everything) for national users, else the region code."""
+        return None if self.is_national else self.region_code
+
+
+@lru_cache(maxsize=1)
+def _hasher():
+    from pwdlib import PasswordHash
+
+    return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _dummy_hash() -> str:
+    return _cached_dummy()
+
+
+@lru_cache(maxsize=1)
+def _cached_dummy() -> str:
+    return hash_password("not-a-real-password-000")
+
+
+def _check_region(role: str, region_code: str | None) -> str | None:
+    """The normalised region code for a role, or a CapaianError saying what is expected."""
+    if role not in ROLES:
+        raise CapaianError(
+            f"Peran {role!r} tidak dikenal; gunakan national, province atau regency.",
+            f"Unknown role {role!r}; use national, province or regency.",
+        )
+    if role == "national":
+        if region_code not in (None, "", "ID"):
+            raise CapaianError(
+                "Pengguna nasional tidak memakai --region.",
+                "A national user takes no --region.",
+            )
+        return None
+    if not region_code:
+        raise CapaianError(
+            f"Peran {role} memerlukan --region (kode wilayah).",
+            f"Role {role} needs --region (a region code).",
+        )
+    from capaian.regions import get_hierarchy, normalize_code
+
+    code = normalize_code(region_code)
+    want = "province" if role == "province" else "regency"
+    found = None
+    for version in ("2025", "2020"):
+        try:
+            found = get_hierarchy(version).get(code)
+        except Exception:  # unknown in this version: try the other one
+            continue
+        if found is not None:
+            break
+    if found is None:
+        raise CapaianError(
+            f"Kode wilayah {region_code!r} tidak ditemukan.",
+            f"Region code {region_code!r} not found.",
+        )
+    if found.tier != want:
+        raise CapaianError(
+            f"Wilayah {code} ({found.name}) adalah {found.tier}, bukan {want}.",
+            f"Region {code} ({found.name}) is a {found.tier}, not a {want}.",
+        )
+    return code
+
+
+def add_user(
+    store, name: str, password: str, role: str, region_code: str | None = None, lang: str = "id",
+    actor: str = "cli",
+) -> User:
+    """Create an account; refuses a duplicate name, a short password or a region that does not fit the role."""
+    if not NAME_RE.match(name or ""):
+        raise CapaianError(
+            f"Nama pengguna {name!r} tidak sah: 2-64 huruf, angka, titik, garis bawah, @ atau tanda hubung.",
+            f"Invalid user name {name!r}: 2-64 letters, digits, dots, underscores, @ or hyphens.",
+        )
+    if len(password or "") < MIN_PASSWORD:
+        raise CapaianError(
+            f"Kata sandi minimal {MIN_PASSWORD} karakter.",
+            f"The password needs at least {MIN_PASSWORD} characters.",
+        )
+    if lang not in LANGS:
+        raise CapaianError(f"Bahasa {lang!r} tidak dikenal (id, en).", f"Unknown language {lang!r} (id, en).")
+    code = _check_region(role, region_code)
+    if get_user(store, name) is not None:
+        raise CapaianError(f"Pengguna {name!r} sudah ada.", f"User {name!r} already exists.")
+    store.con.execute(
+        "INSERT INTO users (name, role, region_code, password_hash, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [name, role, code, hash_password(password), lang, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)],
+    )
+    _audit(store, actor, "user_add", name, {"role": role, "region": code or "ID"})
+    return User(name=name, role=role, region_code=code, lang=lang)
+
+
+def _audit(store, actor: str, action: str, obj: str, detail: dict) -> None:
+    audit = getattr(store, "audit", None)
+    if audit is not None:
+        audit(actor, action, obj, detail)
+
+
+def _row_to_user(row) -> User:
+    name, role, region_code, lang = row
+    return User(name=name, role=role, region_code=region_code or None, lang=lang or "id")
+
+
+def get_user(store, name: str) -> User | None:
+    row = store.con.execute(
+        "SELECT name, role, region_code, lang FROM users WHERE name = ?", [name]
+    ).fetchone()
+    return None if row is None else _row_to_user(row)
+
+
+def list_users(store) -> list[User]:
+    rows = store.con.execute("SELECT name, role, region_code, lang FROM users ORDER BY name").fetchall()
+    return [_row_to_user(r) for r in rows]
+
+
+def verify_login(store, name: str, password: str) -> User | None:
+    """The user when name and password match, else None (same work either way, so timing tells nothing)."""
+    row = store.con.execute(
+        "SELECT name, role, region_code, lang, password_hash FROM users WHERE name = ?", [name]
+    ).fetchone()
+    hasher = _hasher()
+    if row is None:
+        hasher.verify(password or "", _dummy_hash())
+        return None
+    if not hasher.verify(password or "", row[4]):
+        return None
+    return _row_to_user(row[:4])
+
+
+def set_password(store, name: str, password: str, actor: str = "cli") -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise CapaianError(
+            f"Kata sandi minimal {MIN_PASSWORD} karakter.",
+            f"The password needs at least {MIN_PASSWORD} characters.",
+        )
+    if get_user(store, name) is None:
+        raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
+    store.con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
+    _audit(store, actor, "user_password", name, {})
+
+
+def remove_user(store, name: str, actor: str = "cli") -> None:
+    if get_user(store, name) is None:
+        raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
+    store.con.execute("DELETE FROM users WHERE name = ?", [name])
+    _audit(store, actor, "user_remove", name, {})
+
+
+def set_lang(store, name: str, lang: str) -> None:
+    if lang not in LANGS:
+        return
+    store.con.execute("UPDATE users SET lang = ? WHERE name = ?", [lang, name])
+
+
+# --- jurisdiction ---------------------------------------------------------------------------
+
+
+def _within(code: str, scope: str) -> bool:
+    return code == scope or code.startswith(scope + ".")
+
+
+def can_see(user: User | None, region_code: str) -> bool:
+    """Whether the user may see every number of a region, published or not (its jurisdiction).
+
+    National users see everything; a province user its province and below; a regency user its
+    regency/city and below. The public has no jurisdiction (see `can_see_published`).
+    """
+    if user is None:
+        return False
+    if user.is_national:
+        return True
+    if not user.region_code or not region_code:
+        return False
+    return _within(region_code, user.region_code)
+
+
+def can_see_published(user: User | None, region_code: str, tier: str) -> bool:
+    """Whether the user may see a region's numbers in a PUBLISHED run.
+
+    Everyone sees the published national and province summaries; regencies and below need
+    jurisdiction.
+    """
+    if tier in ("national", "province"):
+        return True
+    return can_see(user, region_code)
+
+
+def can_view(user: User | None, region_code: str, tier: str, published: bool) -> bool:
+    """The one visibility rule of the dashboard and API for a region in a run."""
+    if published:
+        return can_see_published(user, region_code, tier)
+    return can_see(user, region_code)
+
+
+def can_upload(user: User | None, region_code: str | None = None) -> bool:
+    """Whether the user may upload data for a region (any region of theirs when `region_code` is None)."""
+    if user is None:
+        return False
+    if region_code is None:
+        return True
+    return can_see(user, region_code)
+
+
+def can_publish(user: User | None) -> bool:
+    return user is not None and user.is_national

@@ -1,0 +1,112 @@
+"""`evaluate(facts, regions, rubric, target_sets=(), previous=None) -> Evaluation`: the one code path.
+
+Pure and vectorised (numpy/pandas, no loop per region): facts -> region × fact matrix -> bottom-up
+sums -> indicator rows for every tier -> ranks -> region rows with levels -> changes against
+`previous`. See the module docstrings of `rollup`, `indicators`, `ranks` and `levels` for the rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from capaian.evaluate.frame import RegionIndex, prepare_regions, str_array, take_str
+from capaian.evaluate.indicators import REASONS, STATUSES, indicator_columns
+from capaian.evaluate.levels import region_columns
+from capaian.evaluate.ranks import indicator_ranks, int_array
+from capaian.evaluate.result import INDICATOR_COLUMNS, REGION_COLUMNS, Evaluation
+from capaian.evaluate.rollup import fact_matrix, facts_cutoff, rollup_sum
+from capaian.evaluate.targets import check_target_sets, resolve_targets
+from capaian.rubrics.model import Rubric
+
+
+def evaluate(
+    facts: pd.DataFrame,
+    regions: pd.DataFrame,
+    rubric: Rubric,
+    target_sets=(),
+    previous: Evaluation | None = None,
+) -> Evaluation:
+    """Evaluate every region of `regions` (all tiers) on the facts of one cut-off."""
+    target_sets = check_target_sets(rubric, target_sets)
+    index = prepare_regions(regions)
+    cutoff = facts_cutoff(facts)
+    fact_names = rubric.facts
+    own = fact_matrix(facts, index, fact_names)
+    agg = rollup_sum(own, index)
+    targets = resolve_targets(rubric, target_sets, index)
+    cols = indicator_columns(rubric, index, own, agg, fact_names, targets)
+    coverage = np.array([i.kind == "coverage" for i in rubric.indicators])
+    sign = np.array([1.0 if i.higher_is_better else -1.0 for i in rubric.indicators])
+    pos = cols["pos"]
+    ranks = indicator_ranks(cols, index.tier_no[pos], index.province_pos[pos], coverage, sign)
+    reg = region_columns(rubric, cols, index)
+
+    n_rows = len(pos)
+    ind_ids = str_array(list(rubric.indicator_ids))
+    kinds = str_array([i.kind for i in rubric.indicators])
+    indicators = pd.DataFrame(
+        {
+            "cutoff": take_str(str_array([cutoff]), np.zeros(n_rows, np.int64)),
+            "rubric": take_str(str_array([rubric.id]), np.zeros(n_rows, np.int64)),
+            **{k: take_str(v, pos) for k, v in index.out.items()},
+            "indicator": take_str(ind_ids, cols["order"]),
+            "kind": take_str(kinds, cols["order"]),
+            "numerator": cols["numerator"],
+            "denominator": cols["denominator"],
+            "value": cols["value"],
+            "target": cols["target"],
+            "target_source": take_str(str_array(targets.sources), cols["source"]),
+            "target_set": take_str(str_array(targets.set_ids), cols["set_no"]),
+            "met": cols["met"],
+            "status": take_str(str_array(list(STATUSES)), cols["status"]),
+            "over_100": cols["over_100"],
+            **{k: int_array(v) for k, v in ranks.items()},
+            "reason": take_str(str_array(list(REASONS)), cols["reason"]),
+        }
+    )
+    n = len(index)
+    regions_out = pd.DataFrame(
+        {
+            "cutoff": take_str(str_array([cutoff]), np.zeros(n, np.int64)),
+            "rubric": take_str(str_array([rubric.id]), np.zeros(n, np.int64)),
+            **index.out,
+            **{k: (v if k == "coverage_ratio" else int_array(v)) for k, v in reg.items()},
+        }
+    )
+    indicators, regions_out = _with_previous(indicators, regions_out, previous, index)
+    return Evaluation(
+        cutoff=cutoff,
+        rubric=rubric,
+        target_sets=target_sets,
+        indicators=indicators[INDICATOR_COLUMNS],
+        regions=regions_out[REGION_COLUMNS],
+    )
+
+
+def _with_previous(indicators: pd.DataFrame, regions: pd.DataFrame, previous: Evaluation | None,
+                   index: RegionIndex):
+    """prev_value, prev_rank_national, change_value; prev_level, prev_rank_national (by code)."""
+    n_i, n_r = len(indicators), len(regions)
+    prev_value = np.full(n_i, np.nan)
+    prev_rank = np.full(n_i, np.nan)
+    prev_level = np.full(n_r, np.nan)
+    prev_region_rank = np.full(n_r, np.nan)
+    if previous is not None:
+        pi = previous.indicators
+        key = pd.MultiIndex.from_arrays([pi["region_code"].astype(str), pi["indicator"].astype(str)])
+        where = key.get_indexer(pd.MultiIndex.from_arrays([indicators["region_code"], indicators["indicator"]]))
+        found = where >= 0
+        prev_value[found] = pi["value"].to_numpy(dtype=float, na_value=np.nan)[where[found]]
+        prev_rank[found] = pi["rank_national"].to_numpy(dtype=float, na_value=np.nan)[where[found]]
+        pr = previous.regions
+        where = pd.Index(pr["region_code"].astype(str)).get_indexer(regions["region_code"])
+        found = where >= 0
+        prev_level[found] = pr["level"].to_numpy(dtype=float, na_value=np.nan)[where[found]]
+        prev_region_rank[found] = pr["rank_national"].to_numpy(dtype=float, na_value=np.nan)[where[found]]
+    indicators["prev_value"] = prev_value
+    indicators["prev_rank_national"] = int_array(prev_rank)
+    indicators["change_value"] = indicators["value"].to_numpy() - prev_value
+    regions["prev_level"] = int_array(prev_level)
+    regions["prev_rank_national"] = int_array(prev_region_rank)
+    return indicators, regions

@@ -1,0 +1,234 @@
+"""Explanations: why a region has its level, and the cheapest path to the next level.
+
+The path holds the fewest indicators to fix: the next band says how many more must be met
+(`met_from` of the next band − indicators met), and the cheapest not-met indicators are picked.
+Cost is a relative effort, lower first, ties in rubric order:
+- coverage: people still needed / denominator (e.g. 10,743 / 205,011);
+- implementation at a regency: shortfall / required value (a missing flag costs 1);
+- implementation at a province / the nation: share of child regencies not yet compliant;
+- no data: infinite (data must be submitted before anything can be met), so chosen last.
+Each `Step` says exactly what it needs: coverage `needed` = ceil(target × denominator / 100) −
+numerator, in exact fractions; implementation at a province names the child regencies not yet
+compliant (code + name), at a regency the value against the required value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from capaian.errors import CapaianError
+from capaian.evaluate.explain_text import explanation_lines, step_text
+from capaian.rubrics.model import Text
+
+INF = float("inf")
+
+
+def exact(value) -> Fraction | None:
+    """A float from the result frames as the exact decimal it stands for (99.3 -> 993/10)."""
+    if value is None or pd.isna(value):
+        return None
+    return Fraction(Decimal(repr(float(value))))
+
+
+def holds(value: Fraction, target: Fraction, op: str) -> bool:
+    return {">=": value >= target, ">": value > target, "<=": value <= target, "<": value < target}[op]
+
+
+def coverage_goal(target_pct: Fraction, denominator: int, op: str) -> int:
+    """The numerator that meets `op target_pct %` of `denominator` (exact, whole people)."""
+    share = target_pct * denominator / 100
+    if op == ">=":
+        return math.ceil(share)
+    if op == ">":
+        return math.floor(share) + 1
+    if op == "<=":
+        return math.floor(share)
+    return math.ceil(share) - 1
+
+
+def _num(value):
+    if value is None or pd.isna(value):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+@dataclass
+class IndicatorState:
+    indicator: str
+    label: Text
+    kind: str
+    status: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    target: float | None
+    target_set: str | None
+    reason: str | None
+    over_100: bool
+    comparison: str
+    unit: Text | None = None
+
+
+@dataclass
+class Step:
+    indicator: str
+    label: Text
+    kind: str
+    status: str
+    reason: str | None
+    cost: float
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None
+    target: float | None = None
+    comparison: str = ">="
+    needed: int | None = None  # coverage: more people (ceil)
+    goal: int | None = None  # coverage: the numerator that meets the target
+    regions: list[dict] = field(default_factory=list)  # province: child regencies not compliant
+    unit: Text | None = None
+    gap: Text | None = None
+
+    def text(self, lang: str = "id") -> str:
+        return step_text(self, lang)
+
+
+@dataclass
+class Explanation:
+    region_code: str
+    region_name: str
+    tier: str
+    cutoff: str | None
+    rubric: str
+    level: int | None
+    level_label: Text | None
+    indicators_met: int
+    indicators_total: int
+    next_level: int | None
+    next_level_label: Text | None
+    more_needed: int
+    met: list[IndicatorState]
+    not_met: list[IndicatorState]
+    path: list[Step]
+    message: Text | None = None
+
+    def lines(self, lang: str = "id") -> list[str]:
+        return explanation_lines(self, lang)
+
+    def to_dict(self) -> dict:
+        """JSON-able: texts as {id, en}, infinite costs and NaN as None, step texts in both languages."""
+        out = _jsonable(asdict(self))
+        for step, src in zip(out["path"], self.path):
+            step["text"] = {"id": src.text("id"), "en": src.text("en")}
+        out["lines"] = {"id": self.lines("id"), "en": self.lines("en")}
+        return out
+
+
+def _jsonable(obj):
+    if isinstance(obj, Text):
+        return obj.model_dump()
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if hasattr(obj, "item"):
+        return obj.item()
+    return obj
+
+
+def _state(row: dict, ind) -> IndicatorState:
+    return IndicatorState(
+        indicator=row["indicator"], label=ind.label, kind=row["kind"], status=row["status"],
+        numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=row["value"],
+        target=_num(row["target"]), target_set=row["target_set"], reason=row.get("reason"),
+        over_100=bool(row["over_100"]), comparison=ind.comparison, unit=ind.unit,
+    )
+
+
+def _coverage_step(row: dict, ind) -> Step:
+    step = Step(row["indicator"], ind.label, "coverage", row["status"], row.get("reason"), INF,
+                numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=row["value"],
+                target=_num(row["target"]), comparison=ind.comparison, unit=ind.unit, gap=ind.gap)
+    if row["status"] == "no_data":
+        return step
+    num, den = exact(row["numerator"]), exact(row["denominator"])
+    goal = coverage_goal(exact(row["target"]), int(den), ind.comparison)
+    needed = goal - num if ind.higher_is_better else num - goal
+    step.goal, step.needed = goal, int(math.ceil(needed))
+    step.cost = float(Fraction(step.needed) / den)
+    return step
+
+
+def _implementation_step(evaluation, row: dict, ind) -> Step:
+    step = Step(row["indicator"], ind.label, "implementation", row["status"], row.get("reason"), INF,
+                numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=_num(row["value"]),
+                target=_num(row["target"]), comparison=ind.comparison, unit=ind.unit)
+    target = exact(row["target"])
+    if row["tier"] == "regency":
+        value = exact(row["value"])
+        if value is not None:
+            shortfall = abs(target - value)
+            step.cost = float(shortfall / target) if target else 1.0
+        return step
+    parent = row["province_code"] if row["tier"] == "province" else None
+    children = evaluation.child_regencies(parent, row["indicator"])
+    for code, name, child_value in children:
+        value = exact(child_value)
+        if value is None or not holds(value, target, ind.comparison):
+            step.regions.append({"code": code, "name": name, "value": _num(child_value), "no_data": value is None})
+    if len(children) and row["status"] != "no_data":
+        step.cost = len(step.regions) / len(children)
+    return step
+
+
+def explain(evaluation, code: str) -> Explanation:
+    """The explanation of region `code` in `evaluation`."""
+    rubric = evaluation.rubric
+    region = evaluation.region(code)
+    rows = evaluation.indicator_rows(code)
+    if rows.empty:
+        raise CapaianError(
+            f"Tidak ada baris indikator untuk wilayah {code}.", f"No indicator rows for region {code}."
+        )
+    met, not_met, candidates = [], [], []
+    for order, row in enumerate(rows.to_dict(orient="records")):
+        row = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
+        ind = rubric.indicator(row["indicator"])
+        state = _state(row, ind)
+        (met if row["status"] == "met" else not_met).append(state)
+        if row["status"] != "met":
+            step = _coverage_step(row, ind) if ind.kind == "coverage" else _implementation_step(evaluation, row, ind)
+            candidates.append((step.cost, order, step))
+    level = None if region["level"] is None else int(region["level"])  # stored frames may hold floats
+    band = rubric.band_of_level(level) if level is not None else None
+    nxt = rubric.next_band(level) if level is not None else None
+    path: list[Step] = []
+    more = 0
+    message = None
+    if level is None:
+        message = Text(
+            id="Level hanya diberikan kepada provinsi dan kabupaten/kota.",
+            en="Levels are given to provinces and regencies/cities only.",
+        )
+    elif nxt is None:
+        message = Text(
+            id=f"Sudah di level tertinggi ({level}); tidak ada yang perlu diperbaiki untuk naik level.",
+            en=f"Already at the top level ({level}); nothing to fix to move up.",
+        )
+    else:
+        more = nxt.met_from - int(region["indicators_met"])
+        path = [step for _, _, step in sorted(candidates, key=lambda c: (c[0], c[1]))[:more]]
+    return Explanation(
+        region_code=code, region_name=region["region_name"], tier=region["tier"], cutoff=region["cutoff"],
+        rubric=rubric.id, level=level, level_label=band.label if band else None,
+        indicators_met=int(region["indicators_met"]), indicators_total=int(region["indicators_total"]),
+        next_level=nxt.level if nxt else None, next_level_label=nxt.label if nxt else None,
+        more_needed=more, met=met, not_met=not_met, path=path, message=message,
+    )

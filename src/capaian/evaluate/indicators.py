@@ -1,0 +1,122 @@
+"""One row per region × indicator: numerator, denominator, value, target, met, status, reason.
+
+Coverage (roll-up `sum`): value = 100 × numerator / denominator, unrounded and never capped
+(`over_100` flags values above 100). Met when value ≥ target, compared exactly
+(`numerator × 100 × q ≥ p × denominator` for a target p/q). No data when the numerator or the
+denominator has no data anywhere below the region, or when the denominator is 0.
+
+Implementation (roll-up `all_children`): at a regency, the regency's own fact compared with the
+required value (facts below the regency are not used). At a province / the nation: `numerator` =
+child regencies meeting the parent's required value, `denominator` = child regencies, `value` =
+the weakest child value; met only when every child has data and meets it. Implementation
+indicators do not apply to districts and villages (no rows); the tiers come from `applies_to`.
+
+`reason` codes (null when met): coverage `below_target`, `no_facts`, `no_numerator`,
+`no_denominator`, `zero_denominator`; implementation `below_required`, `no_value`,
+`children_not_met`, `children_missing` (some child regencies have no data), `no_children_data`.
+
+Rows are built as numpy columns (codes for the string columns) and decoded once by the engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from capaian.evaluate.frame import RegionIndex
+from capaian.evaluate.rollup import all_children, compare
+from capaian.evaluate.targets import TargetArrays, Targets
+from capaian.rubrics.model import Indicator, Rubric
+
+STATUSES = ("met", "not_met", "no_data")
+REASONS = (
+    "below_target", "no_facts", "no_numerator", "no_denominator", "zero_denominator",
+    "below_required", "no_value", "children_not_met", "children_missing", "no_children_data",
+)
+R = {name: i for i, name in enumerate(REASONS)}
+
+
+def _rows(order: int, kind: str, pos, t: TargetArrays, num, den, value, met, no_data, reason) -> dict:
+    met = met & ~no_data
+    over = np.zeros(len(pos), dtype=bool)
+    if kind == "coverage":
+        over = np.nan_to_num(value, nan=0.0) > 100
+    return {
+        "pos": pos.astype(np.int64),
+        "order": np.full(len(pos), order, dtype=np.int64),
+        "numerator": num,
+        "denominator": den,
+        "value": value,
+        "target": t.value[pos],
+        "source": t.source[pos],
+        "set_no": t.set_no[pos],
+        "met": met,
+        "status": np.where(no_data, 2, np.where(met, 0, 1)).astype(np.int64),
+        "reason": np.where(met, -1, reason).astype(np.int64),
+        "over_100": over,
+    }
+
+
+def coverage_rows(order: int, ind: Indicator, pos, agg, cols: dict, t: TargetArrays) -> dict:
+    num = agg[pos, cols[ind.numerator]]
+    den = agg[pos, cols[ind.denominator]]
+    no_num, no_den = np.isnan(num), np.isnan(den)
+    zero = ~no_den & (den == 0)
+    no_data = no_num | no_den | zero
+    safe_den = np.where(no_data, 1.0, den)
+    value = np.where(no_data, np.nan, num / safe_den * 100.0)
+    met = compare(num * 100.0, t.p[pos] * den, t.q[pos], ind.comparison) & ~no_data
+    reason = np.select(
+        [no_num & no_den, no_num, no_den, zero],
+        [R["no_facts"], R["no_numerator"], R["no_denominator"], R["zero_denominator"]],
+        default=R["below_target"],
+    )
+    return _rows(order, "coverage", pos, t, num, den, value, met, no_data, reason)
+
+
+def implementation_rows(order: int, ind: Indicator, regions: RegionIndex, own, cols: dict, t: TargetArrays) -> list:
+    j = cols[ind.fact]
+    parts = []
+    regencies = regions.positions_of("regency")
+    reg_values = own[regencies, j]
+    if "regency" in ind.applies_to:
+        no_data = np.isnan(reg_values)
+        met = compare(reg_values, t.p[regencies], t.q[regencies], ind.comparison) & ~no_data
+        reason = np.where(no_data, R["no_value"], R["below_required"])
+        nan = np.full(len(regencies), np.nan)
+        parts.append(_rows(order, "implementation", regencies, t, nan, nan, reg_values, met, no_data, reason))
+    for tier in ("province", "national"):
+        if tier not in ind.applies_to:
+            continue
+        parents = regions.positions_of(tier)
+        if tier == "province":
+            child_parent = regions.province_pos[regencies]
+        else:
+            child_parent = np.full(len(regencies), regions.national_pos)
+        stats = all_children(
+            reg_values, child_parent, parents, t.p[parents], t.q[parents], ind.comparison, ind.higher_is_better
+        )
+        children, with_data, compliant, weakest = stats
+        no_data = with_data == 0
+        met = ~no_data & (compliant == children)
+        reason = np.where(
+            no_data, R["no_children_data"],
+            np.where(with_data < children, R["children_missing"], R["children_not_met"]),
+        )
+        parts.append(_rows(order, "implementation", parents, t, compliant, children, weakest, met, no_data, reason))
+    return parts
+
+
+def indicator_columns(rubric: Rubric, regions: RegionIndex, own, agg, fact_names, targets: Targets) -> dict:
+    """All indicator rows as numpy columns, sorted by region position then rubric order."""
+    cols = {f: i for i, f in enumerate(fact_names)}
+    parts = []
+    for order, ind in enumerate(rubric.indicators):
+        t = targets[ind.id]
+        if ind.kind == "coverage":
+            pos = np.flatnonzero(regions.tier_mask(ind.applies_to))
+            parts.append(coverage_rows(order, ind, pos, agg, cols, t))
+        else:
+            parts.extend(implementation_rows(order, ind, regions, own, cols, t))
+    columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    sort = np.lexsort((columns["order"], columns["pos"]))
+    return {k: v[sort] for k, v in columns.items()}

@@ -1,0 +1,134 @@
+"""Facts -> a region × fact matrix, summed bottom-up through the hierarchy, and `all_children`.
+
+- `fact_matrix`: the facts of one cut-off as an (n_regions × n_facts) float matrix, NaN = no data.
+- `rollup_sum`: village -> district -> regency -> province -> national. A region's value is its
+  own fact when it has one (a figure submitted for that region), otherwise the sum of its
+  children's values; the sum of children that all lack data stays missing (no data is never 0).
+- `all_children`: per parent (province or the nation), how many child regencies have data and
+  how many meet the parent's requirement, and the weakest child value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from capaian.errors import CapaianError
+from capaian.evaluate.frame import RegionIndex
+
+FACT_COLUMNS = ("region_code", "fact", "value")
+# Bottom-up order: each tier is added into its parents' tier.
+CHILD_TIERS = ("village", "district", "regency", "province")
+
+
+def facts_cutoff(facts: pd.DataFrame) -> str | None:
+    """The single cut-off of the facts (None when the frame has no `cutoff` column or no rows)."""
+    if "cutoff" not in facts.columns or facts.empty:
+        return None
+    cutoffs = sorted({str(c) for c in facts["cutoff"].dropna().unique()})
+    if len(cutoffs) > 1:
+        raise CapaianError(
+            f"Fakta berisi lebih dari satu cut-off ({', '.join(cutoffs)}); evaluasi satu cut-off saja.",
+            f"The facts hold more than one cut-off ({', '.join(cutoffs)}); evaluate one cut-off at a time.",
+        )
+    return cutoffs[0] if cutoffs else None
+
+
+def fact_matrix(facts: pd.DataFrame, regions: RegionIndex, fact_names: tuple[str, ...]) -> np.ndarray:
+    """Own (unsummed) fact values per region; facts the rubric does not use are ignored."""
+    missing = [c for c in FACT_COLUMNS if c not in facts.columns]
+    if missing:
+        raise CapaianError(
+            f"Tabel fakta tidak punya kolom {', '.join(missing)}.",
+            f"The facts frame lacks column(s) {', '.join(missing)}.",
+        )
+    out = np.full((len(regions), len(fact_names)), np.nan)
+    used = facts.loc[facts["fact"].isin(fact_names) & facts["value"].notna(), ["region_code", "fact", "value"]]
+    if used.empty:
+        return out
+    code_no, uniques = pd.factorize(used["region_code"])
+    uniques = np.asarray(uniques, dtype=object).astype(str).astype(object)
+    unique_pos = regions.index.get_indexer(pd.Index(uniques, dtype=object))
+    if (unique_pos < 0).any():
+        unknown = sorted(uniques[unique_pos < 0])
+        raise CapaianError(
+            f"Fakta untuk kode wilayah yang tidak ada di hierarki: {', '.join(unknown[:5])}"
+            + (f" (dan {len(unknown) - 5} lainnya)" if len(unknown) > 5 else "") + ".",
+            f"Facts for region codes not in the hierarchy: {', '.join(unknown[:5])}"
+            + (f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else "") + ".",
+        )
+    pos = unique_pos[code_no]
+    col = pd.Index(fact_names).get_indexer(used["fact"])
+    key = pos.astype(np.int64) * len(fact_names) + col
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    if dup.any():
+        row = used[dup].iloc[0]
+        raise CapaianError(
+            f"Fakta ganda: {row['fact']} untuk wilayah {row['region_code']} muncul lebih dari sekali.",
+            f"Duplicate fact: {row['fact']} for region {row['region_code']} appears more than once.",
+        )
+    out[pos, col] = pd.to_numeric(used["value"]).to_numpy(dtype=float)
+    return out
+
+
+def rollup_sum(own: np.ndarray, regions: RegionIndex) -> np.ndarray:
+    """Bottom-up sums: own value if present, else the sum of the children (NaN if none has data)."""
+    agg = own.copy()
+    n = len(regions)
+    for tier in CHILD_TIERS:
+        rows = regions.positions_of(tier)
+        if len(rows) == 0:
+            continue
+        parents = regions.parent_pos[rows]
+        for j in range(agg.shape[1]):  # a loop over facts (about ten), not over regions
+            values = agg[rows, j]
+            has = ~np.isnan(values)
+            if not has.any():
+                continue
+            sums = np.bincount(parents[has], weights=values[has], minlength=n)
+            counts = np.bincount(parents[has], minlength=n)
+            fill = (counts > 0) & np.isnan(agg[:, j])
+            agg[fill, j] = sums[fill]
+    return agg
+
+
+def compare(values: np.ndarray, p: np.ndarray, q: np.ndarray, op: str) -> np.ndarray:
+    """`values op p/q` evaluated as `values*q op p` (exact for whole-number facts); NaN -> False."""
+    lhs = values * q
+    with np.errstate(invalid="ignore"):
+        if op == ">=":
+            return lhs >= p
+        if op == ">":
+            return lhs > p
+        if op == "<=":
+            return lhs <= p
+        return lhs < p
+
+
+def all_children(
+    child_values: np.ndarray,
+    child_parent: np.ndarray,
+    parents: np.ndarray,
+    parent_p: np.ndarray,
+    parent_q: np.ndarray,
+    op: str,
+    higher_is_better: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per parent (in `parents` order): children, children with data, children meeting the
+    parent's target, and the weakest child value (NaN when no child has data)."""
+    slot_of = np.full(max(int(parents.max(initial=-1)), int(child_parent.max(initial=-1))) + 1, -1, dtype=np.int64)
+    slot_of[parents] = np.arange(len(parents))
+    slot = np.where(child_parent >= 0, slot_of[np.maximum(child_parent, 0)], -1)
+    keep = slot >= 0
+    slot, values = slot[keep], child_values[keep]
+    k = len(parents)
+    has = ~np.isnan(values)
+    ok = compare(values, parent_p[slot], parent_q[slot], op)
+    children = np.bincount(slot, minlength=k).astype(float)
+    with_data = np.bincount(slot, weights=has, minlength=k)
+    compliant = np.bincount(slot, weights=ok, minlength=k)
+    weakest = np.full(k, np.inf if higher_is_better else -np.inf)
+    reduce = np.minimum if higher_is_better else np.maximum
+    reduce.at(weakest, slot[has], values[has])
+    weakest[with_data == 0] = np.nan
+    return children, with_data, compliant, weakest

@@ -1,0 +1,131 @@
+"""Register → facts (portable Ibis expressions) and the glue that reads and writes the store.
+
+    backend = ibis_backend(store)                    # DuckDB over the store's connection
+    frame = compute_facts(backend, "2020-11-H1")     # region_code, cutoff, fact, value, source
+    write_register_facts(store, "2020-11-H1", age_bounds=rubric.age_bounds, scope="65")
+
+The expressions (`register_facts`) take Ibis tables and a date; any Ibis backend can run them:
+`ibis.duckdb.from_connection(con)`, `ibis.duckdb.connect()`, `ibis.pyspark.connect(session)`,
+`ibis.postgres.connect(...)` holding tables `residents` (and `service_events`) with the
+columns of `capaian.register.schema`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import pandas as pd
+
+from capaian.facts.dates import Ages, age_on, born_by, period_start
+from capaian.facts.register import (
+    REGENCY_FACTS,
+    VILLAGE_FACTS,
+    document_facts,
+    register_facts,
+    resident_facts,
+)
+
+SOURCE = "register"
+
+__all__ = [
+    "REGENCY_FACTS",
+    "SOURCE",
+    "VILLAGE_FACTS",
+    "Ages",
+    "age_on",
+    "as_of_date",
+    "born_by",
+    "compute_facts",
+    "document_facts",
+    "ibis_backend",
+    "period_start",
+    "register_facts",
+    "resident_facts",
+    "write_register_facts",
+]
+
+
+def as_of_date(cutoff) -> dt.date:
+    """The as-of date of a cut-off (a `Cutoff`, 'YYYY-MM-H1'/'YYYY-MM-H2', or a date)."""
+    if isinstance(cutoff, dt.date):
+        return cutoff
+    if hasattr(cutoff, "as_of"):
+        return cutoff.as_of
+    try:
+        from capaian.periods import Cutoff
+
+        return Cutoff.parse(str(cutoff)).as_of
+    except ImportError:  # pragma: no cover - capaian.periods is part of the package
+        year, month, half = str(cutoff).split("-")
+        day = 15 if half.upper() == "H1" else calendar.monthrange(int(year), int(month))[1]
+        return dt.date(int(year), int(month), day)
+
+
+def ibis_backend(source):
+    """An Ibis backend for a Store, a DuckDB connection, or an Ibis backend (returned as is)."""
+    import ibis
+
+    if isinstance(source, ibis.BaseBackend):
+        return source
+    con = getattr(source, "con", source)
+    return ibis.duckdb.from_connection(con)
+
+
+def _table(backend, name: str):
+    """`backend.table(name)`, or None when absent. (Ibis 12's DuckDB `list_tables` calls
+    `fetch_arrow_table`, which DuckDB 2.0 removed, so existence is probed instead.)"""
+    try:
+        return backend.table(name)
+    except Exception:  # noqa: BLE001 - each backend raises its own "not found"
+        return None
+
+
+def compute_facts(
+    con_or_backend,
+    cutoff,
+    age_bounds=None,
+    *,
+    scope: str | None = None,
+    documents=None,
+    since: dt.date | None = None,
+    with_events: bool = True,
+) -> pd.DataFrame:
+    """Facts of the stored register for a cut-off: (region_code, cutoff, fact, value, source).
+
+    Reads tables `residents` and (when present and `with_events`) `service_events` through the
+    backend; see `capaian.facts.register` for each fact's definition and the events window.
+    """
+    backend = ibis_backend(con_or_backend)
+    as_of = as_of_date(cutoff)
+    residents = _table(backend, "residents")
+    if residents is None:
+        return pd.DataFrame(columns=["region_code", "cutoff", "fact", "value", "source"])
+    events = _table(backend, "service_events") if with_events else None
+    expr = register_facts(residents, as_of, age_bounds, events, documents, since=since, scope=scope)
+    frame = backend.execute(expr) if hasattr(backend, "execute") else expr.execute()
+    frame = frame.sort_values(["region_code", "fact"], kind="stable").reset_index(drop=True)
+    label = str(cutoff) if not isinstance(cutoff, dt.date) else cutoff.isoformat()
+    frame.insert(1, "cutoff", label)
+    frame["value"] = frame["value"].astype("float64")
+    frame["source"] = SOURCE
+    return frame[["region_code", "cutoff", "fact", "value", "source"]]
+
+
+def write_register_facts(
+    store,
+    cutoff,
+    age_bounds=None,
+    *,
+    scope: str | None = None,
+    actor: str = "register",
+    documents=None,
+    since: dt.date | None = None,
+):
+    """Compute the register facts of `cutoff` and store them with source 'register'.
+
+    Uses `store.write_facts` (changed values supersede, one revision per call); returns its
+    FactWrite. `scope` limits the computation to one region's residents and events.
+    """
+    frame = compute_facts(store, cutoff, age_bounds, scope=scope, documents=documents, since=since)
+    return store.write_facts(frame, source=SOURCE, actor=actor)

@@ -1,0 +1,119 @@
+"""`import_submission`: validate a whole file, then store it whole (or not at all).
+
+One transaction writes the submission row, its facts and the audit entry. Re-importing the same
+bytes is a no-op. A corrected file for the same region(s) and cut-off supersedes the earlier
+values fact by fact: both stay stored (see `capaian.store.facts`), the audit entry lists every
+old -> new change, and the earlier submissions get status `superseded` / `partly_superseded`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from capaian.intake.report import SubmissionInvalid
+from capaian.intake.validate import validate_submission
+
+
+@dataclass
+class ImportResult:
+    """What `import_submission` did. `status`: imported | unchanged | duplicate."""
+
+    submission_id: int
+    status: str
+    cutoff: str
+    file_name: str
+    rows: int = 0
+    facts_written: int = 0
+    revision: int | None = None
+    supersedes: list[int] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # region_code, fact, old, new
+
+    def summary(self, lang: str = "id") -> str:
+        if self.status == "duplicate":
+            if lang == "en":
+                return (f"{self.file_name}: already imported as submission {self.submission_id}; "
+                        "nothing changed.")
+            return (f"{self.file_name}: sudah pernah diimpor sebagai pengiriman "
+                    f"{self.submission_id}; tidak ada perubahan.")
+        if lang == "en":
+            text = (f"{self.file_name}: submission {self.submission_id} for {self.cutoff}, "
+                    f"{self.rows} rows, {self.facts_written} values stored")
+            if self.changes:
+                text += f", {len(self.changes)} earlier values replaced"
+            return text + "."
+        text = (f"{self.file_name}: pengiriman {self.submission_id} untuk {self.cutoff}, "
+                f"{self.rows} baris, {self.facts_written} nilai disimpan")
+        if self.changes:
+            text += f", {len(self.changes)} nilai sebelumnya diganti"
+        return text + "."
+
+
+def content_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _facts_frame(report) -> pd.DataFrame:
+    records = [
+        {"region_code": code, "cutoff": report.cutoff, "fact": fact, "value": value}
+        for _, code, values in report.rows
+        for fact, value in values.items()
+    ]
+    return pd.DataFrame(records, columns=["region_code", "cutoff", "fact", "value"])
+
+
+def import_submission(store, path, actor: str, operator_scope: str | None = None) -> ImportResult:
+    """Validate `path` and store it in one transaction; raises SubmissionInvalid (nothing stored)."""
+    path = Path(path)
+    digest = content_hash(path) if path.is_file() else None
+    if digest is not None:
+        existing = store.find_submission_by_hash(digest)
+        if existing is not None:
+            row = store.get_submission(existing)
+            return ImportResult(existing, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
+    report = validate_submission(path, operator_scope=operator_scope)
+    if not report.ok:
+        raise SubmissionInvalid(report)
+    facts = _facts_frame(report)
+    scope = report_scope(operator_scope)
+    with store.transaction():
+        submission_id = store.add_submission(
+            report.cutoff, actor, path.name, digest, len(report.rows), scope
+        )
+        written = store.write_facts(
+            facts, source=f"submission:{submission_id}:{path.name}", actor=actor,
+            submission_id=submission_id, audit=False,
+        )
+        superseded = written.superseded_submissions
+        store.update_submission(submission_id, supersedes=superseded or None,
+                                revision=written.revision)
+        for earlier in superseded:
+            store.refresh_submission_status(earlier)
+        status = store.refresh_submission_status(submission_id)
+        replaced = [
+            {k: c[k] for k in ("region_code", "fact", "old", "new", "old_source")}
+            for c in written.changes if c.get("old") is not None
+        ]
+        store.audit(
+            actor, "submission.import", f"submission:{submission_id}",
+            {"file": path.name, "cutoff": report.cutoff, "scope": scope, "rows": len(report.rows),
+             "regions": report.regions, "facts": report.facts, "values": len(facts),
+             "written": written.inserted, "revision": written.revision,
+             "supersedes": superseded, "changes": replaced, "content_hash": digest},
+        )
+    return ImportResult(
+        submission_id, "imported" if status != "no_change" else "unchanged", report.cutoff,
+        path.name, rows=len(report.rows), facts_written=written.inserted,
+        revision=written.revision, supersedes=superseded, changes=replaced,
+    )
+
+
+def report_scope(operator_scope: str | None) -> str | None:
+    if operator_scope is None:
+        return None
+    from capaian.regions import normalize_code
+
+    return normalize_code(operator_scope)

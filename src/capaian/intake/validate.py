@@ -1,0 +1,270 @@
+"""`validate_submission`: check a whole aggregate submission file before anything is stored."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from capaian.errors import CapaianError
+from capaian.intake.numbers import EXPECTED, NumberProblem, parse_cell
+from capaian.intake.reader import ReadProblem, read_table
+from capaian.intake.report import ValidationReport
+from capaian.intake.spec import (
+    CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, OPTIONAL_COLUMNS, REQUIRED_COLUMNS,
+    SUBMISSION_TIERS,
+)
+
+CODE_EXPECTED = ("kode wilayah Kemendagri, mis. 65.01", "a Kemendagri region code, e.g. 65.01")
+CUTOFF_EXPECTED = ("YYYY-MM-H1 atau YYYY-MM-H2, mis. 2020-11-H1",
+                   "YYYY-MM-H1 or YYYY-MM-H2, e.g. 2020-11-H1")
+
+
+def _norm_header(name: str) -> str:
+    return name.strip().lower().replace(" ", "_")
+
+
+def _cell_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def in_scope(code: str, scope: str | None) -> bool:
+    """May an operator for `scope` (None = national) submit for region `code`?"""
+    return scope is None or code == scope or code.startswith(scope + ".")
+
+
+def validate_submission(path, operator_scope: str | None = None) -> ValidationReport:
+    """Check the whole file; every problem is reported (nothing is ever written here)."""
+    path = Path(path)
+    report = ValidationReport(file=path.name)
+    scope = _scope(operator_scope)
+    try:
+        table = read_table(path)
+    except ReadProblem as exc:
+        report.add("unreadable", exc.id_message, exc.en_message)
+        return report
+    if table is None or not table.rows:
+        report.add(
+            "empty", "Berkas kosong: tidak ada baris data.", "The file is empty: no data rows.",
+            row=None if table is None else table.header_row + 1,
+        )
+        if table is None:
+            return report
+    columns = _check_header(report, table)
+    report.columns = [c for c in columns if c]
+    report.facts = [c for c in columns if c in FACTS]
+    if not all(c in columns for c in REQUIRED_COLUMNS):
+        return report
+    _check_rows(report, table, columns, scope)
+    report.problems.sort(key=lambda p: p.row or 0)  # stable: file order within a row
+    return report
+
+
+def _scope(operator_scope: str | None) -> str | None:
+    if operator_scope is None:
+        return None
+    from capaian.regions import normalize_code
+
+    return normalize_code(operator_scope)
+
+
+def _check_header(report: ValidationReport, table) -> list[str]:
+    columns = [_norm_header(c) for c in table.header]
+    width = max([len(table.header)] + [len(cells) for _, cells in table.rows])
+    columns += [""] * (width - len(columns))
+    row = table.header_row
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            report.add(
+                "missing_column", f"Kolom wajib {name!r} tidak ada.",
+                f"Required column {name!r} is missing.", row=row, column=name,
+            )
+    seen: set[str] = set()
+    for index, name in enumerate(columns):
+        if not name:
+            if any(index < len(cells) and _cell_text(cells[index]) for _, cells in table.rows):
+                report.add(
+                    "unnamed_column", f"Kolom ke-{index + 1} berisi data tetapi tanpa nama.",
+                    f"Column {index + 1} holds data but has no name.", row=row,
+                    column=f"#{index + 1}",
+                )
+            continue
+        if name in seen:
+            report.add(
+                "duplicate_column", f"Kolom {name!r} muncul lebih dari sekali.",
+                f"Column {name!r} appears more than once.", row=row, column=name,
+            )
+        seen.add(name)
+        if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and name not in FACTS:
+            report.add(
+                "unknown_column", f"Kolom {name!r} tidak dikenal.", f"Unknown column {name!r}.",
+                row=row, column=name, value=table.header[index] if index < len(table.header) else "",
+                expected_id="kode_wilayah, nama_wilayah, cutoff, " + ", ".join(FACTS),
+                expected_en="kode_wilayah, nama_wilayah, cutoff, " + ", ".join(FACTS),
+            )
+    if not any(c in FACTS for c in columns):
+        report.add(
+            "no_fact_columns", "Tidak ada kolom fakta (minimal satu).",
+            "No fact column (at least one is needed).", row=row,
+            expected_id=", ".join(FACTS), expected_en=", ".join(FACTS),
+        )
+    return columns
+
+
+def _file_cutoff(report, table, columns):
+    """The cut-off most rows give (the file's), parsing each row's value once."""
+    from capaian.periods import Cutoff
+
+    index = columns.index(CUTOFF_COLUMN)
+    parsed: dict[int, object] = {}
+    for number, cells in table.rows:
+        text = _cell_text(cells[index]) if index < len(cells) else ""
+        if not text:
+            report.add(
+                "missing_cutoff", "Cut-off kosong.", "Cut-off is empty.", row=number,
+                column=CUTOFF_COLUMN, value="", expected_id=CUTOFF_EXPECTED[0],
+                expected_en=CUTOFF_EXPECTED[1],
+            )
+            continue
+        try:
+            parsed[number] = Cutoff.parse(text)
+        except (CapaianError, ValueError):
+            report.add(
+                "bad_cutoff", "Cut-off tidak valid.", "Invalid cut-off.", row=number,
+                column=CUTOFF_COLUMN, value=text, expected_id=CUTOFF_EXPECTED[0],
+                expected_en=CUTOFF_EXPECTED[1],
+            )
+    if not parsed:
+        return None
+    counts = Counter(str(c) for c in parsed.values())
+    main = max(counts, key=lambda c: (counts[c], c))
+    for number, cutoff in parsed.items():
+        if str(cutoff) != main:
+            report.add(
+                "mixed_cutoff",
+                f"Semua baris harus ber-cut-off sama; berkas ini {main}, baris ini {cutoff}.",
+                f"All rows must share one cut-off; this file is {main}, this row {cutoff}.",
+                row=number, column=CUTOFF_COLUMN, value=str(cutoff), expected_id=main,
+                expected_en=main,
+            )
+    return next(c for c in parsed.values() if str(c) == main)
+
+
+def _check_region(report, hierarchy, number, text, scope):
+    from capaian.regions import normalize_code
+
+    where = dict(row=number, column=CODE_COLUMN, value=text,
+                 expected_id=CODE_EXPECTED[0], expected_en=CODE_EXPECTED[1])
+    if not text:
+        report.add("missing_code", "Kode wilayah kosong.", "Region code is empty.", **where)
+        return None
+    try:
+        code = normalize_code(text)
+    except (CapaianError, ValueError):
+        report.add("bad_code", "Kode wilayah tidak valid.", "Malformed region code.", **where)
+        return None
+    if hierarchy is None:
+        return code
+    try:
+        region = hierarchy.get(code)
+    except (CapaianError, LookupError):
+        report.add(
+            "unknown_code", f"Kode wilayah {code} tidak ada dalam daftar wilayah {hierarchy_name(hierarchy)}.",
+            f"Region code {code} is not in the {hierarchy_name(hierarchy)} region list.", **where,
+        )
+        return None
+    if region.tier not in SUBMISSION_TIERS:
+        report.add(
+            "wrong_tier", f"Pengiriman hanya untuk provinsi dan kab/kota, bukan {region.tier}.",
+            f"Submissions are for provinces and regencies/cities only, not {region.tier}.",
+            **where,
+        )
+        return None
+    if not in_scope(code, scope):
+        report.add(
+            "out_of_scope", f"Wilayah {code} di luar kewenangan pengirim ({scope}).",
+            f"Region {code} is outside the submitter's jurisdiction ({scope}).",
+            row=number, column=CODE_COLUMN, value=text,
+            expected_id=f"{scope} atau wilayah di bawahnya", expected_en=f"{scope} or a region under it",
+        )
+        return None
+    return code
+
+
+def hierarchy_name(hierarchy) -> str:
+    return str(getattr(hierarchy, "version", "") or "")
+
+
+def _check_rows(report: ValidationReport, table, columns: list[str], scope: str | None) -> None:
+    from capaian.regions import get_hierarchy, version_for_year
+
+    cutoff = _file_cutoff(report, table, columns)
+    report.cutoff = None if cutoff is None else str(cutoff)
+    hierarchy = get_hierarchy(version_for_year(cutoff.year)) if cutoff is not None else None
+    code_index = columns.index(CODE_COLUMN)
+    fact_index = {c: i for i, c in enumerate(columns) if c in FACTS and columns.index(c) == i}
+    first_row: dict[str, int] = {}
+    for number, cells in table.rows:
+        text = _cell_text(cells[code_index]) if code_index < len(cells) else ""
+        code = _check_region(report, hierarchy, number, text, scope)
+        if code is not None and code in first_row:
+            report.add(
+                "duplicate_region",
+                f"Wilayah {code} sudah ada di baris {first_row[code]}.",
+                f"Region {code} already appears on row {first_row[code]}.",
+                row=number, column=CODE_COLUMN, value=text,
+                expected_id="satu baris per wilayah", expected_en="one row per region",
+            )
+            code = None
+        elif code is not None:
+            first_row[code] = number
+        values = _row_values(report, number, cells, fact_index)
+        _check_impossible(report, number, values)
+        if code is not None and values is not None:
+            report.rows.append((number, code, values))
+    report.regions = sorted(first_row)
+    if report.ok and not any(values for _, _, values in report.rows):
+        report.add(
+            "no_values", "Tidak ada satu pun nilai fakta yang terisi.",
+            "Not a single fact value is filled in.", row=table.header_row + 1,
+        )
+
+
+def _row_values(report, number: int, cells: list, fact_index: dict[str, int]) -> dict | None:
+    values: dict[str, float] = {}
+    ok = True
+    for fact, index in fact_index.items():
+        cell = cells[index] if index < len(cells) else None
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue  # missing = no data
+        kind = FACTS[fact]
+        try:
+            values[fact] = parse_cell(cell, kind)
+        except NumberProblem as exc:
+            ok = False
+            report.add(
+                exc.rule, exc.id_message, exc.en_message, row=number, column=fact,
+                value=_cell_text(cell), expected_id=EXPECTED[kind][0], expected_en=EXPECTED[kind][1],
+            )
+    return values if ok else None
+
+
+def _check_impossible(report, number: int, values: dict | None) -> None:
+    if not values:
+        return
+    for part, whole in IMPOSSIBLE_ABOVE:
+        if part in values and whole in values and values[part] > values[whole]:
+            from capaian.formatting import format_int
+
+            p_id, w_id = format_int(values[part], "id"), format_int(values[whole], "id")
+            p_en, w_en = format_int(values[part], "en"), format_int(values[whole], "en")
+            report.add(
+                "above_denominator",
+                f"{part} ({p_id}) melebihi {whole} ({w_id}); itu tidak mungkin.",
+                f"{part} ({p_en}) exceeds {whole} ({w_en}), which is impossible.",
+                row=number, column=part, value=f"{values[part]:.0f}",
+                expected_id=f"<= {whole}", expected_en=f"<= {whole}",
+            )

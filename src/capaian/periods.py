@@ -1,0 +1,134 @@
+"""Cut-offs `YYYY-MM-H1` (as of the 15th) and `YYYY-MM-H2` (as of the last day of the month).
+
+A `Cutoff` is a frozen, ordered dataclass `(year, month, half)`; sorting cut-offs sorts them in
+time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's month. The DKB
+(consolidated population data) figure that applies to a cut-off is the one of the latest semester
+end (30 June or 31 December) on or before its as-of date: `dkb_date`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from capaian.errors import CapaianError
+
+EXPECTED = "YYYY-MM-H1|H2"
+_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})-[Hh]([12])", re.ASCII)
+H1_DAY = 15
+
+
+class PeriodError(CapaianError, ValueError):
+    """A cut-off text or value that is not `YYYY-MM-H1|H2`."""
+
+    def __init__(self, text, detail_id: str = "", detail_en: str = ""):
+        self.value = text
+        super().__init__(
+            f"Periode {text!r} tidak valid; bentuk yang diharapkan: {EXPECTED} (mis. 2020-11-H1){detail_id}.",
+            f"Invalid cut-off {text!r}; expected {EXPECTED} (e.g. 2020-11-H1){detail_en}.",
+        )
+
+
+@dataclass(frozen=True, order=True)
+class Cutoff:
+    """A cut-off: `half` 1 is as of the 15th, `half` 2 as of the last day of the month."""
+
+    year: int
+    month: int
+    half: int
+
+    def __post_init__(self):
+        for value in (self.year, self.month, self.half):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise PeriodError(f"{self.year}-{self.month}-H{self.half}")
+        if not (1 <= self.year <= 9999 and 1 <= self.month <= 12 and self.half in (1, 2)):
+            raise PeriodError(f"{self.year}-{self.month}-H{self.half}")
+
+    @classmethod
+    def parse(cls, text) -> Cutoff:
+        """`Cutoff.parse("2020-11-H1")`; a `Cutoff` is returned as is. `PeriodError` otherwise."""
+        if isinstance(text, Cutoff):
+            return text
+        match = _PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise PeriodError(text)
+        year, month, half = (int(g) for g in match.groups())
+        if not (1 <= month <= 12) or year < 1:
+            raise PeriodError(text, "; bulan 01-12", "; month 01-12")
+        return cls(year, month, half)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}-H{self.half}"
+
+    @property
+    def as_of(self) -> dt.date:
+        """The 15th for H1, the last day of the month for H2."""
+        day = H1_DAY if self.half == 1 else calendar.monthrange(self.year, self.month)[1]
+        return dt.date(self.year, self.month, day)
+
+    def next(self) -> Cutoff:
+        if self.half == 1:
+            return Cutoff(self.year, self.month, 2)
+        if self.month == 12:
+            return Cutoff(self.year + 1, 1, 1)
+        return Cutoff(self.year, self.month + 1, 1)
+
+    def previous(self) -> Cutoff:
+        if self.half == 2:
+            return Cutoff(self.year, self.month, 1)
+        if self.month == 1:
+            return Cutoff(self.year - 1, 12, 2)
+        return Cutoff(self.year, self.month - 1, 2)
+
+    @property
+    def quarter(self) -> str:
+        return f"{self.year:04d}-Q{(self.month - 1) // 3 + 1}"
+
+    @property
+    def semester(self) -> str:
+        return f"{self.year:04d}-S{1 if self.month <= 6 else 2}"
+
+    @classmethod
+    def latest_on_or_before(cls, day: dt.date) -> Cutoff:
+        """The latest cut-off whose as-of date is on or before `day`."""
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        if day.day == calendar.monthrange(day.year, day.month)[1]:
+            return cls(day.year, day.month, 2)
+        if day.day >= H1_DAY:
+            return cls(day.year, day.month, 1)
+        return cls(day.year, day.month, 1).previous()
+
+
+def cutoffs_of_year(year: int) -> list[Cutoff]:
+    """The 24 cut-offs of a year, in order."""
+    return [Cutoff(int(year), month, half) for month in range(1, 13) for half in (1, 2)]
+
+
+def cutoffs_between(first, last) -> list[Cutoff]:
+    """Cut-offs from `first` to `last`, both included (texts or `Cutoff`s); [] when first > last."""
+    current, end = Cutoff.parse(first), Cutoff.parse(last)
+    out = []
+    while current <= end:
+        out.append(current)
+        current = current.next()
+    return out
+
+
+def semester_end_on_or_before(day: dt.date) -> dt.date:
+    """The latest 30 June or 31 December on or before `day`."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if day >= dt.date(day.year, 12, 31):
+        return dt.date(day.year, 12, 31)
+    if day >= dt.date(day.year, 6, 30):
+        return dt.date(day.year, 6, 30)
+    return dt.date(day.year - 1, 12, 31)
+
+
+def dkb_date(cutoff) -> dt.date:
+    """The DKB semester date that applies to a cut-off: the latest semester end (30 June or
+    31 December) on or before its as-of date (`2020-06-H2` -> 2020-06-30, `2020-06-H1` -> 2019-12-31)."""
+    return semester_end_on_or_before(Cutoff.parse(cutoff).as_of)

@@ -1,0 +1,34 @@
+"""Rubrics (levelisasi schemes) and target sets as validated YAML data.
+
+`load_rubric("levelisasi-2020")`, `list_rubrics()`, `rubric_for_year(2021)`; regional target sets
+with `load_target_set("kaltim-2022")` or `TargetSet(...)`. The rubric's own targets form the
+`national` target set.
+"""
+
+from capaian.rubrics.loader import (
+    list_rubrics,
+    list_target_sets,
+    load_rubric,
+    load_target_set,
+    rubric_for_year,
+    rubric_from_file,
+    target_set_from_file,
+)
+from capaian.rubrics.model import (
+    KNOWN_FACTS,
+    NATIONAL_SET,
+    TIERS,
+    AgeBounds,
+    Band,
+    Indicator,
+    Rubric,
+    Target,
+    TargetSet,
+    Text,
+)
+
+__all__ = [
+    "KNOWN_FACTS", "NATIONAL_SET", "TIERS", "AgeBounds", "Band", "Indicator", "Rubric", "Target",
+    "TargetSet", "Text", "list_rubrics", "list_target_sets", "load_rubric", "load_target_set",
+    "rubric_for_year", "rubric_from_file", "target_set_from_file",
+]

@@ -1,0 +1,146 @@
+"""Load and validate rubric and target-set YAML files shipped in this package (or given by path).
+
+Every problem becomes a `CapaianError` naming the file, the indicator (when the problem is in one)
+and the field, in Indonesian and English.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from capaian.errors import CapaianError
+from capaian.rubrics.model import Rubric, TargetSet
+
+RUBRIC_DIR = Path(__file__).resolve().parent
+TARGET_DIR = RUBRIC_DIR / "targets"
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CapaianError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.") from None
+    except yaml.YAMLError as exc:
+        raise CapaianError(
+            f"{path.name}: YAML tidak valid: {exc}", f"{path.name}: invalid YAML: {exc}"
+        ) from None
+    if not isinstance(data, dict):
+        raise CapaianError(
+            f"{path.name}: isi berkas harus berupa pemetaan (mapping).",
+            f"{path.name}: the file must hold a mapping.",
+        )
+    return data
+
+
+def _describe(data: dict, loc: tuple) -> tuple[str, str]:
+    """(where, field) of a pydantic error location, naming the indicator by its id."""
+    where, parts = "", list(loc)
+    if len(parts) >= 2 and parts[0] in ("indicators", "targets"):
+        key = parts[1]
+        if parts[0] == "indicators" and isinstance(key, int):
+            items = data.get("indicators") or []
+            ind = items[key] if key < len(items) and isinstance(items[key], dict) else {}
+            where = f"indicator '{ind.get('id', f'#{key + 1}')}'"
+        else:
+            where = f"indicator '{key}'"
+        parts = parts[2:]
+    field = ".".join(str(p) for p in parts)
+    return where, field
+
+
+def _validation_error(path: Path, data: dict, exc: ValidationError) -> CapaianError:
+    id_lines, en_lines = [], []
+    for err in exc.errors():
+        where, field = _describe(data, tuple(err["loc"]))
+        msg = err["msg"].removeprefix("Value error, ")
+        head = ", ".join(p for p in (where, f"field '{field}'" if field else "") if p)
+        en_lines.append(f"{head}: {msg}" if head else msg)
+        id_head = head.replace("indicator", "indikator").replace("field", "kolom")
+        id_lines.append(f"{id_head}: {msg}" if id_head else msg)
+    return CapaianError(
+        f"{path.name}: rubrik/target tidak valid: " + "; ".join(id_lines),
+        f"{path.name}: invalid rubric/target file: " + "; ".join(en_lines),
+    )
+
+
+def rubric_from_file(path: str | Path) -> Rubric:
+    """Load and validate one rubric file."""
+    path = Path(path)
+    data = _read_yaml(path)
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, data, exc) from None
+
+
+def _rubric_paths() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(RUBRIC_DIR.glob("*.yaml"))}
+
+
+def list_rubrics() -> list[str]:
+    """Ids of the shipped rubrics, oldest year first."""
+    return sorted(_rubric_paths(), key=lambda rid: (load_rubric(rid).year, rid))
+
+
+@lru_cache(maxsize=None)
+def load_rubric(rubric_id: str) -> Rubric:
+    """A shipped rubric by id (e.g. `levelisasi-2020`)."""
+    path = _rubric_paths().get(rubric_id)
+    if path is None:
+        known = ", ".join(sorted(_rubric_paths()))
+        raise CapaianError(
+            f"Rubrik '{rubric_id}' tidak dikenal (tersedia: {known}).",
+            f"Unknown rubric '{rubric_id}' (available: {known}).",
+        )
+    rubric = rubric_from_file(path)
+    if rubric.id != rubric_id:
+        raise CapaianError(
+            f"{path.name}: kolom 'id' berisi '{rubric.id}', harus '{rubric_id}' (sesuai nama berkas).",
+            f"{path.name}: field 'id' is '{rubric.id}', expected '{rubric_id}' (the file name).",
+        )
+    return rubric
+
+
+def rubric_for_year(year: int) -> Rubric:
+    """The latest rubric whose year is not after `year`."""
+    rubrics = [load_rubric(r) for r in list_rubrics()]
+    usable = [r for r in rubrics if r.year <= year]
+    if not usable:
+        raise CapaianError(
+            f"Tidak ada rubrik untuk tahun {year} (rubrik tertua: {rubrics[0].year}).",
+            f"No rubric for year {year} (the oldest rubric is for {rubrics[0].year}).",
+        )
+    return max(usable, key=lambda r: r.year)
+
+
+def target_set_from_file(path: str | Path) -> TargetSet:
+    path = Path(path)
+    data = _read_yaml(path)
+    try:
+        return TargetSet.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(path, data, exc) from None
+
+
+def list_target_sets() -> list[str]:
+    return sorted(p.stem for p in TARGET_DIR.glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def load_target_set(target_set_id: str) -> TargetSet:
+    """A shipped regional target set by id, or a target-set file by path."""
+    candidate = Path(target_set_id)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return target_set_from_file(candidate)
+    path = TARGET_DIR / f"{target_set_id}.yaml"
+    if not path.exists():
+        known = ", ".join(list_target_sets()) or "-"
+        raise CapaianError(
+            f"Set target '{target_set_id}' tidak dikenal (tersedia: {known}).",
+            f"Unknown target set '{target_set_id}' (available: {known}).",
+        )
+    return target_set_from_file(path)

@@ -1,0 +1,182 @@
+"""The store object: connection, transactions, audit log, metadata and the regions table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import pandas as pd
+
+from capaian.errors import CapaianError
+
+
+def utcnow() -> dt.datetime:
+    """Now as naive UTC (how every timestamp of the store is kept)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+class StoreCore:
+    """Connection handling shared by the parts of `Store`."""
+
+    def __init__(self, con, path: str):
+        self.con = con
+        self.path = path
+        self._depth = 0
+
+    # -- plumbing -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator["StoreCore"]:
+        """BEGIN ... COMMIT, or ROLLBACK on any exception. Nested use joins the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self.con.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.con.execute("COMMIT")
+
+    def query_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: list | None = None):
+        rows = self.con.execute(sql, params or []).fetchall()
+        row = rows[0] if rows else None
+        return None if row is None else row[0]
+
+    @contextmanager
+    def registered(self, name: str, frame: pd.DataFrame) -> Iterator[str]:
+        """Make `frame` visible to SQL as `name` for the duration of the block.
+
+        DuckDB 2 refuses `register` while an earlier result on the connection is unfinished
+        (e.g. after a bare `fetchone()` elsewhere), so a trivial query is finished first.
+        """
+        self.con.execute("SELECT 1").fetchall()
+        self.con.register(name, frame)
+        try:
+            yield name
+        finally:
+            self.con.execute("SELECT 1").fetchall()
+            self.con.unregister(name)
+
+    def next_id(self, sequence: str) -> int:
+        return int(self.scalar(f"SELECT nextval('{sequence}')"))
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        from capaian.store.migrate import current_version
+
+        return current_version(self.con)
+
+    # -- audit ----------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, object: str | None, detail: dict | None = None) -> int:
+        """Append one entry to the audit log; returns its id."""
+        audit_id = self.next_id("audit_id_seq")
+        self.con.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
+            [audit_id, utcnow(), actor, action, object, to_json(detail or {})],
+        )
+        return audit_id
+
+    def list_audit(
+        self, action: str | None = None, object: str | None = None, limit: int | None = None
+    ) -> pd.DataFrame:
+        """Audit entries, oldest first; `detail` parsed back into dicts."""
+        where, params = [], []
+        if action:
+            where.append("action = ?")
+            params.append(action)
+        if object:
+            where.append("object = ?")
+            params.append(object)
+        sql = 'SELECT id, "at", actor, action, object, detail FROM audit_log'
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        frame = self.query_df(sql, params)
+        frame["detail"] = [json.loads(d) if d else {} for d in frame["detail"]]
+        return frame
+
+    # -- metadata -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM store_meta WHERE key = ?", [key])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.con.execute("DELETE FROM store_meta WHERE key = ?", [key])
+            self.con.execute("INSERT INTO store_meta VALUES (?, ?)", [key, value])
+
+    def is_demo(self) -> bool:
+        """True when the store holds the synthetic demo data."""
+        return self.get_meta("demo") == "1"
+
+    def mark_demo(self) -> None:
+        self.set_meta("demo", "1")
+
+    def is_empty(self) -> bool:
+        """True when no facts, submissions, runs or register imports are stored."""
+        for table in ("facts", "submissions", "evaluation_runs", "register_imports"):
+            if self.scalar(f"SELECT count(*) FROM {table}"):
+                return False
+        return True
+
+    # -- regions --------------------------------------------------------------------------
+    def ensure_regions(self, version: str) -> int:
+        """Copy hierarchy `version` from capaian.regions into `regions` if absent; row count."""
+        have = self.scalar("SELECT count(*) FROM regions WHERE version = ?", [version])
+        if have:
+            return int(have)
+        from capaian.regions import get_hierarchy
+
+        frame = get_hierarchy(version).region_frame()
+        rows = pd.DataFrame(
+            {
+                "version": version,
+                "code": frame["code"].astype(str),
+                "name": frame["name"],
+                "tier": frame["tier"],
+                "kind": frame["kind"] if "kind" in frame else None,
+                "parent": frame["parent"],
+            }
+        )
+        with self.transaction():
+            with self.registered("_regions_in", rows):
+                self.con.execute("INSERT INTO regions BY NAME SELECT * FROM _regions_in")
+        return len(rows)
+
+    def regions(self, version: str) -> pd.DataFrame:
+        """The stored `regions` rows of one hierarchy version (filled on demand)."""
+        self.ensure_regions(version)
+        return self.query_df(
+            "SELECT code, name, tier, kind, parent FROM regions WHERE version = ? ORDER BY code",
+            [version],
+        )
+
+
+def not_found(what_id: str, what_en: str, key) -> CapaianError:
+    return CapaianError(f"{what_id} {key} tidak ditemukan.", f"{what_en} {key} not found.")

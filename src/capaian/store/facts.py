@@ -1,0 +1,192 @@
+"""Facts: (region_code, cutoff, fact, value, source) with a full revision history.
+
+Every write gets a new global revision number. A value that differs from the current one for the
+same (region_code, cutoff, fact) is inserted with that revision and the row it replaces gets
+`superseded_by = revision`; unchanged values are not written again. So:
+
+- the current facts of a cut-off are the rows with `superseded_by IS NULL`;
+- the facts as of an earlier revision R are the rows with `revision <= R` and
+  (`superseded_by IS NULL` or `superseded_by > R`): any earlier state can be evaluated again;
+- `fact_revision(cutoff)` (the newest revision touching the cut-off) changes whenever a fact of
+  that cut-off changes, and only then.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from capaian.errors import CapaianError
+from capaian.store.core import utcnow
+
+FACT_COLUMNS = ["region_code", "cutoff", "fact", "value", "source"]
+
+
+@dataclass
+class FactWrite:
+    """What one `write_facts` call did. `revision` is None when nothing changed."""
+
+    revision: int | None
+    inserted: int
+    changes: list[dict] = field(default_factory=list)  # region_code, cutoff, fact, old, new, ...
+
+    @property
+    def superseded_submissions(self) -> list[int]:
+        ids = {c["old_submission_id"] for c in self.changes if c.get("old_submission_id") is not None}
+        return sorted(int(i) for i in ids)
+
+
+class FactsMixin:
+    def current_facts(self, cutoff: str, revision: int | None = None) -> pd.DataFrame:
+        """Facts of one cut-off: the newest values, or the state as of `revision`."""
+        sql = "SELECT region_code, cutoff, fact, value, source FROM facts WHERE cutoff = ? AND "
+        params: list = [str(cutoff)]
+        if revision is None:
+            sql += "superseded_by IS NULL"
+        else:
+            sql += "revision <= ? AND (superseded_by IS NULL OR superseded_by > ?)"
+            params += [int(revision), int(revision)]
+        return self.query_df(sql + " ORDER BY region_code, fact", params)
+
+    def fact_revision(self, cutoff: str) -> int | None:
+        """Identifier of the current fact state of a cut-off (None when it has no facts)."""
+        value = self.scalar("SELECT max(revision) FROM facts WHERE cutoff = ?", [str(cutoff)])
+        return None if value is None else int(value)
+
+    def fact_revisions(self, cutoff: str) -> list[int]:
+        """Every revision that changed a fact of the cut-off, oldest first."""
+        rows = self.con.execute(
+            "SELECT DISTINCT revision FROM facts WHERE cutoff = ? ORDER BY revision", [str(cutoff)]
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def fact_history(self, cutoff: str, region_code: str | None = None) -> pd.DataFrame:
+        """Every stored fact row of a cut-off (all revisions), for audit and display."""
+        sql = "SELECT * FROM facts WHERE cutoff = ?"
+        params: list = [str(cutoff)]
+        if region_code:
+            sql += " AND region_code = ?"
+            params.append(region_code)
+        return self.query_df(sql + " ORDER BY region_code, fact, revision", params)
+
+    def list_cutoffs(self) -> list[str]:
+        """Cut-offs that have facts, in time order."""
+        rows = self.con.execute("SELECT DISTINCT cutoff FROM facts ORDER BY cutoff").fetchall()
+        return [r[0] for r in rows]
+
+    def write_facts(
+        self,
+        facts: pd.DataFrame,
+        source: str,
+        actor: str,
+        submission_id: int | None = None,
+        audit: bool = True,
+    ) -> FactWrite:
+        """Store facts (columns region_code, cutoff, fact, value); changed values supersede.
+
+        Rows with a missing value are dropped (missing = no data, never 0). Runs in one
+        transaction (joining the caller's, if any). With `audit`, records `facts.write`.
+        """
+        incoming = _clean(facts)
+        if incoming.empty:
+            return FactWrite(None, 0)
+        with self.transaction():
+            with self.registered("_facts_in", incoming):
+                changed = self.query_df(
+                    """
+                    SELECT i.region_code, i.cutoff, i.fact, c.value AS old, i.value AS new,
+                           c.source AS old_source, c.submission_id AS old_submission_id,
+                           c.revision AS old_revision
+                    FROM _facts_in i LEFT JOIN facts c
+                      ON c.superseded_by IS NULL AND c.region_code = i.region_code
+                     AND c.cutoff = i.cutoff AND c.fact = i.fact
+                    WHERE c.value IS DISTINCT FROM i.value
+                    ORDER BY i.region_code, i.fact
+                    """
+                )
+            if changed.empty:
+                return FactWrite(None, 0)
+            revision = self.next_id("fact_revision_seq")
+            with self.registered("_facts_changed", changed):
+                self.con.execute(
+                    """
+                    UPDATE facts SET superseded_by = ?
+                    FROM _facts_changed x
+                    WHERE facts.superseded_by IS NULL AND facts.region_code = x.region_code
+                      AND facts.cutoff = x.cutoff AND facts.fact = x.fact
+                    """,
+                    [revision],
+                )
+                self.con.execute(
+                    """
+                    INSERT INTO facts (region_code, cutoff, fact, value, source, submission_id,
+                                       revision, superseded_by)
+                    SELECT region_code, cutoff, fact, new, ?, ?, ?, NULL FROM _facts_changed
+                    """,
+                    [source, submission_id, revision],
+                )
+            self.con.execute(
+                "INSERT INTO fact_revisions VALUES (?, ?, ?, ?, ?, ?)",
+                [revision, source, submission_id, actor, utcnow(), len(changed)],
+            )
+            changes = [_change(row) for row in changed.to_dict("records")]
+            result = FactWrite(revision, len(changed), changes)
+            if audit:
+                self.audit(
+                    actor,
+                    "facts.write",
+                    f"revision:{revision}",
+                    {"source": source, "rows": len(changed), "changes": _updates_only(changes)},
+                )
+        return result
+
+
+def _none(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return value
+
+
+def _change(row: dict) -> dict:
+    out = {k: _none(v) for k, v in row.items()}
+    for key in ("old_submission_id", "old_revision"):
+        if out.get(key) is not None:
+            out[key] = int(out[key])
+    return out
+
+
+def _updates_only(changes: list[dict]) -> list[dict]:
+    """Changes that replaced an earlier value (old -> new), for the audit log."""
+    return [
+        {k: c[k] for k in ("region_code", "cutoff", "fact", "old", "new", "old_source")}
+        for c in changes
+        if c.get("old") is not None
+    ]
+
+
+def _clean(facts: pd.DataFrame) -> pd.DataFrame:
+    missing = {"region_code", "cutoff", "fact", "value"} - set(facts.columns)
+    if missing:
+        raise CapaianError(
+            f"Kolom fakta tidak lengkap: {', '.join(sorted(missing))}.",
+            f"Facts frame lacks columns: {', '.join(sorted(missing))}.",
+        )
+    frame = pd.DataFrame(
+        {
+            "region_code": facts["region_code"].astype(str),
+            "cutoff": facts["cutoff"].astype(str),
+            "fact": facts["fact"].astype(str),
+            "value": pd.to_numeric(facts["value"], errors="raise").astype("float64"),
+        }
+    )
+    frame = frame[frame["value"].notna()].reset_index(drop=True)
+    dup = frame.duplicated(["region_code", "cutoff", "fact"], keep=False)
+    if dup.any():
+        first = frame[dup].iloc[0]
+        raise CapaianError(
+            f"Fakta ganda: {first['region_code']} {first['cutoff']} {first['fact']}.",
+            f"Duplicate fact: {first['region_code']} {first['cutoff']} {first['fact']}.",
+        )
+    return frame

@@ -1,0 +1,201 @@
+"""Evaluation runs: snapshots of results with rubric, target set, fact revision and time.
+
+Result frames are stored in `results_indicators` / `results_regions` (contract columns typed,
+any further columns as JSON in `extra`) and the column order and pandas dtypes are kept with the
+run, so `load_run` gives back frames equal to the ones saved. A published run is frozen: every
+method that changes or removes a run refuses a published one.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from capaian.errors import CapaianError
+from capaian.store.core import not_found, to_json, utcnow
+
+TABLES = {"indicators": "results_indicators", "regions": "results_regions"}
+
+
+class RunsMixin:
+    def _table_columns(self, table: str) -> list[str]:
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        return [r[0] for r in rows if r[0] not in ("run_id", "row_no", "extra")]
+
+    def _insert_results(self, run_id: int, table: str, frame: pd.DataFrame) -> None:
+        known = self._table_columns(table)
+        extra_cols = [c for c in frame.columns if c not in known]
+        data = frame[[c for c in frame.columns if c in known]].copy()
+        data.insert(0, "row_no", range(len(frame)))
+        data.insert(0, "run_id", run_id)
+        if extra_cols:
+            extras = frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None)
+            data["extra"] = [to_json(r) for r in extras.to_dict("records")]
+        with self.registered("_results_in", data):
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _results_in")
+
+    def _read_results(self, run_id: int, table: str, columns: list) -> pd.DataFrame:
+        frame = self.query_df(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY row_no", [run_id])
+        names = [c for c, _ in columns]
+        extra_names = [c for c in names if c not in frame.columns]
+        if extra_names:
+            parsed = [json.loads(x) if isinstance(x, str) else {} for x in frame["extra"]]
+            for name in extra_names:
+                frame[name] = [p.get(name) for p in parsed]
+        out = frame[names].copy() if names else pd.DataFrame(index=range(len(frame)))
+        for name, dtype in columns:
+            try:
+                out[name] = out[name].astype(dtype)
+            except (TypeError, ValueError):
+                pass
+        return out.reset_index(drop=True)
+
+    def save_run(
+        self,
+        cutoff: str,
+        rubric: str,
+        target_set: str,
+        hierarchy_version: str,
+        indicators: pd.DataFrame,
+        regions: pd.DataFrame,
+        actor: str,
+        fact_revision: int | None = None,
+        note: str | None = None,
+    ) -> int:
+        """Store an evaluation run (new id, unpublished) in one transaction; returns its id."""
+        if fact_revision is None:
+            fact_revision = self.fact_revision(cutoff)
+        with self.transaction():
+            run_id = self.next_id("run_id_seq")
+            self.con.execute(
+                "INSERT INTO evaluation_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)",
+                [
+                    run_id, str(cutoff), rubric, target_set, fact_revision, hierarchy_version,
+                    utcnow(), actor, note, len(indicators), len(regions),
+                    to_json([[c, str(t)] for c, t in indicators.dtypes.items()]),
+                    to_json([[c, str(t)] for c, t in regions.dtypes.items()]),
+                ],
+            )
+            self._insert_results(run_id, TABLES["indicators"], indicators)
+            self._insert_results(run_id, TABLES["regions"], regions)
+            self.audit(
+                actor, "run.save", f"run:{run_id}",
+                {"cutoff": str(cutoff), "rubric": rubric, "target_set": target_set,
+                 "fact_revision": fact_revision, "hierarchy_version": hierarchy_version},
+            )
+        return run_id
+
+    def run_meta(self, run_id: int) -> dict:
+        cursor = self.con.execute("SELECT * FROM evaluation_runs WHERE id = ?", [int(run_id)])
+        rows = cursor.fetchall()
+        row = rows[0] if rows else None
+        if row is None:
+            raise not_found("Run evaluasi", "Evaluation run", run_id)
+        return dict(zip([d[0] for d in cursor.description], row))
+
+    def load_run(self, run_id: int) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+        """(metadata, indicators, regions) of a stored run, as saved."""
+        meta = self.run_meta(run_id)
+        indicators = self._read_results(
+            int(run_id), TABLES["indicators"], json.loads(meta.pop("indicator_columns") or "[]")
+        )
+        regions = self._read_results(
+            int(run_id), TABLES["regions"], json.loads(meta.pop("region_columns") or "[]")
+        )
+        return meta, indicators, regions
+
+    def find_run(
+        self, cutoff: str, rubric: str, target_set: str, fact_revision: int | None
+    ) -> int | None:
+        """The newest run of exactly these inputs, or None."""
+        value = self.scalar(
+            "SELECT max(id) FROM evaluation_runs WHERE cutoff = ? AND rubric = ? AND "
+            "target_set IS NOT DISTINCT FROM ? AND fact_revision IS NOT DISTINCT FROM ?",
+            [str(cutoff), rubric, target_set, fact_revision],
+        )
+        return None if value is None else int(value)
+
+    def latest_run(
+        self, cutoff: str, rubric: str | None = None, published_only: bool = False
+    ) -> int | None:
+        """Id of the newest run of a cut-off (optionally of one rubric, or published only)."""
+        sql = "SELECT max(id) FROM evaluation_runs WHERE cutoff = ?"
+        params: list = [str(cutoff)]
+        if rubric:
+            sql += " AND rubric = ?"
+            params.append(rubric)
+        if published_only:
+            sql += " AND published_at IS NOT NULL"
+        value = self.scalar(sql, params)
+        return None if value is None else int(value)
+
+    def list_runs(self, cutoff: str | None = None) -> pd.DataFrame:
+        """All runs (newest first) without their results."""
+        sql = (
+            "SELECT id, cutoff, rubric, target_set, fact_revision, hierarchy_version, created_at, "
+            "created_by, published_at, published_by, indicator_rows, region_rows, note "
+            "FROM evaluation_runs"
+        )
+        params: list = []
+        if cutoff:
+            sql += " WHERE cutoff = ?"
+            params.append(str(cutoff))
+        return self.query_df(sql + " ORDER BY id DESC", params)
+
+    def list_run_cutoffs(self, year: int | None = None) -> list[str]:
+        """Cut-offs that have runs (of one year), in time order."""
+        sql, params = "SELECT DISTINCT cutoff FROM evaluation_runs", []
+        if year is not None:
+            sql += " WHERE cutoff LIKE ?"
+            params.append(f"{int(year):04d}-%")
+        return [r[0] for r in self.con.execute(sql + " ORDER BY cutoff", params).fetchall()]
+
+    def is_published(self, run_id: int) -> bool:
+        return self.run_meta(run_id)["published_at"] is not None
+
+    def _assert_mutable(self, run_id: int) -> dict:
+        meta = self.run_meta(run_id)
+        if meta["published_at"] is not None:
+            raise CapaianError(
+                f"Run {run_id} sudah diterbitkan dan tidak dapat diubah atau dihapus.",
+                f"Run {run_id} is published and can't be modified or deleted.",
+            )
+        return meta
+
+    def publish_run(self, run_id: int, actor: str) -> None:
+        """Publish a run: from now on it is frozen. Publishing twice is an error."""
+        with self.transaction():
+            meta = self.run_meta(run_id)
+            if meta["published_at"] is not None:
+                raise CapaianError(
+                    f"Run {run_id} sudah diterbitkan ({meta['published_at']:%Y-%m-%d %H:%M} "
+                    f"oleh {meta['published_by']}).",
+                    f"Run {run_id} is already published ({meta['published_at']:%Y-%m-%d %H:%M} "
+                    f"by {meta['published_by']}).",
+                )
+            self.con.execute(
+                "UPDATE evaluation_runs SET published_at = ?, published_by = ? WHERE id = ?",
+                [utcnow(), actor, int(run_id)],
+            )
+            self.audit(actor, "run.publish", f"run:{run_id}", {"cutoff": meta["cutoff"]})
+
+    def set_run_note(self, run_id: int, note: str, actor: str) -> None:
+        """Annotate an unpublished run."""
+        with self.transaction():
+            self._assert_mutable(run_id)
+            self.con.execute("UPDATE evaluation_runs SET note = ? WHERE id = ?", [note, int(run_id)])
+            self.audit(actor, "run.note", f"run:{run_id}", {"note": note})
+
+    def delete_run(self, run_id: int, actor: str) -> None:
+        """Remove an unpublished run and its results."""
+        with self.transaction():
+            meta = self._assert_mutable(run_id)
+            for table in TABLES.values():
+                self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [int(run_id)])
+            self.con.execute("DELETE FROM evaluation_runs WHERE id = ?", [int(run_id)])
+            self.audit(actor, "run.delete", f"run:{run_id}", {"cutoff": meta["cutoff"]})

@@ -1,0 +1,75 @@
+"""The submissions table: one row per accepted submission file."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from capaian.store.core import not_found, utcnow
+
+
+class SubmissionsMixin:
+    def add_submission(
+        self,
+        cutoff: str,
+        submitter: str,
+        file_name: str,
+        content_hash: str,
+        rows: int,
+        scope_region: str | None,
+        status: str = "current",
+    ) -> int:
+        """Insert a submission row; returns its id (call inside the import transaction)."""
+        submission_id = self.next_id("submission_id_seq")
+        self.con.execute(
+            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
+            [submission_id, str(cutoff), submitter, file_name, content_hash, utcnow(), status,
+             rows, scope_region],
+        )
+        return submission_id
+
+    def update_submission(self, submission_id: int, **values) -> None:
+        allowed = {"status", "supersedes", "revision"}
+        assert set(values) <= allowed, set(values) - allowed
+        for key, value in values.items():
+            self.con.execute(
+                f"UPDATE submissions SET {key} = ? WHERE id = ?", [value, int(submission_id)]
+            )
+
+    def get_submission(self, submission_id: int) -> dict:
+        cursor = self.con.execute("SELECT * FROM submissions WHERE id = ?", [int(submission_id)])
+        rows = cursor.fetchall()
+        row = rows[0] if rows else None
+        if row is None:
+            raise not_found("Pengiriman", "Submission", submission_id)
+        return dict(zip([d[0] for d in cursor.description], row))
+
+    def find_submission_by_hash(self, content_hash: str) -> int | None:
+        value = self.scalar(
+            "SELECT min(id) FROM submissions WHERE content_hash = ?", [content_hash]
+        )
+        return None if value is None else int(value)
+
+    def list_submissions(self, cutoff: str | None = None) -> pd.DataFrame:
+        sql, params = "SELECT * FROM submissions", []
+        if cutoff:
+            sql += " WHERE cutoff = ?"
+            params.append(str(cutoff))
+        return self.query_df(sql + " ORDER BY id", params)
+
+    def refresh_submission_status(self, submission_id: int) -> str:
+        """Set `status` from how many of the submission's facts are still current."""
+        total, current = self.con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE superseded_by IS NULL) FROM facts "
+            "WHERE submission_id = ?",
+            [int(submission_id)],
+        ).fetchall()[0]
+        if total == 0:
+            status = "no_change"
+        elif current == total:
+            status = "current"
+        elif current == 0:
+            status = "superseded"
+        else:
+            status = "partly_superseded"
+        self.update_submission(submission_id, status=status)
+        return status

@@ -1,0 +1,346 @@
+"""REST API under /api/: regions, cut-offs, rubrics, evaluations (runs), results, explanations, submissions.
+
+Authentication: the dashboard's session cookie (state-changing calls then need the
+`X-CSRF-Token` header), or HTTP Basic with a user's name and password (for scripts; no CSRF
+token needed, failures count towards the login rate limit). Without either you are the public:
+published runs only, national and province rows only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from capaian.accounts import can_publish, can_upload, can_view
+from capaian.errors import CapaianError
+from capaian.web import data
+from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
+from capaian.web.select import CUTOFF_RE, RUBRIC_RE, normalise
+
+router = APIRouter(prefix="/api")
+
+
+# --- who is calling ---------------------------------------------------------------------------
+
+
+def _basic_user(request: Request):
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        return None, False
+    try:
+        name, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise PageError(401, "login_failed")
+    state = web(request)
+    ip = client_ip(request)
+    if state.limiter.blocked(name, ip):
+        raise PageError(429, "too_many")
+    from capaian.accounts import verify_login
+
+    with state.db() as store:
+        user = verify_login(store, name, password)
+    if user is None:
+        state.limiter.failed(name, ip)
+        raise PageError(401, "login_failed")
+    state.limiter.succeeded(name, ip)
+    return user, True
+
+
+def api_user(request: Request):
+    """(user or None, whether the call is authenticated without the cookie)."""
+    user, basic = _basic_user(request)
+    if basic:
+        request.state.user = user
+        request.state.user_loaded = True
+        return user, True
+    return current_user(request), False
+
+
+def _writer(request: Request):
+    user, basic = api_user(request)
+    if user is None:
+        raise PageError(403, "forbidden")
+    if not basic:
+        check_csrf(request, None)
+    return user
+
+
+# --- regions, cut-offs, rubrics ---------------------------------------------------------------
+
+
+def _region_dict(region) -> dict:
+    return {"code": region.code, "name": region.name, "tier": region.tier, "kind": region.kind,
+            "parent": region.parent}
+
+
+@router.get("/regions", tags=["regions"], summary="Regions of a hierarchy version")
+def api_regions(
+    version: str = Query("2025", pattern=r"^(2020|2025)$"),
+    parent: str | None = Query(None, description="Only the children of this region (e.g. 65)."),
+    tier: str | None = Query(None, pattern=r"^(province|regency|district|village)$"),
+    q: str | None = Query(None, description="Find by name (case- and accent-insensitive)."),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    from capaian.regions import get_hierarchy
+
+    hierarchy = get_hierarchy(version)
+    if q:
+        found = hierarchy.find(q, tier=tier, limit=limit)
+    elif parent:
+        found = [r for r in hierarchy.children(normalise(parent)) if not tier or r.tier == tier]
+    else:
+        found = [r for r in hierarchy.provinces()] if tier in (None, "province") else []
+        if tier and tier != "province":
+            raise PageError(404, "not_found", "Berikan parent atau q.", "Give parent or q.")
+    return {"version": version, "regions": [_region_dict(r) for r in found[:limit]]}
+
+
+@router.get("/regions/{code}", tags=["regions"], summary="One region and its children")
+def api_region(code: str, version: str = Query("2025", pattern=r"^(2020|2025)$")):
+    from capaian.regions import get_hierarchy
+
+    hierarchy = get_hierarchy(version)
+    code = normalise(code)
+    try:
+        region = hierarchy.get(code)
+    except (CapaianError, KeyError):
+        raise PageError(404, "not_found")
+    if region is None:
+        raise PageError(404, "not_found")
+    return {**_region_dict(region), "version": version,
+            "children": [_region_dict(r) for r in hierarchy.children(code)]}
+
+
+@router.get("/cutoffs", tags=["cut-offs"], summary="Cut-offs with evaluation runs you may see")
+def api_cutoffs(request: Request):
+    user, _ = api_user(request)
+    catalog = web(request).catalog()
+    published = catalog.cutoffs(published_only=True)
+    shown = catalog.cutoffs(published_only=user is None)
+    from capaian.periods import Cutoff
+
+    out = []
+    for c in shown:
+        cut = Cutoff.parse(c)
+        out.append({"cutoff": c, "as_of": cut.as_of.isoformat(), "published": c in published,
+                    "rubrics": catalog.rubrics(c, published_only=user is None)})
+    return {"cutoffs": out}
+
+
+@router.get("/rubrics", tags=["rubrics"], summary="Rubrics (levelisasi schemes)")
+def api_rubrics():
+    from capaian.rubrics import list_rubrics, load_rubric
+
+    out = []
+    for rid in list_rubrics():
+        r = load_rubric(rid)
+        out.append({"id": r.id, "year": r.year, "label": {"id": r.label.id, "en": r.label.en},
+                    "indicators": [i.id for i in r.indicators]})
+    return {"rubrics": out}
+
+
+@router.get("/rubrics/{rubric_id}", tags=["rubrics"], summary="One rubric: indicators, targets, level bands")
+def api_rubric(rubric_id: str):
+    from capaian.rubrics import list_rubrics, load_rubric
+
+    if rubric_id not in list_rubrics():
+        raise PageError(404, "not_found")
+    return JSONResponse(data.clean(load_rubric(rubric_id).model_dump(mode="json")))
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+
+def _run_dict(meta: dict) -> dict:
+    keep = ("id", "cutoff", "rubric", "target_set", "fact_revision", "hierarchy_version", "created_at",
+            "created_by", "published_at", "published_by", "note")
+    out = {k: data.clean(meta.get(k)) for k in keep}
+    out["published"] = out["published_at"] is not None
+    return out
+
+
+def _visible_run(request: Request, user, run_id: int) -> dict:
+    meta = web(request).catalog().meta(run_id)
+    if meta is None:
+        raise PageError(404, "not_found")
+    if user is None and data.clean(meta.get("published_at")) is None:
+        raise PageError(404, "not_found")
+    return meta
+
+
+@router.get("/evaluations", tags=["evaluations"], summary="Evaluation runs (public: published only)")
+def api_evaluations(request: Request, cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern)):
+    user, _ = api_user(request)
+    runs = web(request).catalog().runs
+    if cutoff:
+        runs = runs[runs["cutoff"] == cutoff]
+    if user is None:
+        runs = runs[runs["published_at"].notna()]
+    return {"evaluations": [_run_dict(r) for r in runs.to_dict("records")]}
+
+
+@router.get("/evaluations/{run_id}", tags=["evaluations"], summary="One evaluation run")
+def api_evaluation(request: Request, run_id: int):
+    user, _ = api_user(request)
+    return _run_dict(_visible_run(request, user, run_id))
+
+
+class EvaluateBody(BaseModel):
+    cutoff: str = Field(pattern=CUTOFF_RE.pattern, examples=["2020-11-H1"])
+    rubric: str | None = Field(None, pattern=RUBRIC_RE.pattern)
+
+
+@router.post("/evaluations", tags=["evaluations"], status_code=201,
+             summary="Evaluate a cut-off (national users); returns the run")
+def api_evaluate(request: Request, body: EvaluateBody):
+    user = _writer(request)
+    if not user.is_national:
+        raise PageError(403, "forbidden")
+    from capaian.service import evaluate_cutoff
+
+    state = web(request)
+    try:
+        with state.db() as store:
+            view = evaluate_cutoff(store, body.cutoff, rubric_id=body.rubric, actor=user.name)
+    except CapaianError as exc:
+        raise PageError(422, "bad_request", exc.id_message, exc.en_message)
+    state.invalidate()
+    return _run_dict(state.catalog().meta(int(view.run_id)))
+
+
+@router.post("/evaluations/{run_id}/publish", tags=["evaluations"], summary="Publish a run (national users)")
+def api_publish(request: Request, run_id: int):
+    user = _writer(request)
+    if not can_publish(user):
+        raise PageError(403, "forbidden")
+    publish(request, user, run_id)
+    return _run_dict(web(request).catalog().meta(run_id))
+
+
+def publish(request: Request, user, run_id: int) -> None:
+    state = web(request)
+    if state.catalog().meta(run_id) is None:
+        state.invalidate()
+        if state.catalog().meta(run_id) is None:
+            raise PageError(404, "not_found")
+    try:
+        with state.db() as store:
+            store.publish_run(run_id, user.name)  # audited by the store ("run.publish")
+    except CapaianError as exc:
+        raise PageError(409, "bad_request", exc.id_message, exc.en_message)
+    state.invalidate()
+
+
+# --- results and explanations -----------------------------------------------------------------
+
+
+def _resolve(request: Request, user, run_id: int | None, cutoff: str | None, rubric: str | None) -> int:
+    state = web(request)
+    if run_id is not None:
+        _visible_run(request, user, run_id)
+        return run_id
+    catalog = state.catalog()
+    if cutoff is None:
+        cutoffs = catalog.cutoffs(published_only=user is None)
+        if not cutoffs:
+            raise PageError(404, "not_found")
+        cutoff = cutoffs[-1]
+    found = catalog.latest(cutoff, rubric=rubric, published_only=user is None)
+    if found is None:
+        raise PageError(404, "not_found")
+    return found
+
+
+@router.get("/results", tags=["results"],
+            summary="Results of a run: regions with level, ranks and every indicator (what you may see)")
+def api_results(
+    request: Request,
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description="Default: the latest."),
+    rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
+    run_id: int | None = Query(None, description="A run id instead of cutoff/rubric."),
+    tier: str = Query("province", pattern=r"^(national|province|regency|district|village)$"),
+    province: str | None = Query(None, description="Only regions of this province (e.g. 65)."),
+    region: str | None = Query(None, description="Only this region and the regions below it."),
+):
+    user, _ = api_user(request)
+    rid = _resolve(request, user, run_id, cutoff, rubric)
+    state = web(request)
+    view = state.view(rid)
+    published = bool(view.published)
+    regions = view.regions[view.regions["tier"] == tier]
+    if province:
+        regions = regions[regions["province_code"] == normalise(province)]
+    if region:
+        code = normalise(region)
+        regions = regions[(regions["region_code"] == code) | regions["region_code"].str.startswith(code + ".")]
+    allowed = [can_view(user, c, tier, published) for c in regions["region_code"]]
+    regions = regions[allowed].sort_values(["rank_national", "region_code"], na_position="last")
+    records = data._records(view, regions)
+    return JSONResponse({"run": data.run_info(view), "tier": tier, "regions": records})
+
+
+@router.get("/explanations/{code}", tags=["explanations"],
+            summary="Why a region has its level, and the path to the next level")
+def api_explanation(
+    request: Request,
+    code: str,
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern),
+    rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
+    run_id: int | None = None,
+    lang: str = Query("id", pattern=r"^(id|en)$"),
+):
+    user, _ = api_user(request)
+    rid = _resolve(request, user, run_id, cutoff, rubric)
+    state = web(request)
+    view = state.view(rid)
+    code = normalise(code)
+    from capaian.web.select import tier_of
+
+    if code not in set(view.regions["region_code"]):
+        raise PageError(404, "not_found")
+    if not can_view(user, code, tier_of(code) or "", bool(view.published)):
+        raise PageError(403, "forbidden")
+    model = data.explanation_model(view, code)
+    if model is None:
+        raise PageError(404, "not_found")
+    return JSONResponse({"run": data.run_info(view), "region_code": code, "lines": model["lines"][lang],
+                         "explanation": model["detail"]})
+
+
+# --- submissions ------------------------------------------------------------------------------
+
+
+@router.get("/submissions", tags=["submissions"], summary="Stored submissions within your jurisdiction")
+def api_submissions(request: Request, cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern)):
+    user, _ = api_user(request)
+    if user is None:
+        raise PageError(403, "forbidden")
+    with web(request).db() as store:
+        frame = store.list_submissions(cutoff)
+    rows = []
+    for r in frame.to_dict("records"):
+        scope = data.clean(r.get("scope_region"))
+        if user.is_national or (scope and can_upload(user, scope)):
+            rows.append({k: data.clean(v) for k, v in r.items()})
+    return {"submissions": rows}
+
+
+@router.post("/submissions", tags=["submissions"],
+             summary="Upload a submission file (CSV/XLSX); 201 stored, or 422 with every problem")
+async def api_upload(
+    request: Request,
+    file: UploadFile = File(...),
+    evaluate: bool = Form(False, description="Evaluate the cut-off after a successful import."),
+):
+    user = _writer(request)
+    from starlette.concurrency import run_in_threadpool
+
+    from capaian.web.upload import MAX_BYTES, receive_upload
+
+    content = await file.read(MAX_BYTES + 1)
+    outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, evaluate)
+    return JSONResponse(data.clean(outcome), status_code=201 if outcome["ok"] else 422)

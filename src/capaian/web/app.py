@@ -1,0 +1,158 @@
+"""The FastAPI app factory: server-rendered pages (Jinja2 + htmx + ECharts), their twins, the REST API.
+
+    app = create_app("capaian.duckdb")
+    uvicorn.run(app, host="127.0.0.1", port=8000)
+
+Every front-end file is vendored under static/; the Content-Security-Policy allows only this
+origin, so the pages make no outside request. Sessions are signed cookies (Starlette
+SessionMiddleware) with a secret from `secret=`, $CAPAIAN_SECRET or one kept in the store.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from capaian.errors import CapaianError
+from capaian.web.common import HERE, PageError, lang_of, render, wants_json
+from capaian.web.i18n import t
+from capaian.web.state import WebState, session_secret
+
+SESSION_MAX_AGE = 8 * 3600
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+STATUS_KEYS = {401: "forbidden", 403: "forbidden", 404: "not_found", 405: "not_found", 429: "too_many"}
+
+
+def create_app(
+    db_path: str | os.PathLike | None = None,
+    *,
+    store=None,
+    secret: str | None = None,
+    geojson: str | os.PathLike | None = None,
+    https_only: bool = False,
+    catalog_ttl: float = 2.0,
+) -> FastAPI:
+    """The dashboard and API over the store at `db_path` (or an open `store`).
+
+    `geojson`: an optional operator-supplied province boundary file (features carrying the
+    province code in `properties.code` / `kode`); it replaces the tile-grid map.
+    """
+    if store is None:
+        from capaian.store import open_store
+
+        store = open_store(db_path)
+    app = FastAPI(
+        title="capaian API",
+        version="1",
+        description=(
+            "Capaian kinerja dan levelisasi Disdukcapil / performance levels of civil-registration "
+            "offices. Authenticate with the dashboard session (plus `X-CSRF-Token` on POST) or HTTP "
+            "Basic. The public sees published runs' national and province rows only."
+        ),
+        docs_url=None,  # the stock Swagger/ReDoc pages load assets from a CDN; /api has a local page
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    state = WebState(store, catalog_ttl=catalog_ttl)
+    app.state.web = state
+    geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
+    app.state.geojson_path = Path(geo) if geo else None
+    app.state.geojson_url = "/peta.geojson" if geo else None
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(store, secret),
+        session_cookie="capaian_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=https_only,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith("/static/vendor/"):
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from capaian.web import api, auth, overview, regions, runs, upload
+
+    for module in (overview, regions, auth, upload, runs, api):
+        app.include_router(module.router)
+
+    @app.get("/api", include_in_schema=False)
+    def api_docs(request: Request):
+        return render(request, "api.html", {"spec": app.openapi()})
+
+    @app.get("/peta.geojson", include_in_schema=False)
+    def geojson_file():
+        path = app.state.geojson_path
+        if not path or not path.is_file():
+            raise PageError(404, "not_found")
+        return FileResponse(path, media_type="application/geo+json")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        key = getattr(exc, "key", None) or STATUS_KEYS.get(exc.status_code, "bad_request")
+        detail_id = getattr(exc, "detail_id", None)
+        detail_en = getattr(exc, "detail_en", None)
+        headers = {"WWW-Authenticate": 'Basic realm="capaian"'} if exc.status_code == 401 else None
+        if wants_json(request):
+            return JSONResponse(
+                {"error": key, "status": exc.status_code,
+                 "message": {"id": detail_id or t(key, "id"), "en": detail_en or t(key, "en")}},
+                status_code=exc.status_code, headers=headers,
+            )
+        lang = lang_of(request)
+        return render(
+            request, "error.html",
+            {"status": exc.status_code, "key": key,
+             "detail": (detail_en if lang == "en" else detail_id)},
+            status=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        if wants_json(request):
+            return JSONResponse({"error": "bad_request", "status": 422, "detail": _plain(exc.errors())},
+                                status_code=422)
+        return render(request, "error.html", {"status": 422, "key": "bad_request", "detail": None}, status=422)
+
+    @app.exception_handler(CapaianError)
+    async def capaian_error(request: Request, exc: CapaianError):
+        if wants_json(request):
+            return JSONResponse({"error": "bad_request", "status": 422,
+                                 "message": {"id": exc.id_message, "en": exc.en_message}}, status_code=422)
+        lang = lang_of(request)
+        return render(request, "error.html",
+                      {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)
+
+    return app
+
+
+def _plain(errors) -> list:
+    out = []
+    for e in errors:
+        out.append({k: (v if isinstance(v, (str, int, float, list, type(None))) else str(v))
+                    for k, v in e.items() if k != "ctx"})
+    return out

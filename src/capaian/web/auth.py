@@ -1,0 +1,89 @@
+"""Log in, log out, language toggle. Signed session cookie; CSRF token on every form; login rate limit."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from capaian.web.common import check_csrf, client_ip, current_user, render, web
+
+router = APIRouter(include_in_schema=False)
+
+
+def safe_next(target: str | None, default: str = "/nasional") -> str:
+    """Only local paths: never redirect elsewhere after a form."""
+    if not target:
+        return default
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@router.get("/masuk")
+def login_form(request: Request, next: str | None = None):
+    return render(request, "login.html", {"next": safe_next(next), "error": None, "name": ""})
+
+
+@router.post("/masuk")
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    csrf_token: str = Form(""),
+    next: str = Form("/nasional"),
+):
+    check_csrf(request, csrf_token)
+    state = web(request)
+    ip = client_ip(request)
+    if state.limiter.blocked(name, ip):
+        with state.db() as store:
+            store.audit(name or "?", "login.blocked", f"user:{name}", {"ip": ip})
+        return render(request, "login.html", {"next": safe_next(next), "error": "too_many", "name": name},
+                      status=429)
+    from capaian.accounts import verify_login
+
+    with state.db() as store:
+        user = verify_login(store, name, password)
+        if user is None:
+            store.audit(name or "?", "login.failed", f"user:{name}", {"ip": ip})
+    if user is None:
+        state.limiter.failed(name, ip)
+        return render(request, "login.html", {"next": safe_next(next), "error": "login_failed", "name": name},
+                      status=401)
+    state.limiter.succeeded(name, ip)
+    lang = request.session.get("lang")
+    request.session.clear()  # new session on login: no fixation
+    request.session["user"] = user.name
+    request.session["lang"] = user.lang if user.lang in ("id", "en") else (lang or "id")
+    with state.db() as store:
+        store.audit(user.name, "login", f"user:{user.name}", {"ip": ip})
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/keluar")
+def logout(request: Request, csrf_token: str = Form("")):
+    check_csrf(request, csrf_token)
+    lang = request.session.get("lang", "id")
+    request.session.clear()
+    request.session["lang"] = lang
+    return RedirectResponse("/nasional", status_code=303)
+
+
+@router.post("/bahasa")
+def switch_language(request: Request, lang: str = Form("id"), csrf_token: str = Form(""), next: str = Form("/")):
+    """Switch the interface language; remembered in the session and, for users, in their account."""
+    check_csrf(request, csrf_token)
+    lang = lang if lang in ("id", "en") else "id"
+    request.session["lang"] = lang
+    user = current_user(request)
+    if user is not None:
+        from capaian.accounts import set_lang
+
+        state = web(request)
+        with state.db() as store:
+            set_lang(store, user.name, lang)
+        state.forget_user(user.name)
+    return RedirectResponse(safe_next(next), status_code=303)

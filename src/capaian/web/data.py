@@ -1,0 +1,317 @@
+"""Page models: plain dicts built from a stored run, shared by each page and its .json/.csv twins.
+
+A page, its JSON twin and its CSV twin are all rendered from the same model, so they show the
+same numbers (the HTML formats them through `capaian.formatting`; JSON and CSV keep them raw).
+Models are language-independent and cached per run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pandas as pd
+
+CELL_FIELDS = (
+    "numerator", "denominator", "value", "target", "target_source", "target_set", "status", "met",
+    "over_100", "rank_national", "peers_national", "rank_province", "peers_province", "prev_value",
+    "prev_rank_national", "change_value",
+)
+REGION_FIELDS = (
+    "level", "prev_level", "indicators_met", "indicators_total", "no_data", "rank_national",
+    "peers_national", "rank_province", "peers_province", "prev_rank_national",
+)
+KIA_FACT = "kia_dimiliki"
+AKTA_FACT = "akta_lahir_dimiliki"
+
+
+def clean(value):
+    """A JSON-safe Python value: NaN/NA -> None, numpy scalars -> Python, timestamps -> ISO text."""
+    if value is None:
+        return None
+    if hasattr(value, "model_dump"):
+        return clean(value.model_dump(mode="json"))
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return value
+    return value
+
+
+def as_int(value):
+    value = clean(value)
+    return None if value is None else int(value)
+
+
+def run_info(view) -> dict:
+    meta = view.meta
+    from capaian.periods import Cutoff
+
+    cutoff = Cutoff.parse(view.cutoff)
+    return {
+        "run_id": int(view.run_id),
+        "cutoff": view.cutoff,
+        "as_of": cutoff.as_of.isoformat() if hasattr(cutoff, "as_of") else None,
+        "year": int(view.cutoff[:4]),
+        "rubric": meta.get("rubric"),
+        "target_set": meta.get("target_set"),
+        "hierarchy_version": meta.get("hierarchy_version"),
+        "fact_revision": clean(meta.get("fact_revision")),
+        "created_at": clean(meta.get("created_at")),
+        "published": bool(view.published),
+        "published_at": clean(meta.get("published_at")),
+    }
+
+
+def indicator_list(rubric) -> list[dict]:
+    out = []
+    for ind in rubric.indicators:
+        out.append(
+            {
+                "id": ind.id,
+                "label": {"id": ind.label.id, "en": ind.label.en},
+                "description": (
+                    {"id": ind.description.id, "en": ind.description.en} if ind.description else None
+                ),
+                "kind": ind.kind,
+                "numerator": ind.numerator,
+                "denominator": ind.denominator,
+                "fact": ind.fact,
+                "target": float(ind.target.value),
+                "target_source": ind.target.source,
+            }
+        )
+    return out
+
+
+def bands(rubric) -> dict:
+    return {
+        int(b.level): {"id": b.label.id, "en": b.label.en, "met_from": b.met_from, "met_below": b.met_below}
+        for b in rubric.bands.levels
+    }
+
+
+def _cell(row: dict) -> dict:
+    out = {k: clean(row.get(k)) for k in CELL_FIELDS}
+    for k in ("rank_national", "peers_national", "rank_province", "peers_province", "prev_rank_national"):
+        out[k] = as_int(out[k])
+    for k in ("met", "over_100"):
+        out[k] = None if out[k] is None else bool(out[k])
+    out["kind"] = clean(row.get("kind"))
+    out["indicator"] = row.get("indicator")
+    return out
+
+
+def region_record(reg: dict, ind_rows: list[dict]) -> dict:
+    rec = {
+        "code": reg["region_code"],
+        "name": reg["region_name"],
+        "tier": reg["tier"],
+        "province_code": clean(reg.get("province_code")),
+        "regency_code": clean(reg.get("regency_code")),
+    }
+    for k in REGION_FIELDS:
+        rec[k] = as_int(reg.get(k))
+    rec["level_change"] = (
+        None if rec["level"] is None or rec["prev_level"] is None else rec["level"] - rec["prev_level"]
+    )
+    # positive = moved up the table
+    rec["rank_change"] = (
+        None
+        if rec["rank_national"] is None or rec["prev_rank_national"] is None
+        else rec["prev_rank_national"] - rec["rank_national"]
+    )
+    rec["indicators"] = {r["indicator"]: _cell(r) for r in ind_rows}
+    return rec
+
+
+def _records(view, regions: pd.DataFrame) -> list[dict]:
+    codes = list(regions["region_code"])
+    wanted = view.indicators[view.indicators["region_code"].isin(codes)]
+    by_code: dict[str, list[dict]] = {}
+    for row in wanted.to_dict("records"):
+        by_code.setdefault(row["region_code"], []).append(row)
+    return [region_record(reg, by_code.get(reg["region_code"], [])) for reg in regions.to_dict("records")]
+
+
+def overview_model(view) -> dict:
+    """National overview: the nation's row, provinces (best first) and the count per level."""
+    provinces = view.tier("province")
+    records = _records(view, provinces)
+    counts = {str(level): 0 for level in sorted(bands(view.rubric))}
+    counts["none"] = 0
+    for rec in records:
+        key = str(rec["level"]) if rec["level"] is not None else "none"
+        counts[key] = counts.get(key, 0) + 1
+    national = view.tier("national")
+    return {
+        "run": run_info(view),
+        "rubric": {"id": view.rubric.id, "label": {"id": view.rubric.label.id, "en": view.rubric.label.en}},
+        "bands": bands(view.rubric),
+        "indicators": indicator_list(view.rubric),
+        "national": _records(view, national)[0] if not national.empty else None,
+        "level_counts": counts,
+        "regions": records,
+    }
+
+
+def explanation_model(view, code: str) -> dict | None:
+    try:
+        explanation = view.explain(code)
+    except Exception:  # no explanation for this region (e.g. no level)
+        return None
+    return {
+        "lines": {"id": list(explanation.lines("id")), "en": list(explanation.lines("en"))},
+        "detail": clean(explanation.to_dict()),
+    }
+
+
+def region_model(view, code: str) -> dict:
+    """A province or regency page: the region, its explanation, its children, its outreach list."""
+    reg = view.region_row(code)
+    record = _records(view, view.regions[view.regions["region_code"] == code])[0]
+    children = []
+    if record["tier"] == "province":
+        regs = view.regions[(view.regions["tier"] == "regency") & (view.regions["province_code"] == code)]
+        regs = regs.sort_values(["rank_province", "region_code"], na_position="last")
+        children = _records(view, regs)
+    return {
+        "run": run_info(view),
+        "rubric": {"id": view.rubric.id, "label": {"id": view.rubric.label.id, "en": view.rubric.label.en}},
+        "bands": bands(view.rubric),
+        "indicators": indicator_list(view.rubric),
+        "region": record,
+        "parent": clean(reg.get("province_code")) if record["tier"] != "province" else None,
+        "explanation": explanation_model(view, code),
+        "children": children,
+        "outreach": outreach_model(view, code) if record["tier"] == "regency" else None,
+    }
+
+
+def outreach_model(view, code: str, top: int = 10) -> dict:
+    """Districts and villages of a regency with the most children lacking a KIA or a birth certificate."""
+    ind_for = {ind.numerator: ind.id for ind in view.rubric.indicators if ind.kind == "coverage"}
+    kia, akta = ind_for.get(KIA_FACT), ind_for.get(AKTA_FACT)
+    rows = view.indicators
+    below = rows[
+        rows["tier"].isin(["district", "village"])
+        & (rows["regency_code"] == code)
+        & rows["indicator"].isin([i for i in (kia, akta) if i])
+    ]
+    out = {"indicators": {"kia": kia, "akta": akta}, "district": [], "village": []}
+    if below.empty:
+        return out
+    below = below.assign(without=(below["denominator"] - below["numerator"]).clip(lower=0))
+    wide = below.pivot_table(
+        index=["region_code", "region_name", "tier"], columns="indicator", values="without", aggfunc="sum"
+    ).reset_index()
+    for col in (kia, akta):
+        if col and col not in wide.columns:
+            wide[col] = float("nan")
+    wide["total"] = wide[[c for c in (kia, akta) if c]].sum(axis=1, min_count=1)
+    for tier in ("district", "village"):
+        part = wide[wide["tier"] == tier].sort_values(["total", "region_code"], ascending=[False, True])
+        out[tier] = [
+            {
+                "code": r["region_code"],
+                "name": r["region_name"],
+                "tier": tier,
+                "without_kia": as_int(r[kia]) if kia else None,
+                "without_akta": as_int(r[akta]) if akta else None,
+                "total": as_int(r["total"]),
+            }
+            for r in part.head(top if tier == "district" else top * 2).to_dict("records")
+        ]
+    return out
+
+
+def outreach_all(view, code: str) -> list[dict]:
+    """Every district and village of the outreach list (for the download)."""
+    model = outreach_model(view, code, top=10**9)
+    return model["district"] + model["village"]
+
+
+def trend_model(views: list, code: str) -> dict:
+    """Values and levels of one region over runs (one per cut-off, in time order)."""
+    cutoffs, levels, series = [], [], {}
+    for view in views:
+        rows = view.indicator_rows(code)
+        if rows.empty:
+            continue
+        cutoffs.append(view.cutoff)
+        try:
+            levels.append(as_int(view.region_row(code).get("level")))
+        except Exception:
+            levels.append(None)
+        for ind in view.rubric.indicators:
+            if ind.kind != "coverage":
+                continue
+            hit = rows[rows["indicator"] == ind.id]
+            value = clean(hit.iloc[0]["value"]) if not hit.empty else None
+            series.setdefault(ind.id, {"label": {"id": ind.label.id, "en": ind.label.en}, "values": []})
+            series[ind.id]["values"].append(value)
+    for s in series.values():  # indicators missing in early runs: pad at the front
+        s["values"] = [None] * (len(cutoffs) - len(s["values"])) + s["values"]
+    return {"cutoffs": cutoffs, "levels": levels, "series": series}
+
+
+# --- CSV twins ---------------------------------------------------------------------------------
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buf.getvalue()
+
+
+def table_csv(records: list[dict], indicators: list[dict], run: dict) -> str:
+    """One row per region: level, ranks, changes, then value/target/status/numerator/denominator per indicator."""
+    header = [
+        "run_id", "cutoff", "rubric", "published", "code", "name", "tier", "level", "prev_level",
+        "indicators_met", "indicators_total", "rank_national", "peers_national", "prev_rank_national",
+        "rank_change", "rank_province", "peers_province",
+    ]
+    ids = [i["id"] for i in indicators]
+    for ind in ids:
+        header += [f"{ind}_value", f"{ind}_target", f"{ind}_status", f"{ind}_numerator", f"{ind}_denominator",
+                   f"{ind}_rank_national"]
+    rows = []
+    for rec in records:
+        row = [
+            run["run_id"], run["cutoff"], run["rubric"], run["published"], rec["code"], rec["name"],
+            rec["tier"], rec["level"], rec["prev_level"], rec["indicators_met"], rec["indicators_total"],
+            rec["rank_national"], rec["peers_national"], rec["prev_rank_national"], rec["rank_change"],
+            rec["rank_province"], rec["peers_province"],
+        ]
+        for ind in ids:
+            c = rec["indicators"].get(ind) or {}
+            row += [c.get("value"), c.get("target"), c.get("status"), c.get("numerator"), c.get("denominator"),
+                    c.get("rank_national")]
+        rows.append(row)
+    return _csv(header, rows)
+
+
+def outreach_csv(rows: list[dict], run: dict, regency: str) -> str:
+    header = ["run_id", "cutoff", "regency_code", "tier", "code", "name", "without_kia", "without_akta", "total"]
+    return _csv(
+        header,
+        [[run["run_id"], run["cutoff"], regency, r["tier"], r["code"], r["name"], r["without_kia"],
+          r["without_akta"], r["total"]] for r in rows],
+    )

@@ -1,0 +1,147 @@
+"""National overview: tile-grid map by level, count per level, the sortable, searchable league table."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from capaian.web import data
+from capaian.web.common import HERE, PageError, current_user, render, web
+from capaian.web.select import choose_run, published_only_for
+
+router = APIRouter(include_in_schema=False)
+
+SORTS = ("rank", "level", "name", "code", "change")
+
+
+@lru_cache(maxsize=1)
+def tilegrid() -> dict:
+    return json.loads((HERE / "static" / "tilegrid.json").read_text(encoding="utf-8"))
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def filter_regions(records: list[dict], q: str | None) -> list[dict]:
+    if not q or not q.strip():
+        return records
+    needle = _fold(q.strip())
+    return [r for r in records if needle in _fold(r["name"]) or r["code"].startswith(needle)]
+
+
+def sort_regions(records: list[dict], sort: str | None, desc: bool = False) -> list[dict]:
+    big = 10**9
+    keys = {
+        "rank": lambda r: (r["rank_national"] or big, r["code"]),
+        "level": lambda r: (-(r["level"] or 0), r["rank_national"] or big, r["code"]),
+        "name": lambda r: (_fold(r["name"]), r["code"]),
+        "code": lambda r: r["code"],
+        "change": lambda r: (-(r["rank_change"] if r["rank_change"] is not None else -big), r["code"]),
+    }
+    out = sorted(records, key=keys.get(sort or "rank", keys["rank"]))
+    return list(reversed(out)) if desc else out
+
+
+def _model(request: Request, cutoff: str | None, rubric: str | None):
+    published_only = published_only_for(request, "ID")
+    run_id, cutoffs = choose_run(request, cutoff, rubric, published_only)
+    if run_id is None:
+        return None, cutoffs
+    state = web(request)
+    model = state.model((run_id, "overview"), lambda: data.overview_model(state.view(run_id)))
+    return model, cutoffs
+
+
+def _map(model: dict) -> dict:
+    grid = tilegrid().get(model["run"]["hierarchy_version"]) or tilegrid()["2025"]
+    by_code = {r["code"]: r for r in model["regions"]}
+    tiles = []
+    for code, tile in grid["tiles"].items():
+        rec = by_code.get(code)
+        tiles.append({**tile, "code": code, "name": rec["name"] if rec else code,
+                      "level": rec["level"] if rec else None, "present": rec is not None})
+    return {"cols": grid["cols"], "rows": grid["rows"], "tiles": tiles}
+
+
+@router.get("/")
+def home(request: Request):
+    target = "/nasional" + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(target, status_code=307)
+
+
+@router.get("/nasional")
+def overview_page(
+    request: Request,
+    cutoff: str | None = None,
+    rubric: str | None = None,
+    sort: str | None = Query(None),
+    desc: bool = False,
+    q: str | None = None,
+):
+    model, cutoffs = _model(request, cutoff, rubric)
+    if model is None:
+        return render(request, "empty.html", {"cutoffs": cutoffs})
+    rows = sort_regions(filter_regions(model["regions"], q), sort if sort in SORTS else "rank", desc)
+    return render(
+        request,
+        "overview.html",
+        {
+            "m": model,
+            "rows": rows,
+            "map": _map(model),
+            "cutoffs": cutoffs,
+            "q": q or "",
+            "sort": sort if sort in SORTS else "rank",
+            "desc": desc,
+            "can_publish": current_user(request) is not None and current_user(request).is_national,
+            "geojson": getattr(request.app.state, "geojson_url", None),
+        },
+    )
+
+
+@router.get("/nasional/tabel")
+def league_partial(
+    request: Request,
+    cutoff: str | None = None,
+    rubric: str | None = None,
+    sort: str | None = None,
+    desc: bool = False,
+    q: str | None = None,
+):
+    """The league table alone (htmx search and sort)."""
+    model, _ = _model(request, cutoff, rubric)
+    if model is None:
+        raise PageError(404, "not_found")
+    rows = sort_regions(filter_regions(model["regions"], q), sort if sort in SORTS else "rank", desc)
+    return render(request, "_league.html", {"m": model, "rows": rows, "q": q or "",
+                                            "sort": sort if sort in SORTS else "rank", "desc": desc})
+
+
+def _twin_model(request, cutoff, rubric, q, sort, desc):
+    model, _ = _model(request, cutoff, rubric)
+    if model is None:
+        raise PageError(404, "not_found")
+    rows = sort_regions(filter_regions(model["regions"], q), sort if sort in SORTS else "rank", desc)
+    return model, rows
+
+
+@router.get("/nasional.json")
+def overview_json(request: Request, cutoff: str | None = None, rubric: str | None = None,
+                  q: str | None = None, sort: str | None = None, desc: bool = False):
+    model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)
+    return JSONResponse({**model, "regions": rows})
+
+
+@router.get("/nasional.csv")
+def overview_csv(request: Request, cutoff: str | None = None, rubric: str | None = None,
+                 q: str | None = None, sort: str | None = None, desc: bool = False):
+    model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)
+    body = data.table_csv(rows, model["indicators"], model["run"])
+    name = f"capaian-nasional-{model['run']['cutoff']}.csv"
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,93 @@
+"""Province and regency/city pages (with .json/.csv twins) and the regency outreach list."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from capaian.accounts import can_see
+from capaian.web import data
+from capaian.web.common import PageError, current_user, render, web
+from capaian.web.select import choose_run, normalise, tier_of, visible_views
+
+router = APIRouter(include_in_schema=False)
+
+
+def page_model(request: Request, code: str, cutoff: str | None, rubric: str | None) -> dict:
+    """The model of a region page as this user may see it; PageError 403/404 otherwise."""
+    code = normalise(code)
+    tier = tier_of(code)
+    if tier not in ("province", "regency"):
+        raise PageError(404, "not_found")
+    user = current_user(request)
+    full = can_see(user, code)
+    if not full and tier != "province":
+        raise PageError(403, "forbidden")
+    run_id, cutoffs = choose_run(request, cutoff, rubric, published_only=not full)
+    if run_id is None:
+        raise PageError(404, "not_found")
+    state = web(request)
+    view = state.view(run_id)
+    if code not in set(view.regions["region_code"]):
+        raise PageError(404, "not_found")
+    model = state.model((run_id, "region", code), lambda: data.region_model(view, code))
+    trend = state.model(
+        (run_id, "trend", code, not full, tuple(cutoffs)),
+        lambda: data.trend_model(
+            visible_views(request, model["run"]["year"], model["run"]["rubric"], not full), code
+        ),
+    )
+    out = {**model, "trend": trend, "cutoffs": cutoffs}
+    if not full:
+        # the public (and other offices) see a province's summary, not its regencies' numbers
+        out["children"] = None
+        out["children_hidden"] = True
+    return out
+
+
+@router.get("/wilayah/{code}.json")
+def region_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
+    model = page_model(request, code, cutoff, rubric)
+    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
+
+
+@router.get("/wilayah/{code}.csv")
+def region_csv(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
+    model = page_model(request, code, cutoff, rubric)
+    records = [model["region"]] + (model["children"] or [])
+    body = data.table_csv(records, model["indicators"], model["run"])
+    name = f"capaian-{model['region']['code']}-{model['run']['cutoff']}.csv"
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _outreach_rows(request: Request, code: str, cutoff: str | None, rubric: str | None):
+    model = page_model(request, code, cutoff, rubric)
+    if model["region"]["tier"] != "regency":
+        raise PageError(404, "not_found")
+    view = web(request).view(model["run"]["run_id"])
+    return model, data.outreach_all(view, model["region"]["code"])
+
+
+@router.get("/wilayah/{code}/jangkauan.csv")
+def outreach_csv(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
+    model, rows = _outreach_rows(request, code, cutoff, rubric)
+    body = data.outreach_csv(rows, model["run"], model["region"]["code"])
+    name = f"jemput-bola-{model['region']['code']}-{model['run']['cutoff']}.csv"
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/wilayah/{code}/jangkauan.json")
+def outreach_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
+    model, rows = _outreach_rows(request, code, cutoff, rubric)
+    return JSONResponse({"run": model["run"], "regency": model["region"]["code"], "rows": rows})
+
+
+@router.get("/wilayah/{code}")
+def region_page(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
+    if code.upper() == "ID":
+        return RedirectResponse("/nasional", status_code=307)
+    model = page_model(request, code, cutoff, rubric)
+    template = "province.html" if model["region"]["tier"] == "province" else "regency.html"
+    return render(request, template, {"m": model, "cutoffs": model["cutoffs"]})

@@ -1,0 +1,200 @@
+"""What the web app keeps between requests: the store (behind one lock), caches, the login limiter.
+
+Runs are immutable snapshots, so a loaded run (and every page model built from it) is cached by
+run id. The list of runs (which cut-offs exist, which are published) is re-read at most every
+`catalog_ttl` seconds, and at once after this app writes (upload, evaluate, publish).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict, defaultdict, deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+SECRET_META_KEY = "web_session_secret"
+
+
+@dataclass
+class Catalog:
+    """A snapshot of the evaluation runs table."""
+
+    runs: pd.DataFrame
+    stamp: float = field(default_factory=time.monotonic)
+
+    def _rows(self, published_only: bool) -> pd.DataFrame:
+        runs = self.runs
+        if published_only:
+            runs = runs[runs["published_at"].notna()]
+        return runs
+
+    def cutoffs(self, published_only: bool = False, rubric: str | None = None) -> list[str]:
+        runs = self._rows(published_only)
+        if rubric:
+            runs = runs[runs["rubric"] == rubric]
+        return sorted(set(runs["cutoff"].astype(str)))
+
+    def rubrics(self, cutoff: str, published_only: bool = False) -> list[str]:
+        runs = self._rows(published_only)
+        return sorted(set(runs.loc[runs["cutoff"] == cutoff, "rubric"]))
+
+    def latest(self, cutoff: str, rubric: str | None = None, published_only: bool = False) -> int | None:
+        """Newest run id of a cut-off (the same rule as `Store.latest_run`)."""
+        runs = self._rows(published_only)
+        runs = runs[runs["cutoff"] == cutoff]
+        if rubric:
+            runs = runs[runs["rubric"] == rubric]
+        return None if runs.empty else int(runs["id"].max())
+
+    def meta(self, run_id: int) -> dict | None:
+        rows = self.runs[self.runs["id"] == run_id]
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def published(self, run_id: int) -> bool:
+        meta = self.meta(run_id)
+        return bool(meta) and not pd.isna(meta.get("published_at"))
+
+
+class LoginLimiter:
+    """At most `limit` failed logins per (name, client address) within `window` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0):
+        self.limit = limit
+        self.window = window
+        self._fails: dict[tuple[str, str], deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _prune(self, key, now: float) -> deque:
+        q = self._fails[key]
+        while q and now - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def blocked(self, name: str, ip: str) -> bool:
+        key = (name.strip().lower(), ip)
+        with self._lock:
+            return len(self._prune(key, time.monotonic())) >= self.limit
+
+    def failed(self, name: str, ip: str) -> None:
+        key = (name.strip().lower(), ip)
+        with self._lock:
+            now = time.monotonic()
+            self._prune(key, now).append(now)
+
+    def succeeded(self, name: str, ip: str) -> None:
+        with self._lock:
+            self._fails.pop((name.strip().lower(), ip), None)
+
+
+class WebState:
+    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64):
+        self.store = store
+        self.lock = threading.RLock()
+        self.catalog_ttl = catalog_ttl
+        self.max_views = max_views
+        self.limiter = LoginLimiter()
+        self._catalog: Catalog | None = None
+        self._views: OrderedDict[int, object] = OrderedDict()
+        self._models: dict = {}
+        self._users: dict[str, tuple[float, object]] = {}
+        self._demo: bool | None = None
+
+    @contextmanager
+    def db(self):
+        """The store, for one thread at a time (one DuckDB connection is shared)."""
+        with self.lock:
+            yield self.store
+
+    # -- catalog and runs -------------------------------------------------------------------
+    def catalog(self) -> Catalog:
+        cat = self._catalog
+        if cat is not None and time.monotonic() - cat.stamp < self.catalog_ttl:
+            return cat
+        with self.db() as store:
+            runs = store.list_runs()
+        cat = Catalog(runs=runs)
+        if self._catalog is None or not _same_runs(self._catalog.runs, runs):
+            self._models.clear()  # publication state may have changed
+        self._catalog = cat
+        return cat
+
+    def invalidate(self) -> None:
+        """Forget the catalog and page models (after this app wrote to the store)."""
+        with self.lock:
+            self._catalog = None
+            self._models.clear()
+            self._users.clear()
+
+    def view(self, run_id: int):
+        """The RunView of a run, loaded once."""
+        with self.lock:
+            view = self._views.get(run_id)
+            if view is not None:
+                self._views.move_to_end(run_id)
+                return view
+            from capaian.service import get_run
+
+            view = get_run(self.store, run_id=run_id)
+            self._views[run_id] = view
+            while len(self._views) > self.max_views:
+                self._views.popitem(last=False)
+            return view
+
+    def model(self, key, build):
+        """A cached page model (language-independent dict) built by `build()`."""
+        found = self._models.get(key)
+        if found is None:
+            found = build()
+            self._models[key] = found
+        return found
+
+    def is_demo(self) -> bool:
+        if self._demo is None:
+            with self.db() as store:
+                self._demo = bool(store.is_demo())
+        return self._demo
+
+    # -- users ------------------------------------------------------------------------------
+    def user(self, name: str | None):
+        if not name:
+            return None
+        hit = self._users.get(name)
+        if hit is not None and time.monotonic() - hit[0] < 5.0:
+            return hit[1]
+        from capaian.accounts import get_user
+
+        with self.db() as store:
+            user = get_user(store, name)
+        self._users[name] = (time.monotonic(), user)
+        return user
+
+    def forget_user(self, name: str) -> None:
+        self._users.pop(name, None)
+
+
+def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    if len(a) != len(b):
+        return False
+    cols = ["id", "published_at"]
+    return a[cols].astype(str).equals(b[cols].astype(str))
+
+
+def session_secret(store, explicit: str | None = None) -> str:
+    """The session-signing secret: given, or $CAPAIAN_SECRET, or one kept in the store's metadata."""
+    import os
+
+    if explicit:
+        return explicit
+    env = os.environ.get("CAPAIAN_SECRET")
+    if env:
+        return env
+    found = store.get_meta(SECRET_META_KEY)
+    if found:
+        return found
+    secret = secrets.token_urlsafe(48)
+    store.set_meta(SECRET_META_KEY, secret)
+    return secret

@@ -1,0 +1,57 @@
+/* capaian: small progressive enhancements. No inline scripts (the CSP forbids them). */
+(function () {
+  "use strict";
+
+  // CSRF token on every htmx request that changes state.
+  document.addEventListener("htmx:configRequest", function (ev) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) { ev.detail.headers["X-CSRF-Token"] = meta.content; }
+  });
+
+  // Cut-off selector submits itself.
+  function wireAutosubmit(root) {
+    root.querySelectorAll("select.autosubmit").forEach(function (sel) {
+      if (sel.dataset.wired) { return; }
+      sel.dataset.wired = "1";
+      sel.addEventListener("change", function () { sel.form.submit(); });
+    });
+  }
+
+  // Client-side sorting of tables marked .sortable, by each cell's data-sort value.
+  function sortBy(table, th) {
+    var idx = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var numeric = th.dataset.sortType === "num";
+    var asc = !th.classList.contains("sorted-asc");
+    table.querySelectorAll("th").forEach(function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
+    th.classList.add(asc ? "sorted-asc" : "sorted-desc");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var ca = a.cells[idx], cb = b.cells[idx];
+      if (!ca || !cb) { return 0; }
+      var va = ca.dataset.sort !== undefined ? ca.dataset.sort : ca.textContent.trim();
+      var vb = cb.dataset.sort !== undefined ? cb.dataset.sort : cb.textContent.trim();
+      var cmp = numeric ? (parseFloat(va) - parseFloat(vb)) : va.localeCompare(vb, document.documentElement.lang || "id");
+      if (isNaN(cmp)) { cmp = 0; }
+      return asc ? cmp : -cmp;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+
+  function wireSortable(root) {
+    root.querySelectorAll("table.sortable").forEach(function (table) {
+      if (table.dataset.wired) { return; }
+      table.dataset.wired = "1";
+      table.querySelectorAll("th[data-sort-type]").forEach(function (th) {
+        th.addEventListener("click", function (ev) {
+          ev.preventDefault();
+          sortBy(table, th);
+        });
+      });
+    });
+  }
+
+  function wire(root) { wireAutosubmit(root); wireSortable(root); }
+  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  document.addEventListener("htmx:afterSwap", function (ev) { wire(document); });
+})();

@@ -1,0 +1,117 @@
+"""Accounts: argon2 hashes, roles tied to regions, jurisdiction rules."""
+
+import pytest
+
+from capaian.accounts import (
+    User,
+    add_user,
+    can_publish,
+    can_see,
+    can_upload,
+    can_view,
+    get_user,
+    list_users,
+    remove_user,
+    set_lang,
+    set_password,
+    verify_login,
+)
+from capaian.errors import CapaianError
+from capaian.store import open_store
+
+
+@pytest.fixture
+def store():
+    s = open_store(":memory:")
+    yield s
+    s.close()
+
+
+def test_add_and_verify(store):
+    user = add_user(store, "kaltara", "rahasia-123", "province", "65")
+    assert user == User("kaltara", "province", "65", "id")
+    stored = store.con.execute("SELECT password_hash FROM users WHERE name = 'kaltara'").fetchone()[0]
+    assert stored.startswith("$argon2id$") and "rahasia" not in stored
+    assert verify_login(store, "kaltara", "rahasia-123") == user
+    assert verify_login(store, "kaltara", "wrong-password") is None
+    assert verify_login(store, "nobody", "rahasia-123") is None
+    audit = store.list_audit(action="user_add")
+    assert list(audit["object"]) == ["kaltara"]
+
+
+def test_region_codes_are_normalised_and_checked(store):
+    assert add_user(store, "tarakan", "rahasia-123", "regency", "6571").region_code == "65.71"
+    with pytest.raises(CapaianError, match="province"):
+        add_user(store, "x1", "rahasia-123", "province", "65.71")
+    with pytest.raises(CapaianError, match="regency"):
+        add_user(store, "x2", "rahasia-123", "regency", "65")
+    with pytest.raises(CapaianError):
+        add_user(store, "x3", "rahasia-123", "province", "99")
+    with pytest.raises(CapaianError):
+        add_user(store, "x4", "rahasia-123", "province", None)
+    with pytest.raises(CapaianError):
+        add_user(store, "x5", "rahasia-123", "national", "65")
+    with pytest.raises(CapaianError):
+        add_user(store, "x6", "rahasia-123", "admin")
+
+
+def test_refusals(store):
+    add_user(store, "pusat", "rahasia-123", "national")
+    with pytest.raises(CapaianError, match="sudah ada"):
+        add_user(store, "pusat", "rahasia-123", "national")
+    with pytest.raises(CapaianError, match="8"):
+        add_user(store, "pendek", "short", "national")
+    with pytest.raises(CapaianError):
+        add_user(store, "bad name!", "rahasia-123", "national")
+
+
+def test_password_lang_remove(store):
+    add_user(store, "pusat", "rahasia-123", "national")
+    set_password(store, "pusat", "baru-sekali-456")
+    assert verify_login(store, "pusat", "rahasia-123") is None
+    assert verify_login(store, "pusat", "baru-sekali-456") is not None
+    set_lang(store, "pusat", "en")
+    assert get_user(store, "pusat").lang == "en"
+    set_lang(store, "pusat", "fr")  # ignored
+    assert get_user(store, "pusat").lang == "en"
+    remove_user(store, "pusat")
+    assert list_users(store) == []
+
+
+NATIONAL = User("n", "national", None)
+PROVINCE = User("p", "province", "65")
+REGENCY = User("r", "regency", "65.71")
+
+
+@pytest.mark.parametrize(
+    "user, code, expected",
+    [
+        (NATIONAL, "31", True), (NATIONAL, "65.71.01", True),
+        (PROVINCE, "65", True), (PROVINCE, "65.71", True), (PROVINCE, "65.01.01.2001", True),
+        (PROVINCE, "64", False), (PROVINCE, "64.71", False), (PROVINCE, "ID", False),
+        (PROVINCE, "6", False),  # a prefix of the code is not the region
+        (REGENCY, "65.71", True), (REGENCY, "65.71.01", True), (REGENCY, "65", False),
+        (REGENCY, "65.01", False), (REGENCY, "65.7", False),
+        (None, "65", False),
+    ],
+)
+def test_can_see(user, code, expected):
+    assert can_see(user, code) is expected
+
+
+def test_published_summaries_are_public():
+    assert can_view(None, "ID", "national", published=True)
+    assert can_view(None, "65", "province", published=True)
+    assert not can_view(None, "65.71", "regency", published=True)
+    assert not can_view(None, "65", "province", published=False)
+    assert can_view(REGENCY, "64", "province", published=True)
+    assert not can_view(REGENCY, "64", "province", published=False)
+    assert not can_view(PROVINCE, "64.71", "regency", published=True)
+    assert can_view(PROVINCE, "65.71", "regency", published=False)
+
+
+def test_upload_and_publish_rights():
+    assert not can_upload(None)
+    assert can_upload(PROVINCE, "65.04") and not can_upload(PROVINCE, "64.04")
+    assert can_upload(REGENCY, "65.71") and not can_upload(REGENCY, "65.04")
+    assert can_publish(NATIONAL) and not can_publish(PROVINCE) and not can_publish(None)

@@ -1,0 +1,183 @@
+"""Explanations and the golden seed scenario (Kalimantan Utara, 2020-11-H1 and H2).
+
+The golden figures are computed by the engine from synthetic facts whose sums are the seed's
+counts; nothing in the engine knows them.
+"""
+
+import json
+import math
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from capaian import formatting as fmt
+from capaian.evaluate import evaluate
+from capaian.evaluate.explain import coverage_goal
+from capaian.evaluate.synthetic import region_frame
+from capaian.rubrics import load_rubric
+
+R20 = load_rubric("levelisasi-2020")
+R22 = load_rubric("levelisasi-2022")
+PROVINCES_2020 = ["11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36",
+                  "51", "52", "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82",
+                  "91", "92"]
+KALTARA = {"65.01": "Kabupaten Malinau", "65.02": "Kabupaten Bulungan", "65.03": "Kabupaten Tana Tidung",
+           "65.04": "Kabupaten Nunukan", "65.71": "Kota Tarakan"}
+SEED = {  # indicator: (numerator fact, denominator fact, Kaltara numerator, denominator, rank)
+    "ktp_el": ("ktp_terekam", "wajib_ktp", 467_701, 458_845, 4),
+    "kia": ("kia_dimiliki", "anak_lt17", 91_763, 205_011, 7),
+    "akta_kelahiran": ("akta_lahir_dimiliki", "anak_lt18", 218_142, 226_735, 9),
+}
+SHARES = (0.12, 0.28, 0.05, 0.25)  # Malinau, Bulungan, Tana Tidung, Nunukan; Tarakan gets the rest
+IMPLEMENTATION = {"dokumen_kertas_putih": 18, "dokumen_tte": 18, "layanan_online": 1, "layanan_terintegrasi": 1,
+                  "pks": 1, "akses_data": 1}
+
+
+def split(total: int) -> list[int]:
+    parts = [int(total * s) for s in SHARES]
+    return parts + [total - sum(parts)]
+
+
+def seed_regions() -> pd.DataFrame:
+    provinces = {p: (f"Provinsi {p}", {f"{p}.01": f"Kabupaten {p}.01"}) for p in PROVINCES_2020}
+    provinces["65"] = ("Kalimantan Utara", KALTARA)
+    return region_frame(provinces)
+
+
+def seed_facts(cutoff: str, kia_numerator: int = 91_763, kertas_putih: dict | None = None) -> pd.DataFrame:
+    kertas_putih = {"65.01": 12, "65.04": 10} if kertas_putih is None else kertas_putih
+    rows = []
+    others = [p for p in PROVINCES_2020 if p != "65"]
+    for ind, (num_fact, den_fact, num, den, rank) in SEED.items():
+        if ind == "kia":
+            num = kia_numerator
+        for code, n, d in zip(KALTARA, split(num), split(den)):
+            rows += [(code, num_fact, n), (code, den_fact, d)]
+        pct = num / den * 100
+        # rank - 1 provinces above Kaltara, the rest below; denominators of one million
+        for i, prov in enumerate(others):
+            other_pct = pct + 0.5 * (rank - 1 - i) if i < rank - 1 else pct - 0.3 * (i - rank + 2)
+            rows += [(f"{prov}.01", num_fact, round(other_pct * 10_000)), (f"{prov}.01", den_fact, 1_000_000)]
+    for code in [*KALTARA, *(f"{p}.01" for p in others)]:
+        for fact, value in IMPLEMENTATION.items():
+            if fact == "dokumen_kertas_putih":
+                value = kertas_putih.get(code, value)
+            rows.append((code, fact, value))
+    frame = pd.DataFrame(rows, columns=["region_code", "fact", "value"])
+    frame["cutoff"] = cutoff
+    frame["source"] = "golden test"
+    return frame
+
+
+@pytest.fixture(scope="module")
+def seed_h1():
+    return evaluate(seed_facts("2020-11-H1"), seed_regions(), R20)
+
+
+def test_golden_seed_h1_figures_and_ranks(seed_h1):
+    ev = seed_h1
+    ktp, kia, akta = (ev.value("65", i) for i in ("ktp_el", "kia", "akta_kelahiran"))
+    assert fmt.format_int(ktp["numerator"]) == "467.701"
+    assert fmt.format_pct(ktp["value"]) == "101,93 %" and ktp["over_100"] is True and ktp["met"] is True
+    assert fmt.format_target(ktp["target"]) == "98 %"
+    assert fmt.format_int(kia["numerator"]) == "91.763" and fmt.format_pct(kia["value"]) == "44,76 %"
+    assert kia["met"] is False and fmt.format_target(kia["target"]) == "50 %"
+    assert fmt.format_int(akta["numerator"]) == "218.142" and fmt.format_pct(akta["value"]) == "96,21 %"
+    assert akta["met"] is True
+    assert [(r["rank_national"], r["peers_national"]) for r in (ktp, kia, akta)] == [(4, 34), (7, 34), (9, 34)]
+    kp = ev.value("65", "kertas_putih")
+    assert (kp["status"], kp["numerator"], kp["denominator"]) == ("not_met", 3, 5)
+    region = ev.region("65")
+    assert (region["level"], region["indicators_met"], region["indicators_total"]) == (3, 7, 9)
+
+
+def test_golden_seed_h1_explanation(seed_h1):
+    e = seed_h1.explain("65")
+    assert (e.level, e.level_label.id, e.next_level, e.more_needed) == (3, "baik", 4, 2)
+    assert {s.indicator for s in e.not_met} == {"kia", "kertas_putih"}
+    steps = {s.indicator: s for s in e.path}
+    assert set(steps) == {"kia", "kertas_putih"}
+    assert steps["kia"].goal == 102_506 and steps["kia"].needed == 10_743
+    assert [(r["code"], r["name"]) for r in steps["kertas_putih"].regions] == [
+        ("65.01", "Kabupaten Malinau"), ("65.04", "Kabupaten Nunukan")]
+    lines_id, lines_en = e.lines("id"), e.lines("en")
+    assert "  - KIA: 10.743 anak lagi memiliki KIA (menuju 50 % dari 205.011)" in lines_id
+    assert "  - Kertas putih: belum di Kabupaten Malinau, Kabupaten Nunukan" in lines_id
+    assert "  - KIA: 10,743 more children with KIA (to 50 % of 205,011)" in lines_en
+    assert "  - White paper: not yet in Kabupaten Malinau, Kabupaten Nunukan" in lines_en
+    assert lines_id[0] == "Kalimantan Utara (65), 2020-11-H1: level 3 (baik), 7 dari 9 indikator terpenuhi."
+    assert any(line.startswith("  ✓ KTP-el: 101,93 % (467.701 dari 458.845; target 98 %)") for line in lines_id)
+    data = json.loads(json.dumps(e.to_dict()))
+    assert data["level"] == 3 and data["path"][0]["text"]["id"].startswith(("KIA", "Kertas"))
+
+
+def test_golden_seed_h2_level_4(seed_h1):
+    facts = seed_facts("2020-11-H2", kia_numerator=102_506, kertas_putih={})  # exactly 50 % of 205,011 rounded up
+    ev = evaluate(facts, seed_regions(), R20, previous=seed_h1)
+    region = ev.region("65")
+    assert (region["level"], region["indicators_met"], region["prev_level"]) == (4, 9, 3)
+    kia = ev.value("65", "kia")
+    assert kia["met"] is True and kia["change_value"] == pytest.approx((102_506 - 91_763) / 205_011 * 100)
+    e = ev.explain("65")
+    assert e.path == [] and e.next_level is None
+    assert e.lines("id")[-1].startswith("Sudah di level tertinggi")
+    assert e.lines("en")[-1].startswith("Already at the top level")
+
+
+def test_one_person_short_is_not_met(seed_h1):
+    ev = evaluate(seed_facts("2020-11-H2", kia_numerator=102_505, kertas_putih={}), seed_regions(), R20)
+    assert ev.value("65", "kia")["met"] is False
+    step = ev.explain("65").path[0]
+    assert (step.indicator, step.needed) == ("kia", 1)
+
+
+@pytest.mark.parametrize(
+    "target, denominator, goal",
+    [(50, 205_011, 102_506), (98, 458_845, 449_669), (92, 226_735, 208_597), (99.3, 1000, 993), (99.3, 1001, 994),
+     (40, 5, 2)],
+)
+def test_coverage_goal_is_exact_ceil(target, denominator, goal):
+    assert coverage_goal(Fraction(str(target)), denominator, ">=") == goal
+    assert goal == math.ceil(Fraction(str(target)) * denominator / 100)
+
+
+def test_regency_explanation_names_value_and_requirement(seed_h1):
+    e = seed_h1.explain("65.01")
+    step = next(s for s in e.path if s.indicator == "kertas_putih")
+    assert step.text("id") == "Kertas putih: 12 dokumen, perlu ≥ 18 dokumen"
+    assert step.text("en") == "White paper: 12 documents, needs ≥ 18 documents"
+
+
+def test_cheapest_indicators_are_chosen():
+    regions = region_frame({"11": ("P", {"11.01": "R"})})
+    rows = [("11.01", f, v) for f, v in IMPLEMENTATION.items()] + [("11.01", "bpp", 10)]
+    rows += [("11.01", "wajib_ktp", 1000), ("11.01", "ktp_terekam", 900),      # 93 more of 1,000: 9.3 %
+             ("11.01", "anak_lt17", 1000), ("11.01", "kia_dimiliki", 399),     # 1 more: 0.1 %
+             ("11.01", "anak_lt18", 1000), ("11.01", "akta_lahir_dimiliki", 960)]  # 10 more: 1 %
+    rows = [r for r in rows if r[1] != "layanan_online"] + [("11.01", "layanan_online", 0)]  # a missing flag: 100 %
+    facts = pd.DataFrame(rows, columns=["region_code", "fact", "value"]).assign(cutoff="2022-06-H1", source="t")
+    ev = evaluate(facts, regions, R22)
+    e = ev.explain("11.01")
+    assert (e.indicators_met, e.level, e.more_needed) == (6, 2, 1)  # 7 more for level 3: one indicator
+    assert [s.indicator for s in e.path] == ["kia"] and e.path[0].needed == 1
+    assert len(e.not_met) == 4
+
+
+def test_no_data_steps_come_last_and_say_so():
+    regions = region_frame({"11": ("P", {"11.01": "R", "11.02": "S"})})
+    rows = [(c, f, v) for c in ("11.01", "11.02") for f, v in IMPLEMENTATION.items()]
+    rows = [r for r in rows if not (r[0] == "11.02" and r[1] == "pks")]
+    facts = pd.DataFrame(rows, columns=["region_code", "fact", "value"]).assign(cutoff="2020-11-H1", source="t")
+    ev = evaluate(facts, regions, R20)
+    e = ev.explain("11")
+    assert e.level == 2 and e.more_needed == 2  # 5 met (pks fails: 11.02 has no data)
+    assert [s.indicator for s in e.path] == ["pks", "ktp_el"]
+    assert e.path[0].text("en") == "Data-use agreements: not yet in S (no data)"
+    assert e.path[1].text("id") == "KTP-el: tidak ada data (kirim data terlebih dahulu)"
+
+
+def test_explanation_of_tiers_without_levels(seed_h1):
+    e = seed_h1.explain("ID")
+    assert e.level is None and e.path == []
+    assert "provinsi dan kabupaten/kota" in e.lines("id")[-1]

@@ -1,0 +1,216 @@
+"""Who sees what: the public, a province office, a regency office, the national team; CSRF; login limits."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from capaian.web import create_app
+from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, csrf_of, fresh_db, login
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return create_app(fresh_db(tmp_path_factory.mktemp("access")), secret="test-secret")
+
+
+def client_for(app, name=None):
+    c = TestClient(app)
+    if name:
+        r = login(c, name)
+        assert r.status_code == 303, r.text
+    return c
+
+
+# (who, url, expected status)
+MATRIX = [
+    # the public: published national and province summaries only
+    (None, "/nasional", 200),
+    (None, f"/nasional?cutoff={UNPUBLISHED}", 404),
+    (None, f"/nasional.json?cutoff={UNPUBLISHED}", 404),
+    (None, "/wilayah/65", 200),
+    (None, f"/wilayah/65?cutoff={UNPUBLISHED}", 404),
+    (None, "/wilayah/65.71", 403),
+    (None, "/wilayah/65.71.json", 403),
+    (None, "/wilayah/65.02/jangkauan.csv", 403),
+    (None, "/unggah", 403),
+    (None, "/api/submissions", 403),
+    # province office 65
+    ("kaltara", "/wilayah/65", 200),
+    ("kaltara", f"/wilayah/65?cutoff={UNPUBLISHED}", 200),
+    ("kaltara", "/wilayah/65.71", 200),
+    ("kaltara", f"/wilayah/65.02/jangkauan.csv?cutoff={SEED_CUTOFF}", 200),
+    ("kaltara", "/wilayah/64", 200),
+    ("kaltara", f"/wilayah/64?cutoff={UNPUBLISHED}", 404),
+    ("kaltara", "/wilayah/64.71", 403),
+    ("kaltara", f"/nasional?cutoff={UNPUBLISHED}", 404),
+    ("kaltara", "/unggah", 200),
+    # regency office 65.02
+    ("malinau", "/wilayah/65.02", 200),
+    ("malinau", f"/wilayah/65.02?cutoff={UNPUBLISHED}", 200),
+    ("malinau", "/wilayah/65.71", 403),
+    ("malinau", "/wilayah/65", 200),
+    ("malinau", f"/wilayah/65?cutoff={UNPUBLISHED}", 404),
+    ("malinau", "/wilayah/64.71.csv", 403),
+    # national team: everything
+    ("nasional", f"/nasional?cutoff={UNPUBLISHED}", 200),
+    ("nasional", f"/wilayah/64.71?cutoff={UNPUBLISHED}", 200),
+    ("nasional", "/wilayah/65.02/jangkauan.json", 200),
+]
+
+
+@pytest.mark.parametrize("who, url, status", MATRIX)
+def test_access_matrix(app, who, url, status):
+    r = client_for(app, who).get(url)
+    assert r.status_code == status, (who, url, r.text[:300])
+    if status == 403 and not url.endswith((".json", ".csv")):
+        assert 'id="error-page"' in r.text and 'data-status="403"' in r.text
+
+
+def test_province_user_defaults_to_its_unpublished_run(app):
+    c = client_for(app, "kaltara")
+    own = c.get("/wilayah/65.json").json()
+    assert own["run"]["cutoff"] == UNPUBLISHED and not own["run"]["published"]
+    assert [ch["code"] for ch in own["children"]]
+    other = c.get("/wilayah/64.json").json()
+    assert other["run"]["cutoff"] == PUBLISHED[-1] and other["children"] is None
+    overview = c.get("/nasional.json").json()
+    assert overview["run"]["published"] and overview["run"]["cutoff"] == PUBLISHED[-1]
+
+
+def test_regency_page_hides_regency_numbers_from_province_page_for_others(app):
+    c = client_for(app, "tarakan")
+    page = c.get("/wilayah/65").text
+    assert 'id="regencies-hidden"' in page and 'id="regency-table"' not in page
+
+
+def test_public_api_sees_only_published_provinces(app):
+    c = client_for(app)
+    data = c.get("/api/results", params={"tier": "regency"}).json()
+    assert data["run"]["published"] and data["regions"] == []
+    provinces = c.get("/api/results").json()
+    assert len(provinces["regions"]) == 34
+    assert c.get("/api/results", params={"cutoff": UNPUBLISHED}).status_code == 404
+    runs = c.get("/api/evaluations").json()["evaluations"]
+    assert {r["cutoff"] for r in runs} == set(PUBLISHED)
+    unpublished_id = client_for(app, "nasional").get("/nasional.json").json()["run"]["run_id"]
+    assert c.get(f"/api/evaluations/{unpublished_id}").status_code == 404
+    assert c.get("/api/results", params={"run_id": unpublished_id}).status_code == 404
+    assert c.get("/api/explanations/65.71", params={"cutoff": SEED_CUTOFF}).status_code == 403
+    assert c.get("/api/explanations/65", params={"cutoff": SEED_CUTOFF}).status_code == 200
+
+
+def test_province_api_scope(app):
+    c = client_for(app, "kaltara")
+    regs = c.get("/api/results", params={"tier": "regency", "cutoff": UNPUBLISHED}).json()["regions"]
+    assert {r["code"] for r in regs} == set(KALTARA)
+    provinces = c.get("/api/results", params={"tier": "province", "cutoff": UNPUBLISHED}).json()["regions"]
+    assert [r["code"] for r in provinces] == ["65"]  # other provinces' unpublished rows stay hidden
+    villages = c.get("/api/results", params={"tier": "village", "cutoff": SEED_CUTOFF}).json()["regions"]
+    assert len(villages) == 3
+
+
+# --- CSRF ------------------------------------------------------------------------------------
+
+
+def test_csrf_refused_on_every_form(app):
+    c = client_for(app, "nasional")
+    assert c.post("/bahasa", data={"lang": "en"}).status_code == 403
+    assert c.post("/bahasa", data={"lang": "en", "csrf_token": "forged"}).status_code == 403
+    assert c.post("/keluar", data={}).status_code == 403
+    assert c.post("/unggah", files={"file": ("a.csv", b"x")}, data={"csrf_token": "forged"}).status_code == 403
+    run_id = c.get("/nasional.json").json()["run"]["run_id"]
+    assert c.post(f"/run/{run_id}/terbitkan", data={"csrf_token": "forged"}).status_code == 403
+    assert c.post("/api/evaluations", json={"cutoff": SEED_CUTOFF}).status_code == 403
+    assert c.post(f"/api/evaluations/{run_id}/publish").status_code == 403
+    fresh = TestClient(app)
+    assert fresh.post("/masuk", data={"name": "nasional", "password": "rahasia-123"}).status_code == 403
+    # still logged in, nothing changed
+    assert c.get("/nasional.json").json()["run"]["published"] is False
+
+
+def test_csrf_header_accepted_for_session_api_calls(app):
+    c = client_for(app, "nasional")
+    token = csrf_of(c.get("/nasional").text)
+    r = c.post("/api/evaluations", json={"cutoff": SEED_CUTOFF}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 201, r.text
+    assert r.json()["cutoff"] == SEED_CUTOFF
+
+
+# --- login --------------------------------------------------------------------------------
+
+
+def test_login_logout_and_session_cookie(app):
+    c = TestClient(app)
+    r = login(c, "kaltara")
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"]
+    assert "capaian_session=" in cookie and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    assert "kaltara" in c.get("/nasional").text
+    token = csrf_of(c.get("/nasional").text)
+    assert c.post("/keluar", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert c.get("/unggah").status_code == 403
+
+
+def test_tampered_session_cookie_is_ignored(app):
+    c = TestClient(app)
+    c.cookies.set("capaian_session", "eyJ1c2VyIjogIm5hc2lvbmFsIn0=.forged.sig")
+    assert c.get("/unggah").status_code == 403
+
+
+def test_wrong_password_and_rate_limit(app):
+    c = TestClient(app)
+    for _ in range(5):
+        assert login(c, "malinau", "salah-sandi-1").status_code == 401
+    r = login(c, "malinau")  # right password, but too many failures from this address
+    assert r.status_code == 429
+    assert "Terlalu banyak" in r.text
+    assert login(c, "kaltara").status_code == 303  # other names are not blocked
+
+
+def test_login_redirect_stays_local(app):
+    c = TestClient(app)
+    page = c.get("/masuk")
+    r = c.post("/masuk", data={"name": "kaltara", "password": "rahasia-123", "csrf_token": csrf_of(page.text),
+                               "next": "https://example.com/"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/nasional"
+
+
+def test_language_remembered_per_user(app):
+    c = client_for(app, "kaltim")  # stored preference: English
+    assert '<html lang="en">' in c.get("/nasional").text
+    c2 = client_for(app, "tarakan")
+    token = csrf_of(c2.get("/nasional").text)
+    c2.post("/bahasa", data={"lang": "en", "csrf_token": token, "next": "/nasional"})
+    c3 = client_for(app, "tarakan")  # a new session picks up the stored choice
+    assert '<html lang="en">' in c3.get("/nasional").text
+    token = csrf_of(c3.get("/nasional").text)
+    c3.post("/bahasa", data={"lang": "id", "csrf_token": token, "next": "/nasional"})
+    assert '<html lang="id">' in client_for(app, "tarakan").get("/nasional").text
+
+
+def test_public_language_toggle_in_session(app):
+    c = TestClient(app)
+    token = csrf_of(c.get("/nasional").text)
+    r = c.post("/bahasa", data={"lang": "en", "csrf_token": token, "next": "//evil.example/"}, follow_redirects=False)
+    assert r.headers["location"] == "/nasional"
+    assert "National overview" in c.get("/nasional").text
+
+
+def test_publish_from_runs_page_is_audited(app):
+    c = client_for(app, "nasional")
+    page = c.get("/run").text
+    token = csrf_of(page)
+    run_id = c.get("/nasional.json").json()["run"]["run_id"]
+    k = client_for(app, "kaltara")
+    assert k.post(f"/run/{run_id}/terbitkan", data={"csrf_token": csrf_of(k.get("/run").text)}).status_code == 403
+    r = c.post(f"/run/{run_id}/terbitkan", data={"csrf_token": token}, follow_redirects=True)
+    assert r.status_code == 200 and 'id="publish-done"' in r.text
+    with web_state(app).db() as store:
+        audit = store.list_audit(action="run.publish")
+    assert f"run:{run_id}" in set(audit["object"]) and "nasional" in set(audit["actor"])
+    # the public now sees it
+    assert TestClient(app).get("/nasional.json").json()["run"]["run_id"] == run_id
+    assert c.post(f"/run/{run_id}/terbitkan", data={"csrf_token": token}).status_code == 409
+
+
+def web_state(app):
+    return app.state.web

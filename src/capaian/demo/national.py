@@ -64,6 +64,7 @@ def _populations(regencies: pd.DataFrame, rng: np.random.Generator) -> np.ndarra
 def _province_end_levels(provinces: list[str], year: int, rng: np.random.Generator) -> dict:
     """Each province's coverage at the seed cut-off (2020) or year end (2022), per indicator."""
     levels: dict[str, dict[str, float]] = {}
+    quality = {p: float(rng.normal()) for p in provinces}
     for ind, (lo, hi) in RANGES[year].items():
         others = [p for p in provinces if p != KALTARA] if year == 2020 else list(provinces)
         values = np.sort(rng.uniform(lo, hi, size=len(others)))[::-1]
@@ -73,7 +74,9 @@ def _province_end_levels(provinces: list[str], year: int, rng: np.random.Generat
             top = np.sort(rng.uniform(target + 0.4, max(hi, target + 3.0), size=above))[::-1]
             below = np.sort(rng.uniform(lo, target - 0.4, size=len(others) - above))[::-1]
             values = np.concatenate([top, below])
-        order = rng.permutation(len(others))
+        # Provinces good at one indicator tend to be good at the others.
+        score = np.array([quality[p] for p in others]) + rng.normal(0, 0.8, size=len(others))
+        order = np.argsort(np.argsort(-score))
         for slot, prov in zip(order, others):
             levels.setdefault(prov, {})[ind] = float(values[slot])
     return levels
@@ -100,17 +103,22 @@ def _adoption_dates(regencies: pd.DataFrame, year: int, rng: np.random.Generator
 
 
 def _spread_over_regencies(
-    den: np.ndarray, pct: float, rng: np.random.Generator, noise: float
+    den: np.ndarray, pct: float, rng: np.random.Generator, noise: float, cap_pct: float
 ) -> np.ndarray:
-    """Numerators whose sum over the regencies gives exactly `pct` (rounded to 2 places)."""
-    num = np.round(den * np.clip(pct + rng.normal(0, noise, size=len(den)), 0.5, 140) / 100).astype(
-        np.int64
-    )
-    wanted = int(round(den.sum() * pct / 100))
-    biggest = int(np.argmax(den))
-    num[biggest] += wanted - int(num.sum())
-    if num[biggest] < 0:
-        num[biggest] = 0
+    """Numerators whose sum over the regencies gives exactly `pct` (rounded to 2 places).
+
+    No regency goes above `cap_pct` of its denominator (100 % where more is impossible).
+    """
+    cap = np.floor(den * cap_pct / 100).astype(np.int64)
+    draw = np.clip(pct + rng.normal(0, noise, size=len(den)), 0.5, cap_pct)
+    num = np.minimum(np.round(den * draw / 100).astype(np.int64), cap)
+    diff = int(round(den.sum() * pct / 100)) - int(num.sum())
+    for k in np.argsort(-den):  # settle the rounding and noise on the largest regencies first
+        if diff == 0:
+            break
+        step = min(diff, int(cap[k] - num[k])) if diff > 0 else -min(-diff, int(num[k]))
+        num[k] += step
+        diff -= step
     return num
 
 
@@ -143,7 +151,8 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
                 if base is None:
                     continue
                 pct = base - slope[ind] * (anchor - i) + (0 if i == anchor else rng.normal(0, 0.05))
-                num[mask] = _spread_over_regencies(den[mask], max(pct, 1.0), rng, 2.5)
+                cap = 140.0 if ind == "ktp" else 100.0
+                num[mask] = _spread_over_regencies(den[mask], min(max(pct, 1.0), cap), rng, 2.5, cap)
             rows[den_fact] = den
             rows[num_fact] = num
         for fact, dates in adoption.items():

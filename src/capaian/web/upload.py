@@ -30,7 +30,7 @@ def _safe_name(name: str | None) -> str:
 
 def receive_upload(request: Request, user, filename: str | None, content: bytes, evaluate: bool) -> dict:
     """Validate and import one file for `user`; a dict with `ok`, `problems` or `result`."""
-    from capaian.intake import SubmissionInvalid, import_submission
+    from capaian.intake import SubmissionInvalid, import_submission, validate_submission
 
     name = _safe_name(filename)
     state = web(request)
@@ -54,6 +54,11 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         path = Path(tmp) / name
         path.write_bytes(content)
         try:
+            # Validate against the user's scope first: intake treats identical bytes as a duplicate
+            # before it checks the scope, and an office must not get "accepted" for another's file.
+            report = validate_submission(path, operator_scope=user.scope)
+            if not report.ok:
+                raise SubmissionInvalid(report)
             with state.db() as store:
                 result = import_submission(store, path, actor=user.name, operator_scope=user.scope)
         except SubmissionInvalid as exc:

@@ -165,6 +165,24 @@ class Fmt:
         return self.target(value) if kind == "coverage" else "≥ " + self.int(value)
 
 
+def render_fragment(request: Request, key, template: str, context: dict) -> str:
+    """The HTML of a user-independent template (no user, no CSRF token), cached per key and language.
+
+    `key` must identify everything the fragment shows besides the language; None disables caching.
+    """
+    from markupsafe import Markup
+
+    lang = lang_of(request)
+
+    def build() -> str:
+        ctx = {"lang": lang, "t": lambda k, **kw: t(k, lang, **kw), "f": Fmt(lang), **context}
+        return templates.get_template(template).render(ctx)
+
+    if key is None:
+        return Markup(build())
+    return Markup(web(request).fragment((template, lang, *key), build))
+
+
 def render(request: Request, template: str, context: dict | None = None, status: int = 200):
     lang = lang_of(request)
     user = current_user(request)

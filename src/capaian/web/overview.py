@@ -7,10 +7,10 @@ import unicodedata
 from functools import lru_cache
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from capaian.web import data
-from capaian.web.common import HERE, PageError, current_user, render, web
+from capaian.web.common import HERE, PageError, lang_of, render, render_fragment, web
 from capaian.web.select import choose_run, published_only_for
 
 router = APIRouter(include_in_schema=False)
@@ -86,22 +86,26 @@ def overview_page(
     model, cutoffs = _model(request, cutoff, rubric)
     if model is None:
         return render(request, "empty.html", {"cutoffs": cutoffs})
-    rows = sort_regions(filter_regions(model["regions"], q), sort if sort in SORTS else "rank", desc)
-    return render(
-        request,
-        "overview.html",
-        {
-            "m": model,
-            "rows": rows,
-            "map": _map(model),
-            "cutoffs": cutoffs,
-            "q": q or "",
-            "sort": sort if sort in SORTS else "rank",
-            "desc": desc,
-            "can_publish": current_user(request) is not None and current_user(request).is_national,
-            "geojson": getattr(request.app.state, "geojson_url", None),
-        },
-    )
+    sort = sort if sort in SORTS else "rank"
+    ctx = {
+        "m": model,
+        "cutoffs": cutoffs,
+        "q": q or "",
+        "sort": sort,
+        "desc": desc,
+        "geojson": getattr(request.app.state, "geojson_url", None),
+    }
+
+    def body_context() -> dict:
+        return {**ctx, "rows": sort_regions(filter_regions(model["regions"], q), sort, desc), "map": _map(model)}
+
+    key = None if q else (model["run"]["run_id"], tuple(cutoffs), sort, desc, ctx["geojson"])
+    if key is not None:
+        body = web(request).fragment(("overview_body.html", lang_of(request), *key),
+                                     lambda: render_fragment(request, None, "overview_body.html", body_context()))
+    else:
+        body = render_fragment(request, None, "overview_body.html", body_context())
+    return render(request, "overview.html", {**ctx, "body": body})
 
 
 @router.get("/nasional/tabel")
@@ -117,9 +121,12 @@ def league_partial(
     model, _ = _model(request, cutoff, rubric)
     if model is None:
         raise PageError(404, "not_found")
-    rows = sort_regions(filter_regions(model["regions"], q), sort if sort in SORTS else "rank", desc)
-    return render(request, "_league.html", {"m": model, "rows": rows, "q": q or "",
-                                            "sort": sort if sort in SORTS else "rank", "desc": desc})
+    sort = sort if sort in SORTS else "rank"
+    rows = sort_regions(filter_regions(model["regions"], q), sort, desc)
+    key = (model["run"]["run_id"], sort, desc, (q or "").strip().lower()[:64])
+    html = render_fragment(request, key, "_league.html", {"m": model, "rows": rows, "q": q or "", "sort": sort,
+                                                          "desc": desc})
+    return HTMLResponse(html)
 
 
 def _twin_model(request, cutoff, rubric, q, sort, desc):

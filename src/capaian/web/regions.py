@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from capaian.accounts import can_see
 from capaian.web import data
-from capaian.web.common import PageError, current_user, render, web
+from capaian.web.common import PageError, current_user, render, render_fragment, web
 from capaian.web.select import choose_run, normalise, tier_of, visible_views
 
 router = APIRouter(include_in_schema=False)
@@ -89,5 +89,9 @@ def region_page(request: Request, code: str, cutoff: str | None = None, rubric: 
     if code.upper() == "ID":
         return RedirectResponse("/nasional", status_code=307)
     model = page_model(request, code, cutoff, rubric)
-    template = "province.html" if model["region"]["tier"] == "province" else "regency.html"
-    return render(request, template, {"m": model, "cutoffs": model["cutoffs"]})
+    name = "province" if model["region"]["tier"] == "province" else "regency"
+    ctx = {"m": model, "cutoffs": model["cutoffs"]}
+    key = (model["run"]["run_id"], model["region"]["code"], bool(model.get("children_hidden")),
+           tuple(model["cutoffs"]))
+    body = render_fragment(request, key, f"{name}_body.html", ctx)
+    return render(request, f"{name}.html", {**ctx, "body": body})

@@ -90,6 +90,33 @@ class LoginLimiter:
             self._fails.pop((name.strip().lower(), ip), None)
 
 
+class LRU:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
 class WebState:
     def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64):
         self.store = store
@@ -99,7 +126,8 @@ class WebState:
         self.limiter = LoginLimiter()
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
-        self._models: dict = {}
+        self._models = LRU(4096)  # page models (language-independent dicts)
+        self._fragments = LRU(512)  # rendered HTML of the user-independent part of a page
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
 
@@ -119,6 +147,7 @@ class WebState:
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
             self._models.clear()  # publication state may have changed
+            self._fragments.clear()
         self._catalog = cat
         return cat
 
@@ -127,6 +156,7 @@ class WebState:
         with self.lock:
             self._catalog = None
             self._models.clear()
+            self._fragments.clear()
             self._users.clear()
 
     def view(self, run_id: int):
@@ -149,7 +179,15 @@ class WebState:
         found = self._models.get(key)
         if found is None:
             found = build()
-            self._models[key] = found
+            self._models.put(key, found)
+        return found
+
+    def fragment(self, key, build) -> str:
+        """Cached HTML of a page part that depends only on the run, the language and the key."""
+        found = self._fragments.get(key)
+        if found is None:
+            found = build()
+            self._fragments.put(key, found)
         return found
 
     def is_demo(self) -> bool:

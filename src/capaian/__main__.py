@@ -1,0 +1,5 @@
+"""`python -m capaian` runs the command line."""
+
+from capaian.cli import main
+
+main()

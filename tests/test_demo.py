@@ -1,0 +1,90 @@
+"""`capaian demo build` then the CLI: Kalimantan Utara comes out as the seed article says."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import run_capaian
+
+
+def _kaltara(db, cutoff):
+    out = run_capaian(db, "evaluate", "--cutoff", cutoff, "--format", "json").stdout
+    payload = json.loads(out)
+    return payload, next(r for r in payload["regions"] if r["region_code"] == "65")
+
+
+def test_seed_scenario_at_2020_11_h1(demo_db):
+    payload, kaltara = _kaltara(demo_db, "2020-11-H1")
+    assert payload["meta"]["rubric"] == "levelisasi-2020"
+    assert len(payload["regions"]) == 34  # the 2020 hierarchy
+    assert kaltara["level"] == 3 and kaltara["indicators_met"] == 7
+    ind = {i["indicator"]: i for i in kaltara["indicators"]}
+    assert (ind["ktp_el"]["numerator"], ind["ktp_el"]["rank_national"]) == (467_701, 4)
+    assert (ind["kia"]["numerator"], ind["kia"]["rank_national"]) == (91_763, 7)
+    assert (ind["akta_kelahiran"]["numerator"], ind["akta_kelahiran"]["rank_national"]) == (218_142, 9)
+    assert {i["peers_national"] for i in ind.values() if i["kind"] == "coverage"} == {34}
+    assert ind["ktp_el"]["over_100"] is True
+    assert ind["kia"]["met"] is False and ind["kertas_putih"]["met"] is False
+
+
+def test_table_shows_the_seed_figures(demo_db):
+    out = run_capaian(demo_db, "evaluate", "--cutoff", "2020-11-H1").stdout
+    line = next(l for l in out.splitlines() if "Kalimantan Utara" in l)
+    for text in ("101,93 %", "44,76 %", "96,21 %", "│ 3 "):
+        assert text in line
+
+
+def test_explain_names_what_keeps_kaltara_from_level_4(demo_db):
+    out = run_capaian(demo_db, "explain", "65", "--cutoff", "2020-11-H1").stdout
+    assert "level 3" in out and "7 dari 9" in out
+    assert "467.701" in out and "101,93 %" in out and "98 %" in out
+    assert "Untuk naik ke level 4" in out
+    assert "KIA: 10.743 anak lagi memiliki KIA (menuju 50 % dari 205.011)" in out
+    assert "Kertas putih: belum di Kabupaten Malinau, Kabupaten Nunukan" in out
+    english = run_capaian(demo_db, "--lang", "en", "explain", "65", "--cutoff", "2020-11-H1").stdout
+    assert "467,701" in english and "Kabupaten Malinau" in english
+
+
+def test_level_4_at_2020_11_h2(demo_db):
+    _, kaltara = _kaltara(demo_db, "2020-11-H2")
+    assert kaltara["level"] == 4 and kaltara["indicators_met"] == 9
+    assert kaltara["prev_level"] == 3
+    ind = {i["indicator"]: i for i in kaltara["indicators"]}
+    assert ind["ktp_el"]["numerator"] == 468_151
+
+
+def test_explain_json_and_csv(demo_db):
+    data = json.loads(run_capaian(demo_db, "explain", "65", "--cutoff", "2020-11-H1", "--format", "json").stdout)
+    assert data["level"] == 3 and data["next_level"] == 4
+    assert len(data["path"]) == 2
+    rows = list(csv.DictReader(io.StringIO(
+        run_capaian(demo_db, "explain", "65", "--cutoff", "2020-11-H1", "--format", "csv").stdout)))
+    kia = next(r for r in rows if r["indicator"] == "kia")
+    assert float(kia["numerator"]) == 91_763 and float(kia["denominator"]) == 205_011
+
+
+def test_demo_covers_every_regency_in_both_years(demo_db):
+    for cutoff, provinces in (("2020-01-H1", 34), ("2022-06-H2", 38)):
+        payload = json.loads(run_capaian(demo_db, "evaluate", "--cutoff", cutoff, "--tier", "regency",
+                                         "--format", "json").stdout)
+        assert len(payload["regions"]) == 514
+        assert len({r["province_code"] for r in payload["regions"]}) == provinces
+        assert all(r["no_data"] == 0 for r in payload["regions"])
+
+
+def test_demo_runs_are_published_but_the_newest(demo_db):
+    import csv as _csv
+
+    runs = list(_csv.DictReader(io.StringIO(run_capaian(demo_db, "runs", "list", "--format", "csv").stdout)))
+    assert len(runs) == 48
+    unpublished = [r["cutoff"] for r in runs if not r["published_at"]]
+    assert sorted(unpublished) == ["2022-12-H1", "2022-12-H2"]
+
+
+def test_demo_build_twice_keeps_the_data(demo_db_copy):
+    out = run_capaian(demo_db_copy, "demo", "build").stdout
+    assert "sudah ada" in out
+    proc = run_capaian(demo_db_copy, "demo", "build", "--strict", check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr

@@ -63,7 +63,9 @@ def main() -> None:
     from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the exit code of typer.Exit here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CapaianError as exc:
         err_console.print(f"error: {exc.text()}", highlight=False, soft_wrap=True, markup=False)
         sys.exit(1)

@@ -19,9 +19,9 @@ def resolve_operator(store, operator: str | None) -> tuple[str, str | None]:
     """(actor name, jurisdiction) of `--as`: a user name, or a region code acting for itself."""
     if operator is None:
         return "cli", None
-    from capaian.accounts import find_user
+    from capaian.accounts import get_user
 
-    user = find_user(store, operator)
+    user = get_user(store, operator)
     if user is not None:
         return user.name, (None if user.role == "national" else user.region_code)
     from capaian.regions import normalize_code
@@ -59,16 +59,24 @@ def import_submission_cmd(
     console.print(result.summary(state.lang), highlight=False)
 
 
+def _print_summary(summary) -> None:
+    console.print(summary.text(state.lang), highlight=False)
+    if summary.quarantined:
+        raise typer.Exit(2)
+
+
 @import_app.command("register")
 def import_register_cmd(
     file: Path = typer.Argument(..., help="Ekstrak register penduduk (Parquet/CSV)."),
     actor: str = typer.Option("cli", "--as", help="Siapa yang mengimpor / who imports."),
 ) -> None:
-    """Impor ekstrak register penduduk / import a resident register extract."""
+    """Impor ekstrak register penduduk / import a resident register extract.
+
+    Rejected rows go to quarantine with their reason (exit code 2 when there are any).
+    """
     from capaian.register import import_register
 
-    summary = import_register(open_db(), file, actor=actor)
-    console.print(summary.text(state.lang) if hasattr(summary, "text") else str(summary), highlight=False)
+    _print_summary(import_register(open_db(), file, actor=actor))
 
 
 @import_app.command("events")
@@ -76,11 +84,10 @@ def import_events_cmd(
     file: Path = typer.Argument(..., help="Ekstrak peristiwa layanan (Parquet/CSV)."),
     actor: str = typer.Option("cli", "--as", help="Siapa yang mengimpor / who imports."),
 ) -> None:
-    """Impor peristiwa layanan dokumen / import service events."""
+    """Impor peristiwa layanan dokumen / import service events (quarantine as for the register)."""
     from capaian.register import import_events
 
-    summary = import_events(open_db(), file, actor=actor)
-    console.print(summary.text(state.lang) if hasattr(summary, "text") else str(summary), highlight=False)
+    _print_summary(import_events(open_db(), file, actor=actor))
 
 
 @template_app.command("submission")

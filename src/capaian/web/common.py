@@ -201,6 +201,27 @@ def render(request: Request, template: str, context: dict | None = None, status:
     return templates.TemplateResponse(request, template, ctx, status_code=status)
 
 
+async def hybrid(fn):
+    """Run a page handler on the event loop when everything it needs is cached, else in a thread.
+
+    Cached pages are then served without a thread hop; a cold cache (a run not loaded yet, a page
+    model or fragment not built) raises `Cold` before any side effect, and `fn` runs again in the
+    thread pool, where it may block.
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    from capaian.web.state import INLINE, Cold
+
+    token = INLINE.set(True)
+    try:
+        return fn()
+    except Cold:
+        pass
+    finally:
+        INLINE.reset(token)
+    return await run_in_threadpool(fn)
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
     return path.startswith("/api/") or path.endswith(".json") or path.endswith(".csv")

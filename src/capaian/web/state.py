@@ -7,6 +7,7 @@ run id. The list of runs (which cut-offs exist, which are published) is re-read 
 
 from __future__ import annotations
 
+import contextvars
 import secrets
 import threading
 import time
@@ -17,6 +18,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 SECRET_META_KEY = "web_session_secret"
+
+# True while a request runs on the event loop (see `capaian.web.common.hybrid`): anything that
+# would block for long (loading a run, building a page model, rendering a big fragment) raises
+# `Cold` instead, and the request is re-run in the thread pool.
+INLINE: contextvars.ContextVar[bool] = contextvars.ContextVar("capaian_inline", default=False)
+
+
+class Cold(Exception):
+    """Raised on the event loop when a request needs slow work; it is retried in a thread."""
+
+
+def _slow_work_ahead() -> None:
+    if INLINE.get():
+        raise Cold()
 
 
 @dataclass
@@ -166,6 +181,7 @@ class WebState:
             if view is not None:
                 self._views.move_to_end(run_id)
                 return view
+            _slow_work_ahead()
             from capaian.service import get_run
 
             view = get_run(self.store, run_id=run_id)
@@ -178,6 +194,7 @@ class WebState:
         """A cached page model (language-independent dict) built by `build()`."""
         found = self._models.get(key)
         if found is None:
+            _slow_work_ahead()
             found = build()
             self._models.put(key, found)
         return found
@@ -186,6 +203,7 @@ class WebState:
         """Cached HTML of a page part that depends only on the run, the language and the key."""
         found = self._fragments.get(key)
         if found is None:
+            _slow_work_ahead()
             found = build()
             self._fragments.put(key, found)
         return found

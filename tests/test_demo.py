@@ -88,3 +88,20 @@ def test_demo_build_twice_keeps_the_data(demo_db_copy):
     assert "sudah ada" in out
     proc = run_capaian(demo_db_copy, "demo", "build", "--strict", check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_regional_target_set_is_applied_and_stated(demo_db_copy):
+    """Kalimantan Timur's own (example) KIA target of 35 % for its regencies in 2022."""
+    payload = json.loads(run_capaian(demo_db_copy, "evaluate", "--cutoff", "2022-06-H2", "--tier", "regency",
+                                     "--province", "64", "--target-set", "kaltim-2022",
+                                     "--format", "json").stdout)
+    assert payload["meta"]["target_set"] == "kaltim-2022"
+    kia = [i for r in payload["regions"] for i in r["indicators"] if i["indicator"] == "kia"]
+    assert len(kia) == 10
+    assert {i["target"] for i in kia} == {35.0}
+    assert {i["target_set"] for i in kia} == {"kaltim-2022"}
+    assert all(i["met"] == (i["value"] >= 35.0) for i in kia)
+    # the national run of the same cut-off still uses the national 40 %
+    national = json.loads(run_capaian(demo_db_copy, "evaluate", "--cutoff", "2022-06-H2", "--tier", "regency",
+                                      "--province", "64", "--format", "json").stdout)
+    assert {i["target"] for r in national["regions"] for i in r["indicators"] if i["indicator"] == "kia"} == {40.0}

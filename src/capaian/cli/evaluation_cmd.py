@@ -23,6 +23,18 @@ class Format(str, Enum):
 
 
 TIERS = ("province", "regency", "district", "village", "national")
+TARGET_SET_HELP = (
+    "Target regional (id atau berkas YAML), boleh berulang / regional target set (id or YAML file), "
+    "repeatable. Default: national targets of the rubric."
+)
+
+
+def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None):
+    from capaian.rubrics import load_target_set
+    from capaian.service import evaluate_cutoff
+
+    sets = tuple(load_target_set(t) for t in (target_sets or ()))
+    return evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, target_sets=sets, actor="cli")
 
 
 @app.command("evaluate")
@@ -32,13 +44,12 @@ def evaluate_cmd(
     tier: str = typer.Option("province", "--tier", help="province|regency|district|village|national"),
     province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+    target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
 ) -> None:
     """Evaluasi satu cut-off dan tampilkan peringkat / evaluate a cut-off, print the ranking."""
-    from capaian.service import evaluate_cutoff
-
     if tier not in TIERS:
         raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
-    view = evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, actor="cli")
+    view = _evaluate(cutoff, rubric, target_set)
     rows = view.tier(tier, province=province)
     if fmt is Format.json:
         console.print_json(frame_to_json(rows, view.indicators, view))
@@ -60,11 +71,10 @@ def explain_cmd(
     cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
     rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id."),
     fmt: Format = typer.Option(Format.table, "--format", help="table (text), json or csv."),
+    target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
 ) -> None:
     """Mengapa level ini dan apa yang perlu untuk naik / why this level, what reaches the next."""
-    from capaian.service import evaluate_cutoff
-
-    view = evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, actor="cli")
+    view = _evaluate(cutoff, rubric, target_set)
     explanation = view.explain(code)
     if fmt is Format.json:
         console.print_json(json.dumps(explanation.to_dict(), default=str))

@@ -222,6 +222,17 @@ async def hybrid(fn):
     return await run_in_threadpool(fn)
 
 
+def fast(fn):
+    """Decorator for a sync page handler: served through `hybrid` (FastAPI sees the same signature)."""
+    import functools
+
+    @functools.wraps(fn)
+    async def wrapper(*args, **kwargs):
+        return await hybrid(lambda: fn(*args, **kwargs))
+
+    return wrapper
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
     return path.startswith("/api/") or path.endswith(".json") or path.endswith(".csv")

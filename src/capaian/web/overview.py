@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from capaian.web import data
-from capaian.web.common import HERE, PageError, lang_of, render, render_fragment, web
+from capaian.web.common import fast, HERE, PageError, lang_of, render, render_fragment, web
 from capaian.web.select import choose_run, published_only_for
 
 router = APIRouter(include_in_schema=False)
@@ -75,6 +75,7 @@ def home(request: Request):
 
 
 @router.get("/nasional")
+@fast
 def overview_page(
     request: Request,
     cutoff: str | None = None,
@@ -109,6 +110,7 @@ def overview_page(
 
 
 @router.get("/nasional/tabel")
+@fast
 def league_partial(
     request: Request,
     cutoff: str | None = None,
@@ -138,6 +140,7 @@ def _twin_model(request, cutoff, rubric, q, sort, desc):
 
 
 @router.get("/nasional.json")
+@fast
 def overview_json(request: Request, cutoff: str | None = None, rubric: str | None = None,
                   q: str | None = None, sort: str | None = None, desc: bool = False):
     model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)
@@ -145,6 +148,7 @@ def overview_json(request: Request, cutoff: str | None = None, rubric: str | Non
 
 
 @router.get("/nasional.csv")
+@fast
 def overview_csv(request: Request, cutoff: str | None = None, rubric: str | None = None,
                  q: str | None = None, sort: str | None = None, desc: bool = False):
     model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)

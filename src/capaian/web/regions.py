@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from capaian.accounts import can_see
 from capaian.web import data
-from capaian.web.common import PageError, current_user, render, render_fragment, web
+from capaian.web.common import fast, PageError, current_user, render, render_fragment, web
 from capaian.web.select import choose_run, normalise, tier_of, visible_views
 
 router = APIRouter(include_in_schema=False)
@@ -46,12 +46,14 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
 
 
 @router.get("/wilayah/{code}.json")
+@fast
 def region_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     model = page_model(request, code, cutoff, rubric)
     return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
 
 
 @router.get("/wilayah/{code}.csv")
+@fast
 def region_csv(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     model = page_model(request, code, cutoff, rubric)
     records = [model["region"]] + (model["children"] or [])
@@ -70,6 +72,7 @@ def _outreach_rows(request: Request, code: str, cutoff: str | None, rubric: str 
 
 
 @router.get("/wilayah/{code}/jangkauan.csv")
+@fast
 def outreach_csv(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     model, rows = _outreach_rows(request, code, cutoff, rubric)
     body = data.outreach_csv(rows, model["run"], model["region"]["code"])
@@ -79,12 +82,14 @@ def outreach_csv(request: Request, code: str, cutoff: str | None = None, rubric:
 
 
 @router.get("/wilayah/{code}/jangkauan.json")
+@fast
 def outreach_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     model, rows = _outreach_rows(request, code, cutoff, rubric)
     return JSONResponse({"run": model["run"], "regency": model["region"]["code"], "rows": rows})
 
 
 @router.get("/wilayah/{code}")
+@fast
 def region_page(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     if code.upper() == "ID":
         return RedirectResponse("/nasional", status_code=307)

@@ -1,0 +1,413 @@
+"""The Excel workbook of a run for one scope (XlsxWriter).
+
+Sheets: a summary (scope region's level and explanation, counts per level), the levels of every
+region in scope, one sheet per indicator, the explanations (path to the next level) and the
+metadata (rubric, target set, run id, data sources, generation time).
+
+Cells hold real numbers (`#,##0` for counts, `0.00` for percentages; the reader's locale shows
+`467.701` and `101,93` in Indonesian Excel), booleans for "met", and blanks for no data. Headers
+are frozen, every table has an autofilter, met / not met are coloured by conditional formats and
+also spelled out with ✓ / ✗ (readable without colour).
+
+Deterministic: the document properties carry the run's own time, so a report of a published run
+is byte-for-byte the same apart from the one cell holding the generation time (metadata sheet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from capaian.reports.common import (
+    STATUS_TEXT,
+    TIER_TEXT,
+    f_target_of,
+    is_en,
+    level_label,
+    pick,
+    plain,
+    run_status_text,
+    run_timestamp,
+    stamp_text,
+    t,
+)
+from capaian.reports.scope import Scope
+
+COUNT = "#,##0"
+PCT = "0.00"
+CHANGE_PCT = "+0.00;-0.00;0.00"
+CHANGE_INT = "+#,##0;-#,##0;0"
+GREEN, RED, GREY = "#C6EFCE", "#FFC7CE", "#EDEDED"
+SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class _Sheets:
+    """Formats and small writers shared by the sheets of one workbook."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        base = {"font_name": "Calibri", "font_size": 10}
+        self.text = wb.add_format(base)
+        self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.bold = wb.add_format({**base, "bold": True})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 13})
+        self.head = wb.add_format(
+            {**base, "bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9D9D9"}
+        )
+        self.count = wb.add_format({**base, "num_format": COUNT})
+        self.pct = wb.add_format({**base, "num_format": PCT})
+        self.change_pct = wb.add_format({**base, "num_format": CHANGE_PCT})
+        self.change_int = wb.add_format({**base, "num_format": CHANGE_INT})
+        self.green = wb.add_format({"bg_color": GREEN, "font_color": "#006100"})
+        self.red = wb.add_format({"bg_color": RED, "font_color": "#9C0006"})
+        self.grey = wb.add_format({"bg_color": GREY})
+        self.bold_level = wb.add_format({"bold": True})
+
+    @staticmethod
+    def put(ws, row: int, col: int, value, cell_format=None) -> None:
+        """Write one cell by type: None / NaN -> blank, bool, number, text."""
+        value = plain(value)
+        if value is None:
+            ws.write_blank(row, col, None, cell_format)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, cell_format)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, cell_format)
+        else:
+            ws.write_string(row, col, str(value), cell_format)
+
+    def header(self, ws, row: int, headers: list[str], widths: list[float]) -> None:
+        for col, (text, width) in enumerate(zip(headers, widths)):
+            ws.write_string(row, col, text, self.head)
+            ws.set_column(col, col, width)
+        ws.set_row(row, 30)
+
+
+def _sheet_name(label: str, used: set[str]) -> str:
+    name = SHEET_BAD.sub("-", label).strip("'")[:31] or "Sheet"
+    base, i = name, 2
+    while name.lower() in used:
+        suffix = f" ({i})"
+        name = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(name.lower())
+    return name
+
+
+def _tier_text(row, lang: str) -> str:
+    return pick(TIER_TEXT.get(row["tier"], (row["tier"], row["tier"])), lang)
+
+
+# ---------------------------------------------------------------------------------------------
+def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: str) -> None:
+    rubric = view.rubric
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 3, 16)
+    ws.write_string(0, 0, t(lang, "Levelisasi kinerja Disdukcapil", "Performance levels of Disdukcapil offices")
+                    + f" — {scope.title(lang)}", s.title)
+    rows = [
+        (t(lang, "Cakupan", "Scope"), f"{scope.title(lang)} ({scope.code})"),
+        ("Cut-off", view.cutoff),
+        (t(lang, "Rubrik", "Rubric"), f"{rubric.id} — {rubric.label.get(lang)}"),
+        (t(lang, "Run evaluasi", "Evaluation run"), int(view.run_id)),
+        (t(lang, "Status run", "Run status"), run_status_text(view, lang)),
+    ]
+    r = 2
+    for key, value in rows:
+        ws.write_string(r, 0, key, s.bold)
+        s.put(ws, r, 1, value)
+        r += 1
+    region = regions[regions["region_code"] == scope.code].iloc[0]
+    level = plain(region["level"])
+    r += 1
+    ws.write_string(r, 0, "Level", s.bold)
+    if level is not None:
+        ws.write_number(r, 1, int(level), s.bold_level)
+        ws.write_string(r, 2, level_label(rubric, level, lang))
+    else:
+        ws.write_string(r, 1, t(lang, "(level hanya untuk provinsi dan kab/kota)",
+                                "(levels are for provinces and regencies/cities only)"))
+    r += 1
+    ws.write_string(r, 0, t(lang, "Indikator terpenuhi", "Indicators met"), s.bold)
+    s.put(ws, r, 1, plain(region["indicators_met"]))
+    ws.write_string(r, 2, t(lang, "dari", "of"))
+    s.put(ws, r, 3, plain(region["indicators_total"]))
+    r += 1
+    if plain(region["rank_national"]) is not None:
+        ws.write_string(r, 0, t(lang, "Peringkat nasional", "National rank"), s.bold)
+        s.put(ws, r, 1, plain(region["rank_national"]))
+        ws.write_string(r, 2, t(lang, "dari", "of"))
+        s.put(ws, r, 3, plain(region["peers_national"]))
+        r += 1
+    if plain(region["rank_province"]) is not None:
+        ws.write_string(r, 0, t(lang, "Peringkat di provinsi", "Rank in province"), s.bold)
+        s.put(ws, r, 1, plain(region["rank_province"]))
+        ws.write_string(r, 2, t(lang, "dari", "of"))
+        s.put(ws, r, 3, plain(region["peers_province"]))
+        r += 1
+    r += 1
+    ws.write_string(r, 0, t(lang, "Penjelasan", "Explanation"), s.bold)
+    r += 1
+    for line in view.explain(scope.code).lines(lang):
+        ws.write_string(r, 0, line)
+        r += 1
+
+    # counts per level, per tier below the scope
+    r += 1
+    tiers = [tier for tier in ("province", "regency") if (regions["tier"] == tier).any()]
+    tiers = [tier for tier in tiers if not (tier == scope.tier)] or tiers
+    ws.write_string(r, 0, t(lang, "Jumlah wilayah per level", "Regions per level"), s.bold)
+    r += 1
+    headers = ["Level", t(lang, "Predikat", "Label")] + [
+        pick({"province": ("Provinsi", "Provinces"), "regency": ("Kab/kota", "Regencies/cities")}[x], lang)
+        for x in tiers
+    ]
+    for col, text in enumerate(headers):
+        ws.write_string(r, col, text, s.head)
+    first = r
+    r += 1
+    for band in sorted(rubric.bands.levels, key=lambda b: -b.level):
+        ws.write_number(r, 0, band.level)
+        ws.write_string(r, 1, band.label.get(lang))
+        for col, tier in enumerate(tiers, start=2):
+            sub = regions[regions["tier"] == tier]
+            ws.write_number(r, col, int((sub["level"] == band.level).sum()), s.count)
+        r += 1
+    ws.write_string(r, 1, t(lang, "Jumlah", "Total"), s.bold)
+    for col, tier in enumerate(tiers, start=2):
+        ws.write_number(r, col, int((regions["tier"] == tier).sum()), s.count)
+    ws.autofilter(first, 0, r - 1, len(headers) - 1)
+
+
+def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
+    rubric = view.rubric
+    headers = [
+        t(lang, "Kode", "Code"), t(lang, "Wilayah", "Region"), t(lang, "Tingkat", "Tier"),
+        t(lang, "Kode provinsi", "Province code"), "Level", t(lang, "Predikat", "Label"),
+        t(lang, "Indikator terpenuhi", "Indicators met"), t(lang, "Jumlah indikator", "Indicators"),
+        t(lang, "Tanpa data", "No data"), t(lang, "Peringkat nasional", "National rank"),
+        t(lang, "Dari (nasional)", "Of (national)"), t(lang, "Peringkat di provinsi", "Rank in province"),
+        t(lang, "Dari (provinsi)", "Of (province)"), t(lang, "Level sebelumnya", "Previous level"),
+        t(lang, "Perubahan level", "Level change"), t(lang, "Peringkat nasional sebelumnya", "Previous national rank"),
+    ]
+    widths = [11, 32, 11, 9, 7, 10, 11, 10, 8, 11, 9, 11, 9, 10, 10, 12]
+    s.header(ws, 0, headers, widths)
+    r = 0
+    for r, row in enumerate(regions.to_dict("records"), start=1):
+        level, prev = plain(row["level"]), plain(row["prev_level"])
+        values = [
+            row["region_code"], row["region_name"], _tier_text(row, lang), row["province_code"],
+            level, level_label(rubric, level, lang) or None, row["indicators_met"], row["indicators_total"],
+            row["no_data"], row["rank_national"], row["peers_national"], row["rank_province"],
+            row["peers_province"], prev, None if level is None or prev is None else int(level) - int(prev),
+            row["prev_rank_national"],
+        ]
+        for col, value in enumerate(values):
+            s.put(ws, r, col, value, s.change_int if col == 14 else None)
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+    if r:
+        top = max(band.level for band in rubric.bands.levels)
+        ws.conditional_format(1, 4, r, 4, {"type": "cell", "criteria": "==", "value": top, "format": s.green})
+        ws.conditional_format(1, 4, r, 4, {"type": "cell", "criteria": "<=", "value": 2, "format": s.red})
+
+
+INDICATOR_COLUMNS = (  # key, (id, en) header, width, number format name
+    ("region_code", ("Kode", "Code"), 11, None),
+    ("region_name", ("Wilayah", "Region"), 30, None),
+    ("tier", ("Tingkat", "Tier"), 10, None),
+    ("numerator", ("Pembilang", "Numerator"), 13, "count"),
+    ("denominator", ("Penyebut", "Denominator"), 13, "count"),
+    ("value", ("Capaian (%)", "Coverage (%)"), 11, "value"),
+    ("target", ("Target", "Target"), 8, "value"),
+    ("met", ("Memenuhi", "Met"), 9, None),
+    ("status", ("Status", "Status"), 16, None),
+    ("rank_national", ("Peringkat nasional", "National rank"), 10, None),
+    ("peers_national", ("Dari (nasional)", "Of (national)"), 9, None),
+    ("rank_province", ("Peringkat di provinsi", "Rank in province"), 10, None),
+    ("peers_province", ("Dari (provinsi)", "Of (province)"), 9, None),
+    ("prev_value", ("Capaian sebelumnya", "Previous value"), 11, "value"),
+    ("change_value", ("Perubahan", "Change"), 10, "change"),
+    ("prev_rank_national", ("Peringkat nasional sebelumnya", "Previous national rank"), 12, None),
+    ("over_100", ("Di atas 100 %", "Above 100 %"), 9, None),
+    ("target_set", ("Set target", "Target set"), 10, None),
+)
+IMPLEMENTATION_HEADERS = {
+    "numerator": ("Kab/kota memenuhi", "Regencies/cities complying"),
+    "denominator": ("Jumlah kab/kota", "Regencies/cities"),
+    "value": ("Nilai", "Value"),
+}
+
+
+def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -> None:
+    coverage = ind.kind == "coverage"
+    value_format = s.pct if coverage else s.count
+    formats = {"count": s.count, "value": value_format, "change": s.change_pct if coverage else s.change_int}
+    target = f_target_of(ind.target.value, ind.kind, ind.comparison, ind.unit, lang)
+    title = f"{ind.label.get(lang)} — target {target}"
+    if ind.description is not None:
+        title += f" — {ind.description.get(lang)}"
+    ws.write_string(0, 0, f"{title} — cut-off {view.cutoff} — run {view.run_id}", s.title)
+    headers = []
+    for key, pair, _, _ in INDICATOR_COLUMNS:
+        if not coverage and key in IMPLEMENTATION_HEADERS:
+            pair = IMPLEMENTATION_HEADERS[key]
+        headers.append(pick(pair, lang))
+    s.header(ws, 1, headers, [c[2] for c in INDICATOR_COLUMNS])
+    r = 1
+    for r, row in enumerate(rows.to_dict("records"), start=2):
+        for col, (key, _, _, kind) in enumerate(INDICATOR_COLUMNS):
+            if key == "tier":
+                value = _tier_text(row, lang)
+            elif key == "status":
+                value = pick(STATUS_TEXT.get(row["status"], (row["status"], row["status"])), lang)
+            elif key == "met":
+                value = bool(row["met"]) if row["status"] != "no_data" else None
+            else:
+                value = row[key]
+            s.put(ws, r, col, value, formats.get(kind))
+    ws.freeze_panes(2, 2)
+    ws.autofilter(1, 0, max(r, 2), len(headers) - 1)
+    if r >= 2:
+        met_col = xl_col_to_name([c[0] for c in INDICATOR_COLUMNS].index("met"))
+        status = [c[0] for c in INDICATOR_COLUMNS].index("status")
+        value = [c[0] for c in INDICATOR_COLUMNS].index("value")
+        for col in (value, status):
+            ws.conditional_format(2, col, r, col, {"type": "formula", "criteria": f"=${met_col}3=TRUE", "format": s.green})
+            ws.conditional_format(2, col, r, col, {"type": "formula", "criteria": f"=${met_col}3=FALSE", "format": s.red})
+        ws.conditional_format(2, status, r, status, {"type": "blanks", "format": s.grey})
+
+
+def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
+    headers = [
+        t(lang, "Kode", "Code"), t(lang, "Wilayah", "Region"), t(lang, "Tingkat", "Tier"), "Level",
+        t(lang, "Indikator terpenuhi", "Indicators met"), t(lang, "Jumlah indikator", "Indicators"),
+        t(lang, "Level berikutnya", "Next level"), t(lang, "Indikator lagi", "More indicators"),
+        t(lang, "Langkah", "Step"), t(lang, "Indikator", "Indicator"),
+        t(lang, "Kebutuhan (orang)", "Needed (people)"), t(lang, "Kab/kota belum memenuhi", "Regencies/cities not yet"),
+        t(lang, "Uraian", "Description"),
+    ]
+    widths = [11, 30, 10, 7, 10, 10, 9, 9, 7, 18, 12, 34, 70]
+    s.header(ws, 0, headers, widths)
+    r = 0
+    offices = regions[regions["tier"].isin(("national", "province", "regency"))]
+    for row in offices.to_dict("records"):
+        e = view.explain(row["region_code"])
+        head = [row["region_code"], row["region_name"], _tier_text(row, lang), e.level,
+                e.indicators_met, e.indicators_total, e.next_level, e.more_needed if e.path else None]
+        steps = e.path or [None]
+        for i, step in enumerate(steps, start=1):
+            r += 1
+            for col, value in enumerate(head):
+                s.put(ws, r, col, value)
+            if step is None:
+                text = e.message.get(lang) if e.message is not None else ""
+                s.put(ws, r, 12, text)
+                continue
+            s.put(ws, r, 8, i)
+            s.put(ws, r, 9, step.label.get(lang))
+            s.put(ws, r, 10, step.needed, s.count)
+            s.put(ws, r, 11, ", ".join(x["name"] for x in step.regions) or None)
+            s.put(ws, r, 12, step.text(lang))
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+
+
+def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.datetime,
+              sources: tuple[str, ...], synthetic: bool) -> None:
+    from capaian import __version__ as version
+
+    rubric = view.rubric
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 90)
+    for col, text in enumerate((t(lang, "Butir", "Item"), t(lang, "Isi", "Value"))):
+        ws.write_string(0, col, text, s.head)
+    meta = view.meta
+    rows = [
+        (t(lang, "Run evaluasi", "Evaluation run"), int(view.run_id)),
+        ("Cut-off", view.cutoff),
+        (t(lang, "Cakupan", "Scope"), f"{scope.title(lang)} ({scope.code})"),
+        (t(lang, "Rubrik", "Rubric"), rubric.id),
+        (t(lang, "Nama rubrik", "Rubric name"), rubric.label.get(lang)),
+        (t(lang, "Set target", "Target set"), plain(meta.get("target_set")) or "national"),
+        (t(lang, "Revisi fakta", "Fact revision"), plain(meta.get("fact_revision"))),
+        (t(lang, "Versi wilayah", "Region hierarchy version"), plain(meta.get("hierarchy_version"))),
+        (t(lang, "Run dibuat", "Run created"), stamp_text(_dt(meta.get("created_at")))),
+        (t(lang, "Status run", "Run status"), run_status_text(view, lang)),
+    ]
+    for ind in rubric.indicators:
+        target = f_target_of(ind.target.value, ind.kind, ind.comparison, ind.unit, lang)
+        rows.append((f"Target {ind.label.get(lang)}", f"{target} — {ind.target.source}"))
+    for assumption in rubric.assumptions:
+        rows.append((t(lang, "Asumsi rubrik", "Rubric assumption"), assumption))
+    rows.append((t(lang, "Sumber data", "Data sources"), "\n".join(sources) if sources else "—"))
+    if synthetic:
+        rows.append((t(lang, "Perhatian", "Note"), t(lang, "DATA SINTETIS (demo), bukan data resmi.",
+                                                     "SYNTHETIC DATA (demo), not official figures.")))
+    rows.append((t(lang, "Bahasa", "Language"), "Indonesia" if not is_en(lang) else "English"))
+    rows.append(("capaian", version))
+    rows.append((t(lang, "Dibuat pada", "Generated at"), stamp_text(generated_at)))
+    for r, (key, value) in enumerate(rows, start=1):
+        ws.write_string(r, 0, key, s.bold)
+        s.put(ws, r, 1, value, s.wrap)
+    ws.freeze_panes(1, 0)
+
+
+def _dt(value):
+    value = plain(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    return None
+
+
+def render_xlsx(
+    view,
+    scope: Scope,
+    lang: str = "id",
+    generated_at: dt.datetime | None = None,
+    sources: tuple[str, ...] = (),
+    synthetic: bool = False,
+) -> bytes:
+    """The workbook of `view` for `scope`, as bytes."""
+    from capaian.reports.common import now_utc
+
+    generated_at = generated_at or now_utc()
+    regions = scope.regions(view)
+    indicators = scope.indicators(view)
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                      "strings_to_formulas": False, "strings_to_urls": False})
+    stamp = run_timestamp(view)
+    wb.set_properties({
+        "title": f"{t(lang, 'Levelisasi kinerja Disdukcapil', 'Disdukcapil performance levels')} — "
+                 f"{scope.title(lang)} — {view.cutoff}",
+        "subject": f"run {view.run_id}",
+        "author": "capaian",
+        "company": "capaian",
+        "keywords": f"{view.rubric.id}, {view.cutoff}, run {view.run_id}",
+        "comments": f"run {view.run_id}",
+        "created": stamp,
+    })
+    wb.set_custom_property("capaian_run_id", str(view.run_id))
+    s = _Sheets(wb)
+    used: set[str] = set()
+    _summary(s, wb.add_worksheet(_sheet_name(t(lang, "Ringkasan", "Summary"), used)), view, scope, regions, lang)
+    _levels(s, wb.add_worksheet(_sheet_name(t(lang, "Level wilayah", "Region levels"), used)), view, regions, lang)
+    groups = indicators.groupby("indicator", sort=False).indices
+    for ind in view.rubric.indicators:
+        idx = groups.get(ind.id)
+        rows = indicators.iloc[idx] if idx is not None else indicators.iloc[0:0]
+        ws = wb.add_worksheet(_sheet_name(ind.label.get(lang), used))
+        _indicator_sheet(s, ws, view, ind, rows, lang)
+    _explanations(s, wb.add_worksheet(_sheet_name(t(lang, "Penjelasan", "Explanations"), used)), view, regions, lang)
+    _metadata(s, wb.add_worksheet(_sheet_name("Metadata", used)), view, scope, lang, generated_at,
+              tuple(sources), synthetic)
+    wb.close()
+    return buffer.getvalue()

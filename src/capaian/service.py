@@ -154,7 +154,7 @@ def evaluate_cutoff(
 def _previous_evaluation(store, cutoff: Cutoff, rubric_id: str, target_set_id: str):
     if cutoff.previous().year != cutoff.year:
         return None
-    run_id = store.latest_run(str(cutoff.previous()), rubric=rubric_id)
+    run_id = store.latest_run(str(cutoff.previous()), rubric=rubric_id, target_set=target_set_id)
     if run_id is None:
         return None
     return _run_view(store, run_id).evaluation

@@ -14,7 +14,7 @@ venv: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 test-venv: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 
 demo: venv
 	$(BIN)/capaian --db $(DB) demo build

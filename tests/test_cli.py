@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_capaian
+from cli_support import run_capaian
 
 
 def test_help_lists_the_commands(tmp_path):

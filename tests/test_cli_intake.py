@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from conftest import ROOT, run_capaian
+from cli_support import ROOT, run_capaian
 
 EXAMPLE = ROOT / "examples" / "submission-65-2020-11-H1.csv"
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from conftest import run_capaian
+from cli_support import run_capaian
 
 
 def _kaltara(db, cutoff):

@@ -75,9 +75,11 @@ def ibis_backend(source):
 def _table(backend, name: str):
     """`backend.table(name)`, or None when absent. (Ibis 12's DuckDB `list_tables` calls
     `fetch_arrow_table`, which DuckDB 2.0 removed, so existence is probed instead.)"""
+    from ibis.common.exceptions import TableNotFound
+
     try:
         return backend.table(name)
-    except Exception:  # noqa: BLE001 - each backend raises its own "not found"
+    except TableNotFound:
         return None
 
 

@@ -97,3 +97,9 @@ def test_newer_schema_is_refused_without_touching_the_file(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "99" in proc.stderr
     assert db.read_bytes() == before
+
+
+def test_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
+    proc = run_capaian(tmp_path / "x.duckdb", "evaluate", "--cutoff", "2020-11-H1", "--format", "docx", check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "docx" in proc.stderr

@@ -53,32 +53,12 @@ def open_db():
     return open_store(state.db)
 
 
-def fail(message: str) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
 def main() -> None:
     """Console-script entry point: runs the app, turning known errors into one-line messages."""
     from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
 
     try:
-        code = app(standalone_mode=False)  # click returns the exit code of typer.Exit here
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app()  # standalone: usage errors print click's message and exit 2
     except CapaianError as exc:
         err_console.print(f"error: {exc.text()}", highlight=False, soft_wrap=True, markup=False)
         sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        raise

@@ -1,0 +1,68 @@
+"""`capaian report`: Excel workbook, PDF report or narrative of a cut-off for a scope."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from capaian.cli.app import app, console, open_db, state
+from capaian.errors import CapaianError
+
+FORMATS = ("xlsx", "pdf", "md", "txt")
+
+
+@app.command("report")
+def report_cmd(
+    scope: str = typer.Option(
+        "ID", "--scope", help="ID/nasional, kode provinsi (65) atau kab/kota (65.71) / the nation, a province or regency."
+    ),
+    cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
+    fmt: str = typer.Option(
+        None, "--format", help="xlsx, pdf, md or txt (default: from the -o suffix, else md)."
+    ),
+    lang: str = typer.Option(None, "--lang", help="id (default) or en."),
+    output: Path = typer.Option(
+        None, "-o", "--output", help="Berkas keluaran / output file ('-' = stdout; default: a name in this folder)."
+    ),
+    rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id, e.g. levelisasi-2020."),
+    run: int = typer.Option(None, "--run", help="Nomor run / a run id instead of the cut-off's latest."),
+    published: bool = typer.Option(False, "--published", help="Hanya run terbit / the latest published run only."),
+    target_set: list[str] = typer.Option(
+        None, "--target-set", help="Target regional (id atau berkas YAML), boleh berulang / regional target set, "
+        "repeatable. Default: national targets of the rubric."
+    ),
+) -> None:
+    """Laporan Excel, PDF atau narasi / a workbook, PDF or narrative report of a cut-off."""
+    from capaian.reports import build_report
+
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None and str(output) != "-" else ""
+        fmt = suffix if suffix in FORMATS else "md"
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise CapaianError(
+            f"--format {fmt!r} tidak dikenal; pilihan: {', '.join(FORMATS)}.",
+            f"unknown --format {fmt!r}; expected one of {', '.join(FORMATS)}.",
+        )
+    if lang is not None and lang not in ("id", "en"):
+        raise CapaianError(f"--lang {lang!r} tidak dikenal; pilihan: id, en.", f"unknown --lang {lang!r}; expected id or en.")
+    language = lang or state.lang
+    from capaian.rubrics import load_target_set
+
+    sets = tuple(load_target_set(t) for t in (target_set or ()))
+    report = build_report(
+        open_db(), scope=scope, cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
+        published_only=published, actor="cli", target_sets=sets,
+    )
+    if (output is not None and str(output) == "-") or (output is None and fmt in ("md", "txt")):
+        sys.stdout.buffer.write(report.content)
+        sys.stdout.flush()
+        return
+    target = output if output is not None else Path(report.filename)
+    target.write_bytes(report.content)
+    console.print(
+        f"{target}: {report.format}, {report.scope.title(language)}, run {report.run_id} ({report.cutoff})",
+        highlight=False, markup=False,
+    )

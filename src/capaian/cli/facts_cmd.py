@@ -1,0 +1,125 @@
+"""`capaian facts`: register → facts for one cut-off, on DuckDB (default) or Spark, into the store."""
+
+from __future__ import annotations
+
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from capaian.cli.app import app, console, open_db, state
+from capaian.errors import CapaianError
+
+
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _parquet_source(path: Path) -> str:
+    """What DuckDB's read_parquet reads for a file, a folder of Parquet files or a glob."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        return text
+    if path.is_dir():
+        return str(path / "**" / "*.parquet")
+    if path.exists():
+        return text
+    raise CapaianError(f"Berkas tidak ditemukan: {text}", f"File not found: {text}")
+
+
+def _duckdb_backend(register: Path, events: Path | None):
+    import ibis
+
+    backend = ibis.duckdb.connect(preserve_insertion_order=False)
+    sql = "CREATE OR REPLACE VIEW {} AS SELECT * FROM read_parquet('{}')"
+    backend.con.execute(sql.format("residents", _parquet_source(register).replace("'", "''")))
+    if events is not None:
+        backend.con.execute(sql.format("service_events", _parquet_source(events).replace("'", "''")))
+    return backend
+
+
+def _store_table_to_parquet(store, table: str, folder: Path) -> Path | None:
+    """The store's `table` written to Parquet for Spark; None when the table is absent or empty."""
+    try:
+        rows = store.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    except Exception:  # noqa: BLE001 - table not created yet
+        return None
+    if not rows:
+        return None
+    target = folder / f"{table}.parquet"
+    store.con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
+    return target
+
+
+@app.command("facts")
+def facts_cmd(
+    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2025-12-H1."),
+    engine: Engine = typer.Option(Engine.duckdb, "--engine", help="duckdb (default) or spark."),
+    register: Path = typer.Option(
+        None, "--register", help="Register penduduk (Parquet: file, folder or glob); default: the store's import."
+    ),
+    events: Path = typer.Option(None, "--events", help="Service events (Parquet), with --register."),
+    rubric: str = typer.Option(None, "--rubric", help="Rubrik untuk batas umur / rubric for the age bounds."),
+    scope: str = typer.Option(None, "--scope", help="Hanya satu wilayah / only one region, e.g. 65."),
+    master: str = typer.Option(
+        None, "--spark-master", help="Spark master (default $CAPAIAN_SPARK_MASTER or local[2])."
+    ),
+    actor: str = typer.Option("cli", "--as", help="Siapa yang menulis / who writes."),
+) -> None:
+    """Hitung fakta register untuk satu cut-off dan simpan / compute register facts, store them."""
+    import time
+
+    from capaian.facts import SOURCE, compute_facts, ibis_backend
+    from capaian.periods import Cutoff
+    from capaian.regions import normalize_code
+    from capaian.service import resolve_rubric
+
+    cut = Cutoff.parse(cutoff)
+    ages = resolve_rubric(cut, rubric).age_bounds
+    scope = normalize_code(scope) if scope else None
+    if events is not None and register is None:
+        raise typer.BadParameter("--events needs --register", param_hint="--events")
+    store = open_db()
+    start = time.perf_counter()
+    if engine is Engine.duckdb:
+        if register is not None:
+            backend = _duckdb_backend(register, events)
+            frame = compute_facts(backend, cut, ages, scope=scope, with_events=events is not None)
+        else:
+            frame = compute_facts(ibis_backend(store), cut, ages, scope=scope)
+    else:
+        from capaian.facts.spark import compute_facts_spark
+
+        with tempfile.TemporaryDirectory(prefix="capaian-spark-") as tmp:
+            if register is None:  # the store's import, handed to Spark as Parquet
+                register = _store_table_to_parquet(store, "residents", Path(tmp))
+                events = _store_table_to_parquet(store, "service_events", Path(tmp))
+            if register is None:
+                frame = None
+            else:
+                frame = compute_facts_spark(register, cut, ages, events=events, master=master, scope=scope)
+    if frame is None or frame.empty:
+        raise CapaianError(
+            "Tidak ada data register untuk dihitung (impor dulu dengan `capaian import register`).",
+            "No register data to compute from (import it first with `capaian import register`).",
+        )
+    seconds = time.perf_counter() - start
+    result = store.write_facts(frame, source=SOURCE, actor=actor)
+    dots = frame["region_code"].drop_duplicates().str.count(r"\.")
+    villages, regencies = int((dots == 3).sum()), int((dots == 1).sum())
+    if state.lang == "en":
+        console.print(
+            f"{cut}: {len(frame):,} facts ({villages:,} villages, {regencies:,} regencies) on {engine.value} "
+            f"in {seconds:.1f} s; {result.inserted:,} new or changed"
+            + (f" (revision {result.revision})" if result.revision is not None else ", nothing changed"),
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"{cut}: {len(frame):,} fakta ({villages:,} desa, {regencies:,} kabupaten/kota) dengan {engine.value} "
+            f"dalam {seconds:.1f} dtk; {result.inserted:,} baru atau berubah"
+            + (f" (revisi {result.revision})" if result.revision is not None else ", tidak ada perubahan"),
+            highlight=False,
+        )

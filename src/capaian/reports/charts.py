@@ -1,0 +1,118 @@
+"""Static charts for the PDF report (matplotlib, Agg backend), readable in black and white.
+
+`trend_rows(store, view, code)` gathers one region's values over the cut-offs of the report's year
+up to the report's cut-off (published runs only when the report's run is published, so a
+published report never changes); `trend_png(rows, rubric, lang)` draws them.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from capaian import formatting as fmt
+from capaian.periods import Cutoff
+from capaian.reports.common import plain, t
+
+LINES = [("-", "o", "0.0"), ("--", "s", "0.35"), (":", "^", "0.2"), ("-.", "D", "0.5")]
+TREND_COLUMNS = ["cutoff", "indicator", "kind", "value", "target", "status", "level", "indicators_met", "run_id"]
+
+
+def trend_rows(store, view, code: str) -> pd.DataFrame:
+    """Indicator rows of `code` per cut-off of the run's year up to its cut-off (one run each, same
+    rubric and target set; published runs only when the report's run is published)."""
+    from capaian.service import get_run
+
+    year = Cutoff.parse(view.cutoff).year
+    rubric = view.meta.get("rubric")
+    target_set = plain(view.meta.get("target_set")) or "national"
+    frames = []
+    for cutoff in store.list_run_cutoffs(year):
+        if Cutoff.parse(cutoff).as_of > Cutoff.parse(view.cutoff).as_of:
+            continue
+        if cutoff == view.cutoff:
+            other = view
+        else:
+            run_id = store.latest_run(cutoff, rubric=rubric, published_only=view.published, target_set=target_set)
+            if run_id is None:
+                continue
+            other = get_run(store, run_id=run_id)
+        frames.append(_rows_of(other, code))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _rows_of(view, code: str) -> pd.DataFrame:
+    rows = view.indicator_rows(code)
+    if rows.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    region = view.regions[view.regions["region_code"] == code].iloc[0]
+    return rows[["cutoff", "indicator", "kind", "value", "target", "status"]].assign(
+        level=plain(region["level"]), indicators_met=plain(region["indicators_met"]), run_id=view.run_id
+    )
+
+
+def _short(cutoff: str) -> str:
+    c = Cutoff.parse(cutoff)
+    return str(c)[5:]  # "11-H1"
+
+
+def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> bytes | None:
+    """A PNG of the coverage indicators (with targets) and the level over the cut-offs; None if empty."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if rows is None or rows.empty:
+        return None
+    cutoffs = sorted(rows["cutoff"].unique(), key=lambda c: Cutoff.parse(c).as_of)
+    x = {c: i for i, c in enumerate(cutoffs)}
+    fig = Figure(figsize=(6.7, 4.4), dpi=dpi)
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.2]})
+    coverage = [ind for ind in rubric.indicators if ind.kind == "coverage"]
+    for i, ind in enumerate(coverage):
+        sub = rows[(rows["indicator"] == ind.id) & rows["value"].notna()]
+        if sub.empty:
+            continue
+        style, marker, grey = LINES[i % len(LINES)]
+        xs = [x[c] for c in sub["cutoff"]]
+        target = float(ind.target.value)
+        label = f"{ind.label.get(lang)} (target {fmt.format_target(target, lang=lang)})"
+        top.plot(xs, sub["value"].astype(float), linestyle=style, marker=marker, color=grey,
+                 markersize=3.5, linewidth=1.3, label=label)
+        top.axhline(target, linestyle=style, color="0.6", linewidth=0.8)
+    top.set_ylabel(t(lang, "Capaian (%)", "Coverage (%)"), fontsize=8)
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format_number(v, 0, lang=lang)))
+    top.grid(axis="y", color="0.85", linewidth=0.5)
+    top.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
+    top.tick_params(labelsize=7)
+
+    levels = rows.drop_duplicates("cutoff").set_index("cutoff")
+    ys = [plain(levels.loc[c, "level"]) for c in cutoffs]
+    if any(v is not None for v in ys):
+        bottom.step(range(len(cutoffs)), [float("nan") if v is None else v for v in ys], where="mid",
+                    color="0.0", linewidth=1.4)
+        bottom.set_ylim(0.5, max(b.level for b in rubric.bands.levels) + 0.5)
+        bottom.set_ylabel("Level", fontsize=8)
+    else:
+        met = [plain(levels.loc[c, "indicators_met"]) for c in cutoffs]
+        bottom.step(range(len(cutoffs)), [float("nan") if v is None else v for v in met], where="mid",
+                    color="0.0", linewidth=1.4)
+        bottom.set_ylim(-0.5, len(rubric.indicators) + 0.5)
+        bottom.set_ylabel(t(lang, "Terpenuhi", "Met"), fontsize=8)
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format_int(v, lang=lang)))
+    bottom.grid(axis="y", color="0.85", linewidth=0.5)
+    bottom.set_xticks(range(len(cutoffs)))
+    bottom.set_xticklabels([_short(c) for c in cutoffs], rotation=90, fontsize=6.5)
+    bottom.tick_params(axis="y", labelsize=7)
+    bottom.set_xlabel(f"Cut-off {Cutoff.parse(cutoffs[0]).year}", fontsize=8)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()

@@ -1,0 +1,259 @@
+"""The PDF report of a run for one scope: WeasyPrint from an HTML template (`templates/report.html`).
+
+Cover (scope, cut-off, run), level and explanation, indicator table, ranking position, the trend
+chart over the year's cut-offs, and the table of the regions below (a province's regencies; for
+the nation the provinces and their regencies per level). A4 with page numbers, DejaVu fonts
+embedded, ✓ / ✗ with words so that it reads in black and white.
+
+Deterministic: the PDF's dates come from the run (published, else created) and the generation
+time appears in one visible place on the cover; everything else is a function of the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from capaian.reports.common import (
+    PEERS_TEXT,
+    STATUS_TEXT,
+    SYMBOL,
+    cutoff_text,
+    f_change,
+    f_int,
+    f_target_of,
+    f_value,
+    integer,
+    level_label,
+    now_utc,
+    ordinal,
+    pick,
+    plain,
+    run_status_text,
+    run_timestamp,
+    stamp_text,
+    t,
+)
+from capaian.reports.scope import Scope
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@lru_cache(maxsize=1)
+def _env():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cssstr"] = _css_string
+    return env
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: `"Kalimantan Utara · 2020-11-H1"`."""
+    body = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return f'"{body}"'
+
+
+def _rank_text(rank, peers, what: tuple[str, str], lang: str) -> str:
+    rank, peers = integer(rank), integer(peers)
+    if rank is None:
+        return "—"
+    return t(lang, f"{ordinal(rank, lang)} dari {f_int(peers, lang)} {what[0]}",
+             f"{ordinal(rank, lang)} of {f_int(peers, lang)} {what[1]}")
+
+
+def _short_rank(rank, peers, lang: str) -> str:
+    rank, peers = integer(rank), integer(peers)
+    if rank is None:
+        return "—"
+    return f"{f_int(rank, lang)}/{f_int(peers, lang)}"
+
+
+def _indicator_table(view, code: str, lang: str) -> list[dict]:
+    rubric = view.rubric
+    out = []
+    rows = view.indicator_rows(code)
+    for row in rows.to_dict("records"):
+        ind = rubric.indicator(row["indicator"])
+        status = row["status"]
+        numerator, denominator = plain(row["numerator"]), plain(row["denominator"])
+        out.append({
+            "label": ind.label.get(lang),
+            "description": ind.description.get(lang) if ind.description is not None else "",
+            "numerator": f_int(numerator, lang) if numerator is not None else "—",
+            "denominator": f_int(denominator, lang) if denominator is not None else "—",
+            "value": f_value(row["value"], ind.kind, lang),
+            "target": f_target_of(row["target"], ind.kind, ind.comparison, ind.unit, lang),
+            "status": pick(STATUS_TEXT[status], lang),
+            "status_class": status,
+            "over_100": bool(plain(row["over_100"])),
+            "rank_national": _short_rank(row["rank_national"], row["peers_national"], lang),
+            "rank_province": _short_rank(row["rank_province"], row["peers_province"], lang),
+            "change": f_change(row["change_value"], ind.kind, lang),
+        })
+    return out
+
+
+def _league(view, rows: pd.DataFrame, lang: str, highlight: str | None, rank_col: str) -> list[dict]:
+    """Rows of a league table: rank, code, name, level, met, one symbol per indicator."""
+    rubric = view.rubric
+    ids = [ind.id for ind in rubric.indicators]
+    wanted = view.indicators[view.indicators["region_code"].isin(set(rows["region_code"]))]
+    status = {(r, i): s for r, i, s in zip(wanted["region_code"], wanted["indicator"], wanted["status"])}
+    out = []
+    for row in rows.to_dict("records"):
+        level = integer(row["level"])
+        out.append({
+            "rank": f_int(row[rank_col], lang) if integer(row[rank_col]) is not None else "—",
+            "code": row["region_code"],
+            "name": row["region_name"],
+            "level": f_int(level, lang) if level is not None else "—",
+            "level_label": level_label(rubric, level, lang),
+            "met": f"{f_int(row['indicators_met'], lang)}/{f_int(row['indicators_total'], lang)}",
+            "symbols": [SYMBOL.get(status.get((row["region_code"], i), ""), "") for i in ids],
+            "highlight": row["region_code"] == highlight,
+        })
+    return out
+
+
+def _level_counts(view, rows: pd.DataFrame, lang: str) -> list[dict]:
+    """Per province: how many of its regencies are at each level (national report)."""
+    bands = sorted((b.level for b in view.rubric.bands.levels), reverse=True)
+    regencies = view.regions[view.regions["tier"] == "regency"]
+    counts = regencies.groupby(["province_code", "level"]).size()
+    out = []
+    for row in rows.to_dict("records"):
+        code = row["region_code"]
+        cells = [f_int(int(counts.get((code, b), 0)), lang) for b in bands]
+        total = int((regencies["province_code"] == code).sum())
+        out.append({"code": code, "name": row["region_name"], "cells": cells, "total": f_int(total, lang)})
+    return out
+
+
+def _explanation(view, code: str, lang: str) -> dict:
+    e = view.explain(code)
+    return {
+        "met": [_state_line(s, lang) for s in e.met],
+        "not_met": [_state_line(s, lang) for s in e.not_met],
+        "path_head": (
+            t(lang, f"Untuk naik ke level {f_int(e.next_level, lang)} ({e.next_level_label.id}), "
+                    f"penuhi {f_int(e.more_needed, lang)} indikator lagi:",
+              f"To reach level {f_int(e.next_level, lang)} ({e.next_level_label.en}), "
+              f"meet {f_int(e.more_needed, lang)} more indicator{'s' if e.more_needed != 1 else ''}:")
+            if e.path else ""
+        ),
+        "path": [step.text(lang) for step in e.path],
+        "message": e.message.get(lang) if e.message is not None else "",
+    }
+
+
+def _state_line(state, lang: str) -> str:
+    from capaian.evaluate.explain_text import state_text
+
+    return state_text(state, lang)
+
+
+def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
+                   trend_png: bytes | None = None, synthetic: bool = False) -> dict:
+    """Everything the template shows, already formatted as text."""
+    rubric = view.rubric
+    regions = scope.regions(view)
+    region = regions[regions["region_code"] == scope.code].iloc[0].to_dict()
+    level = integer(region["level"])
+    peers_words = PEERS_TEXT.get(scope.tier)
+    ctx = {
+        "lang": "en" if lang == "en" else "id",
+        "t": lambda id_text, en_text: t(lang, id_text, en_text),
+        "doc_title": t(lang, "Levelisasi kinerja Disdukcapil", "Performance levels of Disdukcapil offices"),
+        "scope_title": scope.title(lang),
+        "scope_code": scope.code,
+        "scope_tier": scope.tier,
+        "cutoff": view.cutoff,
+        "cutoff_text": cutoff_text(view.cutoff, lang),
+        "rubric_id": rubric.id,
+        "rubric_label": rubric.label.get(lang),
+        "run_id": view.run_id,
+        "run_status": run_status_text(view, lang),
+        "published": view.published,
+        "target_set": plain(view.meta.get("target_set")) or "national",
+        "fact_revision": plain(view.meta.get("fact_revision")),
+        "hierarchy_version": plain(view.meta.get("hierarchy_version")),
+        "generated": stamp_text(generated_at),
+        "synthetic": synthetic,
+        "level": f_int(level, lang) if level is not None else None,
+        "level_label": level_label(rubric, level, lang),
+        "met_text": t(lang, f"{f_int(region['indicators_met'], lang)} dari {f_int(region['indicators_total'], lang)} "
+                            "indikator terpenuhi",
+                      f"{f_int(region['indicators_met'], lang)} of {f_int(region['indicators_total'], lang)} "
+                      "indicators met"),
+        "rank_national": _rank_text(region["rank_national"], region["peers_national"], peers_words, lang)
+        if peers_words else None,
+        "rank_province": _rank_text(region["rank_province"], region["peers_province"],
+                                    ("kabupaten/kota di provinsinya", "regencies/cities in its province"), lang)
+        if integer(region["rank_province"]) is not None else None,
+        "explanation": _explanation(view, scope.code, lang),
+        "indicators": _indicator_table(view, scope.code, lang),
+        "indicator_heads": [ind.label.get(lang) for ind in rubric.indicators],
+        "bands": [{"level": f_int(b.level, lang), "label": b.label.get(lang)}
+                  for b in sorted(rubric.bands.levels, key=lambda b: -b.level)],
+        "chart": ("data:image/png;base64," + base64.b64encode(trend_png).decode("ascii")) if trend_png else None,
+        "league": [], "league_title": "", "children": [], "children_title": "", "level_counts": [],
+    }
+    if scope.tier == "province":
+        provinces = view.tier("province")
+        ctx["league_title"] = t(lang, "Peringkat provinsi (nasional)", "Province ranking (national)")
+        ctx["league"] = _league(view, provinces, lang, scope.code, "rank_national")
+        children = view.tier("regency", province=scope.code).sort_values(
+            ["rank_province", "region_code"], na_position="last")
+        ctx["children_title"] = t(lang, f"Kabupaten/kota di {scope.name}", f"Regencies/cities of {scope.name}")
+        ctx["children"] = _league(view, children, lang, None, "rank_province")
+    elif scope.tier == "regency":
+        siblings = view.tier("regency", province=str(region["province_code"])).sort_values(
+            ["rank_province", "region_code"], na_position="last")
+        ctx["league_title"] = t(lang, "Peringkat di provinsinya", "Ranking within its province")
+        ctx["league"] = _league(view, siblings, lang, scope.code, "rank_province")
+    else:
+        provinces = view.tier("province")
+        ctx["league_title"] = t(lang, "Peringkat provinsi", "Province ranking")
+        ctx["league"] = _league(view, provinces, lang, None, "rank_national")
+        ctx["children_title"] = t(lang, "Kabupaten/kota per level, menurut provinsi",
+                                  "Regencies/cities per level, by province")
+        ctx["level_counts"] = _level_counts(view, provinces.sort_values("region_code"), lang)
+        counts = []
+        for tier, words in (("province", ("Provinsi", "Provinces")), ("regency", ("Kab/kota", "Regencies/cities"))):
+            sub = regions[regions["tier"] == tier]
+            counts.append({"tier": pick(words, lang),
+                           "cells": [f_int(int((sub["level"] == b.level).sum()), lang)
+                                     for b in sorted(rubric.bands.levels, key=lambda b: -b.level)],
+                           "total": f_int(len(sub), lang)})
+        ctx["tier_counts"] = counts
+    return ctx
+
+
+def render_html(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
+                trend_png: bytes | None = None, synthetic: bool = False) -> str:
+    ctx = report_context(view, scope, lang, generated_at or now_utc(), trend_png, synthetic)
+    stamp = run_timestamp(view)
+    ctx["dc_date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ctx["runline"] = f"{ctx['scope_title']} · {view.cutoff} · {ctx['rubric_id']} · run {view.run_id}"
+    ctx["pagelabel"] = t(lang, "Halaman", "Page")
+    ctx["css"] = _env().get_template("report.css").render(**ctx)
+    return _env().get_template("report.html").render(**ctx)
+
+
+def render_pdf(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
+               trend_png: bytes | None = None, synthetic: bool = False) -> bytes:
+    """The PDF of `view` for `scope`, as bytes (`trend_png`: a chart from `charts.trend_png`)."""
+    from weasyprint import HTML
+
+    html = render_html(view, scope, lang, generated_at, trend_png, synthetic)
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -1,0 +1,144 @@
+"""`capaian report` run the way a user runs it, and the scope selection behind it."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pypdf
+import pytest
+
+from capaian.errors import CapaianError
+from capaian.reports import FORMATS, build_report, resolve_scope
+from capaian.service import get_run
+from capaian.store import open_store
+from web_support import KALTARA, SEED_CUTOFF, UNPUBLISHED, fresh_db
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return fresh_db(tmp_path_factory.mktemp("reports-cli"))
+
+
+def capaian(db, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [sys.executable, "-m", "capaian", "--db", str(db), *args],
+        capture_output=True, env={**os.environ, "COLUMNS": "200"}, timeout=300,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"capaian {' '.join(args)} failed:\n{proc.stdout!r}\n{proc.stderr!r}")
+    return proc
+
+
+def test_markdown_to_stdout(db):
+    out = capaian(db, "report", "--scope", "65", "--cutoff", SEED_CUTOFF, "--format", "md").stdout.decode()
+    assert out.startswith("# Kalimantan Utara berada di level 3")
+    assert "467.701" in out and "101,93 persen" in out
+
+
+def test_english_text(db):
+    out = capaian(db, "report", "--scope", "65", "--cutoff", SEED_CUTOFF, "--format", "txt", "--lang", "en").stdout
+    assert b"467,701" in out and b"101.93 percent" in out
+    root = capaian(db, "--lang", "en", "report", "--scope", "65", "--cutoff", SEED_CUTOFF, "--format", "txt").stdout
+    assert root == out
+
+
+def test_workbook_and_pdf_files(db, tmp_path):
+    xlsx = tmp_path / "kaltara.xlsx"
+    proc = capaian(db, "report", "--scope", "65", "--cutoff", SEED_CUTOFF, "-o", str(xlsx))  # format from suffix
+    assert b"run " in proc.stdout
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames[0] == "Ringkasan"
+    pdf = tmp_path / "nasional.pdf"
+    capaian(db, "report", "--scope", "nasional", "--cutoff", SEED_CUTOFF, "--format", "pdf", "-o", str(pdf))
+    text = pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages[0].extract_text()
+    assert "Nasional (Indonesia)" in text
+
+
+def test_default_file_name(db, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "capaian", "--db", str(db), "report", "--scope", "6571", "--cutoff", SEED_CUTOFF,
+         "--format", "xlsx"],
+        capture_output=True, cwd=tmp_path, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    files = [p.name for p in tmp_path.iterdir()]
+    assert len(files) == 1 and files[0].startswith(f"capaian-65.71-{SEED_CUTOFF}-run") and files[0].endswith("-id.xlsx")
+
+
+def test_errors_are_one_line(db):
+    bad_scope = capaian(db, "report", "--scope", "99", "--cutoff", SEED_CUTOFF, check=False)
+    assert bad_scope.returncode == 1
+    assert b"Wilayah 99 tidak ada" in bad_scope.stderr and b"Traceback" not in bad_scope.stderr
+    bad_format = capaian(db, "report", "--scope", "65", "--cutoff", SEED_CUTOFF, "--format", "docx", check=False)
+    assert bad_format.returncode == 1 and b"docx" in bad_format.stderr and b"Traceback" not in bad_format.stderr
+    no_cutoff = capaian(db, "report", "--scope", "65", check=False)
+    assert no_cutoff.returncode == 1 and b"--cutoff" in no_cutoff.stderr
+
+
+# -- library --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def store(db):
+    s = open_store(db)
+    yield s
+    s.close()
+
+
+def test_scopes(store):
+    view = get_run(store, SEED_CUTOFF)
+    for text in ("ID", "id", "nasional", "national", "", None):
+        scope = resolve_scope(view, text)
+        assert (scope.code, scope.tier, scope.slug) == ("ID", "national", "nasional")
+    province = resolve_scope(view, "65")
+    assert (province.tier, province.name, province.title("id")) == ("province", "Kalimantan Utara",
+                                                                     "Provinsi Kalimantan Utara")
+    rows = province.regions(view)
+    assert list(rows["region_code"])[0] == "65" and set(rows["region_code"]) == {"65", *KALTARA}
+    regency = resolve_scope(view, "6571")
+    assert (regency.code, regency.tier, regency.name) == ("65.71", "regency", "Kota Tarakan")
+    assert list(regency.regions(view)["region_code"])[0] == "65.71"
+    assert list(regency.indicators(view)["indicator"])[:9] == [i.id for i in view.rubric.indicators]
+    national = resolve_scope(view, "ID").regions(view)
+    assert list(national["tier"].drop_duplicates()) == ["national", "province", "regency"]
+    with pytest.raises(CapaianError):
+        resolve_scope(view, "99")
+    with pytest.raises(CapaianError):
+        resolve_scope(view, "65.x")
+    malinau_district = view.regions[view.regions["tier"] == "district"]["region_code"].iloc[0]
+    with pytest.raises(CapaianError, match="kabupaten/kota"):
+        resolve_scope(view, malinau_district)
+
+
+def test_build_report_names_its_run(store):
+    published = build_report(store, "65", SEED_CUTOFF, "md", published_only=True)
+    assert published.media_type == FORMATS["md"] and published.cutoff == SEED_CUTOFF
+    assert f"run {published.run_id}" in published.text
+    assert published.filename == f"capaian-65-{SEED_CUTOFF}-run{published.run_id}-id.md"
+    with pytest.raises(CapaianError):
+        build_report(store, "65", UNPUBLISHED, "md", published_only=True)
+    provisional = build_report(store, "65", UNPUBLISHED, "md")
+    assert "belum diterbitkan" in provisional.text
+    by_id = build_report(store, "65", None, "txt", run_id=published.run_id)
+    assert by_id.run_id == published.run_id
+    with pytest.raises(CapaianError):
+        build_report(store, "65", SEED_CUTOFF, "docx")
+
+
+def test_regional_target_set_on_the_demo(demo_db_copy):
+    """A run with a regional target set (Kaltim 2022 example): reports name the set and its target."""
+    from capaian.rubrics import load_target_set
+
+    store = open_store(demo_db_copy)
+    try:
+        kaltim = (load_target_set("kaltim-2022"),)
+        report = build_report(store, "64.01", "2022-06-H1", "md", target_sets=kaltim)
+        view = get_run(store, run_id=report.run_id)
+        assert view.meta["target_set"] == "kaltim-2022"
+        assert "target daerah (kaltim-2022) 35 persen" in report.text
+        pdf = build_report(store, "64.01", "2022-06-H1", "pdf", target_sets=kaltim)
+        assert pdf.run_id == report.run_id  # the same run: evaluated once, then found again
+    finally:
+        store.close()

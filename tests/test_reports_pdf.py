@@ -1,0 +1,144 @@
+"""PDF reports: text extracted with pypdf holds the run's numbers and names; A4, page numbers,
+embedded DejaVu fonts, the trend chart, metadata dates from the run, reproducible output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pypdf
+import pytest
+
+from capaian import formatting as fmt
+from capaian.reports import build_report, render_pdf, resolve_scope
+from capaian.reports.charts import trend_png, trend_rows
+from capaian.reports.common import run_timestamp
+from capaian.service import get_run
+from capaian.store import open_store
+from web_support import PUBLISHED, SEED_CUTOFF, fresh_db
+
+GEN_1 = dt.datetime(2024, 1, 2, 3, 4, 5)
+GEN_2 = dt.datetime(2025, 6, 7, 8, 9, 10)
+STAMP_1, STAMP_2 = "2024-01-02 03:04:05 UTC", "2025-06-07 08:09:10 UTC"
+NAMES = ["Kabupaten Bulungan", "Kabupaten Malinau", "Kabupaten Nunukan", "Kabupaten Tana Tidung", "Kota Tarakan"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = open_store(fresh_db(tmp_path_factory.mktemp("reports-pdf")))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def view(store):
+    return get_run(store, SEED_CUTOFF)
+
+
+@pytest.fixture(scope="module")
+def kaltara_pdf(store):
+    return build_report(store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
+
+
+def reader(content: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(content))
+
+
+def text_of(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in reader(content).pages)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_numbers_and_names_of_the_run(kaltara_pdf, view):
+    text = flat(text_of(kaltara_pdf))
+    assert "Provinsi Kalimantan Utara" in text and "2020-11-H1" in text
+    assert f"run {view.run_id}" in text
+    assert "Level 3 (baik)" in text
+    for row in view.indicator_rows("65").to_dict("records"):
+        if row["kind"] == "coverage":
+            assert fmt.format_int(row["numerator"]) in text
+            assert fmt.format_int(row["denominator"]) in text
+            assert fmt.format_pct(row["value"]) in text
+    assert "467.701" in text and "101,93 %" in text and "≥ 98 %" in text
+    # explanation and path to the next level
+    assert "10.743 anak lagi memiliki KIA" in text and "belum di Kabupaten Tana Tidung" in text
+    # ranking position and the table of the province's regencies
+    rank = int(view.region_row("65")["rank_national"])
+    assert f"ke-{rank} dari 34 provinsi" in text
+    for name in NAMES:
+        assert name in text
+
+
+def test_black_and_white_status_words(kaltara_pdf):
+    text = flat(text_of(kaltara_pdf))
+    assert "✓ memenuhi" in text and "✗ belum memenuhi" in text
+    assert "✓ memenuhi · ✗ belum memenuhi · – tidak ada data" in text  # legend of the symbol tables
+
+
+def test_a4_page_numbers_fonts_and_chart(kaltara_pdf):
+    pdf = reader(kaltara_pdf)
+    assert len(pdf.pages) >= 4
+    for page in pdf.pages:
+        box = page.mediabox
+        assert float(box.width) == pytest.approx(595.28, abs=0.5)
+        assert float(box.height) == pytest.approx(841.89, abs=0.5)
+    n = len(pdf.pages)
+    assert f"Halaman 2 / {n}" in pdf.pages[1].extract_text()
+    assert f"Halaman {n} / {n}" in pdf.pages[-1].extract_text()
+    fonts, embedded = set(), True
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]))
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            embedded &= any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert embedded and fonts and all("DejaVu" in f for f in fonts)
+    images = [img for page in pdf.pages for img in page.images]
+    assert images, "the trend chart is embedded"
+
+
+def test_metadata_dates_from_the_run(kaltara_pdf, view):
+    meta = reader(kaltara_pdf).metadata
+    stamp = run_timestamp(view).strftime("D:%Y%m%d%H%M%S")
+    assert meta["/CreationDate"].startswith(stamp) and meta["/ModDate"].startswith(stamp)
+    assert f"run {view.run_id}" in meta["/Subject"]
+
+
+def test_reproducible_apart_from_generation_time(store, kaltara_pdf):
+    again = build_report(store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
+    assert again == kaltara_pdf
+    other = build_report(store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_2).content
+    assert other != kaltara_pdf
+    a, b = text_of(kaltara_pdf), text_of(other)
+    assert a.count(STAMP_1) == 1 and b.count(STAMP_2) == 1  # one visible place
+    assert a.replace(STAMP_1, "<generated>") == b.replace(STAMP_2, "<generated>")
+    assert reader(kaltara_pdf).metadata == reader(other).metadata
+
+
+def test_trend_covers_the_year_up_to_the_cutoff(store, view):
+    rows = trend_rows(store, view, "65")
+    assert sorted(rows["cutoff"].unique()) == sorted(PUBLISHED)  # 2020-11-H2 is later: left out
+    assert set(rows.loc[rows["cutoff"] == SEED_CUTOFF, "run_id"]) == {view.run_id}
+    png = trend_png(rows, view.rubric, "id")
+    assert png.startswith(b"\x89PNG") and png == trend_png(rows, view.rubric, "id")
+
+
+def test_national_and_regency_reports(store, view):
+    national = flat(text_of(render_pdf(view, resolve_scope(view, "ID"), generated_at=GEN_1)))
+    assert "Nasional (Indonesia)" in national and "Jumlah per level" in national
+    assert "Kalimantan Utara" in national and "Kalimantan Timur" in national
+    regency = flat(text_of(build_report(store, "65.04", SEED_CUTOFF, "pdf", generated_at=GEN_1).content))
+    assert "Kabupaten Tana Tidung" in regency and "Peringkat di provinsinya" in regency
+    row = view.region_row("65.04")
+    assert f"ke-{int(row['rank_province'])} dari {int(row['peers_province'])} kabupaten/kota" in regency
+
+
+def test_english_pdf(store):
+    text = flat(text_of(build_report(store, "65", SEED_CUTOFF, "pdf", lang="en", generated_at=GEN_1).content))
+    assert "Level and explanation" in text and "467,701" in text and "101.93 %" in text
+    assert "Page 2 /" in text and "✗ not met" in text

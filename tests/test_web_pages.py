@@ -140,6 +140,10 @@ def test_overview_sort_and_search(client):
     found = table_rows(partial.text, "league-table")
     assert set(found) == {"61", "62", "63", "64", "65"}
     assert set(table_rows(client.get("/nasional/tabel", params={"q": "65"}).text, "league-table")) == {"65"}
+    # without JavaScript the search box is a plain GET form on the page itself
+    page = client.get("/nasional", params={"cutoff": SEED_CUTOFF, "q": "kalimantan"}).text
+    assert set(table_rows(page, "league-table")) == {"61", "62", "63", "64", "65"}
+    assert 'action="/nasional" role="search"' in page
 
 
 def test_change_since_previous_cutoff(client):
@@ -290,3 +294,39 @@ def test_pages_load_only_local_assets(client):
     for asset in ("/static/vendor/htmx.min.js", "/static/vendor/echarts.min.js", "/static/js/app.js",
                   "/static/js/trend.js", "/static/css/app.css", "/static/tilegrid.json"):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_operator_geojson_replaces_tile_grid(tmp_path):
+    import json
+
+    geo = tmp_path / "provinsi.geojson"
+    geo.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"kode": "65"},
+         "geometry": {"type": "Polygon", "coordinates": [[[116, 2], [118, 2], [118, 4], [116, 4], [116, 2]]]}}]}))
+    app = create_app(fresh_db(tmp_path), secret="x", geojson=geo)
+    client = TestClient(app)
+    page = client.get(f"/nasional?cutoff={SEED_CUTOFF}").text
+    assert 'id="geomap"' in page and 'data-src="/peta.geojson"' in page
+    assert "/static/js/geomap.js" in page and "/static/vendor/echarts.min.js" in page
+    levels = json.loads(htmllib.unescape(re.search(r"data-levels='([^']+)'", page).group(1)))
+    assert levels["65"] == 3
+    served = client.get("/peta.geojson")
+    assert served.status_code == 200 and served.json()["features"][0]["properties"]["kode"] == "65"
+    assert TestClient(create_app(fresh_db(tmp_path / "b"), secret="x")).get("/peta.geojson").status_code == 404
+
+
+def test_tile_grid_covers_both_hierarchies():
+    import json
+    from pathlib import Path
+
+    from capaian.regions import get_hierarchy
+    from capaian.web.common import HERE
+
+    grid = json.loads(Path(HERE / "static" / "tilegrid.json").read_text())
+    for version in ("2020", "2025"):
+        tiles = grid[version]["tiles"]
+        assert set(tiles) == {p.code for p in get_hierarchy(version).provinces()}
+        cells = {(t["col"], t["row"]) for t in tiles.values()}
+        assert len(cells) == len(tiles)  # no two provinces on one tile
+        assert all(0 <= t["col"] < grid[version]["cols"] and 0 <= t["row"] < grid[version]["rows"]
+                   for t in tiles.values())

@@ -162,6 +162,7 @@ def template_db() -> Path:
 
 def fresh_db(directory: Path) -> Path:
     """A private copy of the template store."""
+    Path(directory).mkdir(parents=True, exist_ok=True)
     target = Path(directory) / "capaian.duckdb"
     shutil.copy(template_db(), target)
     return target

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_support import PASSWORD, browser, demo_server, page, small_server  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "rahasia-123"
 
 
 def log_in(page, base: str, name: str) -> None:

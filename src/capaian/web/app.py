@@ -11,6 +11,8 @@ SessionMiddleware) with a secret from `secret=`, $CAPAIAN_SECRET or one kept in 
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -43,17 +45,28 @@ def create_app(
     geojson: str | os.PathLike | None = None,
     https_only: bool = False,
     catalog_ttl: float = 2.0,
+    warm: bool = True,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
 
     `geojson`: an optional operator-supplied province boundary file (features carrying the
     province code in `properties.code` / `kode`); it replaces the tile-grid map.
+    `warm`: on server start-up, load the newest runs in a background thread.
     """
     if store is None:
         from capaian.store import open_store
 
         store = open_store(db_path)
+    state = WebState(store, catalog_ttl=catalog_ttl)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if warm:
+            threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="capaian API",
         version="1",
         description=(
@@ -65,7 +78,6 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    state = WebState(store, catalog_ttl=catalog_ttl)
     app.state.web = state
     geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
@@ -141,6 +153,13 @@ def create_app(
                       {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)
 
     return app
+
+
+def _warm(state) -> None:
+    try:
+        state.warm()
+    except Exception:  # warming is an optimisation only
+        pass
 
 
 class SecurityHeaders:

@@ -196,10 +196,16 @@ def region_model(view, code: str) -> dict:
         "indicators": indicator_list(view.rubric),
         "region": record,
         "parent": clean(reg.get("province_code")) if record["tier"] != "province" else None,
+        "parent_name": _name_of(view, reg.get("province_code")) if record["tier"] != "province" else None,
         "explanation": explanation_model(view, code),
         "children": children,
         "outreach": outreach_model(view, code) if record["tier"] == "regency" else None,
     }
+
+
+def _name_of(view, code) -> str | None:
+    rows = view.regions[view.regions["region_code"] == code]
+    return None if rows.empty else rows.iloc[0]["region_name"]
 
 
 def outreach_model(view, code: str, top: int = 10) -> dict:
@@ -266,7 +272,7 @@ def trend_model(views: list, code: str) -> dict:
             series[ind.id]["values"].append(value)
     for s in series.values():  # indicators missing in early runs: pad at the front
         s["values"] = [None] * (len(cutoffs) - len(s["values"])) + s["values"]
-    return {"cutoffs": cutoffs, "levels": levels, "series": series}
+    return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series)}
 
 
 # --- CSV twins ---------------------------------------------------------------------------------

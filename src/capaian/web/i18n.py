@@ -8,7 +8,9 @@ from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app_title": ("Capaian Kinerja Disdukcapil", "Civil-registration office performance"),
-    "synthetic": ("DATA SINTETIS — bukan data resmi", "SYNTHETIC DATA — not official figures"),
+    "synthetic": ("bukan data resmi; dibangkitkan untuk demo", "not official figures; generated for the demo"),
+    "regencies_met": ("{met} dari {total} kab/kota memenuhi", "{met} of {total} regencies/cities comply"),
+    "trend_table": ("Tabel tren", "Trend table"),
     "national": ("Nasional", "National"),
     "overview": ("Ringkasan nasional", "National overview"),
     "upload": ("Unggah", "Upload"),
@@ -87,6 +89,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "without_kia": ("Anak tanpa KIA", "Children without KIA"),
     "without_akta": ("Anak tanpa akta kelahiran", "Children without birth certificate"),
     "download": ("Unduh", "Download"),
+    "total": ("Jumlah", "Total"),
     "download_csv": ("Unduh CSV", "Download CSV"),
     "province": ("Provinsi", "Province"),
     "regency": ("Kabupaten/kota", "Regency/city"),

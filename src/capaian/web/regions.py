@@ -28,7 +28,7 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
         raise PageError(404, "not_found")
     state = web(request)
     view = state.view(run_id)
-    if code not in set(view.regions["region_code"]):
+    if code not in state.model((run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")
     model = state.model((run_id, "region", code), lambda: data.region_model(view, code))
     trend = state.model(

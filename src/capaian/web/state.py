@@ -13,7 +13,6 @@ import threading
 import time
 from collections import OrderedDict, defaultdict, deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -34,44 +33,66 @@ def _slow_work_ahead() -> None:
         raise Cold()
 
 
-@dataclass
 class Catalog:
-    """A snapshot of the evaluation runs table."""
+    """A snapshot of the evaluation runs table, with its look-ups memoised (plain Python, no pandas)."""
 
-    runs: pd.DataFrame
-    stamp: float = field(default_factory=time.monotonic)
+    def __init__(self, runs: pd.DataFrame):
+        self.runs = runs
+        self.stamp = time.monotonic()
+        self._rows = [
+            {
+                "id": int(r["id"]),
+                "cutoff": str(r["cutoff"]),
+                "rubric": r["rubric"],
+                "published": r["published_at"] is not None and not pd.isna(r["published_at"]),
+                "meta": r,
+            }
+            for r in runs.to_dict("records")
+        ]
+        self._memo: dict = {}
 
-    def _rows(self, published_only: bool) -> pd.DataFrame:
-        runs = self.runs
-        if published_only:
-            runs = runs[runs["published_at"].notna()]
-        return runs
+    def _memoised(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def _select(self, published_only: bool, rubric: str | None = None, cutoff: str | None = None):
+        return [
+            r for r in self._rows
+            if (not published_only or r["published"])
+            and (rubric is None or r["rubric"] == rubric)
+            and (cutoff is None or r["cutoff"] == cutoff)
+        ]
 
     def cutoffs(self, published_only: bool = False, rubric: str | None = None) -> list[str]:
-        runs = self._rows(published_only)
-        if rubric:
-            runs = runs[runs["rubric"] == rubric]
-        return sorted(set(runs["cutoff"].astype(str)))
+        return self._memoised(
+            ("cutoffs", published_only, rubric),
+            lambda: sorted({r["cutoff"] for r in self._select(published_only, rubric or None)}),
+        )
 
     def rubrics(self, cutoff: str, published_only: bool = False) -> list[str]:
-        runs = self._rows(published_only)
-        return sorted(set(runs.loc[runs["cutoff"] == cutoff, "rubric"]))
+        return self._memoised(
+            ("rubrics", cutoff, published_only),
+            lambda: sorted({r["rubric"] for r in self._select(published_only, cutoff=cutoff)}),
+        )
 
     def latest(self, cutoff: str, rubric: str | None = None, published_only: bool = False) -> int | None:
         """Newest run id of a cut-off (the same rule as `Store.latest_run`)."""
-        runs = self._rows(published_only)
-        runs = runs[runs["cutoff"] == cutoff]
-        if rubric:
-            runs = runs[runs["rubric"] == rubric]
-        return None if runs.empty else int(runs["id"].max())
+
+        def compute():
+            ids = [r["id"] for r in self._select(published_only, rubric or None, cutoff)]
+            return max(ids) if ids else None
+
+        return self._memoised(("latest", cutoff, rubric or None, published_only), compute)
 
     def meta(self, run_id: int) -> dict | None:
-        rows = self.runs[self.runs["id"] == run_id]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        for r in self._rows:
+            if r["id"] == run_id:
+                return r["meta"]
+        return None
 
     def published(self, run_id: int) -> bool:
-        meta = self.meta(run_id)
-        return bool(meta) and not pd.isna(meta.get("published_at"))
+        return any(r["id"] == run_id and r["published"] for r in self._rows)
 
 
 class LoginLimiter:
@@ -207,6 +228,14 @@ class WebState:
             found = build()
             self._fragments.put(key, found)
         return found
+
+    def warm(self, limit: int | None = None) -> int:
+        """Load the newest runs (up to `limit`, default half the view cache) so first visits are fast."""
+        catalog = self.catalog()
+        ids = sorted((r["id"] for r in catalog._rows), reverse=True)[: limit or self.max_views // 2]
+        for run_id in ids:
+            self.view(run_id)
+        return len(ids)
 
     def is_demo(self) -> bool:
         if self._demo is None:

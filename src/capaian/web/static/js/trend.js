@@ -9,7 +9,7 @@
     var trend = payload.trend;
     if (!trend.cutoffs.length) { return; }
     var fmt = new Intl.NumberFormat(payload.lang === "en" ? "en-US" : "id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    var series = Object.keys(trend.series).map(function (id) {
+    var series = (trend.order || Object.keys(trend.series)).map(function (id) {
       var s = trend.series[id];
       return { name: s.label[payload.lang] || s.label.id, type: "line", data: s.values, connectNulls: false, symbolSize: 5 };
     });

@@ -1,4 +1,7 @@
-"""Playwright against Debian's Chromium and a real `capaian serve` process on a loopback port."""
+"""Fixtures of the browser tests: Playwright on Debian's Chromium, `capaian serve` on a loopback port.
+
+(Not a conftest.py: a second `conftest` module would shadow tests/conftest.py for `from conftest import`.)
+"""
 
 from __future__ import annotations
 
@@ -77,20 +80,18 @@ def _add_users(db: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    """`capaian demo build` into a temporary file once, users added by the CLI, then `capaian serve`."""
+def demo_server(tmp_path_factory, request):
+    """The session's demo store (`capaian demo build`, tests/conftest.py), copied, users added by the
+    CLI, then `capaian serve`."""
     try:
         import capaian.demo.build  # noqa: F401
         from capaian.demo import kaltara_register  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"the demo builder is not available yet ({exc})")
-    tmp = tmp_path_factory.mktemp("demo")
+    demo_db = request.getfixturevalue("demo_db")
+    tmp = tmp_path_factory.mktemp("demo-server")
     db = tmp / "demo.duckdb"
-    cached = os.environ.get("CAPAIAN_TEST_DEMO_DB")  # reuse a demo built earlier (developer speed-up)
-    if cached and Path(cached).is_file():
-        shutil.copy(cached, db)
-    else:
-        run_cli(db, "demo", "build")
+    shutil.copy(demo_db, db)
     _add_users(db)
     server = Server(db, tmp / "server.log")
     yield server

@@ -72,3 +72,10 @@ def test_import_register_quarantines_bad_rows(tmp_path):
     proc = run_capaian(db, "import", "register", str(path), check=False)
     assert proc.returncode == 2, proc.stderr
     assert "1" in proc.stdout and "nik" in proc.stdout.lower()
+
+
+def test_reimport_by_someone_outside_the_area_is_refused_not_a_duplicate(tmp_path):
+    db = tmp_path / "db.duckdb"
+    run_capaian(db, "import", "submission", str(EXAMPLE), "--as", "65")
+    proc = run_capaian(db, "import", "submission", str(EXAMPLE), "--as", "64", check=False)
+    assert proc.returncode == 1 and "64" in proc.stderr

@@ -68,15 +68,16 @@ def _facts_frame(report) -> pd.DataFrame:
 def import_submission(store, path, actor: str, operator_scope: str | None = None) -> ImportResult:
     """Validate `path` and store it in one transaction; raises SubmissionInvalid (nothing stored)."""
     path = Path(path)
-    digest = content_hash(path) if path.is_file() else None
-    if digest is not None:
-        existing = store.find_submission_by_hash(digest)
-        if existing is not None:
-            row = store.get_submission(existing)
-            return ImportResult(existing, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
+    # Validate first (jurisdiction included): a file outside the submitter's area is refused
+    # even when the same bytes were imported before by someone entitled to them.
     report = validate_submission(path, operator_scope=operator_scope)
     if not report.ok:
         raise SubmissionInvalid(report)
+    digest = content_hash(path)
+    existing = store.find_submission_by_hash(digest)
+    if existing is not None:
+        row = store.get_submission(existing)
+        return ImportResult(existing, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
     facts = _facts_frame(report)
     scope = report_scope(operator_scope)
     with store.transaction():

@@ -96,9 +96,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, auth, overview, regions, runs, upload
+    from capaian.web import api, auth, overview, regions, reports, runs, upload
 
-    for module in (overview, regions, auth, upload, runs, api):
+    for module in (reports, overview, regions, auth, upload, runs, api):
         app.include_router(module.router)
 
     @app.get("/api", include_in_schema=False)

@@ -11,6 +11,7 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from capaian import formatting
+from capaian.accounts import can_see
 from capaian.web.i18n import t
 
 HERE = Path(__file__).parent
@@ -44,6 +45,7 @@ def _levels_json(records) -> str:
 
 
 templates.env.filters["todate"] = _todate
+templates.env.globals["can_see"] = can_see
 templates.env.filters["todatetime"] = _todatetime
 templates.env.filters["levels_json"] = _levels_json
 

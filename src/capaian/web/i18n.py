@@ -131,6 +131,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "back_home": ("Kembali ke ringkasan nasional", "Back to the national overview"),
     "twins": ("Data halaman ini", "This page's data"),
+    "reports": ("Unduh laporan", "Download report"),
     "created": ("Dibuat", "Created"),
     "by": ("oleh", "by"),
     "status": ("Status", "Status"),

@@ -1,0 +1,53 @@
+"""Report downloads from the dashboard: the page's run as Excel, PDF or narrative text.
+
+A report holds every number of its scope, regencies included, so it is offered only to users
+whose jurisdiction covers the scope (`can_see`); the public reads the pages instead.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from capaian.accounts import can_see
+from capaian.web.common import PageError, current_user, lang_of, web
+from capaian.web.select import choose_run, normalise, tier_of
+
+router = APIRouter(include_in_schema=False)
+
+FORMATS = ("xlsx", "pdf", "md", "txt")
+
+
+def _report(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: str | None) -> Response:
+    from capaian.reports import build_report
+
+    if fmt not in FORMATS:
+        raise PageError(404, "not_found")
+    user = current_user(request)
+    if not can_see(user, scope):
+        raise PageError(403, "forbidden")
+    run_id, _ = choose_run(request, cutoff, rubric, published_only=False)
+    if run_id is None:
+        raise PageError(404, "not_found")
+    state = web(request)
+    with state.db() as store:
+        report = build_report(store, scope=scope, run_id=run_id, fmt=fmt, lang=lang_of(request),
+                              actor=user.name)
+        store.audit(user.name, "report.download", f"run:{run_id}",
+                    {"scope": scope, "format": fmt, "file": report.filename})
+    return Response(report.content, media_type=report.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{report.filename}"'})
+
+
+@router.get("/nasional/laporan.{fmt}")
+def national_report(request: Request, fmt: str, cutoff: str | None = None, rubric: str | None = None):
+    return _report(request, "ID", fmt, cutoff, rubric)
+
+
+@router.get("/wilayah/{code}/laporan.{fmt}")
+def region_report(request: Request, code: str, fmt: str, cutoff: str | None = None,
+                  rubric: str | None = None):
+    code = normalise(code)
+    if tier_of(code) not in ("province", "regency"):
+        raise PageError(404, "not_found")
+    return _report(request, code, fmt, cutoff, rubric)

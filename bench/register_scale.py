@@ -12,6 +12,9 @@
      (plus the events columns per regency), the least any engine has to do;
    - facts on Parquet, cut-off 1 and cut-off 2: the real `capaian.facts.compute_facts` expressions
      (Ibis → DuckDB, 2 threads) over views `residents` / `service_events` on the Parquet files;
+   - cut-off 2 incremental: `compute_facts_incremental` - the facts of cut-off 1 plus the delta
+     over the residents with a date (or an age bound) crossed in (C1, C2]; checked equal to the
+     full recomputation of cut-off 2;
    - prepared: the Parquet loaded once into a DuckDB table (what `capaian intake register` does to
      the store), then facts for cut-off 1 and cut-off 2 from that table;
    - evaluation: the facts of cut-off 1 → `capaian.evaluate.evaluate` over all tiers (real rubric,
@@ -317,7 +320,7 @@ def measure(res_dir: Path, ev_dir: Path, persons: int, *, threads: int, memory_l
             repeat: int = 2, profile: Path | None = None, prepared: bool = True, log=print) -> dict:
     """Run the timed steps; each step `repeat` times (the report shows the best and the first)."""
     from capaian.evaluate import evaluate
-    from capaian.facts import compute_facts
+    from capaian.facts import compute_facts, compute_facts_incremental
     from capaian.periods import Cutoff
     from capaian.regions import get_hierarchy
     from capaian.rubrics import rubric_for_year
@@ -357,6 +360,16 @@ def measure(res_dir: Path, ev_dir: Path, persons: int, *, threads: int, memory_l
     for k, cutoff in enumerate(CUTOFFS, 1):
         facts[cutoff] = timed(f"facts_parquet_{k}", lambda: compute_facts(backend, cutoff, ages), backend.con)
         results[f"facts_parquet_{k}"]["rows"] = len(facts[cutoff])
+    # Second cut-off from the first: facts(C1) + delta over the residents changed in (C1, C2].
+    incremental = timed(
+        "facts_incremental_2",
+        lambda: compute_facts_incremental(backend, CUTOFFS[1], CUTOFFS[0], facts[CUTOFFS[0]], ages),
+        backend.con,
+    )
+    same = incremental.reset_index(drop=True).equals(facts[CUTOFFS[1]].reset_index(drop=True))
+    results["facts_incremental_2"]["same_as_full"] = bool(same)
+    if not same:
+        log("  !! incremental facts of the second cut-off differ from the full recomputation")
     if profile is not None:
         profile.write_text(explain_analyze(backend, CUTOFFS[0], ages))
         log(f"  EXPLAIN ANALYZE written to {profile}")
@@ -431,6 +444,9 @@ def report(results: dict, gen_seconds: float | None, disk_mb: float) -> str:
     lines.append(row("floor (scan-and-sum):", "floor", ratio=False))
     lines.append(row(f"facts on Parquet {CUTOFFS[0]}:", "facts_parquet_1"))
     lines.append(row(f"facts on Parquet {CUTOFFS[1]}:", "facts_parquet_2"))
+    if "facts_incremental_2" in results:
+        same = "same as full" if results["facts_incremental_2"].get("same_as_full") else "DIFFERS from full"
+        lines.append(row(f"  {CUTOFFS[1]} incremental:", "facts_incremental_2") + f"   ({same})")
     if "load_table" in results:
         lines.append(row("load Parquet → DuckDB table:", "load_table"))
         lines.append(row(f"facts on table {CUTOFFS[0]}:", "facts_table_1"))

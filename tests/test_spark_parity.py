@@ -2,7 +2,8 @@
 
 A generated register of 120,000 residents (bench/register_scale.py's generator, over the villages
 of Kalimantan Timur and Kalimantan Utara) plus hand-made age edges for each cut-off, and 20,000
-service events; facts for two cut-offs on DuckDB and on PySpark (local[2]) must be identical.
+service events; facts for two cut-offs on DuckDB and on PySpark (local[2]) must be identical, and
+the second cut-off computed incrementally on Spark (`compute_facts_incremental`) equal to both.
 The edge village is also checked against a plain-Python reference. Slow (a JVM starts): marked
 `slow`, needs `pip install -e '.[test,spark]'` and Java 17; skipped when PySpark is absent.
 """
@@ -172,3 +173,16 @@ def test_edge_village_matches_the_python_reference(register, cutoff):
     facts = duckdb_facts(register, cutoff)
     got = facts[facts["region_code"] == EDGE_VILLAGE].set_index("fact")["value"].to_dict()
     assert got == reference(rows, as_of)
+
+
+def test_incremental_second_cutoff_on_spark_equals_the_full_facts(register, spark):
+    """facts(C2) = facts(C1) + delta, computed by Spark, equals DuckDB's full recomputation of C2."""
+    from capaian.facts import compute_facts_incremental
+    from capaian.facts.spark import register_parquet, spark_backend
+
+    backend = spark_backend(spark)
+    register_parquet(backend, register / "residents", register / "service_events")
+    first, second = CUTOFFS
+    previous = compute_facts(backend, first)
+    on_spark = sorted_frame(compute_facts_incremental(backend, second, first, previous))
+    pd.testing.assert_frame_equal(on_spark, sorted_frame(duckdb_facts(register, second)), check_exact=True)

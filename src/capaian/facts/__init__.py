@@ -2,6 +2,7 @@
 
     backend = ibis_backend(store)                    # DuckDB over the store's connection
     frame = compute_facts(backend, "2020-11-H1")     # region_code, cutoff, fact, value, source
+    later = compute_facts_incremental(backend, "2020-11-H2", "2020-11-H1", frame)  # same, cheaper
     write_register_facts(store, "2020-11-H1", age_bounds=rubric.age_bounds, scope="65")
 
 The expressions (`register_facts`) take Ibis tables and a date; any Ibis backend can run them:
@@ -21,9 +22,12 @@ from capaian.facts.dates import Ages, age_on, born_by, period_start
 from capaian.facts.register import (
     REGENCY_FACTS,
     VILLAGE_FACTS,
+    changed_between,
     document_facts,
     register_facts,
+    resident_conditions,
     resident_facts,
+    resident_facts_delta,
 )
 
 SOURCE = "register"
@@ -36,12 +40,16 @@ __all__ = [
     "age_on",
     "as_of_date",
     "born_by",
+    "changed_between",
     "compute_facts",
+    "compute_facts_incremental",
     "document_facts",
     "ibis_backend",
     "period_start",
     "register_facts",
+    "resident_conditions",
     "resident_facts",
+    "resident_facts_delta",
     "write_register_facts",
 ]
 
@@ -105,13 +113,73 @@ def compute_facts(
         return pd.DataFrame(columns=["region_code", "cutoff", "fact", "value", "source"])
     events = _table(backend, "service_events") if with_events else None
     expr = register_facts(residents, as_of, age_bounds, events, documents, since=since, scope=scope)
-    frame = backend.execute(expr) if hasattr(backend, "execute") else expr.execute()
+    return _finish(_execute(backend, expr), cutoff)
+
+
+def _execute(backend, expr) -> pd.DataFrame:
+    return backend.execute(expr) if hasattr(backend, "execute") else expr.execute()
+
+
+def _finish(frame: pd.DataFrame, cutoff) -> pd.DataFrame:
+    """(region_code, fact, value) → the facts frame of `cutoff`, sorted by region and fact."""
     frame = frame.sort_values(["region_code", "fact"], kind="stable").reset_index(drop=True)
     label = str(cutoff) if not isinstance(cutoff, dt.date) else cutoff.isoformat()
     frame.insert(1, "cutoff", label)
     frame["value"] = frame["value"].astype("float64")
     frame["source"] = SOURCE
     return frame[["region_code", "cutoff", "fact", "value", "source"]]
+
+
+def compute_facts_incremental(
+    con_or_backend,
+    cutoff,
+    previous_cutoff,
+    previous_frame: pd.DataFrame,
+    age_bounds=None,
+    *,
+    scope: str | None = None,
+    documents=None,
+    since: dt.date | None = None,
+    with_events: bool = True,
+) -> pd.DataFrame:
+    """Facts of `cutoff` from the facts of `previous_cutoff` plus the change between the two.
+
+    Same frame as `compute_facts(con_or_backend, cutoff, ...)`, value for value, provided
+    `previous_frame` is `compute_facts(...)` of `previous_cutoff` on the same register, with the
+    same `age_bounds` and `scope` (its village facts are used; its document facts are ignored).
+    The village facts are previous + `resident_facts_delta` (a filtered scan: only residents with
+    a date, or an age bound, crossed between the two as-of dates reach the group-by); the
+    document facts of `cutoff` are computed from the events as usual (half a month of events).
+    Either cut-off may be the earlier one.
+    """
+    backend = ibis_backend(con_or_backend)
+    as_of, before = as_of_date(cutoff), as_of_date(previous_cutoff)
+    residents = _table(backend, "residents")
+    if residents is None:
+        return pd.DataFrame(columns=["region_code", "cutoff", "fact", "value", "source"])
+    prev = previous_frame.loc[previous_frame["fact"].isin(VILLAGE_FACTS), ["region_code", "fact", "value"]]
+    if as_of == before:
+        delta = prev.iloc[:0]
+    else:
+        delta = _execute(backend, resident_facts_delta(residents, before, as_of, age_bounds, scope=scope))
+    merged = prev.merge(delta, on=["region_code", "fact"], how="outer", suffixes=("_prev", "_delta"))
+    village = pd.DataFrame(
+        {
+            "region_code": merged["region_code"].astype(str),
+            "fact": merged["fact"].astype(str),
+            "value": merged["value_prev"].astype("float64").fillna(0.0)
+            + merged["value_delta"].astype("float64").fillna(0.0),
+        }
+    )
+    parts = [village]
+    events = _table(backend, "service_events") if with_events else None
+    if events is not None:
+        if documents is None:
+            from capaian.register.documents import designated_documents
+
+            documents = designated_documents(as_of.year)
+        parts.append(_execute(backend, document_facts(events, as_of, documents, since=since, scope=scope)))
+    return _finish(pd.concat(parts, ignore_index=True), cutoff)
 
 
 def write_register_facts(

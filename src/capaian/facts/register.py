@@ -59,12 +59,12 @@ def _in_scope(column, scope: str | None):
     return (column == scope) | column.startswith(scope + ".")
 
 
-def resident_facts(residents: ibis.Table, as_of: dt.date, age_bounds=None, scope: str | None = None) -> ibis.Table:
-    """Village facts (region_code, fact, value) of `residents` on `as_of`."""
-    ages = Ages.of(age_bounds)
-    r = residents
-    if scope:
-        r = r.filter(_in_scope(r.village_code, scope))
+def resident_conditions(r: ibis.Table, as_of: dt.date, ages: Ages) -> dict:
+    """The six village facts of one resident row on `as_of`, as boolean expressions {fact: cond}.
+
+    The one place the per-row rules live: `resident_facts` sums them per village,
+    `resident_facts_delta` sums their change between two dates.
+    """
     present = (
         (r.birth_date <= as_of)
         & (r.died_on.isnull() | (r.died_on > as_of))
@@ -74,19 +74,91 @@ def resident_facts(residents: ibis.Table, as_of: dt.date, age_bounds=None, scope
     adult = r.birth_date <= born_by(as_of, ages.wajib_ktp_min_age)
     child17 = present & (r.birth_date > born_by(as_of, ages.kia_max_age_exclusive)) & ~married
     child18 = present & (r.birth_date > born_by(as_of, ages.akta_max_age_exclusive))
-    wide = r.group_by(region_code=r.village_code).aggregate(
-        wajib_ktp=_count(present & (adult | married)),
-        ktp_terekam=_count(present & r.ktp_recorded_on.notnull() & (r.ktp_recorded_on <= as_of)),
-        anak_lt17=_count(child17),
-        kia_dimiliki=_count(child17 & r.kia_issued_on.notnull() & (r.kia_issued_on <= as_of)),
-        anak_lt18=_count(child18),
-        akta_lahir_dimiliki=_count(
-            child18 & r.birth_cert_issued_on.notnull() & (r.birth_cert_issued_on <= as_of)
-        ),
-    )
+    return {
+        "wajib_ktp": present & (adult | married),
+        "ktp_terekam": present & r.ktp_recorded_on.notnull() & (r.ktp_recorded_on <= as_of),
+        "anak_lt17": child17,
+        "kia_dimiliki": child17 & r.kia_issued_on.notnull() & (r.kia_issued_on <= as_of),
+        "anak_lt18": child18,
+        "akta_lahir_dimiliki": child18
+        & r.birth_cert_issued_on.notnull()
+        & (r.birth_cert_issued_on <= as_of),
+    }
+
+
+def _long(wide: ibis.Table) -> ibis.Table:
     return wide.pivot_longer(list(VILLAGE_FACTS), names_to="fact", values_to="value").select(
         "region_code", "fact", "value"
     )
+
+
+def resident_facts(residents: ibis.Table, as_of: dt.date, age_bounds=None, scope: str | None = None) -> ibis.Table:
+    """Village facts (region_code, fact, value) of `residents` on `as_of`."""
+    ages = Ages.of(age_bounds)
+    r = residents
+    if scope:
+        r = r.filter(_in_scope(r.village_code, scope))
+    cond = resident_conditions(r, as_of, ages)
+    wide = r.group_by(region_code=r.village_code).aggregate(**{f: _count(cond[f]) for f in VILLAGE_FACTS})
+    return _long(wide)
+
+
+DATE_COLUMNS = ("birth_date", "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on")
+
+
+def changed_between(r: ibis.Table, as_of_from: dt.date, as_of_to: dt.date, ages: Ages):
+    """Rows whose facts can differ between the two dates (a boolean expression over `r`).
+
+    With lo < hi the two dates in order, every rule of `resident_conditions` compares a column
+    with lo or hi (`x <= D`, `x > D`) or `birth_date` with `born_by(D, A)`, and `born_by` never
+    decreases in D. So a row's facts differ only if a date column lies in (lo, hi] or
+    `birth_date` lies in (born_by(lo, A), born_by(hi, A)] for an age bound A; `ever_married`
+    does not depend on the date. The filter may keep a few rows whose facts do not change
+    (their difference is 0); it never drops one that does.
+    """
+    lo, hi = sorted((as_of_from, as_of_to))
+    terms = [(r[c] > lo) & (r[c] <= hi) for c in DATE_COLUMNS]
+    bounds = sorted({ages.wajib_ktp_min_age, ages.kia_max_age_exclusive, ages.akta_max_age_exclusive})
+    for years in bounds:
+        a, b = born_by(lo, years), born_by(hi, years)
+        if a < b:
+            terms.append((r.birth_date > a) & (r.birth_date <= b))
+    changed = terms[0]
+    for term in terms[1:]:
+        changed = changed | term
+    return changed
+
+
+def resident_facts_delta(
+    residents: ibis.Table,
+    as_of_from: dt.date,
+    as_of_to: dt.date,
+    age_bounds=None,
+    scope: str | None = None,
+) -> ibis.Table:
+    """Change of the village facts from `as_of_from` to `as_of_to`: (region_code, fact, value).
+
+    resident_facts(as_of_to) = resident_facts(as_of_from) + delta, per (village, fact), where a
+    village absent on the left counts 0 (a village whose first rows are new appears in the delta,
+    since all its rows changed). Only rows that `changed_between` the dates are grouped, so the
+    group-by sees a small subset; the per-row rules are `resident_conditions`, the same as the
+    full computation. Villages without any changed row are absent (delta 0); a village in the
+    delta has all six facts (most often 0 for some).
+    """
+    ages = Ages.of(age_bounds)
+    r = residents
+    if scope:
+        r = r.filter(_in_scope(r.village_code, scope))
+    r = r.filter(changed_between(r, as_of_from, as_of_to, ages))
+    before = resident_conditions(r, as_of_from, ages)
+    after = resident_conditions(r, as_of_to, ages)
+    wide = r.group_by(region_code=r.village_code).aggregate(
+        **{
+            f: (after[f].ifelse(1, 0) - before[f].ifelse(1, 0)).sum().cast("float64")
+            for f in VILLAGE_FACTS
+        }
+    )
+    return _long(wide)
 
 
 def document_facts(

@@ -93,3 +93,19 @@ def test_explanation_of_the_example_names_the_lagging_regencies(store):
     assert "Layanan terintegrasi: belum di Kabupaten Tana Tidung" in text
     english = "\n".join(explanation.lines("en"))
     assert "10,743 more children" in english
+
+
+def test_evaluation_can_be_rerun_against_the_superseded_revision(store, tmp_path):
+    import_submission(store, EXAMPLE, actor="kaltara")
+    old_revision = store.fact_revision("2020-11-H1")
+    corrected = tmp_path / "koreksi.csv"
+    corrected.write_text(EXAMPLE.read_text().replace(",7380,2668,", ",7380,3668,"))
+    import_submission(store, corrected, actor="kaltara")
+    assert store.fact_revision("2020-11-H1") != old_revision
+    kia = lambda view: view.indicators.query("region_code == '65' and indicator == 'kia'").iloc[0]["numerator"]
+    current = evaluate_cutoff(store, "2020-11-H1")
+    before = evaluate_cutoff(store, "2020-11-H1", fact_revision=old_revision)
+    assert kia(current) == kia(before) + 1000
+    assert before.meta["fact_revision"] == old_revision
+    with pytest.raises(CapaianError, match="999"):
+        evaluate_cutoff(store, "2020-11-H1", fact_revision=999)

@@ -116,8 +116,13 @@ def evaluate_cutoff(
     rubric_id: str | None = None,
     target_sets: tuple = (),
     actor: str = "system",
+    fact_revision: int | None = None,
 ) -> RunView:
-    """Evaluate every region for one cut-off and store the run (or return the identical stored one)."""
+    """Evaluate every region for one cut-off and store the run (or return the identical stored one).
+
+    `fact_revision` re-runs the evaluation against an earlier state of the facts (e.g. before a
+    corrected submission superseded some values); by default the current facts are used.
+    """
     from capaian.evaluate import evaluate
 
     cutoff = cutoff if isinstance(cutoff, Cutoff) else Cutoff.parse(cutoff)
@@ -125,10 +130,19 @@ def evaluate_cutoff(
     version = version_for_year(cutoff.year)
     target_set_id = ",".join(ts.id for ts in target_sets) or "national"
     revision = store.fact_revision(str(cutoff))
+    if fact_revision is not None:
+        if fact_revision not in store.fact_revisions(str(cutoff)):
+            raise CapaianError(
+                f"Revisi fakta {fact_revision} tidak ada untuk cut-off {cutoff}; "
+                f"yang ada: {store.fact_revisions(str(cutoff))}.",
+                f"Fact revision {fact_revision} does not exist for cut-off {cutoff}; "
+                f"known: {store.fact_revisions(str(cutoff))}.",
+            )
+        revision = fact_revision
     existing = store.find_run(str(cutoff), rubric.id, target_set_id, revision)
     if existing is not None:
         return _run_view(store, existing)
-    facts = store.current_facts(str(cutoff))
+    facts = store.current_facts(str(cutoff), revision=revision)
     if facts.empty:
         raise CapaianError(
             f"Belum ada data (fakta) untuk cut-off {cutoff}.",

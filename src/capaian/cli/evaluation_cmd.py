@@ -23,18 +23,22 @@ class Format(str, Enum):
 
 
 TIERS = ("province", "regency", "district", "village", "national")
+REVISION_HELP = (
+    "Revisi fakta yang dipakai (bawaan: terbaru) / fact revision to evaluate (default: current)."
+)
 TARGET_SET_HELP = (
     "Target regional (id atau berkas YAML), boleh berulang / regional target set (id or YAML file), "
     "repeatable. Default: national targets of the rubric."
 )
 
 
-def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None):
+def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None, revision: int | None = None):
     from capaian.rubrics import load_target_set
     from capaian.service import evaluate_cutoff
 
     sets = tuple(load_target_set(t) for t in (target_sets or ()))
-    return evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, target_sets=sets, actor="cli")
+    return evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, target_sets=sets, actor="cli",
+                           fact_revision=revision)
 
 
 @app.command("evaluate")
@@ -45,11 +49,12 @@ def evaluate_cmd(
     province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
+    revision: int = typer.Option(None, "--revision", help=REVISION_HELP),
 ) -> None:
     """Evaluasi satu cut-off dan tampilkan peringkat / evaluate a cut-off, print the ranking."""
     if tier not in TIERS:
         raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
-    view = _evaluate(cutoff, rubric, target_set)
+    view = _evaluate(cutoff, rubric, target_set, revision)
     rows = view.tier(tier, province=province)
     if fmt is Format.json:
         console.print_json(frame_to_json(rows, view.indicators, view))

@@ -92,7 +92,9 @@ def _adoption_dates(regencies: pd.DataFrame, year: int, rng: np.random.Generator
             continue
         # Day (from 1 Jan) by which the whole province complies; some provinces only next year.
         spread = {"layanan_online": 200, "layanan_terintegrasi": 260, "pks": 300}.get(item.fact, 420)
-        finish = {p: int(rng.integers(-60, spread)) for p in provinces}
+        # By 2022 most offices had the implementation indicators in place for a year or more.
+        low, high = (-60, spread) if year == 2020 else (-500, spread // 2)
+        finish = {p: int(rng.integers(low, high)) for p in provinces}
         if year == 2020 and item.fact not in ("dokumen_kertas_putih",):
             finish[KALTARA] = int(rng.integers(-120, 200))
         days = np.array(

@@ -109,8 +109,9 @@ def test_no_data_is_not_zero(regions):
     assert row(ev, v3, "ktp_el")["reason"] == "zero_denominator" and row(ev, v3, "ktp_el")["status"] == "no_data"
     assert row(ev, v4, "ktp_el")["reason"] == "no_facts"
     assert row(ev, "13.01", "kia")["status"] == "no_data"
-    # the regency sums what exists: 0 of 200 (v1 + v2 + v3 denominators), numerator 0 from v1 and v3
-    assert row(ev, "11.01", "ktp_el")["numerator"] == 0 and row(ev, "11.01", "ktp_el")["denominator"] == 200
+    # the regency sums the villages reporting both counts: 0 of 100 (v1 and v3); v2 lacks its
+    # numerator, so its 100 required residents would only dilute the percentage
+    assert row(ev, "11.01", "ktp_el")["numerator"] == 0 and row(ev, "11.01", "ktp_el")["denominator"] == 100
 
 
 def test_over_100_is_kept_and_flagged(regions):
@@ -354,8 +355,10 @@ def test_province_coverage_is_summed_numerators_over_summed_denominators(values)
             rows.append((code, "anak_lt18", den))
     ev = evaluate(facts_frame(rows), regions, R22)
     for prov, members in (("11", [0, 1]), ("12", [2, 3]), ("13", [4]), ("ID", [0, 1, 2, 3, 4])):
-        nums = [values[i][0] for i in members if values[i][0] is not None]
-        dens = [values[i][1] for i in members if values[i][1] is not None]
+        # only regencies reporting both counts take part (a lone count would skew the ratio)
+        both = [i for i in members if values[i][0] is not None and values[i][1] is not None]
+        nums = [values[i][0] for i in both]
+        dens = [values[i][1] for i in both]
         r = row(ev, prov, "akta_kelahiran")
         assert r["numerator"] == (sum(nums) if nums else None)
         assert r["denominator"] == (sum(dens) if dens else None)
@@ -375,3 +378,21 @@ def test_large_frame_is_vectorised():
     assert len(ev.regions) == 1 + 5 + 40 + 200 + 2000
     assert len(ev.indicators) == (1 + 5 + 40) * 10 + (200 + 2000) * 3
     assert np.isin(ev.regions.loc[ev.regions["tier"] == "regency", "level"].to_numpy(dtype=float), [1, 2, 3, 4]).all()
+
+
+def test_a_count_without_its_total_does_not_inflate_the_parent():
+    """A regency that sent KTP-el recordings but no 'wajib KTP' total counts in neither sum."""
+    regions = region_frame({"65": ("Kalimantan Utara", {"65.01": "A", "65.02": "B", "65.03": "C"})})
+    regencies = ["65.01", "65.02", "65.03"]
+    rows = []
+    for code in regencies[1:]:
+        rows += [(code, "wajib_ktp", 100.0), (code, "ktp_terekam", 98.0)]
+    rows += [(regencies[0], "ktp_terekam", 50.0)]
+    facts = pd.DataFrame(rows, columns=["region_code", "fact", "value"]).assign(cutoff="2020-11-H1", source="t")
+    result = evaluate(facts, regions, load_rubric("levelisasi-2020"))
+    ktp = result.indicators[result.indicators["indicator"] == "ktp_el"].set_index("region_code")
+    province = "65"
+    assert (ktp.loc[province, "numerator"], ktp.loc[province, "denominator"]) == (196.0, 200.0)
+    assert ktp.loc[province, "value"] == pytest.approx(98.0)
+    assert ktp.loc[regencies[0], "status"] == "no_data"
+    assert ktp.loc[regencies[0], "reason"] == "no_denominator"

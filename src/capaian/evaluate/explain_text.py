@@ -10,6 +10,7 @@ REASONS = {
     "no_numerator": ("tidak ada data pembilang", "no numerator data"),
     "no_denominator": ("tidak ada data penyebut", "no denominator data"),
     "zero_denominator": ("penyebut 0", "denominator is 0"),
+    "unpaired": ("pembilang dan penyebut tidak dilaporkan bersama", "numerator and denominator not reported together"),
     "no_value": ("tidak ada data", "no data"),
     "no_children_data": ("tidak ada data dari kab/kota", "no data from its regencies/cities"),
 }

@@ -3,7 +3,8 @@
 Coverage (roll-up `sum`): value = 100 × numerator / denominator, unrounded and never capped
 (`over_100` flags values above 100). Met when value ≥ target, compared exactly
 (`numerator × 100 × q ≥ p × denominator` for a target p/q). No data when the numerator or the
-denominator has no data anywhere below the region, or when the denominator is 0.
+denominator has no data anywhere below the region, or when the denominator is 0. Numerator and
+denominator are summed over the same regions: one that reports only one of them counts in neither.
 
 Implementation (roll-up `all_children`): at a regency, the regency's own fact compared with the
 required value (facts below the regency are not used). At a province / the nation: `numerator` =
@@ -12,7 +13,8 @@ the weakest child value; met only when every child has data and meets it. Implem
 indicators do not apply to districts and villages (no rows); the tiers come from `applies_to`.
 
 `reason` codes (null when met): coverage `below_target`, `no_facts`, `no_numerator`,
-`no_denominator`, `zero_denominator`; implementation `below_required`, `no_value`,
+`no_denominator`, `unpaired` (numerators and denominators only ever reported apart),
+`zero_denominator`; implementation `below_required`, `no_value`,
 `children_not_met`, `children_missing` (some child regencies have no data), `no_children_data`.
 
 Rows are built as numpy columns (codes for the string columns) and decoded once by the engine.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from capaian.evaluate.frame import RegionIndex
-from capaian.evaluate.rollup import all_children, compare
+from capaian.evaluate.rollup import all_children, compare, rollup_pair
 from capaian.evaluate.targets import TargetArrays, Targets
 from capaian.rubrics.model import Indicator, Rubric
 
@@ -31,6 +33,7 @@ STATUSES = ("met", "not_met", "no_data")
 REASONS = (
     "below_target", "no_facts", "no_numerator", "no_denominator", "zero_denominator",
     "below_required", "no_value", "children_not_met", "children_missing", "no_children_data",
+    "unpaired",
 )
 R = {name: i for i, name in enumerate(REASONS)}
 
@@ -56,18 +59,22 @@ def _rows(order: int, kind: str, pos, t: TargetArrays, num, den, value, met, no_
     }
 
 
-def coverage_rows(order: int, ind: Indicator, pos, agg, cols: dict, t: TargetArrays) -> dict:
-    num = agg[pos, cols[ind.numerator]]
-    den = agg[pos, cols[ind.denominator]]
-    no_num, no_den = np.isnan(num), np.isnan(den)
-    zero = ~no_den & (den == 0)
-    no_data = no_num | no_den | zero
+def coverage_rows(order: int, ind: Indicator, pos, agg, paired, t: TargetArrays) -> dict:
+    """`agg` holds each fact summed on its own (for the reasons), `paired` the numerator and
+    denominator summed over regions reporting both (for the value)."""
+    num, den = paired[pos, 0], paired[pos, 1]
+    raw_num = agg[pos, 0]
+    raw_den = agg[pos, 1]
+    no_num, no_den = np.isnan(raw_num), np.isnan(raw_den)
+    unpaired = np.isnan(num) & ~no_num & ~no_den
+    zero = ~np.isnan(den) & (den == 0)
+    no_data = np.isnan(num) | np.isnan(den) | zero
     safe_den = np.where(no_data, 1.0, den)
     value = np.where(no_data, np.nan, num / safe_den * 100.0)
     met = compare(num * 100.0, t.p[pos] * den, t.q[pos], ind.comparison) & ~no_data
     reason = np.select(
-        [no_num & no_den, no_num, no_den, zero],
-        [R["no_facts"], R["no_numerator"], R["no_denominator"], R["zero_denominator"]],
+        [no_num & no_den, no_num, no_den, unpaired, zero],
+        [R["no_facts"], R["no_numerator"], R["no_denominator"], R["unpaired"], R["zero_denominator"]],
         default=R["below_target"],
     )
     return _rows(order, "coverage", pos, t, num, den, value, met, no_data, reason)
@@ -114,7 +121,9 @@ def indicator_columns(rubric: Rubric, regions: RegionIndex, own, agg, fact_names
         t = targets[ind.id]
         if ind.kind == "coverage":
             pos = np.flatnonzero(regions.tier_mask(ind.applies_to))
-            parts.append(coverage_rows(order, ind, pos, agg, cols, t))
+            i, j = cols[ind.numerator], cols[ind.denominator]
+            paired = rollup_pair(own, regions, i, j)
+            parts.append(coverage_rows(order, ind, pos, agg[:, [i, j]], paired, t))
         else:
             parts.extend(implementation_rows(order, ind, regions, own, cols, t))
     columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

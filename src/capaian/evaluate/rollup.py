@@ -4,6 +4,8 @@
 - `rollup_sum`: village -> district -> regency -> province -> national. A region's value is its
   own fact when it has one (a figure submitted for that region), otherwise the sum of its
   children's values; the sum of children that all lack data stays missing (no data is never 0).
+- `rollup_pair`: the same for a coverage indicator's numerator and denominator together, so a
+  region that reports only one of the two counts in neither.
 - `all_children`: per parent (province or the nation), how many child regencies have data and
   how many meet the parent's requirement, and the weakest child value.
 """
@@ -90,6 +92,18 @@ def rollup_sum(own: np.ndarray, regions: RegionIndex) -> np.ndarray:
             fill = (counts > 0) & np.isnan(agg[:, j])
             agg[fill, j] = sums[fill]
     return agg
+
+
+def rollup_pair(own: np.ndarray, regions: RegionIndex, num_col: int, den_col: int) -> np.ndarray:
+    """Bottom-up sums of a numerator/denominator pair, counting only regions reporting both.
+
+    A region with a count but no total (or the reverse) adds to neither sum: otherwise its count
+    would inflate the parent's percentage (e.g. 442 recorded over 400 required when one regency
+    sent only its recordings).
+    """
+    pair = own[:, [num_col, den_col]].copy()
+    pair[np.isnan(pair).any(axis=1)] = np.nan
+    return rollup_sum(pair, regions)
 
 
 def compare(values: np.ndarray, p: np.ndarray, q: np.ndarray, op: str) -> np.ndarray:

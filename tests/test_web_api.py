@@ -111,3 +111,10 @@ def test_evaluate_and_publish_need_national(client):
     r = client.post(f"/api/evaluations/{unpublished['id']}/publish", headers=basic("nasional"))
     assert r.status_code == 200 and r.json()["published"] and r.json()["published_by"] == "nasional"
     assert client.post(f"/api/evaluations/{unpublished['id']}/publish", headers=basic("nasional")).status_code == 409
+
+
+def test_results_filter_matching_nothing_is_an_empty_list(client):
+    for params in ({"cutoff": SEED_CUTOFF, "tier": "district", "province": "64"},
+                   {"cutoff": SEED_CUTOFF, "tier": "village", "region": "65.71"}):
+        r = client.get("/api/results", params=params, headers=basic("nasional"))
+        assert r.status_code == 200 and r.json()["regions"] == []

@@ -75,6 +75,12 @@ def test_good_upload_confirmed_evaluated_and_audited(app):
     assert 'data-ok="true"' in r.text and "kaltara-desember.csv" in r.text
     imports = audit(app, "submission.import")
     assert "kaltara" in set(imports["actor"])
+    # an office's upload does not make a national run; the national team evaluates
+    assert not any(run["cutoff"] == CUTOFF for run in c.get("/run.json").json()["runs"])
+    nasional = logged_in(app, "nasional")
+    token = csrf_of(nasional.get("/nasional").text)
+    made = nasional.post("/api/evaluations", json={"cutoff": CUTOFF}, headers={"X-CSRF-Token": token})
+    assert made.status_code in (200, 201), made.text
     runs = c.get("/run.json").json()["runs"]
     assert any(run["cutoff"] == CUTOFF for run in runs)
     # the province office now sees its December figures

@@ -277,7 +277,7 @@ def api_results(
     if region:
         code = normalise(region)
         regions = regions[(regions["region_code"] == code) | regions["region_code"].str.startswith(code + ".")]
-    allowed = [can_view(user, c, tier, published) for c in regions["region_code"]]
+    allowed = regions["region_code"].map(lambda c: can_view(user, c, tier, published)).astype(bool)
     regions = regions[allowed].sort_values(["rank_national", "region_code"], na_position="last")
     records = data._records(view, regions)
     return JSONResponse({"run": data.run_info(view), "tier": tier, "regions": records})

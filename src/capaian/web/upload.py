@@ -89,7 +89,9 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         },
         "run_id": None,
     }
-    if evaluate and result.status == "imported":
+    # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
+    # upload must not make a new "latest" national run for everyone.
+    if evaluate and result.status == "imported" and user.is_national:
         from capaian.service import evaluate_cutoff
 
         try:

@@ -103,3 +103,11 @@ def test_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     proc = run_capaian(tmp_path / "x.duckdb", "evaluate", "--cutoff", "2020-11-H1", "--format", "docx", check=False)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "docx" in proc.stderr
+
+
+def test_writing_into_a_missing_folder_is_a_clear_error(tmp_path):
+    missing = tmp_path / "tidak-ada" / "kirim.csv"
+    proc = run_capaian(tmp_path / "x.duckdb", "template", "submission", "--cutoff", "2020-11-H1",
+                       "--region", "65", "-o", str(missing), check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert str(missing) in proc.stderr

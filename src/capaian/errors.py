@@ -19,3 +19,12 @@ class CapaianError(Exception):
         if self.en_message == self.id_message:
             return self.id_message
         return f"{self.id_message} / {self.en_message}"
+
+
+def output_error(path, exc: OSError) -> CapaianError:
+    """A file that cannot be written, in both languages (e.g. its folder does not exist)."""
+    reason = exc.strerror or str(exc)
+    return CapaianError(
+        f"Tidak bisa menulis berkas {path}: {reason}.",
+        f"Cannot write file {path}: {reason}.",
+    )

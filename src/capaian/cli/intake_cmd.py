@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from capaian.cli.app import app, console, err_console, open_db, state
-from capaian.errors import CapaianError
+from capaian.errors import CapaianError, output_error
 
 import_app = typer.Typer(help="Impor data / import data.", no_args_is_help=True)
 template_app = typer.Typer(help="Templat pengiriman / submission templates.", no_args_is_help=True)
@@ -100,5 +100,8 @@ def template_submission_cmd(
     from capaian.intake import write_template
 
     target = output or Path(f"submission-{region}-{cutoff}.csv")
-    write_template(target, cutoff, region)
+    try:
+        write_template(target, cutoff, region)
+    except OSError as exc:
+        raise output_error(target, exc) from None
     console.print(f"{target}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from capaian.cli.app import app, console, open_db, state
-from capaian.errors import CapaianError
+from capaian.errors import CapaianError, output_error
 
 FORMATS = ("xlsx", "pdf", "md", "txt")
 
@@ -61,7 +61,10 @@ def report_cmd(
         sys.stdout.flush()
         return
     target = output if output is not None else Path(report.filename)
-    target.write_bytes(report.content)
+    try:
+        target.write_bytes(report.content)
+    except OSError as exc:
+        raise output_error(target, exc) from None
     console.print(
         f"{target}: {report.format}, {report.scope.title(language)}, run {report.run_id} ({report.cutoff})",
         highlight=False, markup=False,

@@ -105,3 +105,13 @@ def test_regional_target_set_is_applied_and_stated(demo_db_copy):
     national = json.loads(run_capaian(demo_db_copy, "evaluate", "--cutoff", "2022-06-H2", "--tier", "regency",
                                       "--province", "64", "--format", "json").stdout)
     assert {i["target"] for r in national["regions"] for i in r["indicators"] if i["indicator"] == "kia"} == {40.0}
+
+
+def test_facts_command_recomputes_kaltara_identically_full_then_incremental(demo_db_copy):
+    """The demo's register facts, recomputed by `capaian facts` for two cut-offs: nothing changes."""
+    out = run_capaian(demo_db_copy, "--lang", "en", "facts", "--cutoff", "2020-11-H2", "--cutoff",
+                      "2020-11-H1", "--scope", "65").stdout
+    lines = [l for l in out.splitlines() if l.startswith("2020-11")]
+    assert lines[0].startswith("2020-11-H1") and "(full)" in lines[0]
+    assert lines[1].startswith("2020-11-H2") and "(incremental)" in lines[1]
+    assert all("0 new or changed" in l and "nothing changed" in l for l in lines)

@@ -53,9 +53,37 @@ def _store_table_to_parquet(store, table: str, folder: Path) -> Path | None:
     return target
 
 
+def _report(cut, frame, engine: str, seconds: float, result, how: str) -> None:
+    dots = frame["region_code"].drop_duplicates().str.count(r"\.")
+    villages, regencies = int((dots == 3).sum()), int((dots == 1).sum())
+    if state.lang == "en":
+        console.print(
+            f"{cut}: {len(frame):,} facts ({villages:,} villages, {regencies:,} regencies) on {engine} "
+            f"({how}) in {seconds:.1f} s; {result.inserted:,} new or changed"
+            + (f" (revision {result.revision})" if result.revision is not None else ", nothing changed"),
+            highlight=False,
+        )
+    else:
+        how_id = {"full": "penuh", "incremental": "inkremental"}[how]
+        console.print(
+            f"{cut}: {len(frame):,} fakta ({villages:,} desa, {regencies:,} kabupaten/kota) dengan {engine} "
+            f"({how_id}) dalam {seconds:.1f} dtk; {result.inserted:,} baru atau berubah"
+            + (f" (revisi {result.revision})" if result.revision is not None else ", tidak ada perubahan"),
+            highlight=False,
+        )
+
+
+NO_REGISTER = CapaianError(
+    "Tidak ada data register untuk dihitung (impor dulu dengan `capaian import register`).",
+    "No register data to compute from (import it first with `capaian import register`).",
+)
+
+
 @app.command("facts")
 def facts_cmd(
-    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2025-12-H1."),
+    cutoffs: list[str] = typer.Option(
+        ..., "--cutoff", help="Cut-off, e.g. 2025-12-H1; repeat for several (later ones incremental)."
+    ),
     engine: Engine = typer.Option(Engine.duckdb, "--engine", help="duckdb (default) or spark."),
     register: Path = typer.Option(
         None, "--register", help="Register penduduk (Parquet: file, folder or glob); default: the store's import."
@@ -68,58 +96,67 @@ def facts_cmd(
     ),
     actor: str = typer.Option("cli", "--as", help="Siapa yang menulis / who writes."),
 ) -> None:
-    """Hitung fakta register untuk satu cut-off dan simpan / compute register facts, store them."""
+    """Hitung fakta register per cut-off dan simpan / compute register facts, store them.
+
+    With several `--cutoff` on DuckDB, the first is computed in full and each next one from the
+    previous one plus the residents whose state changed in between (same register, same result).
+    """
     import time
 
-    from capaian.facts import SOURCE, compute_facts, ibis_backend
+    from capaian.facts import SOURCE, compute_facts, compute_facts_incremental, ibis_backend
     from capaian.periods import Cutoff
     from capaian.regions import normalize_code
     from capaian.service import resolve_rubric
 
-    cut = Cutoff.parse(cutoff)
-    ages = resolve_rubric(cut, rubric).age_bounds
+    cuts = sorted({Cutoff.parse(c) for c in cutoffs})
+    rubrics = {resolve_rubric(c, rubric).id for c in cuts}
+    if len(rubrics) > 1:
+        raise CapaianError(
+            f"Cut-off ini memakai rubrik berbeda ({', '.join(sorted(rubrics))}); hitung terpisah.",
+            f"These cut-offs fall under different rubrics ({', '.join(sorted(rubrics))}); compute them apart.",
+        )
+    ages = resolve_rubric(cuts[0], rubric).age_bounds
     scope = normalize_code(scope) if scope else None
     if events is not None and register is None:
         raise typer.BadParameter("--events needs --register", param_hint="--events")
     store = open_db()
-    start = time.perf_counter()
-    if engine is Engine.duckdb:
-        if register is not None:
-            backend = _duckdb_backend(register, events)
-            frame = compute_facts(backend, cut, ages, scope=scope, with_events=events is not None)
+    if engine is Engine.spark:
+        _spark(store, cuts, ages, register, events, master, scope, actor)
+        return
+    with_events = events is not None or register is None
+    backend = _duckdb_backend(register, events) if register is not None else ibis_backend(store)
+    previous = None
+    for cut in cuts:
+        start = time.perf_counter()
+        if previous is None:
+            frame = compute_facts(backend, cut, ages, scope=scope, with_events=with_events)
         else:
-            frame = compute_facts(ibis_backend(store), cut, ages, scope=scope)
-    else:
-        from capaian.facts.spark import compute_facts_spark
+            frame = compute_facts_incremental(backend, cut, previous[0], previous[1], ages, scope=scope,
+                                              with_events=with_events)
+        if frame is None or frame.empty:
+            raise NO_REGISTER
+        seconds = time.perf_counter() - start
+        result = store.write_facts(frame, source=SOURCE, actor=actor)
+        _report(cut, frame, engine.value, seconds, result, "full" if previous is None else "incremental")
+        previous = (cut, frame)
 
-        with tempfile.TemporaryDirectory(prefix="capaian-spark-") as tmp:
-            if register is None:  # the store's import, handed to Spark as Parquet
-                register = _store_table_to_parquet(store, "residents", Path(tmp))
-                events = _store_table_to_parquet(store, "service_events", Path(tmp))
-            if register is None:
-                frame = None
-            else:
-                frame = compute_facts_spark(register, cut, ages, events=events, master=master, scope=scope)
-    if frame is None or frame.empty:
-        raise CapaianError(
-            "Tidak ada data register untuk dihitung (impor dulu dengan `capaian import register`).",
-            "No register data to compute from (import it first with `capaian import register`).",
-        )
-    seconds = time.perf_counter() - start
-    result = store.write_facts(frame, source=SOURCE, actor=actor)
-    dots = frame["region_code"].drop_duplicates().str.count(r"\.")
-    villages, regencies = int((dots == 3).sum()), int((dots == 1).sum())
-    if state.lang == "en":
-        console.print(
-            f"{cut}: {len(frame):,} facts ({villages:,} villages, {regencies:,} regencies) on {engine.value} "
-            f"in {seconds:.1f} s; {result.inserted:,} new or changed"
-            + (f" (revision {result.revision})" if result.revision is not None else ", nothing changed"),
-            highlight=False,
-        )
-    else:
-        console.print(
-            f"{cut}: {len(frame):,} fakta ({villages:,} desa, {regencies:,} kabupaten/kota) dengan {engine.value} "
-            f"dalam {seconds:.1f} dtk; {result.inserted:,} baru atau berubah"
-            + (f" (revisi {result.revision})" if result.revision is not None else ", tidak ada perubahan"),
-            highlight=False,
-        )
+
+def _spark(store, cuts, ages, register, events, master, scope, actor) -> None:
+    import time
+
+    from capaian.facts import SOURCE
+    from capaian.facts.spark import compute_facts_spark
+
+    with tempfile.TemporaryDirectory(prefix="capaian-spark-") as tmp:
+        if register is None:  # the store's import, handed to Spark as Parquet
+            register = _store_table_to_parquet(store, "residents", Path(tmp))
+            events = _store_table_to_parquet(store, "service_events", Path(tmp))
+        if register is None:
+            raise NO_REGISTER
+        for cut in cuts:
+            start = time.perf_counter()
+            frame = compute_facts_spark(register, cut, ages, events=events, master=master, scope=scope)
+            if frame is None or frame.empty:
+                raise NO_REGISTER
+            result = store.write_facts(frame, source=SOURCE, actor=actor)
+            _report(cut, frame, "spark", time.perf_counter() - start, result, "full")

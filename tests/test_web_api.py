@@ -118,3 +118,12 @@ def test_results_filter_matching_nothing_is_an_empty_list(client):
                    {"cutoff": SEED_CUTOFF, "tier": "village", "region": "65.71"}):
         r = client.get("/api/results", params=params, headers=basic("nasional"))
         assert r.status_code == 200 and r.json()["regions"] == []
+
+
+def test_public_explanation_names_lagging_regencies_without_their_values(client):
+    public = client.get("/api/explanations/65", params={"cutoff": SEED_CUTOFF}).json()
+    steps = public["explanation"]["path"]
+    named = [r for step in steps for r in step["regions"]]
+    assert named and all(set(r) == {"code", "name"} for r in named)
+    own = client.get("/api/explanations/65", params={"cutoff": SEED_CUTOFF}, headers=basic("kaltara")).json()
+    assert any("value" in r for step in own["explanation"]["path"] for r in step["regions"])

@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from capaian.accounts import can_publish, can_upload, can_view
+from capaian.accounts import can_see, can_publish, can_upload, can_view
 from capaian.errors import CapaianError
 from capaian.web import data
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
@@ -307,6 +307,8 @@ def api_explanation(
     model = data.explanation_model(view, code)
     if model is None:
         raise PageError(404, "not_found")
+    if not can_see(user, code):
+        model = data.without_child_values(model)
     return JSONResponse({"run": data.run_info(view), "region_code": code, "lines": model["lines"][lang],
                          "explanation": model["detail"]})
 

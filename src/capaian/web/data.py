@@ -180,6 +180,19 @@ def explanation_model(view, code: str) -> dict | None:
     }
 
 
+def without_child_values(model: dict | None) -> dict | None:
+    """The explanation as shown outside the region's jurisdiction: the regencies not yet compliant
+    are named (as in the directorate's press releases) but their own values are left out."""
+    if model is None:
+        return None
+    detail = dict(model["detail"])
+    detail["path"] = [
+        {**step, "regions": [{"code": r.get("code"), "name": r.get("name")} for r in step.get("regions") or []]}
+        for step in detail.get("path") or []
+    ]
+    return {**model, "detail": detail}
+
+
 def region_model(view, code: str) -> dict:
     """A province or regency page: the region, its explanation, its children, its outreach list."""
     reg = view.region_row(code)

@@ -42,6 +42,7 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
         # the public (and other offices) see a province's summary, not its regencies' numbers
         out["children"] = None
         out["children_hidden"] = True
+        out["explanation"] = data.without_child_values(out.get("explanation"))
     return out
 
 

@@ -10,8 +10,6 @@ generator) plus hand-made edge rows for each cut-off, for several pairs of cut-o
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import ibis
@@ -29,8 +27,8 @@ from capaian.facts import (
     resident_facts_delta,
 )
 from capaian.register.schema import RESIDENT_COLUMNS, ensure_tables
+from register_support import bench_module, years_before
 
-ROOT = Path(__file__).resolve().parents[1]
 D = dt.date
 ONE = dt.timedelta(days=1)
 NEW_VILLAGE = "65.99.99.2999"  # its only residents are born in the window of one pair
@@ -47,20 +45,6 @@ PAIRS = [
 ]
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("register_scale", ROOT / "bench" / "register_scale.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 Feb
-        return day.replace(year=day.year - years, day=28)
-
-
 def row(birth, village=EDGE_VILLAGE, married=False, ktp=None, kia=None, akta=None, died=None, moved=None):
     return {"nik": None, "birth_date": birth, "sex": "P", "ever_married": married, "village_code": village,
             "ktp_recorded_on": ktp, "kia_issued_on": kia, "birth_cert_issued_on": akta,
@@ -71,7 +55,7 @@ def edge_rows(a: dt.date, b: dt.date) -> list[dict]:
     """Rows on the edges of the window (a, b]: birthdays, deaths, births, records on a and b."""
     out = []
     for day in (a, b):
-        b17, b18, b16 = (_years_before(day, n) for n in (17, 18, 16))
+        b17, b18, b16 = (years_before(day, n) for n in (17, 18, 16))
         out += [
             row(b17, ktp=day, kia=day - ONE, akta=b17 + ONE),  # 17th birthday on the day
             row(b17 + ONE, ktp=day + ONE, kia=day, akta=day),  # 17 the day after
@@ -113,7 +97,7 @@ def register(tmp_path_factory):
     out = tmp_path_factory.mktemp("register")
     frame = get_hierarchy("2025").region_frame()
     villages = frame.loc[(frame["tier"] == "village") & (frame["province"] == "65"), "code"]
-    _bench().generate(out, 40_000, events=8_000, village_codes=list(villages), log=lambda *a: None)
+    bench_module().generate(out, 40_000, events=8_000, village_codes=list(villages), log=lambda *a: None)
     edges = pd.DataFrame([r for a, b in PAIRS for r in edge_rows(as_of_date(a), as_of_date(b))],
                          columns=list(RESIDENT_COLUMNS))
     con = duckdb.connect()
@@ -185,7 +169,7 @@ def test_delta_filter_uses_born_by_for_age_bounds():
     # custom bounds: the filter follows them (a birthday crossing 18 for wajib KTP)
     bounds = {"wajib_ktp_min_age": 18, "kia_max_age_exclusive": 18, "akta_max_age_exclusive": 19}
     a, b = D(2025, 2, 28), D(2025, 3, 15)
-    rows = [row(_years_before(b, 18)), row(D(2007, 2, 28) + ONE), row(D(2006, 3, 1)), row(D(2007, 3, 16))]
+    rows = [row(years_before(b, 18)), row(D(2007, 2, 28) + ONE), row(D(2006, 3, 1)), row(D(2007, 3, 16))]
     backend = ibis.duckdb.connect()
     load(backend.con, rows)
     previous = compute_facts(backend, a, bounds)

@@ -117,15 +117,6 @@ def test_synthetic_banner(view):
 
 
 # -- golden values on the national demo ---------------------------------------------------------
-def _has_demo_builder() -> bool:
-    try:
-        from capaian.demo.build import build_demo  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _has_demo_builder(), reason="capaian.demo.build is not available: no demo to read")
 def test_kaltara_golden_values_on_the_demo(demo_db: Path):
     from capaian.reports import build_report
 

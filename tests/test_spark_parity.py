@@ -11,7 +11,6 @@ The edge village is also checked against a plain-Python reference. Slow (a JVM s
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 from capaian.facts import age_on, as_of_date, compute_facts
 from capaian.register.schema import RESIDENT_COLUMNS
+from register_support import bench_module, years_before
 
 pytestmark = pytest.mark.slow
 
@@ -28,31 +28,16 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None and not __import__("os").environ.get("JAVA_HOME"):
     pytest.skip("no Java runtime for Spark", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parents[1]
 CUTOFFS = ("2025-02-H2", "2025-12-H1")  # 28 Feb of a non-leap year; mid-December
 EDGE_VILLAGE = "65.01.01.2001"
 PERSONS = 120_000
 EVENTS = 20_000
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("register_scale", ROOT / "bench" / "register_scale.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 Feb
-        return day.replace(year=day.year - years, day=28)
-
-
 def edge_rows(as_of: dt.date) -> list[dict]:
     """Residents on the edges of the age and presence rules for one as-of date."""
     one = dt.timedelta(days=1)
-    b17, b18, b16 = (_years_before(as_of, n) for n in (17, 18, 16))
+    b17, b18, b16 = (years_before(as_of, n) for n in (17, 18, 16))
 
     def r(birth, married=False, ktp=None, kia=None, akta=None, died=None, moved=None):
         return {"nik": None, "birth_date": birth, "sex": "P", "ever_married": married,
@@ -113,7 +98,7 @@ def register(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("register")
     frame = get_hierarchy("2025").region_frame()
     villages = frame.loc[(frame["tier"] == "village") & frame["province"].isin(["64", "65"]), "code"]
-    _bench().generate(out, PERSONS, events=EVENTS, village_codes=list(villages), log=lambda *a: None)
+    bench_module().generate(out, PERSONS, events=EVENTS, village_codes=list(villages), log=lambda *a: None)
     edges = pd.DataFrame([row for c in CUTOFFS for row in edge_rows(as_of_date(c))], columns=list(RESIDENT_COLUMNS))
     con = duckdb.connect()
     con.register("edges", edges)

@@ -269,7 +269,7 @@ def test_empty_store_page(tmp_path):
 
 
 def test_not_found_pages(client):
-    for url in ("/wilayah/99", "/wilayah/65.02.01", "/tidak-ada", f"/wilayah/65?cutoff=2019-01-H1",
+    for url in ("/wilayah/99", "/wilayah/65.02.01", "/tidak-ada", "/wilayah/65?cutoff=2019-01-H1",
                 "/wilayah/65?cutoff=junk", "/wilayah/abc"):
         r = client.get(url)
         assert r.status_code == 404, url

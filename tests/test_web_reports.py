@@ -31,8 +31,8 @@ def test_province_page_offers_report_downloads_to_its_office(app):
 
 def test_public_and_other_offices_get_no_report(app):
     public = _client(app)
-    assert "laporan.pdf" not in public.get(f"/wilayah/65?cutoff=2020-10-H2").text
-    assert public.get(f"/wilayah/65/laporan.pdf?cutoff=2020-10-H2").status_code == 403
+    assert "laporan.pdf" not in public.get("/wilayah/65?cutoff=2020-10-H2").text
+    assert public.get("/wilayah/65/laporan.pdf?cutoff=2020-10-H2").status_code == 403
     assert _client(app, "kaltim").get(f"/wilayah/65/laporan.xlsx?cutoff={SEED_CUTOFF}").status_code == 403
 
 

@@ -7,7 +7,7 @@ Published runs are read back exactly as stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -28,7 +28,6 @@ class RunView:
     meta: dict
     indicators: pd.DataFrame
     regions: pd.DataFrame
-    target_sets: tuple = field(default=())
 
     @property
     def cutoff(self) -> str:
@@ -45,23 +44,17 @@ class RunView:
         return load_rubric(self.meta["rubric"])
 
     @cached_property
-    def hierarchy(self):
-        return get_hierarchy(self.meta["hierarchy_version"])
-
-    @cached_property
     def evaluation(self):
         from capaian.evaluate import Evaluation
 
-        return Evaluation.from_frames(
-            self.indicators, self.regions, self.rubric, target_sets=self.target_sets
-        )
+        return Evaluation.from_frames(self.indicators, self.regions, self.rubric)
 
     def explain(self, code: str):
         """The explanation of one region (met, not met, path to the next level)."""
         from capaian.regions import normalize_code
 
         code = normalize_code(code)
-        if code not in set(self.regions["region_code"]):
+        if not self.evaluation.has_region(code):
             raise CapaianError(
                 f"Wilayah {code} tidak ada dalam hasil evaluasi {self.cutoff}.",
                 f"Region {code} is not in the evaluation results of {self.cutoff}.",
@@ -78,14 +71,11 @@ class RunView:
         return rows.iloc[0].to_dict()
 
     def indicator_rows(self, code: str) -> pd.DataFrame:
-        return self.indicators[self.indicators["region_code"] == code]
+        return self.evaluation.indicator_rows(code)
 
     def tier(self, tier: str, province: str | None = None) -> pd.DataFrame:
         """Region rows of one tier (optionally within one province), best first."""
-        rows = self.regions[self.regions["tier"] == tier]
-        if province:
-            rows = rows[rows["province_code"] == province]
-        return rows.sort_values(["rank_national", "region_code"], na_position="last")
+        return self.evaluation.tier(tier, province=province)
 
 
 def _trim(indicators: pd.DataFrame, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -192,26 +182,3 @@ def get_run(
     if published_only and not view.published:
         return None
     return view
-
-
-def get_or_evaluate(store, cutoff: str, rubric_id: str | None = None, actor: str = "system") -> RunView:
-    """The latest stored run of a cut-off if it matches the current facts, else a new run."""
-    return evaluate_cutoff(store, cutoff, rubric_id=rubric_id, actor=actor)
-
-
-def trend(store, region_code: str, year: int, rubric_id: str | None = None) -> pd.DataFrame:
-    """Values, ranks and levels of one region over the stored runs of a year (latest run per cut-off)."""
-    frames = []
-    for cutoff in store.list_run_cutoffs(year):
-        run_id = store.latest_run(cutoff, rubric=rubric_id)
-        if run_id is None:
-            continue
-        view = _run_view(store, run_id)
-        rows = view.indicator_rows(region_code)
-        if rows.empty:
-            continue
-        level = view.region_row(region_code).get("level")
-        frames.append(rows.assign(level=level, run_id=run_id))
-    if not frames:
-        return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)

@@ -83,11 +83,6 @@ def _add_users(db: Path) -> None:
 def demo_server(tmp_path_factory, request):
     """The session's demo store (`capaian demo build`, tests/conftest.py), copied, users added by the
     CLI, then `capaian serve`."""
-    try:
-        import capaian.demo.build  # noqa: F401
-        from capaian.demo import kaltara_register  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"the demo builder is not available yet ({exc})")
     demo_db = request.getfixturevalue("demo_db")
     tmp = tmp_path_factory.mktemp("demo-server")
     db = tmp / "demo.duckdb"

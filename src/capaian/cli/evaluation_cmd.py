@@ -85,7 +85,7 @@ def explain_cmd(
         console.print_json(json.dumps(explanation.to_dict(), default=str))
         return
     if fmt is Format.csv:
-        rows = view.indicator_rows(explanation.to_dict()["region_code"])
+        rows = view.indicator_rows(explanation.region_code)
         typer.echo(rows.to_csv(index=False), nl=False)
         return
     for line in explanation.lines(state.lang):

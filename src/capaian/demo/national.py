@@ -66,14 +66,17 @@ def _province_end_levels(provinces: list[str], year: int, rng: np.random.Generat
     levels: dict[str, dict[str, float]] = {}
     quality = {p: float(rng.normal()) for p in provinces}
     for ind, (lo, hi) in RANGES[year].items():
-        others = [p for p in provinces if p != KALTARA] if year == 2020 else list(provinces)
-        values = np.sort(rng.uniform(lo, hi, size=len(others)))[::-1]
         if year == 2020:
+            # Kaltara's own coverage comes from its register; the others are placed around it.
+            others = [p for p in provinces if p != KALTARA]
             above = SEED_RANK[ind] - 1
             target = SEED_PCT[ind]
             top = np.sort(rng.uniform(target + 0.4, max(hi, target + 3.0), size=above))[::-1]
             below = np.sort(rng.uniform(lo, target - 0.4, size=len(others) - above))[::-1]
             values = np.concatenate([top, below])
+        else:
+            others = list(provinces)
+            values = np.sort(rng.uniform(lo, hi, size=len(others)))[::-1]
         # Provinces good at one indicator tend to be good at the others.
         score = np.array([quality[p] for p in others]) + rng.normal(0, 0.8, size=len(others))
         order = np.argsort(np.argsort(-score))
@@ -95,8 +98,6 @@ def _adoption_dates(regencies: pd.DataFrame, year: int, rng: np.random.Generator
         # By 2022 most offices had the implementation indicators in place for a year or more.
         low, high = (-60, spread) if year == 2020 else (-500, spread // 2)
         finish = {p: int(rng.integers(low, high)) for p in provinces}
-        if year == 2020 and item.fact not in ("dokumen_kertas_putih",):
-            finish[KALTARA] = int(rng.integers(-120, 200))
         days = np.array(
             [finish[p] - int(rng.integers(0, 150)) for p in regencies["province"]], dtype=np.int64
         )

@@ -141,7 +141,7 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         which = f"target daerah ({target_set})" if regional else "target"
         text = (f"{subject} {verb} {num} {noun} atau {pct_words(value, lang)} dari {den} {den_noun}, "
                 f"{compare} {which} {target_words(target, lang)}")
-    rank, peers = integer(row["rank_national"]), integer(row["peers_national"])
+    rank = integer(row["rank_national"])
     if rank is not None:
         text += t(lang, f"; capaian ini menempatkan {scope.name} di peringkat {ordinal(rank, lang)} nasional",
                   f"; this places {scope.name} {ordinal(rank, lang)} nationally")

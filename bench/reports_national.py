@@ -52,13 +52,14 @@ def main() -> int:
     warm_x, _ = timed(lambda: build_report(store, args.scope, args.cutoff, "xlsx", generated_at=GENERATED))
     warm_p, _ = timed(lambda: build_report(store, args.scope, args.cutoff, "pdf", generated_at=GENERATED))
 
-    from capaian.reports import pick_run, resolve_scope
+    from capaian.reports import resolve_scope
     from capaian.reports.charts import trend_png, trend_rows
     from capaian.reports.pdf import render_pdf
+    from capaian.runs import pick
 
-    view = pick_run(store, args.cutoff)
+    view, choice = pick(store, cutoff=args.cutoff)
     scope = resolve_scope(view, args.scope)
-    t_trend, rows = timed(lambda: trend_rows(store, view, scope.code))
+    t_trend, rows = timed(lambda: trend_rows(store, choice, view, scope.code))
     t_chart, png = timed(lambda: trend_png(rows, view.rubric, "id"))
     t_pdf, _ = timed(lambda: render_pdf(view, scope, "id", GENERATED, trend_png=png))
 

@@ -13,7 +13,8 @@ import pytest
 
 from capaian.errors import CapaianError
 from capaian.reports import FORMATS, build_report, resolve_scope
-from capaian.service import get_run
+from capaian.runs import pick
+from capaian.service import evaluate_cutoff, get_run
 from capaian.store import open_store
 from web_support import KALTARA, SEED_CUTOFF, UNPUBLISHED, fresh_db
 
@@ -88,7 +89,7 @@ def store(db):
 
 
 def test_scopes(store):
-    view = get_run(store, SEED_CUTOFF)
+    view, _ = pick(store, cutoff=SEED_CUTOFF)
     for text in ("ID", "id", "nasional", "national", "", None):
         scope = resolve_scope(view, text)
         assert (scope.code, scope.tier, scope.slug) == ("ID", "national", "nasional")
@@ -113,13 +114,13 @@ def test_scopes(store):
 
 
 def test_build_report_names_its_run(store):
-    published = build_report(store, "65", SEED_CUTOFF, "md", published_only=True)
+    published = build_report(store, "65", SEED_CUTOFF, "md")
     assert published.media_type == FORMATS["md"] and published.cutoff == SEED_CUTOFF
     assert f"run {published.run_id}" in published.text
     assert published.filename == f"capaian-65-{SEED_CUTOFF}-run{published.run_id}-id.md"
     with pytest.raises(CapaianError):
-        build_report(store, "65", UNPUBLISHED, "md", published_only=True)
-    provisional = build_report(store, "65", UNPUBLISHED, "md")
+        build_report(store, "65", UNPUBLISHED, "md")
+    provisional = build_report(store, "65", UNPUBLISHED, "md", draft=True)
     assert "belum diterbitkan" in provisional.text
     by_id = build_report(store, "65", None, "txt", run_id=published.run_id)
     assert by_id.run_id == published.run_id
@@ -134,11 +135,15 @@ def test_regional_target_set_on_the_demo(demo_db_copy):
     store = open_store(demo_db_copy)
     try:
         kaltim = (load_target_set("kaltim-2022"),)
-        report = build_report(store, "64.01", "2022-06-H1", "md", target_sets=kaltim)
+        made = evaluate_cutoff(store, "2022-06-H1", target_sets=kaltim)
+        national = build_report(store, "64.01", "2022-06-H1", "md", draft=True)
+        assert national.run_id != made.run_id  # a regional set's run only when that set is asked for
+        report = build_report(store, "64.01", "2022-06-H1", "md", draft=True, target_set="kaltim-2022")
+        assert report.run_id == made.run_id
         view = get_run(store, run_id=report.run_id)
         assert view.meta["target_set"] == "kaltim-2022"
         assert "target daerah (kaltim-2022) 35 persen" in report.text
-        pdf = build_report(store, "64.01", "2022-06-H1", "pdf", target_sets=kaltim)
-        assert pdf.run_id == report.run_id  # the same run: evaluated once, then found again
+        pdf = build_report(store, "64.01", "2022-06-H1", "pdf", draft=True, target_set="kaltim-2022")
+        assert pdf.run_id == report.run_id
     finally:
         store.close()

@@ -10,7 +10,7 @@ import pytest
 from capaian import formatting as fmt
 from capaian.reports import render_narrative, resolve_scope
 from capaian.reports.common import run_timestamp
-from capaian.service import get_run
+from capaian.runs import pick
 from capaian.store import open_store
 from web_support import SEED_CUTOFF, fresh_db
 
@@ -18,7 +18,7 @@ from web_support import SEED_CUTOFF, fresh_db
 @pytest.fixture(scope="module")
 def view(tmp_path_factory):
     store = open_store(fresh_db(tmp_path_factory.mktemp("reports-narrative")))
-    v = get_run(store, SEED_CUTOFF)
+    v, _ = pick(store, cutoff=SEED_CUTOFF)
     yield v
     store.close()
 
@@ -122,7 +122,7 @@ def test_kaltara_golden_values_on_the_demo(demo_db: Path):
 
     store = open_store(demo_db)
     try:
-        report = build_report(store, "65", SEED_CUTOFF, "md", published_only=True)
+        report = build_report(store, "65", SEED_CUTOFF, "md")
     finally:
         store.close()
     text = report.text

@@ -14,7 +14,7 @@ from capaian import formatting as fmt
 from capaian.reports import build_report, render_pdf, resolve_scope
 from capaian.reports.charts import trend_png, trend_rows
 from capaian.reports.common import run_timestamp
-from capaian.service import get_run
+from capaian.runs import pick
 from capaian.store import open_store
 from web_support import PUBLISHED, SEED_CUTOFF, fresh_db
 
@@ -32,8 +32,13 @@ def store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def view(store):
-    return get_run(store, SEED_CUTOFF)
+def picked(store):
+    return pick(store, cutoff=SEED_CUTOFF)
+
+
+@pytest.fixture(scope="module")
+def view(picked):
+    return picked[0]
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +125,9 @@ def test_reproducible_apart_from_generation_time(store, kaltara_pdf):
     assert reader(kaltara_pdf).metadata == reader(other).metadata
 
 
-def test_trend_covers_the_year_up_to_the_cutoff(store, view):
-    rows = trend_rows(store, view, "65")
+def test_trend_covers_the_year_up_to_the_cutoff(store, picked):
+    view, choice = picked
+    rows = trend_rows(store, choice, view, "65")
     assert sorted(rows["cutoff"].unique()) == sorted(PUBLISHED)  # 2020-11-H2 is later: left out
     assert set(rows.loc[rows["cutoff"] == SEED_CUTOFF, "run_id"]) == {view.run_id}
     png = trend_png(rows, view.rubric, "id")

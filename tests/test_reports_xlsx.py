@@ -18,7 +18,7 @@ import pytest
 
 from capaian.reports import build_report, render_xlsx, resolve_scope
 from capaian.reports.common import run_timestamp
-from capaian.service import get_run
+from capaian.runs import pick
 from capaian.store import open_store
 from web_support import KALTARA, SEED_CUTOFF, fresh_db
 
@@ -36,7 +36,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def view(store):
-    v = get_run(store, SEED_CUTOFF)
+    v, _ = pick(store, cutoff=SEED_CUTOFF)
     assert v is not None and v.published
     return v
 

@@ -257,11 +257,13 @@ def test_latest_and_listing(store):
     a = save(store)
     b = save(store)
     c = save(store, cutoff="2020-12-H2")
-    assert store.latest_run(CUT) == b
-    assert store.latest_run(CUT, rubric="other") is None
-    assert store.latest_run(CUT, published_only=True) is None
+    from capaian.runs import Catalog
+
+    assert Catalog.from_store(store).latest(CUT) == b
+    assert Catalog.from_store(store).latest(CUT, rubric="other") is None
+    assert Catalog.from_store(store).latest(CUT, published_only=True) is None
     store.publish_run(a, "boss")
-    assert store.latest_run(CUT, published_only=True) == a
+    assert Catalog.from_store(store).latest(CUT, published_only=True) == a
     assert store.list_runs()["id"].tolist() == [c, b, a]
     assert store.list_run_cutoffs(2020) == [CUT, "2020-12-H2"]
     assert store.list_run_cutoffs(2021) == []

@@ -28,6 +28,7 @@ MATRIX = [
     (None, f"/nasional.json?cutoff={UNPUBLISHED}", 404),
     (None, "/wilayah/65", 200),
     (None, f"/wilayah/65?cutoff={UNPUBLISHED}", 404),
+    (None, f"/wilayah/65?cutoff={UNPUBLISHED}&draft=1", 404),  # drafts are not for the public
     (None, "/wilayah/65.71", 403),
     (None, "/wilayah/65.71.json", 403),
     (None, "/wilayah/65.02/jangkauan.csv", 403),
@@ -35,24 +36,26 @@ MATRIX = [
     (None, "/api/submissions", 403),
     # province office 65
     ("kaltara", "/wilayah/65", 200),
-    ("kaltara", f"/wilayah/65?cutoff={UNPUBLISHED}", 200),
+    ("kaltara", f"/wilayah/65?cutoff={UNPUBLISHED}", 404),  # published only unless a draft is asked for
+    ("kaltara", f"/wilayah/65?cutoff={UNPUBLISHED}&draft=1", 200),
     ("kaltara", "/wilayah/65.71", 200),
     ("kaltara", f"/wilayah/65.02/jangkauan.csv?cutoff={SEED_CUTOFF}", 200),
     ("kaltara", "/wilayah/64", 200),
-    ("kaltara", f"/wilayah/64?cutoff={UNPUBLISHED}", 404),
+    ("kaltara", f"/wilayah/64?cutoff={UNPUBLISHED}&draft=1", 404),
     ("kaltara", "/wilayah/64.71", 403),
-    ("kaltara", f"/nasional?cutoff={UNPUBLISHED}", 404),
+    ("kaltara", f"/nasional?cutoff={UNPUBLISHED}&draft=1", 404),
     ("kaltara", "/unggah", 200),
     # regency office 65.02
     ("malinau", "/wilayah/65.02", 200),
-    ("malinau", f"/wilayah/65.02?cutoff={UNPUBLISHED}", 200),
+    ("malinau", f"/wilayah/65.02?cutoff={UNPUBLISHED}&draft=1", 200),
     ("malinau", "/wilayah/65.71", 403),
     ("malinau", "/wilayah/65", 200),
-    ("malinau", f"/wilayah/65?cutoff={UNPUBLISHED}", 404),
+    ("malinau", f"/wilayah/65?cutoff={UNPUBLISHED}&draft=1", 404),
     ("malinau", "/wilayah/64.71.csv", 403),
     # national team: everything
-    ("nasional", f"/nasional?cutoff={UNPUBLISHED}", 200),
-    ("nasional", f"/wilayah/64.71?cutoff={UNPUBLISHED}", 200),
+    ("nasional", f"/nasional?cutoff={UNPUBLISHED}", 404),
+    ("nasional", f"/nasional?cutoff={UNPUBLISHED}&draft=1", 200),
+    ("nasional", f"/wilayah/64.71?cutoff={UNPUBLISHED}&draft=1", 200),
     ("nasional", "/wilayah/65.02/jangkauan.json", 200),
 ]
 
@@ -65,14 +68,21 @@ def test_access_matrix(app, who, url, status):
         assert 'id="error-page"' in r.text and 'data-status="403"' in r.text
 
 
-def test_province_user_defaults_to_its_unpublished_run(app):
+def test_everyone_defaults_to_the_published_run_and_asks_for_drafts(app):
     c = client_for(app, "kaltara")
     own = c.get("/wilayah/65.json").json()
-    assert own["run"]["cutoff"] == UNPUBLISHED and not own["run"]["published"]
+    assert own["run"]["cutoff"] == PUBLISHED[-1] and own["run"]["published"]
     assert [ch["code"] for ch in own["children"]]
-    other = c.get("/wilayah/64.json").json()
+    # the page and the API agree on the run (issue 11: the API used to default to the draft)
+    api = c.get("/api/explanations/65")
+    assert api.status_code == 200 and api.json()["run"]["run_id"] == own["run"]["run_id"]
+    draft = c.get("/wilayah/65.json?draft=1").json()
+    assert draft["run"]["cutoff"] == UNPUBLISHED and draft["run"]["draft"]
+    api_draft = c.get("/api/explanations/65", params={"draft": "true"}).json()
+    assert api_draft["run"]["run_id"] == draft["run"]["run_id"]
+    other = c.get("/wilayah/64.json?draft=1").json()  # no drafts outside its jurisdiction
     assert other["run"]["cutoff"] == PUBLISHED[-1] and other["children"] is None
-    overview = c.get("/nasional.json").json()
+    overview = c.get("/nasional.json?draft=1").json()
     assert overview["run"]["published"] and overview["run"]["cutoff"] == PUBLISHED[-1]
 
 
@@ -91,7 +101,7 @@ def test_public_api_sees_only_published_provinces(app):
     assert c.get("/api/results", params={"cutoff": UNPUBLISHED}).status_code == 404
     runs = c.get("/api/evaluations").json()["evaluations"]
     assert {r["cutoff"] for r in runs} == set(PUBLISHED)
-    unpublished_id = client_for(app, "nasional").get("/nasional.json").json()["run"]["run_id"]
+    unpublished_id = client_for(app, "nasional").get("/nasional.json?draft=1").json()["run"]["run_id"]
     assert c.get(f"/api/evaluations/{unpublished_id}").status_code == 404
     assert c.get("/api/results", params={"run_id": unpublished_id}).status_code == 404
     assert c.get("/api/explanations/65.71", params={"cutoff": SEED_CUTOFF}).status_code == 403
@@ -100,9 +110,12 @@ def test_public_api_sees_only_published_provinces(app):
 
 def test_province_api_scope(app):
     c = client_for(app, "kaltara")
-    regs = c.get("/api/results", params={"tier": "regency", "cutoff": UNPUBLISHED}).json()["regions"]
+    regs = c.get("/api/results", params={"tier": "regency", "cutoff": UNPUBLISHED, "region": "65",
+                                         "draft": "true"}).json()["regions"]
     assert {r["code"] for r in regs} == set(KALTARA)
-    provinces = c.get("/api/results", params={"tier": "province", "cutoff": UNPUBLISHED}).json()["regions"]
+    assert c.get("/api/results", params={"tier": "province", "cutoff": UNPUBLISHED, "draft": "true"}).status_code == 404
+    provinces = c.get("/api/results", params={"tier": "province", "cutoff": UNPUBLISHED, "region": "65",
+                                              "draft": "true"}).json()["regions"]
     assert [r["code"] for r in provinces] == ["65"]  # other provinces' unpublished rows stay hidden
     villages = c.get("/api/results", params={"tier": "village", "cutoff": SEED_CUTOFF}).json()["regions"]
     assert len(villages) == 3
@@ -117,14 +130,14 @@ def test_csrf_refused_on_every_form(app):
     assert c.post("/bahasa", data={"lang": "en", "csrf_token": "forged"}).status_code == 403
     assert c.post("/keluar", data={}).status_code == 403
     assert c.post("/unggah", files={"file": ("a.csv", b"x")}, data={"csrf_token": "forged"}).status_code == 403
-    run_id = c.get("/nasional.json").json()["run"]["run_id"]
+    run_id = c.get("/nasional.json?draft=1").json()["run"]["run_id"]
     assert c.post(f"/run/{run_id}/terbitkan", data={"csrf_token": "forged"}).status_code == 403
     assert c.post("/api/evaluations", json={"cutoff": SEED_CUTOFF}).status_code == 403
     assert c.post(f"/api/evaluations/{run_id}/publish").status_code == 403
     fresh = TestClient(app)
     assert fresh.post("/masuk", data={"name": "nasional", "password": "rahasia-123"}).status_code == 403
     # still logged in, nothing changed
-    assert c.get("/nasional.json").json()["run"]["published"] is False
+    assert c.get("/nasional.json?draft=1").json()["run"]["published"] is False
 
 
 def test_csrf_header_accepted_for_session_api_calls(app):
@@ -199,7 +212,7 @@ def test_publish_from_runs_page_is_audited(app):
     c = client_for(app, "nasional")
     page = c.get("/run").text
     token = csrf_of(page)
-    run_id = c.get("/nasional.json").json()["run"]["run_id"]
+    run_id = c.get("/nasional.json?draft=1").json()["run"]["run_id"]
     k = client_for(app, "kaltara")
     assert k.post(f"/run/{run_id}/terbitkan", data={"csrf_token": csrf_of(k.get("/run").text)}).status_code == 403
     r = c.post(f"/run/{run_id}/terbitkan", data={"csrf_token": token}, follow_redirects=True)

@@ -88,7 +88,8 @@ def test_evaluations_results_explanations(client):
 
 
 def test_basic_auth_for_scripts(client):
-    r = client.get("/api/results", params={"tier": "regency", "cutoff": UNPUBLISHED}, headers=basic("kaltara"))
+    r = client.get("/api/results", params={"tier": "regency", "cutoff": UNPUBLISHED, "region": "65", "draft": "true"},
+                   headers=basic("kaltara"))
     assert r.status_code == 200
     assert {x["code"] for x in r.json()["regions"]} == set(KALTARA)
     bad = client.get("/api/results", headers=basic("kaltara", "wrong-password"))

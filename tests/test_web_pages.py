@@ -203,8 +203,10 @@ def test_province_json_csv_twins(national):
             if cell["value"] is not None:
                 assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"])
     trend = data["trend"]
-    assert trend["cutoffs"] == list(PUBLISHED) + [UNPUBLISHED]  # national user sees every run
+    assert trend["cutoffs"] == list(PUBLISHED)  # the one trend: up to the selected cut-off
     assert trend["levels"][1] == 3
+    draft = national.get("/wilayah/65.json?draft=1").json()["trend"]
+    assert draft["cutoffs"] == list(PUBLISHED) + [UNPUBLISHED]  # a draft's trend includes drafts
 
 
 def test_public_trend_has_only_published_runs(client):
@@ -245,7 +247,8 @@ def test_regency_without_village_data(national):
 
 
 def test_unpublished_badge_for_national(national):
-    page = national.get("/nasional").text
+    assert 'id="unpublished"' not in national.get("/nasional").text  # published by default
+    page = national.get("/nasional?draft=1").text
     assert f'<option value="{UNPUBLISHED}" selected>' in page
     assert 'id="unpublished"' in page
 

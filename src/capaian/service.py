@@ -77,6 +77,15 @@ class RunView:
         """Region rows of one tier (optionally within one province), best first."""
         return self.evaluation.tier(tier, province=province)
 
+    def with_previous(self, previous: "RunView | None") -> "RunView":
+        """This run with its change columns (prev_value, prev_level, ...) taken from `previous`,
+        the run the picker chose for the cut-off before (None: no previous figures)."""
+        from capaian.evaluate.engine import with_previous
+
+        indicators, regions = with_previous(self.indicators.copy(), self.regions.copy(), previous)
+        meta = {**self.meta, "previous_run_id": None if previous is None else int(previous.run_id)}
+        return RunView(run_id=self.run_id, meta=meta, indicators=indicators, regions=regions)
+
 
 def _trim(indicators: pd.DataFrame, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     office_i = indicators["tier"].isin(OFFICE_TIERS)
@@ -138,9 +147,10 @@ def evaluate_cutoff(
             f"Belum ada data (fakta) untuk cut-off {cutoff}.",
             f"No facts stored for cut-off {cutoff}.",
         )
-    previous = _previous_evaluation(store, cutoff, rubric.id, target_set_id)
     regions = get_hierarchy(version).region_frame()
-    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=previous)
+    # "previous" figures are not stored with a run: which earlier run they come from depends on who
+    # looks (published runs only for most), so the run picker attaches them when a run is shown.
+    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None)
     indicators, region_rows = _trim(result.indicators, result.regions)
     run_id = store.save_run(
         cutoff=str(cutoff),
@@ -155,30 +165,7 @@ def evaluate_cutoff(
     return _run_view(store, run_id)
 
 
-def _previous_evaluation(store, cutoff: Cutoff, rubric_id: str, target_set_id: str):
-    if cutoff.previous().year != cutoff.year:
-        return None
-    run_id = store.latest_run(str(cutoff.previous()), rubric=rubric_id, target_set=target_set_id)
-    if run_id is None:
-        return None
-    return _run_view(store, run_id).evaluation
-
-
-def get_run(
-    store,
-    cutoff: str | None = None,
-    rubric_id: str | None = None,
-    run_id: int | None = None,
-    published_only: bool = False,
-) -> RunView | None:
-    """A stored run: by id, or the latest one of a cut-off (and rubric); None when there is none."""
-    if run_id is None:
-        if cutoff is None:
-            raise CapaianError("Sebutkan cut-off atau run.", "Give a cut-off or a run id.")
-        run_id = store.latest_run(str(Cutoff.parse(cutoff)), rubric=rubric_id, published_only=published_only)
-        if run_id is None:
-            return None
-    view = _run_view(store, run_id)
-    if published_only and not view.published:
-        return None
-    return view
+def get_run(store, run_id: int) -> RunView:
+    """A stored run by id, as saved (its change columns empty: the run picker attaches the previous
+    run it chooses, see `capaian.runs.select`). Which run answers a question is never decided here."""
+    return _run_view(store, int(run_id))  # the store refuses an unknown id

@@ -54,7 +54,11 @@ def evaluate_cmd(
     """Evaluasi satu cut-off dan tampilkan peringkat / evaluate a cut-off, print the ranking."""
     if tier not in TIERS:
         raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
-    view = _evaluate(cutoff, rubric, target_set, revision)
+    from capaian.accounts import OPERATOR
+    from capaian.runs import pick
+
+    made = _evaluate(cutoff, rubric, target_set, revision)
+    view, _ = pick(open_db(), user=OPERATOR, run_id=made.run_id)  # with its previous run's changes
     rows = view.tier(tier, province=province)
     if fmt is Format.json:
         console.print_json(frame_to_json(rows, view.indicators, view))
@@ -63,32 +67,65 @@ def evaluate_cmd(
         typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
         return
     header, body = level_table_rows(rows, view.indicators, view, state.lang)
-    table = Table(*header, title=f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}")
+    title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
+    label = draft_line(view)
+    table = Table(*header, title=f"{label} · {title}" if label else title)
     for row in body:
         table.add_row(*row)
     wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
     wide.print(table)
 
 
+RUN_HELP = "Nomor run / a run id (default: the picker's choice for the cut-off)."
+DRAFT_HELP = "Run terbaru walau belum terbit / the newest run, published or not (default: published only)."
+
+
+def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: list[str] | None,
+              run: int | None, draft: bool):
+    """The run the one picker (`capaian.runs.select`) chooses for the command line."""
+    from capaian.accounts import OPERATOR
+    from capaian.rubrics import load_target_set
+    from capaian.runs import pick, target_set_id
+
+    sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
+    view, _ = pick(open_db(), user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
+                   draft=draft, target_set=sets)
+    return view
+
+
+def draft_line(view) -> str | None:
+    """The label that marks output of an unpublished run."""
+    if view.published:
+        return None
+    return (f"DRAFT: run {view.run_id} is not published" if state.lang == "en"
+            else f"DRAF: run {view.run_id} belum terbit")
+
+
 @app.command("explain")
 def explain_cmd(
     code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65."),
-    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
+    cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1 (default: the newest)."),
     rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id."),
     fmt: Format = typer.Option(Format.table, "--format", help="table (text), json or csv."),
     target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
+    run: int = typer.Option(None, "--run", help=RUN_HELP),
+    draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
 ) -> None:
     """Mengapa level ini dan apa yang perlu untuk naik / why this level, what reaches the next."""
-    view = _evaluate(cutoff, rubric, target_set)
+    from capaian.regions import normalize_code
+
+    view = pick_view(normalize_code(code), cutoff, rubric, target_set, run, draft)
     explanation = view.explain(code)
     if fmt is Format.json:
-        console.print_json(json.dumps(explanation.to_dict(), default=str))
+        payload = {**explanation.to_dict(), "run_id": int(view.run_id), "published": bool(view.published)}
+        console.print_json(json.dumps(payload, default=str))
         return
     if fmt is Format.csv:
         rows = view.indicator_rows(explanation.region_code)
         typer.echo(rows.to_csv(index=False), nl=False)
         return
-    for line in explanation.lines(state.lang):
+    label = draft_line(view)
+    for line in ([label] if label else []) + list(explanation.lines(state.lang)):
         console.print(line, highlight=False, markup=False)
 
 

@@ -28,7 +28,9 @@ def report_cmd(
     ),
     rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id, e.g. levelisasi-2020."),
     run: int = typer.Option(None, "--run", help="Nomor run / a run id instead of the cut-off's latest."),
-    published: bool = typer.Option(False, "--published", help="Hanya run terbit / the latest published run only."),
+    draft: bool = typer.Option(
+        False, "--draft", help="Run terbaru walau belum terbit / the newest run, published or not (default: published only)."
+    ),
     target_set: list[str] = typer.Option(
         None, "--target-set", help="Target regional (id atau berkas YAML), boleh berulang / regional target set, "
         "repeatable. Default: national targets of the rubric."
@@ -50,11 +52,12 @@ def report_cmd(
         raise CapaianError(f"--lang {lang!r} tidak dikenal; pilihan: id, en.", f"unknown --lang {lang!r}; expected id or en.")
     language = lang or state.lang
     from capaian.rubrics import load_target_set
+    from capaian.runs import target_set_id
 
-    sets = tuple(load_target_set(t) for t in (target_set or ()))
+    sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
     report = build_report(
         open_db(), scope=scope, cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
-        published_only=published, actor="cli", target_sets=sets,
+        draft=draft, target_set=sets,
     )
     if (output is not None and str(output) == "-") or (output is None and fmt in ("md", "txt")):
         sys.stdout.buffer.write(report.content)

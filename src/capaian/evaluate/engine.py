@@ -74,7 +74,7 @@ def evaluate(
             **{k: (v if k == "coverage_ratio" else int_array(v)) for k, v in reg.items()},
         }
     )
-    indicators, regions_out = _with_previous(indicators, regions_out, previous, index)
+    indicators, regions_out = with_previous(indicators, regions_out, previous)
     return Evaluation(
         cutoff=cutoff,
         rubric=rubric,
@@ -84,9 +84,12 @@ def evaluate(
     )
 
 
-def _with_previous(indicators: pd.DataFrame, regions: pd.DataFrame, previous: Evaluation | None,
-                   index: RegionIndex):
-    """prev_value, prev_rank_national, change_value; prev_level, prev_rank_national (by code)."""
+def with_previous(indicators: pd.DataFrame, regions: pd.DataFrame, previous):
+    """prev_value, prev_rank_national, change_value; prev_level, prev_rank_national (by code).
+
+    `previous` is anything with `indicators` and `regions` frames (an Evaluation or a stored run),
+    or None. The frames are changed in place and returned.
+    """
     n_i, n_r = len(indicators), len(regions)
     prev_value = np.full(n_i, np.nan)
     prev_rank = np.full(n_i, np.nan)

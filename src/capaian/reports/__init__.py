@@ -10,13 +10,13 @@ Reports name the run they come from; a report of a published run is the same byt
 from the generation time, which appears once (workbook: metadata sheet; PDF: cover).
 """
 
-from capaian.reports.build import FORMATS, Report, build_report, data_sources, pick_run, render
+from capaian.reports.build import FORMATS, Report, build_report, data_sources, render
 from capaian.reports.narrative import narrative_blocks, render_narrative
 from capaian.reports.pdf import render_html, render_pdf
 from capaian.reports.scope import Scope, resolve_scope
 from capaian.reports.xlsx import render_xlsx
 
 __all__ = [
-    "FORMATS", "Report", "Scope", "build_report", "data_sources", "narrative_blocks", "pick_run", "render",
+    "FORMATS", "Report", "Scope", "build_report", "data_sources", "narrative_blocks", "render",
     "render_html", "render_narrative", "render_pdf", "render_xlsx", "resolve_scope",
 ]

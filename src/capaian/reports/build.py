@@ -1,9 +1,10 @@
 """`build_report`: the one call behind `capaian report` and the dashboard's download buttons.
 
-It picks the run (by id; the latest published one; or the run matching the current facts of the
-cut-off, evaluated when there is none, as `capaian evaluate` does), resolves the scope, gathers
-what lies around the run (data sources of its fact revision, the year's trend, whether the store
-holds the synthetic demo) and renders one format.
+The run comes from the one run picker (`capaian.runs.select`: a run id, or the newest published
+run of the cut-off, or with `draft=True` the newest run published or not); the report resolves the
+scope, gathers what lies around the run (data sources of its fact revision, the one trend, whether
+the store holds the synthetic demo) and renders one format. Output of an unpublished run is a draft
+and says so.
 """
 
 from __future__ import annotations
@@ -40,34 +41,6 @@ class Report:
         return self.content.decode("utf-8")
 
 
-def pick_run(store, cutoff: str | None = None, rubric_id: str | None = None, run_id: int | None = None,
-             published_only: bool = False, actor: str = "report", target_sets: tuple = ()):
-    """The run a report is made from (see the module docstring); `target_sets` as for `evaluate_cutoff`."""
-    from capaian.periods import Cutoff
-    from capaian.service import evaluate_cutoff, get_run
-
-    if run_id is not None:
-        view = get_run(store, run_id=run_id)
-        if view is None:  # pragma: no cover - get_run raises for unknown ids
-            raise CapaianError(f"Run {run_id} tidak ada.", f"There is no run {run_id}.")
-        if published_only and not view.published:
-            raise CapaianError(f"Run {run_id} belum diterbitkan.", f"Run {run_id} is not published.")
-        return view
-    if cutoff is None:
-        raise CapaianError("Sebutkan cut-off (--cutoff) atau run (--run).", "Give a cut-off (--cutoff) or a run (--run).")
-    if published_only:
-        target_set_id = ",".join(ts.id for ts in target_sets) or "national"
-        found = store.latest_run(str(Cutoff.parse(cutoff)), rubric=rubric_id, published_only=True,
-                                 target_set=target_set_id)
-        if found is None:
-            raise CapaianError(
-                f"Belum ada run terbit untuk cut-off {cutoff} (set target {target_set_id}).",
-                f"There is no published run for cut-off {cutoff} (target set {target_set_id}).",
-            )
-        return get_run(store, run_id=found)
-    return evaluate_cutoff(store, cutoff, rubric_id=rubric_id, target_sets=tuple(target_sets), actor=actor)
-
-
 def data_sources(store, view, scope: Scope, lang: str = "id") -> tuple[str, ...]:
     """The sources of the facts the run was computed from, within the scope, with fact counts."""
     revision = view.meta.get("fact_revision")
@@ -86,7 +59,7 @@ def data_sources(store, view, scope: Scope, lang: str = "id") -> tuple[str, ...]
 
 
 def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.datetime | None = None,
-           store=None, synthetic: bool | None = None) -> bytes:
+           store=None, synthetic: bool | None = None, choice=None) -> bytes:
     """One format of the report of `view` for `scope` (the store adds sources and the trend chart)."""
     from capaian.reports.narrative import render_narrative
 
@@ -103,7 +76,9 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
         from capaian.reports.charts import trend_png, trend_rows
         from capaian.reports.pdf import render_pdf
 
-        png = trend_png(trend_rows(store, view, scope.code), view.rubric, lang) if store is not None else None
+        png = None
+        if store is not None and choice is not None:
+            png = trend_png(trend_rows(store, choice, view, scope.code), view.rubric, lang)
         return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=synthetic)
     if fmt in ("md", "txt"):
         return render_narrative(view, scope, lang, fmt, synthetic=synthetic).encode("utf-8")
@@ -114,18 +89,32 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
 
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",
-                 rubric_id: str | None = None, run_id: int | None = None, published_only: bool = False,
-                 generated_at: dt.datetime | None = None, actor: str = "report", target_sets: tuple = ()) -> Report:
-    """A report file for a scope (`ID`/`nasional`, a province or a regency code) and a cut-off or run."""
+                 rubric_id: str | None = None, run_id: int | None = None, draft: bool = False,
+                 target_set: str | None = None, generated_at: dt.datetime | None = None, user=None,
+                 picked: tuple | None = None) -> Report:
+    """A report file for a scope (`ID`/`nasional`, a province or a regency code) and a cut-off or run.
+
+    The run is the picker's answer for (cut-off, rubric, target set | run id, draft) as `user` (the
+    command-line operator by default); `picked` = (view, choice) when the caller already chose."""
+    from capaian.accounts import OPERATOR
+    from capaian.runs import pick
+
     if fmt not in FORMATS:
         raise CapaianError(
             f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
             f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
         )
-    view = pick_run(store, cutoff, rubric_id, run_id, published_only, actor, target_sets)
+    if picked is None:
+        if cutoff is None and run_id is None:
+            raise CapaianError("Sebutkan cut-off (--cutoff) atau run (--run).",
+                               "Give a cut-off (--cutoff) or a run (--run).")
+        picked = pick(store, user=user or OPERATOR, cutoff=cutoff, rubric=rubric_id, run_id=run_id, draft=draft,
+                      target_set=target_set)
+    view, choice = picked
     where = resolve_scope(view, scope)
     generated_at = generated_at or now_utc()
     lang = "en" if (lang or "id").lower().startswith("en") else "id"
-    content = render(view, where, fmt, lang, generated_at, store=store)
-    filename = f"capaian-{where.slug}-{view.cutoff}-run{view.run_id}-{lang}.{fmt}"
+    content = render(view, where, fmt, lang, generated_at, store=store, choice=choice)
+    draft_tag = "-draf" if not view.published else ""
+    filename = f"capaian-{where.slug}-{view.cutoff}-run{view.run_id}{draft_tag}-{lang}.{fmt}"
     return Report(content, fmt, FORMATS[fmt], filename, int(view.run_id), view.cutoff, where, generated_at)

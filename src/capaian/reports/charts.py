@@ -1,8 +1,8 @@
 """Static charts for the PDF report (matplotlib, Agg backend), readable in black and white.
 
-`trend_rows(store, view, code)` gathers one region's values over the cut-offs of the report's year
-up to the report's cut-off (published runs only when the report's run is published, so a
-published report never changes); `trend_png(rows, rubric, lang)` draws them.
+`trend_rows(store, choice, view, code)` gathers one region's values over the one trend of the
+report's run (`capaian.runs.trend`: the year's cut-offs up to the report's, published runs only
+when the report's run is published, so a published report never changes); `trend_png` draws them.
 """
 
 from __future__ import annotations
@@ -16,43 +16,16 @@ from capaian.periods import Cutoff
 from capaian.reports.common import plain, t
 
 LINES = [("-", "o", "0.0"), ("--", "s", "0.35"), (":", "^", "0.2"), ("-.", "D", "0.5")]
-TREND_COLUMNS = ["cutoff", "indicator", "kind", "value", "target", "status", "level", "indicators_met", "run_id"]
 
 
-def trend_rows(store, view, code: str) -> pd.DataFrame:
-    """Indicator rows of `code` per cut-off of the run's year up to its cut-off (one run each, same
-    rubric and target set; published runs only when the report's run is published)."""
+def trend_rows(store, choice, view, code: str) -> pd.DataFrame:
+    """Indicator rows of `code` over the one trend of the report's run (`capaian.runs.trend`)."""
+    from capaian.runs import Catalog, trend_frame, trend_run_ids
     from capaian.service import get_run
 
-    year = Cutoff.parse(view.cutoff).year
-    rubric = view.meta.get("rubric")
-    target_set = plain(view.meta.get("target_set")) or "national"
-    frames = []
-    for cutoff in store.list_run_cutoffs(year):
-        if Cutoff.parse(cutoff).as_of > Cutoff.parse(view.cutoff).as_of:
-            continue
-        if cutoff == view.cutoff:
-            other = view
-        else:
-            run_id = store.latest_run(cutoff, rubric=rubric, published_only=view.published, target_set=target_set)
-            if run_id is None:
-                continue
-            other = get_run(store, run_id=run_id)
-        frames.append(_rows_of(other, code))
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=TREND_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
-
-
-def _rows_of(view, code: str) -> pd.DataFrame:
-    rows = view.indicator_rows(code)
-    if rows.empty:
-        return pd.DataFrame(columns=TREND_COLUMNS)
-    region = view.regions[view.regions["region_code"] == code].iloc[0]
-    return rows[["cutoff", "indicator", "kind", "value", "target", "status"]].assign(
-        level=plain(region["level"]), indicators_met=plain(region["indicators_met"]), run_id=view.run_id
-    )
+    views = [view if run_id == view.run_id else get_run(store, run_id=run_id)
+             for run_id in trend_run_ids(Catalog.from_store(store), choice)]
+    return trend_frame(views, code)
 
 
 def _short(cutoff: str) -> str:

@@ -120,28 +120,6 @@ class RunsMixin:
         )
         return None if value is None else int(value)
 
-    def latest_run(
-        self,
-        cutoff: str,
-        rubric: str | None = None,
-        published_only: bool = False,
-        target_set: str | None = "national",
-    ) -> int | None:
-        """Id of the newest run of a cut-off (national targets unless `target_set` says otherwise;
-        None for any target set), optionally of one rubric, or published only."""
-        sql = "SELECT max(id) FROM evaluation_runs WHERE cutoff = ?"
-        params: list = [str(cutoff)]
-        if rubric:
-            sql += " AND rubric = ?"
-            params.append(rubric)
-        if target_set is not None:
-            sql += " AND target_set = ?"
-            params.append(target_set)
-        if published_only:
-            sql += " AND published_at IS NOT NULL"
-        value = self.scalar(sql, params)
-        return None if value is None else int(value)
-
     def list_runs(self, cutoff: str | None = None) -> pd.DataFrame:
         """All runs (newest first) without their results."""
         sql = (

@@ -19,7 +19,7 @@ from capaian.accounts import can_see, can_publish, can_upload, can_view
 from capaian.errors import CapaianError
 from capaian.web import data
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
-from capaian.web.select import CUTOFF_RE, RUBRIC_RE, normalise
+from capaian.web.select import CUTOFF_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
 
 router = APIRouter(prefix="/api")
 
@@ -238,21 +238,13 @@ def publish(request: Request, user, run_id: int) -> None:
 # --- results and explanations -----------------------------------------------------------------
 
 
-def _resolve(request: Request, user, run_id: int | None, cutoff: str | None, rubric: str | None) -> int:
-    state = web(request)
-    if run_id is not None:
-        _visible_run(request, user, run_id)
-        return run_id
-    catalog = state.catalog()
-    if cutoff is None:
-        cutoffs = catalog.cutoffs(published_only=user is None)
-        if not cutoffs:
-            raise PageError(404, "not_found")
-        cutoff = cutoffs[-1]
-    found = catalog.latest(cutoff, rubric=rubric, published_only=user is None)
-    if found is None:
-        raise PageError(404, "not_found")
-    return found
+DRAFT_HELP = "Newest run published or not (users whose jurisdiction covers the region); default: published runs only."
+TARGET_SET_HELP = "Regional target set id; default: national targets."
+
+
+def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str | None, region: str = "ID"):
+    """(choice, view) by the one run picker (`capaian.runs.select`)."""
+    return pick_run(request, cutoff, rubric, region=region, run_id=run_id)
 
 
 @router.get("/results", tags=["results"],
@@ -265,11 +257,12 @@ def api_results(
     tier: str = Query("province", pattern=r"^(national|province|regency|district|village)$"),
     province: str | None = Query(None, description="Only regions of this province (e.g. 65)."),
     region: str | None = Query(None, description="Only this region and the regions below it."),
+    draft: bool = Query(False, description=DRAFT_HELP),
+    target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
 ):
     user, _ = api_user(request)
-    rid = _resolve(request, user, run_id, cutoff, rubric)
-    state = web(request)
-    view = state.view(rid)
+    scope = normalise(region) if region else (normalise(province) if province else "ID")
+    _, view = _pick(request, run_id, cutoff, rubric, region=scope)
     published = bool(view.published)
     regions = view.regions[view.regions["tier"] == tier]
     if province:
@@ -292,12 +285,12 @@ def api_explanation(
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
     run_id: int | None = None,
     lang: str = Query("id", pattern=r"^(id|en)$"),
+    draft: bool = Query(False, description=DRAFT_HELP),
+    target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
 ):
     user, _ = api_user(request)
-    rid = _resolve(request, user, run_id, cutoff, rubric)
-    state = web(request)
-    view = state.view(rid)
     code = normalise(code)
+    _, view = _pick(request, run_id, cutoff, rubric, region=code)
     from capaian.web.select import tier_of
 
     if code not in set(view.regions["region_code"]):

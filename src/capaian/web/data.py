@@ -73,7 +73,9 @@ def run_info(view) -> dict:
         "fact_revision": clean(meta.get("fact_revision")),
         "created_at": clean(meta.get("created_at")),
         "published": bool(view.published),
+        "draft": not bool(view.published),
         "published_at": clean(meta.get("published_at")),
+        "previous_run_id": clean(meta.get("previous_run_id")),
     }
 
 
@@ -265,26 +267,23 @@ def outreach_all(view, code: str) -> list[dict]:
 
 
 def trend_model(views: list, code: str) -> dict:
-    """Values and levels of one region over runs (one per cut-off, in time order)."""
-    cutoffs, levels, series = [], [], {}
-    for view in views:
-        rows = view.indicator_rows(code)
+    """Values and levels of one region over the trend's runs (`capaian.runs.trend`), for the chart."""
+    from capaian.runs import trend_frame
+
+    frame = trend_frame(views, code)
+    cutoffs = list(dict.fromkeys(frame["cutoff"]))
+    levels = [as_int(frame.loc[frame["cutoff"] == c, "level"].iloc[0]) for c in cutoffs]
+    series = {}
+    rubric = views[-1].rubric if views else None
+    for ind in (rubric.indicators if rubric is not None else []):
+        if ind.kind != "coverage":
+            continue
+        rows = frame[frame["indicator"] == ind.id]
         if rows.empty:
             continue
-        cutoffs.append(view.cutoff)
-        try:
-            levels.append(as_int(view.region_row(code).get("level")))
-        except Exception:
-            levels.append(None)
-        for ind in view.rubric.indicators:
-            if ind.kind != "coverage":
-                continue
-            hit = rows[rows["indicator"] == ind.id]
-            value = clean(hit.iloc[0]["value"]) if not hit.empty else None
-            series.setdefault(ind.id, {"label": {"id": ind.label.id, "en": ind.label.en}, "values": []})
-            series[ind.id]["values"].append(value)
-    for s in series.values():  # indicators missing in early runs: pad at the front
-        s["values"] = [None] * (len(cutoffs) - len(s["values"])) + s["values"]
+        by_cutoff = dict(zip(rows["cutoff"], rows["value"]))
+        series[ind.id] = {"label": {"id": ind.label.id, "en": ind.label.en},
+                          "values": [clean(by_cutoff.get(c)) for c in cutoffs]}
     return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series)}
 
 

@@ -30,6 +30,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cutoff": ("Cut-off", "Cut-off"),
     "as_of": ("per", "as of"),
     "rubric": ("Rubrik", "Rubric"),
+    "target_set": ("Target regional", "Regional targets"),
     "show": ("Tampilkan", "Show"),
     "run": ("Run", "Run"),
     "published": ("Terbit", "Published"),

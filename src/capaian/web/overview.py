@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from capaian.web import data
 from capaian.web.common import fast, HERE, PageError, lang_of, render, render_fragment, web
-from capaian.web.select import choose_run, published_only_for
+from capaian.web.select import pick_run
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,13 +48,15 @@ def sort_regions(records: list[dict], sort: str | None, desc: bool = False) -> l
 
 
 def _model(request: Request, cutoff: str | None, rubric: str | None):
-    published_only = published_only_for(request, "ID")
-    run_id, cutoffs = choose_run(request, cutoff, rubric, published_only)
-    if run_id is None:
-        return None, cutoffs
     state = web(request)
-    model = state.model((run_id, "overview"), lambda: data.overview_model(state.view(run_id)))
-    return model, cutoffs
+    try:
+        choice, view = pick_run(request, cutoff, rubric, region="ID")
+    except PageError:
+        if cutoff is None and rubric is None:
+            return None, []  # nothing (visible) evaluated yet: the empty page
+        raise
+    model = state.model((*choice.key, "overview"), lambda: data.overview_model(view))
+    return model, list(choice.cutoffs)
 
 
 def _map(model: dict) -> dict:
@@ -100,7 +102,8 @@ def overview_page(
     def body_context() -> dict:
         return {**ctx, "rows": sort_regions(filter_regions(model["regions"], q), sort, desc), "map": _map(model)}
 
-    key = None if q else (model["run"]["run_id"], tuple(cutoffs), sort, desc, ctx["geojson"])
+    key = None if q else (model["run"]["run_id"], model["run"].get("previous_run_id"), tuple(cutoffs), sort,
+                          desc, ctx["geojson"])
     if key is not None:
         body = web(request).fragment(("overview_body.html", lang_of(request), *key),
                                      lambda: render_fragment(request, None, "overview_body.html", body_context()))

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from capaian.accounts import can_see
 from capaian.web import data
 from capaian.web.common import fast, PageError, current_user, render, render_fragment, web
-from capaian.web.select import choose_run, normalise, tier_of, visible_views
+from capaian.web.select import normalise, pick_run, tier_of, trend_views
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,21 +23,16 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     full = can_see(user, code)
     if not full and tier != "province":
         raise PageError(403, "forbidden")
-    run_id, cutoffs = choose_run(request, cutoff, rubric, published_only=not full)
-    if run_id is None:
-        raise PageError(404, "not_found")
+    choice, view = pick_run(request, cutoff, rubric, region=code)
     state = web(request)
-    view = state.view(run_id)
-    if code not in state.model((run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
+    if code not in state.model((choice.run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")
-    model = state.model((run_id, "region", code), lambda: data.region_model(view, code))
+    model = state.model((*choice.key, "region", code), lambda: data.region_model(view, code))
     trend = state.model(
-        (run_id, "trend", code, not full, tuple(cutoffs)),
-        lambda: data.trend_model(
-            visible_views(request, model["run"]["year"], model["run"]["rubric"], not full), code
-        ),
+        (*choice.key, "trend", code),
+        lambda: data.trend_model(trend_views(request, choice), code),
     )
-    out = {**model, "trend": trend, "cutoffs": cutoffs}
+    out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs)}
     if not full:
         # the public (and other offices) see a province's summary, not its regencies' numbers
         out["children"] = None
@@ -68,7 +63,7 @@ def _outreach_rows(request: Request, code: str, cutoff: str | None, rubric: str 
     model = page_model(request, code, cutoff, rubric)
     if model["region"]["tier"] != "regency":
         raise PageError(404, "not_found")
-    view = web(request).view(model["run"]["run_id"])
+    view = web(request).view(model["run"]["run_id"])  # outreach has no change columns
     return model, data.outreach_all(view, model["region"]["code"])
 
 
@@ -97,7 +92,7 @@ def region_page(request: Request, code: str, cutoff: str | None = None, rubric: 
     model = page_model(request, code, cutoff, rubric)
     name = "province" if model["region"]["tier"] == "province" else "regency"
     ctx = {"m": model, "cutoffs": model["cutoffs"]}
-    key = (model["run"]["run_id"], model["region"]["code"], bool(model.get("children_hidden")),
-           tuple(model["cutoffs"]))
+    key = (model["run"]["run_id"], model["run"].get("previous_run_id"), model["region"]["code"],
+           bool(model.get("children_hidden")), tuple(model["cutoffs"]))
     body = render_fragment(request, key, f"{name}_body.html", ctx)
     return render(request, f"{name}.html", {**ctx, "body": body})

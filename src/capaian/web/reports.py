@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from capaian.accounts import can_see
 from capaian.web.common import PageError, current_user, lang_of, web
-from capaian.web.select import choose_run, normalise, tier_of
+from capaian.web.select import normalise, pick_run, tier_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,14 +26,11 @@ def _report(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: 
     user = current_user(request)
     if not can_see(user, scope):
         raise PageError(403, "forbidden")
-    run_id, _ = choose_run(request, cutoff, rubric, published_only=False)
-    if run_id is None:
-        raise PageError(404, "not_found")
+    choice, view = pick_run(request, cutoff, rubric, region=scope)
     state = web(request)
     with state.db() as store:
-        report = build_report(store, scope=scope, run_id=run_id, fmt=fmt, lang=lang_of(request),
-                              actor=user.name)
-        store.audit(user.name, "report.download", f"run:{run_id}",
+        report = build_report(store, scope=scope, fmt=fmt, lang=lang_of(request), picked=(view, choice))
+        store.audit(user.name, "report.download", f"run:{choice.run_id}",
                     {"scope": scope, "format": fmt, "file": report.filename})
     return Response(report.content, media_type=report.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{report.filename}"'})

@@ -1,4 +1,5 @@
-"""Which run a page shows: the cut-off and rubric asked for, among the runs this user may see."""
+"""Which run a page shows: the request's cut-off, rubric, target set and draft flag, handed to the one
+run picker (`capaian.runs.select`) with the user and the region shown."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import re
 
 from fastapi import Request
 
-from capaian.accounts import can_see
 from capaian.web.common import PageError, current_user, web
 
 CUTOFF_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-H[12]$")
 RUBRIC_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+TARGET_SET_RE = re.compile(r"^[a-z0-9][a-z0-9_.,-]{0,127}$")
 
 
 def tier_of(code: str) -> str | None:
@@ -33,37 +34,38 @@ def normalise(code: str) -> str:
         raise PageError(404, "not_found")
 
 
-def published_only_for(request: Request, code: str = "ID") -> bool:
-    """Unpublished runs are only for users whose jurisdiction covers the region shown."""
-    return not can_see(current_user(request), code)
+def _flag(request: Request, name: str) -> bool:
+    return (request.query_params.get(name) or "").lower() in ("1", "true", "ya", "yes", "on")
 
 
-def choose_run(request: Request, cutoff: str | None, rubric: str | None, published_only: bool):
-    """(run_id, cut-offs the user may choose from); PageError 404 when nothing matches."""
+def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: str = "ID",
+             run_id: int | None = None):
+    """(Choice, RunView) of the run this request shows for `region`, by the one picker
+    (`capaian.runs.select`): `?draft=1`, `?target_set=` and `?run=` come from the query; PageError 404
+    when nothing matches or the user may not see it."""
+    from capaian.runs import NoRun, choose
+
     if cutoff is not None and not CUTOFF_RE.match(cutoff):
         raise PageError(404, "not_found")
     if rubric is not None and not RUBRIC_RE.match(rubric):
         raise PageError(404, "not_found")
-    catalog = web(request).catalog()
-    cutoffs = catalog.cutoffs(published_only=published_only)
-    if not cutoffs:
-        return None, []
-    chosen = cutoff or cutoffs[-1]
-    run_id = catalog.latest(chosen, rubric=rubric or None, published_only=published_only)
-    if run_id is None:
+    target_set = request.query_params.get("target_set") or None
+    if target_set is not None and not TARGET_SET_RE.match(target_set):
         raise PageError(404, "not_found")
-    return run_id, cutoffs
-
-
-def visible_views(request: Request, year: int, rubric: str | None, published_only: bool) -> list:
-    """The run shown for each cut-off of a year (same rule as the pages), in time order."""
+    if run_id is None and (request.query_params.get("run") or "").isdigit():
+        run_id = int(request.query_params["run"])  # a link to one run (the runs page)
     state = web(request)
-    catalog = state.catalog()
-    views = []
-    for cutoff in catalog.cutoffs(published_only=published_only, rubric=rubric):
-        if not cutoff.startswith(f"{year:04d}-"):
-            continue
-        run_id = catalog.latest(cutoff, rubric=rubric, published_only=published_only)
-        if run_id is not None:
-            views.append(state.view(run_id))
-    return views
+    try:
+        choice = choose(state.catalog(), cutoff=cutoff, rubric=rubric, target_set=target_set, run_id=run_id,
+                        draft=_flag(request, "draft"), user=current_user(request), region=region)
+    except NoRun as exc:
+        raise PageError(404, "not_found", exc.id_message, exc.en_message)
+    return choice, state.opened(choice)
+
+
+def trend_views(request: Request, choice) -> list:
+    """The runs of the trend of a choice (the one trend rule), loaded."""
+    from capaian.runs import trend_run_ids
+
+    state = web(request)
+    return [state.view(run_id) for run_id in trend_run_ids(state.catalog(), choice)]

@@ -8,6 +8,7 @@ run id. The list of runs (which cut-offs exist, which are published) is re-read 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import secrets
 import threading
 import time
@@ -15,6 +16,8 @@ from collections import OrderedDict, defaultdict, deque
 from contextlib import contextmanager
 
 import pandas as pd
+
+from capaian.runs.catalog import Catalog
 
 SECRET_META_KEY = "web_session_secret"
 
@@ -31,68 +34,6 @@ class Cold(Exception):
 def _slow_work_ahead() -> None:
     if INLINE.get():
         raise Cold()
-
-
-class Catalog:
-    """A snapshot of the evaluation runs table, with its look-ups memoised (plain Python, no pandas)."""
-
-    def __init__(self, runs: pd.DataFrame):
-        self.runs = runs
-        self.stamp = time.monotonic()
-        self._rows = [
-            {
-                "id": int(r["id"]),
-                "cutoff": str(r["cutoff"]),
-                "rubric": r["rubric"],
-                "published": r["published_at"] is not None and not pd.isna(r["published_at"]),
-                "meta": r,
-            }
-            for r in runs.to_dict("records")
-        ]
-        self._memo: dict = {}
-
-    def _memoised(self, key, compute):
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
-
-    def _select(self, published_only: bool, rubric: str | None = None, cutoff: str | None = None):
-        return [
-            r for r in self._rows
-            if (not published_only or r["published"])
-            and (rubric is None or r["rubric"] == rubric)
-            and (cutoff is None or r["cutoff"] == cutoff)
-        ]
-
-    def cutoffs(self, published_only: bool = False, rubric: str | None = None) -> list[str]:
-        return self._memoised(
-            ("cutoffs", published_only, rubric),
-            lambda: sorted({r["cutoff"] for r in self._select(published_only, rubric or None)}),
-        )
-
-    def rubrics(self, cutoff: str, published_only: bool = False) -> list[str]:
-        return self._memoised(
-            ("rubrics", cutoff, published_only),
-            lambda: sorted({r["rubric"] for r in self._select(published_only, cutoff=cutoff)}),
-        )
-
-    def latest(self, cutoff: str, rubric: str | None = None, published_only: bool = False) -> int | None:
-        """Newest run id of a cut-off (the same rule as `Store.latest_run`)."""
-
-        def compute():
-            ids = [r["id"] for r in self._select(published_only, rubric or None, cutoff)]
-            return max(ids) if ids else None
-
-        return self._memoised(("latest", cutoff, rubric or None, published_only), compute)
-
-    def meta(self, run_id: int) -> dict | None:
-        for r in self._rows:
-            if r["id"] == run_id:
-                return r["meta"]
-        return None
-
-    def published(self, run_id: int) -> bool:
-        return any(r["id"] == run_id and r["published"] for r in self._rows)
 
 
 class LoginLimiter:
@@ -196,11 +137,17 @@ class WebState:
             self._users.clear()
 
     def view(self, run_id: int):
-        """The RunView of a run, loaded once."""
+        """The RunView of a run, loaded once; its metadata follows the catalog (a run published
+        since it was loaded, here or by another process, reads as published at once)."""
         with self.lock:
             view = self._views.get(run_id)
             if view is not None:
                 self._views.move_to_end(run_id)
+                meta = self.catalog().meta(run_id)
+                if meta is not None and _published_at(meta) != _published_at(view.meta):
+                    fresh = {k: meta[k] for k in ("published_at", "published_by", "note") if k in meta}
+                    view = dataclasses.replace(view, meta={**view.meta, **fresh})
+                    self._views[run_id] = view
                 return view
             _slow_work_ahead()
             from capaian.service import get_run
@@ -210,6 +157,17 @@ class WebState:
             while len(self._views) > self.max_views:
                 self._views.popitem(last=False)
             return view
+
+    def opened(self, choice):
+        """The RunView of a picker's choice, with its previous run attached, loaded once."""
+        key = ("opened", *choice.key)
+        found = self._models.get(key)
+        if found is None:
+            from capaian.runs import open_choice
+
+            found = open_choice(choice, self.view)
+            self._models.put(key, found)
+        return found
 
     def model(self, key, build):
         """A cached page model (language-independent dict) built by `build()`."""
@@ -259,6 +217,11 @@ class WebState:
 
     def forget_user(self, name: str) -> None:
         self._users.pop(name, None)
+
+
+def _published_at(meta: dict):
+    value = meta.get("published_at")
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:

@@ -1,0 +1,166 @@
+"""The one run picker: which stored evaluation run answers a question, on every surface.
+
+Dashboard pages and their twins, the API, report downloads, `capaian explain/report/runs`, the trend
+and the "previous" figures all call `choose()`; nothing else picks runs. The rule:
+
+- A run id, when given, is that run (an unpublished one only for a user who may see drafts of the
+  region asked about; for anyone else it does not exist).
+- Otherwise the newest run of the cut-off (default: the newest cut-off that has one) with the
+  rubric (default: any, the year's own rubric first) and the target set (default: ``national``;
+  a regional set's runs are shown only when that set is asked for).
+- Published runs only, unless a draft is asked for (`draft=True`, `--draft`, `?draft=1`) by a user
+  who may see drafts of the region: then the newest run, published or not.
+- "Previous" is the run the same rule picks for the cut-off before (same year, rubric and target
+  set; published only when the chosen run is shown as published), so an unpublished run never
+  leaks through the change columns of a published one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from capaian.errors import CapaianError
+from capaian.periods import Cutoff
+from capaian.runs.catalog import NATIONAL, Catalog
+
+
+class NoRun(CapaianError):
+    """No run answers the question (or none this user may see); a 404 on the web."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The picker's answer: the run, its neighbours' rule and what else could have been chosen."""
+
+    run_id: int
+    cutoff: str
+    rubric: str
+    target_set: str
+    published: bool
+    published_only: bool  # the rule for the trend and "previous" of this choice
+    previous_run_id: int | None
+    cutoffs: tuple[str, ...]  # cut-offs this request could choose from (same rule), in time order
+
+    @property
+    def draft(self) -> bool:
+        return not self.published
+
+    @property
+    def key(self) -> tuple:
+        """What a cached page model built from this choice depends on."""
+        return (self.run_id, self.previous_run_id, self.published_only)
+
+
+def may_see_drafts(user, region: str = "ID") -> bool:
+    """Whether `user` may see unpublished figures of `region` (the access rule decides)."""
+    from capaian.accounts import can_see
+
+    return can_see(user, region)
+
+
+def target_set_id(target_sets) -> str:
+    """The id under which runs of these target sets are stored (`national` for none)."""
+    ids = [t if isinstance(t, str) else t.id for t in (target_sets or ())]
+    return ",".join(ids) or NATIONAL
+
+
+def _preferred_rubric(catalog: Catalog, cutoff: str, published_only: bool, target_set: str) -> str | None:
+    rubrics = catalog.rubrics(cutoff, published_only=published_only, target_set=target_set)
+    if len(rubrics) <= 1:
+        return rubrics[0] if rubrics else None
+    from capaian.rubrics import rubric_for_year
+
+    own = rubric_for_year(Cutoff.parse(cutoff).year).id
+    return own if own in rubrics else None
+
+
+def _none_found(cutoff: str | None, rubric: str | None, target_set: str, published_only: bool,
+                catalog: Catalog) -> NoRun:
+    what_id = f"cut-off {cutoff}" if cutoff else "cut-off mana pun"
+    what_en = f"cut-off {cutoff}" if cutoff else "any cut-off"
+    extra_id, extra_en = "", ""
+    if rubric:
+        extra_id += f", rubrik {rubric}"
+        extra_en += f", rubric {rubric}"
+    if target_set != NATIONAL:
+        extra_id += f", set target {target_set}"
+        extra_en += f", target set {target_set}"
+    if published_only:
+        drafts = [r["id"] for r in catalog.select(False, rubric, cutoff, target_set)]
+        hint_id = f" Run belum terbit terbaru: {max(drafts)} (pakai --draft)." if drafts else ""
+        hint_en = f" Newest unpublished run: {max(drafts)} (use --draft)." if drafts else ""
+        return NoRun(f"Belum ada run terbit untuk {what_id}{extra_id}.{hint_id}",
+                     f"There is no published run for {what_en}{extra_en}.{hint_en}")
+    return NoRun(f"Belum ada run evaluasi untuk {what_id}{extra_id} (jalankan `capaian evaluate`).",
+                 f"There is no evaluation run for {what_en}{extra_en} (run `capaian evaluate`).")
+
+
+def choose(
+    catalog: Catalog,
+    *,
+    cutoff: str | None = None,
+    rubric: str | None = None,
+    target_set: str | None = None,
+    run_id: int | None = None,
+    draft: bool = False,
+    user=None,
+    region: str = "ID",
+) -> Choice:
+    """The run that answers (cut-off, rubric, target set | run id, draft) for `user` looking at
+    `region`; `NoRun` when there is none they may see."""
+    drafts_ok = may_see_drafts(user, region)
+    if run_id is not None:
+        row = catalog.row(run_id)
+        if row is None or (not row["published"] and not drafts_ok):
+            raise NoRun(f"Run {run_id} tidak ada.", f"There is no run {run_id}.")
+        published_only = row["published"]
+        cut, rubric, target_set = row["cutoff"], row["rubric"], row["target_set"]
+    else:
+        published_only = not (draft and drafts_ok)
+        target_set = target_set or NATIONAL
+        if cutoff is not None:
+            cutoff = str(Cutoff.parse(cutoff))
+        known = catalog.cutoffs(published_only=published_only, rubric=rubric, target_set=target_set)
+        cut = cutoff or (known[-1] if known else None)
+        if cut is None:
+            raise _none_found(cutoff, rubric, target_set, published_only, catalog)
+        rubric = rubric or _preferred_rubric(catalog, cut, published_only, target_set)
+        found = catalog.latest(cut, rubric=rubric, published_only=published_only, target_set=target_set)
+        if found is None:
+            raise _none_found(cut, rubric, target_set, published_only, catalog)
+        row = catalog.row(found)
+        rubric = row["rubric"]
+    return Choice(
+        run_id=int(row["id"]),
+        cutoff=cut,
+        rubric=rubric,
+        target_set=target_set,
+        published=bool(row["published"]),
+        published_only=published_only,
+        previous_run_id=_previous(catalog, cut, rubric, target_set, published_only),
+        cutoffs=tuple(catalog.cutoffs(published_only=published_only, rubric=None, target_set=target_set)),
+    )
+
+
+def _previous(catalog: Catalog, cutoff: str, rubric: str, target_set: str, published_only: bool) -> int | None:
+    cut = Cutoff.parse(cutoff)
+    before = cut.previous()
+    if before.year != cut.year:
+        return None
+    return catalog.latest(str(before), rubric=rubric, published_only=published_only, target_set=target_set)
+
+
+def open_choice(choice: Choice, load):
+    """The RunView of a choice with its "previous" columns taken from the previous run the picker
+    chose (`load(run_id) -> RunView`, e.g. a cached loader)."""
+    view = load(choice.run_id)
+    previous = load(choice.previous_run_id) if choice.previous_run_id is not None else None
+    return view.with_previous(previous)
+
+
+def pick(store, *, user=None, region: str = "ID", **request):
+    """`choose()` on the store's runs, then the run loaded with its previous: for the CLI and reports."""
+    from capaian.service import get_run
+
+    choice = choose(Catalog.from_store(store), user=user, region=region, **request)
+    return open_choice(choice, lambda run_id: get_run(store, run_id=run_id)), choice

@@ -59,21 +59,7 @@ def evaluate_cmd(
 
     made = _evaluate(cutoff, rubric, target_set, revision)
     view, _ = pick(open_db(), user=OPERATOR, run_id=made.run_id)  # with its previous run's changes
-    rows = view.tier(tier, province=province)
-    if fmt is Format.json:
-        console.print_json(frame_to_json(rows, view.indicators, view))
-        return
-    if fmt is Format.csv:
-        typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
-        return
-    header, body = level_table_rows(rows, view.indicators, view, state.lang)
-    title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
-    label = draft_line(view)
-    table = Table(*header, title=f"{label} · {title}" if label else title)
-    for row in body:
-        table.add_row(*row)
-    wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
-    wide.print(table)
+    _print_ranking(view, tier, province, fmt)
 
 
 RUN_HELP = "Nomor run / a run id (default: the picker's choice for the cut-off)."
@@ -127,6 +113,42 @@ def explain_cmd(
     label = draft_line(view)
     for line in ([label] if label else []) + list(explanation.lines(state.lang)):
         console.print(line, highlight=False, markup=False)
+
+
+@app.command("results")
+def results_cmd(
+    cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1 (default: the newest)."),
+    rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id."),
+    tier: str = typer.Option("province", "--tier", help="province|regency|district|village|national"),
+    province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+    target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
+    run: int = typer.Option(None, "--run", help=RUN_HELP),
+    draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
+) -> None:
+    """Hasil tersimpan tanpa evaluasi ulang / stored results, as the dashboard shows them."""
+    if tier not in TIERS:
+        raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
+    view = pick_view(province or "ID", cutoff, rubric, target_set, run, draft)
+    _print_ranking(view, tier, province, fmt)
+
+
+def _print_ranking(view, tier: str, province: str | None, fmt: Format) -> None:
+    rows = view.tier(tier, province=province)
+    if fmt is Format.json:
+        console.print_json(frame_to_json(rows, view.indicators, view))
+        return
+    if fmt is Format.csv:
+        typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
+        return
+    header, body = level_table_rows(rows, view.indicators, view, state.lang)
+    title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
+    label = draft_line(view)
+    table = Table(*header, title=f"{label} · {title}" if label else title)
+    for row in body:
+        table.add_row(*row)
+    wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
+    wide.print(table)
 
 
 @app.command("publish")

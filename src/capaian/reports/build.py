@@ -68,6 +68,14 @@ def pick_run(store, cutoff: str | None = None, rubric_id: str | None = None, run
     return evaluate_cutoff(store, cutoff, rubric_id=rubric_id, target_sets=tuple(target_sets), actor=actor)
 
 
+def only_tiers(view, tiers: tuple[str, ...]):
+    """A copy of a run view holding only the rows of `tiers`."""
+    import dataclasses
+
+    return dataclasses.replace(view, regions=view.regions[view.regions["tier"].isin(tiers)],
+                               indicators=view.indicators[view.indicators["tier"].isin(tiers)])
+
+
 def data_sources(store, view, scope: Scope, lang: str = "id") -> tuple[str, ...]:
     """The sources of the facts the run was computed from, within the scope, with fact counts."""
     revision = view.meta.get("fact_revision")
@@ -115,14 +123,21 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",
                  rubric_id: str | None = None, run_id: int | None = None, published_only: bool = False,
-                 generated_at: dt.datetime | None = None, actor: str = "report", target_sets: tuple = ()) -> Report:
-    """A report file for a scope (`ID`/`nasional`, a province or a regency code) and a cut-off or run."""
+                 generated_at: dt.datetime | None = None, actor: str = "report", target_sets: tuple = (),
+                 tiers: tuple[str, ...] | None = None) -> Report:
+    """A report file for a scope (`ID`/`nasional`, a province or a regency code) and a cut-off or run.
+
+    `tiers`: only the region rows of these tiers (e.g. `("national", "province")` for a reader who
+    may not see regencies, `capaian.access.report_tiers`); None keeps every row.
+    """
     if fmt not in FORMATS:
         raise CapaianError(
             f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
             f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
         )
     view = pick_run(store, cutoff, rubric_id, run_id, published_only, actor, target_sets)
+    if tiers is not None:
+        view = only_tiers(view, tiers)
     where = resolve_scope(view, scope)
     generated_at = generated_at or now_utc()
     lang = "en" if (lang or "id").lower().startswith("en") else "id"

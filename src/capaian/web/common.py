@@ -11,7 +11,7 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from capaian import formatting
-from capaian.accounts import can_see
+from capaian.access import allowed
 from capaian.web.i18n import t
 
 HERE = Path(__file__).parent
@@ -45,7 +45,7 @@ def _levels_json(records) -> str:
 
 
 templates.env.filters["todate"] = _todate
-templates.env.globals["can_see"] = can_see
+templates.env.globals["allowed"] = allowed
 templates.env.filters["todatetime"] = _todatetime
 templates.env.filters["levels_json"] = _levels_json
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from capaian.accounts import can_see
+from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import fast, PageError, current_user, render, render_fragment, web
 from capaian.web.select import choose_run, normalise, tier_of, visible_views
@@ -20,14 +20,16 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     if tier not in ("province", "regency"):
         raise PageError(404, "not_found")
     user = current_user(request)
-    full = can_see(user, code)
-    if not full and tier != "province":
+    if not allowed(user, "view", code, run=True):
         raise PageError(403, "forbidden")
-    run_id, cutoffs = choose_run(request, cutoff, rubric, published_only=not full)
+    full = allowed(user, "view_below", code)
+    run_id, cutoffs = choose_run(request, cutoff, rubric, published_only=not allowed(user, "view", code))
     if run_id is None:
         raise PageError(404, "not_found")
     state = web(request)
     view = state.view(run_id)
+    if not allowed(user, "view", code, view):  # pragma: no cover - choose_run kept to what may be seen
+        raise PageError(403, "forbidden")
     if code not in state.model((run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")
     model = state.model((run_id, "region", code), lambda: data.region_model(view, code))

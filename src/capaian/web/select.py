@@ -6,7 +6,7 @@ import re
 
 from fastapi import Request
 
-from capaian.accounts import can_see
+from capaian.access import allowed
 from capaian.web.common import PageError, current_user, web
 
 CUTOFF_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-H[12]$")
@@ -35,7 +35,7 @@ def normalise(code: str) -> str:
 
 def published_only_for(request: Request, code: str = "ID") -> bool:
     """Unpublished runs are only for users whose jurisdiction covers the region shown."""
-    return not can_see(current_user(request), code)
+    return not allowed(current_user(request), "view", code)
 
 
 def choose_run(request: Request, cutoff: str | None, rubric: str | None, published_only: bool):

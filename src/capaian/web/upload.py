@@ -13,8 +13,9 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from capaian.access import allowed
 from capaian.errors import CapaianError
-from capaian.web.common import PageError, check_csrf, render, require_user, web
+from capaian.web.common import PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,7 +92,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
     }
     # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
     # upload must not make a new "latest" national run for everyone.
-    if evaluate and result.status == "imported" and user.is_national:
+    if evaluate and result.status == "imported" and allowed(user, "evaluate"):
         from capaian.service import evaluate_cutoff
 
         try:
@@ -113,10 +114,22 @@ def _audit_refusal(state, user, name: str, problems: list[dict]) -> None:
         )
 
 
+def require_uploader(request: Request):
+    """The logged-in user who may upload for some region of theirs; 403 for anyone else."""
+    user = current_user(request)
+    if not allowed(user, "upload"):
+        raise PageError(403, "forbidden")
+    return user
+
+
+def _form(user, outcome) -> dict:
+    return {"outcome": outcome, "scope_name": _scope_name(user), "can_evaluate": allowed(user, "evaluate")}
+
+
 @router.get("/unggah")
 def upload_form(request: Request):
-    user = require_user(request)
-    return render(request, "upload.html", {"outcome": None, "scope_name": _scope_name(user)})
+    user = require_uploader(request)
+    return render(request, "upload.html", _form(user, None))
 
 
 @router.post("/unggah")
@@ -126,14 +139,14 @@ async def upload(
     csrf_token: str = Form(""),
     evaluate: str | None = Form(None),
 ):
-    user = require_user(request)
+    user = require_uploader(request)
     check_csrf(request, csrf_token)
     content = await file.read(MAX_BYTES + 1)
     from starlette.concurrency import run_in_threadpool
 
     outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, bool(evaluate))
     return render(
-        request, "upload.html", {"outcome": outcome, "scope_name": _scope_name(user)},
+        request, "upload.html", _form(user, outcome),
         status=200 if outcome["ok"] else 422,
     )
 
@@ -141,18 +154,17 @@ async def upload(
 @router.get("/unggah/templat.csv")
 def template_csv(request: Request, cutoff: str):
     """A submission template pre-filled with the user's regions (national users: give `region`)."""
-    user = require_user(request)
+    user = require_uploader(request)
     region = request.query_params.get("region") or user.region_code
     if not region:
         raise PageError(404, "not_found")
-    from capaian.accounts import can_upload
     from capaian.intake import write_template
     from capaian.web.select import CUTOFF_RE, normalise
 
     region = normalise(region)
     if not CUTOFF_RE.match(cutoff):
         raise PageError(404, "not_found")
-    if not can_upload(user, region):
+    if not allowed(user, "upload", region):
         raise PageError(403, "forbidden")
     with tempfile.TemporaryDirectory() as tmp:
         try:

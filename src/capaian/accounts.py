@@ -185,6 +185,9 @@ def set_password(store, name: str, password: str, actor: str = "cli") -> None:
     if get_user(store, name) is None:
         raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
     store.con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
+    from capaian.sessions import revoke_sessions
+
+    revoke_sessions(store, name)  # a new password logs out every open session
     _audit(store, actor, "user_password", name, {})
 
 
@@ -192,6 +195,9 @@ def remove_user(store, name: str, actor: str = "cli") -> None:
     if get_user(store, name) is None:
         raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
     store.con.execute("DELETE FROM users WHERE name = ?", [name])
+    from capaian.sessions import revoke_sessions
+
+    revoke_sessions(store, name)
     _audit(store, actor, "user_remove", name, {})
 
 

@@ -237,3 +237,60 @@ def test_a_trusted_tls_proxy_counts_as_https(app):
     stranger = TestClient(served, client=("10.0.0.6", 50000))
     r = stranger.get("/masuk", headers={"X-Forwarded-Proto": "https"})
     assert "strict-transport-security" not in r.headers
+
+
+# --- uploads are refused before their body is read (issue 16 item 14) -----------------------
+
+
+def _post_unread(app, path: str, headers: dict[str, str], size: int = 200 * 1024 * 1024) -> tuple[int, int]:
+    """POST `size` bytes to `path` straight through ASGI; (status, body chunks the app read)."""
+    import anyio
+
+    chunk = b"x" * (1024 * 1024)
+    chunks = size // len(chunk)
+    read = 0
+    sent = []
+
+    async def receive():
+        nonlocal read
+        read += 1
+        return {"type": "http.request", "body": chunk, "more_body": read < chunks}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "server": ("testserver", 80), "client": ("10.50.0.1", 50000),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in
+                    {"host": "testserver", "content-type": "multipart/form-data; boundary=b",
+                     "content-length": str(size), **headers}.items()],
+    }
+    anyio.run(app, scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return start["status"], read
+
+
+@pytest.mark.parametrize("path", ["/unggah", "/api/submissions"])
+def test_anonymous_upload_refused_unread(app, path):
+    status, read = _post_unread(app, path, {})
+    assert status == 403 and read == 0
+
+
+def test_oversized_upload_refused_unread(app):
+    c = _logged_in(app)
+    token = csrf_of(c.get("/unggah").text)
+    cookie = "capaian_session=" + c.cookies.get("capaian_session")
+    status, read = _post_unread(app, "/api/submissions", {"cookie": cookie, "x-csrf-token": token})
+    assert status == 413 and read == 0
+    status, read = _post_unread(app, "/unggah", {"cookie": cookie, "x-csrf-token": "forged"})
+    assert status == 403 and read == 0
+
+
+def test_wrong_basic_password_upload_refused_unread(app):
+    import base64
+
+    auth = "Basic " + base64.b64encode(b"kaltara:salah-sandi-1").decode()
+    status, read = _post_unread(app, "/api/submissions", {"authorization": auth})
+    assert status == 401 and read == 0

@@ -52,10 +52,13 @@ def _basic_user(request: Request):
 
 def api_user(request: Request):
     """(user or None, whether the call is authenticated without the cookie)."""
+    if getattr(request.state, "basic_user", False):  # already checked (the upload gate)
+        return request.state.user, True
     user, basic = _basic_user(request)
     if basic:
         request.state.user = user
         request.state.user_loaded = True
+        request.state.basic_user = True
         return user, True
     return current_user(request), False
 

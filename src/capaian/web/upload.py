@@ -2,6 +2,9 @@
 
 Shared by the page (`/unggah`) and the API (`POST /api/submissions`): `receive_upload` does the
 work and audits every attempt (accepted imports are audited by intake itself, refusals here).
+`UploadGate` refuses an upload before its body is read: no account that may upload (403, or
+401/429 for HTTP Basic), a wrong `X-CSRF-Token` header (403), no Content-Length (411) or one
+over the size limit (413). The form's CSRF field is checked once the (bounded) body is read.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ router = APIRouter(include_in_schema=False)
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
+UPLOAD_PATHS = ("/unggah", "/api/submissions")
+MULTIPART_SLACK = 64 * 1024  # form fields and part headers around the file
 
 
 def _safe_name(name: str | None) -> str:
@@ -174,6 +179,67 @@ def template_csv(request: Request, cutoff: str):
         body = path.read_bytes()
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="templat-{region}-{cutoff}.csv"'})
+
+
+class UploadGate:
+    """ASGI middleware (inside the session middleware): refuse an upload before reading its body."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in UPLOAD_PATHS:
+            return await self.app(scope, receive, send)
+        from starlette.concurrency import run_in_threadpool
+        from starlette.requests import Request
+
+        request = Request(scope)
+        refusal = await run_in_threadpool(_refusal, request)
+        if refusal is None:
+            return await self.app(scope, receive, send)
+        response = await run_in_threadpool(_refusal_response, request, *refusal)
+        await response(scope, receive, send)
+
+
+def _refusal(request: Request) -> tuple | None:
+    """(status, key, Indonesian, English) when the upload must be refused unread, else None."""
+    from capaian.web.api import api_user
+    from capaian.web.common import CSRF_HEADER
+
+    try:
+        user, basic = api_user(request)
+    except PageError as exc:
+        return exc.status_code, exc.key, None, None
+    if not allowed(user, "upload"):
+        return 403, "forbidden", None, None
+    given = request.headers.get(CSRF_HEADER)
+    if not basic and given is not None:
+        try:
+            check_csrf(request, given)
+        except PageError:
+            return 403, "csrf_failed", None, None
+    length = request.headers.get("content-length")
+    if length is None or not length.isdigit():
+        return 411, "bad_request", "Panjang kiriman (Content-Length) tidak diberikan.", "No Content-Length given."
+    if int(length) > MAX_BYTES + MULTIPART_SLACK:
+        return (413, "bad_request", f"Berkas terlalu besar: paling besar {MAX_BYTES // (1024 * 1024)} MB.",
+                f"The file is too large: at most {MAX_BYTES // (1024 * 1024)} MB.")
+    return None
+
+
+def _refusal_response(request: Request, status: int, key: str, text_id: str | None, text_en: str | None):
+    from fastapi.responses import JSONResponse
+
+    from capaian.web.common import lang_of
+    from capaian.web.i18n import t
+
+    headers = {"WWW-Authenticate": 'Basic realm="capaian"'} if status == 401 else None
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": key, "status": status,
+                             "message": {"id": text_id or t(key, "id"), "en": text_en or t(key, "en")}},
+                            status_code=status, headers=headers)
+    detail = text_en if lang_of(request) == "en" else text_id
+    return render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)
 
 
 def _scope_name(user) -> str:

@@ -328,3 +328,33 @@ def test_national_report_outside_the_national_team_holds_no_regency(clients, rol
 @pytest.mark.parametrize("role", ROLES)
 def test_overview_offers_the_national_report_to_its_readers(clients, role):
     assert 'id="report-xlsx"' in clients[role].get("/nasional", params={"cutoff": PUBLISHED_CUTOFF}).text
+
+
+def test_runs_page_sends_offices_to_their_own_page_for_an_unpublished_run(matrix_app, clients):
+    page = clients["reg6571"].get("/run").text
+    assert f'href="/wilayah/65.71?cutoff={UNPUBLISHED_CUTOFF}' in page
+    assert f'href="/nasional?cutoff={PUBLISHED_CUTOFF}' in page
+    assert " None" not in page
+    assert f'href="/nasional?cutoff={UNPUBLISHED_CUTOFF}' in clients["national"].get("/run").text
+
+
+def test_no_access_decision_outside_the_rule():
+    """No `is_national` and no region-code prefix test outside capaian.access (issue 11), except
+    the scopes of target sets, register facts, report sources and the demo generator."""
+    from pathlib import Path
+
+    import capaian
+
+    root = Path(capaian.__file__).parent
+    exempt = {"access.py", "rubrics/model.py", "evaluate/targets.py", "facts/register.py", "reports/build.py"}
+    prefix = re.compile(r"""startswith\([^)]*\+\s*["']\.["']\)""")
+    role_test = re.compile(r"""\.role\s*[!=]=\s*["']national""")
+    found = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix not in (".py", ".html") or rel in exempt or rel.startswith("demo/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "is_national" in text or prefix.search(text) or role_test.search(text):
+            found.append(rel)
+    assert found == []

@@ -5,10 +5,6 @@ import pytest
 from capaian.accounts import (
     User,
     add_user,
-    can_publish,
-    can_see,
-    can_upload,
-    can_view,
     get_user,
     list_users,
     remove_user,
@@ -16,6 +12,7 @@ from capaian.accounts import (
     set_password,
     verify_login,
 )
+from capaian.access import allowed, covers
 from capaian.errors import CapaianError
 from capaian.store import open_store
 
@@ -95,23 +92,52 @@ REGENCY = User("r", "regency", "65.71")
         (None, "65", False),
     ],
 )
-def test_can_see(user, code, expected):
-    assert can_see(user, code) is expected
+def test_jurisdiction(user, code, expected):
+    assert allowed(user, "view", code) is expected  # any run, published or not: jurisdiction only
+    assert allowed(user, "view_below", code) is expected
+
+
+def test_covers_is_a_whole_segment_prefix():
+    assert covers("ID", "65.71") and covers("65", "65") and covers("65", "65.71.01")
+    assert not covers("6", "65") and not covers("65.7", "65.71") and not covers(None, "65")
 
 
 def test_published_summaries_are_public():
-    assert can_view(None, "ID", "national", published=True)
-    assert can_view(None, "65", "province", published=True)
-    assert not can_view(None, "65.71", "regency", published=True)
-    assert not can_view(None, "65", "province", published=False)
-    assert can_view(REGENCY, "64", "province", published=True)
-    assert not can_view(REGENCY, "64", "province", published=False)
-    assert not can_view(PROVINCE, "64.71", "regency", published=True)
-    assert can_view(PROVINCE, "65.71", "regency", published=False)
+    assert allowed(None, "view", "ID", run=True)
+    assert allowed(None, "view", "65", run={"published_at": "2020-11-16"})
+    assert not allowed(None, "view", "65", run={"published_at": None})
+    assert not allowed(None, "view", "65.71", run=True)
+    assert not allowed(None, "view", "65", run=False)
+    assert allowed(REGENCY, "view", "64", run=True)
+    assert not allowed(REGENCY, "view", "64", run=False)
+    assert not allowed(PROVINCE, "view", "64.71", run=True)
+    assert allowed(PROVINCE, "view", "65.71", run=False)
+    assert not allowed(PROVINCE, "view_below", "64", run=True)
+
+
+def test_reports():
+    assert allowed(None, "report", "ID", run=True) and not allowed(None, "report", "ID", run=False)
+    assert allowed(PROVINCE, "report", "ID", run=True) and not allowed(PROVINCE, "report", "ID", run=False)
+    assert not allowed(None, "report", "65", run=True) and not allowed(PROVINCE, "report", "64", run=True)
+    assert allowed(PROVINCE, "report", "65.71", run=False) and not allowed(REGENCY, "report", "65", run=True)
+
+
+def test_run_metadata():
+    for user in (None, NATIONAL, PROVINCE, REGENCY):
+        assert allowed(user, "view_run", run=True) and allowed(user, "view_run_meta", run=True)
+    assert not allowed(None, "view_run", run=False)
+    assert allowed(PROVINCE, "view_run", run=False) and allowed(REGENCY, "view_run", run=False)
+    assert allowed(NATIONAL, "view_run_meta", run=False)
+    assert not allowed(PROVINCE, "view_run_meta", run=False) and not allowed(REGENCY, "view_run_meta", run=False)
 
 
 def test_upload_and_publish_rights():
-    assert not can_upload(None)
-    assert can_upload(PROVINCE, "65.04") and not can_upload(PROVINCE, "64.04")
-    assert can_upload(REGENCY, "65.71") and not can_upload(REGENCY, "65.04")
-    assert can_publish(NATIONAL) and not can_publish(PROVINCE) and not can_publish(None)
+    assert not allowed(None, "upload")
+    assert allowed(PROVINCE, "upload", "65.04") and not allowed(PROVINCE, "upload", "64.04")
+    assert allowed(REGENCY, "upload", "65.71") and not allowed(REGENCY, "upload", "65.04")
+    for action in ("publish", "evaluate"):
+        assert allowed(NATIONAL, action) and not allowed(PROVINCE, action) and not allowed(None, action)
+    assert allowed(NATIONAL, "view_submission", None) and not allowed(PROVINCE, "view_submission", None)
+    assert allowed(PROVINCE, "view_submission", "65") and not allowed(REGENCY, "view_submission", "65")
+    with pytest.raises(ValueError):
+        allowed(NATIONAL, "delete_everything")

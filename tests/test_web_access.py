@@ -170,13 +170,15 @@ def test_tampered_session_cookie_is_ignored(app):
 
 
 def test_wrong_password_and_rate_limit(app):
-    c = TestClient(app)
+    c = TestClient(app, client=("10.20.0.1", 40000))
     for _ in range(5):
         assert login(c, "malinau", "salah-sandi-1").status_code == 401
-    r = login(c, "malinau")  # right password, but too many failures from this address
+    r = login(c, "malinau")  # right password, but too many failures for this account
     assert r.status_code == 429
     assert "Terlalu banyak" in r.text
-    assert login(c, "kaltara").status_code == 303  # other names are not blocked
+    # the account is blocked from other addresses too; other accounts elsewhere are not
+    assert login(TestClient(app, client=("10.20.0.2", 40000)), "malinau").status_code == 429
+    assert login(TestClient(app, client=("10.20.0.2", 40000)), "kaltara").status_code == 303
 
 
 def test_login_redirect_stays_local(app):

@@ -1,10 +1,17 @@
-"""User accounts, roles and jurisdiction.
+"""User accounts and roles; who may do what is decided by `capaian.access.allowed` alone.
 
 Roles:
-- `national`: the national evaluation team; sees and uploads for every region, publishes runs.
+- `national`: the national evaluation team; sees and uploads for every region, evaluates and
+  publishes runs.
 - `province`: a provincial office; sees and uploads for its province and the regions below it.
 - `regency`: a regency/city office; sees and uploads only for its own regency/city (and below).
 - the public (no account, `None` here): only published runs' national and province summaries.
+
+Unpublished runs (decision for `/run`, `/run/{id}`, `/api/evaluations`, `/api/cutoffs`): the
+public does not learn that they exist. Province and regency users see that an unpublished run
+exists, with its id, cut-off, rubric, target set, fact revision and creation time, because they
+see their own figures in it and pick its cut-off; who created it and its note stay with the
+national team, and other regions' figures in it stay hidden (`allowed(user, "view", ...)`).
 
 Passwords are hashed with argon2id through pwdlib. Accounts live in the store's `users` table
 `(name, role, region_code, password_hash, lang, created_at)`.
@@ -33,13 +40,11 @@ class User:
     lang: str = "id"
 
     @property
-    def is_national(self) -> bool:
-        return self.role == "national"
-
-    @property
     def scope(self) -> str | None:
         """The operator scope for intake: None (everything) for national users, else the region code."""
-        return None if self.is_national else self.region_code
+        from capaian.access import operator_scope
+
+        return operator_scope(self)
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +185,9 @@ def set_password(store, name: str, password: str, actor: str = "cli") -> None:
     if get_user(store, name) is None:
         raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
     store.con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
+    from capaian.sessions import revoke_sessions
+
+    revoke_sessions(store, name)  # a new password logs out every open session
     _audit(store, actor, "user_password", name, {})
 
 
@@ -187,6 +195,9 @@ def remove_user(store, name: str, actor: str = "cli") -> None:
     if get_user(store, name) is None:
         raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
     store.con.execute("DELETE FROM users WHERE name = ?", [name])
+    from capaian.sessions import revoke_sessions
+
+    revoke_sessions(store, name)
     _audit(store, actor, "user_remove", name, {})
 
 
@@ -194,59 +205,6 @@ def set_lang(store, name: str, lang: str) -> None:
     if lang not in LANGS:
         return
     store.con.execute("UPDATE users SET lang = ? WHERE name = ?", [lang, name])
-
-
-# --- jurisdiction ---------------------------------------------------------------------------
-
-
-def _within(code: str, scope: str) -> bool:
-    return code == scope or code.startswith(scope + ".")
-
-
-def can_see(user: User | None, region_code: str) -> bool:
-    """Whether the user may see every number of a region, published or not (its jurisdiction).
-
-    National users see everything; a province user its province and below; a regency user its
-    regency/city and below. The public has no jurisdiction (see `can_see_published`).
-    """
-    if user is None:
-        return False
-    if user.is_national:
-        return True
-    if not user.region_code or not region_code:
-        return False
-    return _within(region_code, user.region_code)
-
-
-def can_see_published(user: User | None, region_code: str, tier: str) -> bool:
-    """Whether the user may see a region's numbers in a PUBLISHED run.
-
-    Everyone sees the published national and province summaries; regencies and below need
-    jurisdiction.
-    """
-    if tier in ("national", "province"):
-        return True
-    return can_see(user, region_code)
-
-
-def can_view(user: User | None, region_code: str, tier: str, published: bool) -> bool:
-    """The one visibility rule of the dashboard and API for a region in a run."""
-    if published:
-        return can_see_published(user, region_code, tier)
-    return can_see(user, region_code)
-
-
-def can_upload(user: User | None, region_code: str | None = None) -> bool:
-    """Whether the user may upload data for a region (any region of theirs when `region_code` is None)."""
-    if user is None:
-        return False
-    if region_code is None:
-        return True
-    return can_see(user, region_code)
-
-
-def can_publish(user: User | None) -> bool:
-    return user is not None and user.is_national
 
 
 # The person at the command line: whoever can open the store file sees everything in it.

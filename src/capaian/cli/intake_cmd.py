@@ -23,7 +23,7 @@ def resolve_operator(store, operator: str | None) -> tuple[str, str | None]:
 
     user = get_user(store, operator)
     if user is not None:
-        return user.name, (None if user.role == "national" else user.region_code)
+        return user.name, user.scope
     from capaian.regions import normalize_code
 
     try:

@@ -15,6 +15,11 @@ def serve(
         None, "--geojson", help="Berkas batas provinsi (GeoJSON) pengganti peta petak / province boundaries."
     ),
     log_level: str = typer.Option("info", "--log-level"),
+    forwarded_allow_ips: str = typer.Option(
+        "", "--forwarded-allow-ips",
+        help="Alamat proksi tepercaya (dipisah koma) yang boleh memberi X-Forwarded-For/-Proto; bawaan: "
+             "tidak ada / comma-separated addresses of trusted reverse proxies; default: none.",
+    ),
 ) -> None:
     """Sajikan dasbor dan API / serve the dashboard and REST API."""
     import uvicorn
@@ -23,4 +28,14 @@ def serve(
 
     web_app = create_app(state.db, geojson=geojson)
     console.print(f"capaian: http://{host}:{port}/  ({state.db})", highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level=log_level, access_log=False)
+    uvicorn.run(web_app, host=host, port=port, log_level=log_level, access_log=False,
+                **proxy_options(forwarded_allow_ips))
+
+
+def proxy_options(forwarded_allow_ips: str | None) -> dict:
+    """uvicorn's options for forwarded headers: trusted only from the addresses given.
+
+    uvicorn on its own trusts X-Forwarded-For from 127.0.0.1, which would let any local client
+    choose its address (and so slip past the login throttle)."""
+    ips = ",".join(p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip())
+    return {"proxy_headers": bool(ips), "forwarded_allow_ips": ips}

@@ -64,6 +64,21 @@ def users_passwd(
     console.print(f"{name}: kata sandi diganti / password changed")
 
 
+@users_app.command("revoke")
+def users_revoke(name: str = typer.Argument(...)) -> None:
+    """Akhiri semua sesi login pengguna / end every dashboard session of a user."""
+    from capaian.accounts import get_user
+    from capaian.errors import CapaianError
+    from capaian.sessions import revoke_sessions
+
+    store = open_db()
+    if get_user(store, name) is None:
+        raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
+    ended = revoke_sessions(store, name)
+    store.audit("cli", "user_revoke", name, {"sessions": ended})
+    console.print(f"{name}: {ended} sesi diakhiri / sessions ended", highlight=False)
+
+
 @users_app.command("remove")
 def users_remove(name: str = typer.Argument(...)) -> None:
     """Hapus pengguna / remove a user."""

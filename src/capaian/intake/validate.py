@@ -33,7 +33,9 @@ def _cell_text(cell) -> str:
 
 def in_scope(code: str, scope: str | None) -> bool:
     """May an operator for `scope` (None = national) submit for region `code`?"""
-    return scope is None or code == scope or code.startswith(scope + ".")
+    from capaian.access import covers
+
+    return scope is None or covers(scope, code)
 
 
 def validate_submission(path, operator_scope: str | None = None) -> ValidationReport:

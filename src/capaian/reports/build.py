@@ -41,6 +41,14 @@ class Report:
         return self.content.decode("utf-8")
 
 
+def only_tiers(view, tiers: tuple[str, ...]):
+    """A copy of a run view holding only the rows of `tiers`."""
+    import dataclasses
+
+    return dataclasses.replace(view, regions=view.regions[view.regions["tier"].isin(tiers)],
+                               indicators=view.indicators[view.indicators["tier"].isin(tiers)])
+
+
 def data_sources(store, view, scope: Scope, lang: str = "id") -> tuple[str, ...]:
     """The sources of the facts the run was computed from, within the scope, with fact counts."""
     revision = view.meta.get("fact_revision")
@@ -91,11 +99,13 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",
                  rubric_id: str | None = None, run_id: int | None = None, draft: bool = False,
                  target_set: str | None = None, generated_at: dt.datetime | None = None, user=None,
-                 picked: tuple | None = None) -> Report:
+                 picked: tuple | None = None, tiers: tuple[str, ...] | None = None) -> Report:
     """A report file for a scope (`ID`/`nasional`, a province or a regency code) and a cut-off or run.
 
     The run is the picker's answer for (cut-off, rubric, target set | run id, draft) as `user` (the
-    command-line operator by default); `picked` = (view, choice) when the caller already chose."""
+    command-line operator by default); `picked` = (view, choice) when the caller already chose.
+    `tiers`: only the region rows of these tiers (e.g. `("national", "province")` for a reader who
+    may not see regencies, `capaian.access.report_tiers`); None keeps every row."""
     from capaian.accounts import OPERATOR
     from capaian.runs import pick
 
@@ -111,6 +121,8 @@ def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt
         picked = pick(store, user=user or OPERATOR, cutoff=cutoff, rubric=rubric_id, run_id=run_id, draft=draft,
                       target_set=target_set)
     view, choice = picked
+    if tiers is not None:
+        view = only_tiers(view, tiers)
     where = resolve_scope(view, scope)
     generated_at = generated_at or now_utc()
     lang = "en" if (lang or "id").lower().startswith("en") else "id"

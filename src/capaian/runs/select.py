@@ -3,8 +3,9 @@
 Dashboard pages and their twins, the API, report downloads, `capaian explain/report/runs`, the trend
 and the "previous" figures all call `choose()`; nothing else picks runs. The rule:
 
-- A run id, when given, is that run (an unpublished one only for a user who may see drafts of the
-  region asked about; for anyone else it does not exist).
+- A run id, when given, is that run (an unpublished one only for a user who may know of it, see
+  `capaian.access`: for anyone else it does not exist; which of its rows they see is the caller's
+  `allowed(user, "view", region, run)`).
 - Otherwise the newest run of the cut-off (default: the newest cut-off that has one) with the
   rubric (default: any, the year's own rubric first) and the target set (default: ``national``;
   a regional set's runs are shown only when that set is asked for).
@@ -53,9 +54,16 @@ class Choice:
 
 def may_see_drafts(user, region: str = "ID") -> bool:
     """Whether `user` may see unpublished figures of `region` (the access rule decides)."""
-    from capaian.accounts import can_see
+    from capaian.access import allowed
 
-    return can_see(user, region)
+    return allowed(user, "view", region, run=False)
+
+
+def may_see_run(user, row: dict) -> bool:
+    """Whether `user` may know that a run exists (which of its rows they see is `view`'s to say)."""
+    from capaian.access import allowed
+
+    return allowed(user, "view_run", run=row)
 
 
 def target_set_id(target_sets) -> str:
@@ -111,7 +119,7 @@ def choose(
     drafts_ok = may_see_drafts(user, region)
     if run_id is not None:
         row = catalog.row(run_id)
-        if row is None or (not row["published"] and not drafts_ok):
+        if row is None or not may_see_run(user, row):
             raise NoRun(f"Run {run_id} tidak ada.", f"There is no run {run_id}.")
         published_only = row["published"]
         cut, rubric, target_set = row["cutoff"], row["rubric"], row["target_set"]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from capaian.accounts import can_see, can_publish, can_upload, can_view
+from capaian.access import allowed, covers
 from capaian.errors import CapaianError
 from capaian.web import data
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
@@ -52,17 +52,20 @@ def _basic_user(request: Request):
 
 def api_user(request: Request):
     """(user or None, whether the call is authenticated without the cookie)."""
+    if getattr(request.state, "basic_user", False):  # already checked (the upload gate)
+        return request.state.user, True
     user, basic = _basic_user(request)
     if basic:
         request.state.user = user
         request.state.user_loaded = True
+        request.state.basic_user = True
         return user, True
     return current_user(request), False
 
 
 def _writer(request: Request):
     user, basic = api_user(request)
-    if user is None:
+    if user is None:  # every write needs an account; which write is `allowed()`'s to say
         raise PageError(403, "forbidden")
     if not basic:
         check_csrf(request, None)
@@ -120,14 +123,15 @@ def api_cutoffs(request: Request):
     user, _ = api_user(request)
     catalog = web(request).catalog()
     published = catalog.cutoffs(published_only=True)
-    shown = catalog.cutoffs(published_only=user is None)
+    unpublished_too = allowed(user, "view_run", run=False)
+    shown = catalog.cutoffs(published_only=not unpublished_too)
     from capaian.periods import Cutoff
 
     out = []
     for c in shown:
         cut = Cutoff.parse(c)
         out.append({"cutoff": c, "as_of": cut.as_of.isoformat(), "published": c in published,
-                    "rubrics": catalog.rubrics(c, published_only=user is None)})
+                    "rubrics": catalog.rubrics(c, published_only=not unpublished_too)})
     return {"cutoffs": out}
 
 
@@ -155,19 +159,19 @@ def api_rubric(rubric_id: str):
 # --- evaluations ------------------------------------------------------------------------------
 
 
-def _run_dict(meta: dict) -> dict:
-    keep = ("id", "cutoff", "rubric", "target_set", "fact_revision", "hierarchy_version", "created_at",
-            "created_by", "published_at", "published_by", "note")
-    out = {k: data.clean(meta.get(k)) for k in keep}
+RUN_FIELDS = ("id", "cutoff", "rubric", "target_set", "fact_revision", "hierarchy_version", "created_at",
+              "created_by", "published_at", "published_by", "note")
+
+
+def _run_dict(user, meta: dict) -> dict:
+    out = data.run_row(user, meta, RUN_FIELDS)
     out["published"] = out["published_at"] is not None
     return out
 
 
 def _visible_run(request: Request, user, run_id: int) -> dict:
     meta = web(request).catalog().meta(run_id)
-    if meta is None:
-        raise PageError(404, "not_found")
-    if user is None and data.clean(meta.get("published_at")) is None:
+    if meta is None or not allowed(user, "view_run", run=meta):
         raise PageError(404, "not_found")
     return meta
 
@@ -178,15 +182,14 @@ def api_evaluations(request: Request, cutoff: str | None = Query(None, pattern=C
     runs = web(request).catalog().runs
     if cutoff:
         runs = runs[runs["cutoff"] == cutoff]
-    if user is None:
-        runs = runs[runs["published_at"].notna()]
-    return {"evaluations": [_run_dict(r) for r in runs.to_dict("records")]}
+    return {"evaluations": [_run_dict(user, r) for r in runs.to_dict("records")
+                            if allowed(user, "view_run", run=r)]}
 
 
 @router.get("/evaluations/{run_id}", tags=["evaluations"], summary="One evaluation run")
 def api_evaluation(request: Request, run_id: int):
     user, _ = api_user(request)
-    return _run_dict(_visible_run(request, user, run_id))
+    return _run_dict(user, _visible_run(request, user, run_id))
 
 
 class EvaluateBody(BaseModel):
@@ -198,7 +201,7 @@ class EvaluateBody(BaseModel):
              summary="Evaluate a cut-off (national users); returns the run")
 def api_evaluate(request: Request, body: EvaluateBody):
     user = _writer(request)
-    if not user.is_national:
+    if not allowed(user, "evaluate"):
         raise PageError(403, "forbidden")
     from capaian.service import evaluate_cutoff
 
@@ -209,16 +212,16 @@ def api_evaluate(request: Request, body: EvaluateBody):
     except CapaianError as exc:
         raise PageError(422, "bad_request", exc.id_message, exc.en_message)
     state.invalidate()
-    return _run_dict(state.catalog().meta(int(view.run_id)))
+    return _run_dict(user, state.catalog().meta(int(view.run_id)))
 
 
 @router.post("/evaluations/{run_id}/publish", tags=["evaluations"], summary="Publish a run (national users)")
 def api_publish(request: Request, run_id: int):
     user = _writer(request)
-    if not can_publish(user):
+    if not allowed(user, "publish"):
         raise PageError(403, "forbidden")
     publish(request, user, run_id)
-    return _run_dict(web(request).catalog().meta(run_id))
+    return _run_dict(user, web(request).catalog().meta(run_id))
 
 
 def publish(request: Request, user, run_id: int) -> None:
@@ -263,15 +266,14 @@ def api_results(
     user, _ = api_user(request)
     scope = normalise(region) if region else (normalise(province) if province else "ID")
     _, view = _pick(request, run_id, cutoff, rubric, region=scope)
-    published = bool(view.published)
     regions = view.regions[view.regions["tier"] == tier]
     if province:
         regions = regions[regions["province_code"] == normalise(province)]
     if region:
         code = normalise(region)
-        regions = regions[(regions["region_code"] == code) | regions["region_code"].str.startswith(code + ".")]
-    allowed = regions["region_code"].map(lambda c: can_view(user, c, tier, published)).astype(bool)
-    regions = regions[allowed].sort_values(["rank_national", "region_code"], na_position="last")
+        regions = regions[regions["region_code"].map(lambda c: covers(code, c)).astype(bool)]
+    visible = regions["region_code"].map(lambda c: allowed(user, "view", c, view)).astype(bool)
+    regions = regions[visible].sort_values(["rank_national", "region_code"], na_position="last")
     records = data._records(view, regions)
     return JSONResponse({"run": data.run_info(view), "tier": tier, "regions": records})
 
@@ -291,16 +293,14 @@ def api_explanation(
     user, _ = api_user(request)
     code = normalise(code)
     _, view = _pick(request, run_id, cutoff, rubric, region=code)
-    from capaian.web.select import tier_of
-
     if code not in set(view.regions["region_code"]):
         raise PageError(404, "not_found")
-    if not can_view(user, code, tier_of(code) or "", bool(view.published)):
+    if not allowed(user, "view", code, view):
         raise PageError(403, "forbidden")
     model = data.explanation_model(view, code)
     if model is None:
         raise PageError(404, "not_found")
-    if not can_see(user, code):
+    if not allowed(user, "view_below", code, view):
         model = data.without_child_values(model)
     return JSONResponse({"run": data.run_info(view), "region_code": code, "lines": model["lines"][lang],
                          "explanation": model["detail"]})
@@ -312,15 +312,12 @@ def api_explanation(
 @router.get("/submissions", tags=["submissions"], summary="Stored submissions within your jurisdiction")
 def api_submissions(request: Request, cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern)):
     user, _ = api_user(request)
-    if user is None:
+    if not allowed(user, "upload"):
         raise PageError(403, "forbidden")
     with web(request).db() as store:
         frame = store.list_submissions(cutoff)
-    rows = []
-    for r in frame.to_dict("records"):
-        scope = data.clean(r.get("scope_region"))
-        if user.is_national or (scope and can_upload(user, scope)):
-            rows.append({k: data.clean(v) for k, v in r.items()})
+    rows = [{k: data.clean(v) for k, v in r.items()} for r in frame.to_dict("records")
+            if allowed(user, "view_submission", data.clean(r.get("scope_region")))]
     return {"submissions": rows}
 
 

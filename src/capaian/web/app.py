@@ -4,8 +4,12 @@
     uvicorn.run(app, host="127.0.0.1", port=8000)
 
 Every front-end file is vendored under static/; the Content-Security-Policy allows only this
-origin, so the pages make no outside request. Sessions are signed cookies (Starlette
-SessionMiddleware) with a secret from `secret=`, $CAPAIAN_SECRET or one kept in the store.
+origin, so the pages make no outside request. A login is a session kept in the store
+(`capaian.sessions`: ended by logout, `capaian users revoke`, inactivity or age); the browser holds
+its token in a signed cookie (Starlette SessionMiddleware) with a secret from `secret=`,
+$CAPAIAN_SECRET or one kept in the store. Over https (directly, or behind a proxy trusted with
+`capaian serve --forwarded-allow-ips` that says so in X-Forwarded-Proto) cookies are `Secure` and
+responses carry HSTS. Every response except the static files is `Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -26,9 +30,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from capaian.errors import CapaianError
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
 from capaian.web.i18n import t
+from capaian.sessions import LIFETIME_SECONDS
 from capaian.web.state import WebState, session_secret
 
-SESSION_MAX_AGE = 8 * 3600
+SESSION_MAX_AGE = LIFETIME_SECONDS
+SESSION_IDLE_ENV = "CAPAIAN_SESSION_IDLE_MINUTES"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+HSTS = "max-age=31536000"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -46,18 +57,23 @@ def create_app(
     https_only: bool = False,
     catalog_ttl: float = 2.0,
     warm: bool = True,
+    session_idle: float | None = None,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
 
     `geojson`: an optional operator-supplied province boundary file (features carrying the
     province code in `properties.code` / `kode`); it replaces the tile-grid map.
     `warm`: on server start-up, load the newest runs in a background thread.
+    `session_idle`: seconds without a request after which a login ends (default
+    $CAPAIAN_SESSION_IDLE_MINUTES, else 30 minutes).
     """
     if store is None:
         from capaian.store import open_store
 
         store = open_store(db_path)
-    state = WebState(store, catalog_ttl=catalog_ttl)
+    if session_idle is None and os.environ.get(SESSION_IDLE_ENV):
+        session_idle = _idle_from_env(os.environ[SESSION_IDLE_ENV])
+    state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle)
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -82,6 +98,9 @@ def create_app(
     geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
+    from capaian.web.upload import UploadGate
+
+    app.add_middleware(UploadGate)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(store, secret),
@@ -155,6 +174,19 @@ def create_app(
     return app
 
 
+def _idle_from_env(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = -1.0
+    if not 0 < minutes <= 24 * 60:
+        raise CapaianError(
+            f"{SESSION_IDLE_ENV}={text!r} tidak sah: berikan menit antara 1 dan 1440.",
+            f"{SESSION_IDLE_ENV}={text!r} is not valid: give minutes between 1 and 1440.",
+        )
+    return minutes * 60
+
+
 def _warm(state) -> None:
     try:
         state.warm()
@@ -163,13 +195,18 @@ def _warm(state) -> None:
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware adding the CSP and friends to every response (cheaper than @app.middleware)."""
+    """Pure ASGI middleware adding the CSP and friends to every response (cheaper than @app.middleware).
+
+    Static files may be cached; every other response may carry a user's data, so it is `no-store`.
+    Over https, HSTS is added and every cookie set is marked `Secure`.
+    """
 
     HEADERS = [
         (b"content-security-policy", CSP.encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
         (b"x-frame-options", b"DENY"),
+        (b"permissions-policy", PERMISSIONS_POLICY.encode()),
     ]
 
     def __init__(self, app):
@@ -178,18 +215,33 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        vendor = scope.get("path", "").startswith("/static/vendor/")
+        path = scope.get("path", "")
+        vendor = path.startswith("/static/vendor/")
+        static = path.startswith("/static/") or path == "/favicon.ico"
+        https = scope.get("scheme") == "https"
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [h for h in message.get("headers", []) if static or h[0].lower() != b"cache-control"]
                 headers.extend(self.HEADERS)
                 if vendor:
                     headers.append((b"cache-control", b"public, max-age=86400"))
+                elif not static:
+                    headers.append((b"cache-control", b"no-store"))
+                if https:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
+                    headers = [_secure_cookie(h) for h in headers]
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _secure_cookie(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    name, value = header
+    if name.lower() == b"set-cookie" and b"; secure" not in value.lower():
+        return name, value + b"; Secure"
+    return header
 
 
 def _plain(errors) -> list:

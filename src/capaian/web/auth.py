@@ -1,4 +1,5 @@
-"""Log in, log out, language toggle. Signed session cookie; CSRF token on every form; login rate limit."""
+"""Log in, log out, language toggle. Server-side sessions (`capaian.sessions`) named by a signed
+cookie; CSRF token on every form; login throttle per account and per client address."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def login(
     state.limiter.succeeded(name, ip)
     lang = request.session.get("lang")
     request.session.clear()  # new session on login: no fixation
-    request.session["user"] = user.name
+    request.session["sid"] = state.start_session(user.name, ip)
     request.session["lang"] = user.lang if user.lang in ("id", "en") else (lang or "id")
     with state.db() as store:
         store.audit(user.name, "login", f"user:{user.name}", {"ip": ip})
@@ -67,6 +68,11 @@ def login(
 def logout(request: Request, csrf_token: str = Form("")):
     check_csrf(request, csrf_token)
     lang = request.session.get("lang", "id")
+    user = current_user(request)
+    web(request).end_session(request.session.get("sid"))
+    if user is not None:
+        with web(request).db() as store:
+            store.audit(user.name, "logout", f"user:{user.name}", {"ip": client_ip(request)})
     request.session.clear()
     request.session["lang"] = lang
     return RedirectResponse("/nasional", status_code=303)

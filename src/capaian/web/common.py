@@ -11,7 +11,7 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from capaian import formatting
-from capaian.accounts import can_see
+from capaian.access import allowed
 from capaian.web.i18n import t
 
 HERE = Path(__file__).parent
@@ -45,7 +45,7 @@ def _levels_json(records) -> str:
 
 
 templates.env.filters["todate"] = _todate
-templates.env.globals["can_see"] = can_see
+templates.env.globals["allowed"] = allowed
 templates.env.filters["todatetime"] = _todatetime
 templates.env.filters["levels_json"] = _levels_json
 
@@ -68,13 +68,15 @@ def web(request: Request):
 
 
 def current_user(request: Request):
-    """The logged-in User, or None for the public."""
+    """The logged-in User (of a live session in the store), or None for the public."""
     cached = getattr(request.state, "user_loaded", False)
     if cached:
         return request.state.user
-    user = web(request).user(request.session.get("user"))
-    if user is None and "user" in request.session:
-        request.session.pop("user", None)
+    state = web(request)
+    user = state.user(state.session_user(request.session.get("sid")))
+    if user is None and ("sid" in request.session or "user" in request.session):
+        request.session.pop("sid", None)
+        request.session.pop("user", None)  # a cookie from before server-side sessions
     request.state.user = user
     request.state.user_loaded = True
     return user

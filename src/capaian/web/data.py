@@ -57,6 +57,20 @@ def as_int(value):
     return None if value is None else int(value)
 
 
+RUN_META_FIELDS = ("created_by", "published_by", "note")  # `view_run_meta` in capaian.access
+
+
+def run_row(user, meta: dict, columns) -> dict:
+    """A run's catalog row as this user may see it: the `columns`, with who made it and its note
+    left empty (None) when the user may not see them (unpublished runs, outside the national team)."""
+    from capaian.access import allowed
+
+    row = {k: clean(meta.get(k)) for k in columns}
+    if not allowed(user, "view_run_meta", run=meta):
+        row.update({k: None for k in RUN_META_FIELDS if k in row})
+    return row
+
+
 def run_info(view) -> dict:
     meta = view.meta
     from capaian.periods import Cutoff

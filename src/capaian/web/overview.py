@@ -9,8 +9,9 @@ from functools import lru_cache
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from capaian.access import allowed
 from capaian.web import data
-from capaian.web.common import fast, HERE, PageError, lang_of, render, render_fragment, web
+from capaian.web.common import fast, HERE, PageError, current_user, lang_of, render, render_fragment, web
 from capaian.web.select import pick_run
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +56,8 @@ def _model(request: Request, cutoff: str | None, rubric: str | None):
         if cutoff is None and rubric is None:
             return None, []  # nothing (visible) evaluated yet: the empty page
         raise
+    if not allowed(current_user(request), "view", "ID", view):  # a draft asked for by run id
+        raise PageError(403, "forbidden")
     model = state.model((*choice.key, "overview"), lambda: data.overview_model(view))
     return model, list(choice.cutoffs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from capaian.accounts import can_see
+from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import fast, PageError, current_user, render, render_fragment, web
 from capaian.web.select import normalise, pick_run, tier_of, trend_views
@@ -20,10 +20,12 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     if tier not in ("province", "regency"):
         raise PageError(404, "not_found")
     user = current_user(request)
-    full = can_see(user, code)
-    if not full and tier != "province":
+    if not allowed(user, "view", code, run=True):
         raise PageError(403, "forbidden")
+    full = allowed(user, "view_below", code)
     choice, view = pick_run(request, cutoff, rubric, region=code)
+    if not allowed(user, "view", code, view):  # e.g. another office's draft asked for by run id
+        raise PageError(403, "forbidden")
     state = web(request)
     if code not in state.model((choice.run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from capaian.accounts import can_publish
+from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import PageError, check_csrf, current_user, render, require_user, web
 
@@ -17,15 +17,13 @@ COLUMNS = ("id", "cutoff", "rubric", "target_set", "fact_revision", "hierarchy_v
 
 def _runs(request: Request) -> list[dict]:
     user = current_user(request)
-    runs = web(request).catalog().runs
-    if user is None:
-        runs = runs[runs["published_at"].notna()]
-    return [{k: data.clean(r.get(k)) for k in COLUMNS} for r in runs.to_dict("records")]
+    return [data.run_row(user, r, COLUMNS) for r in web(request).catalog().runs.to_dict("records")
+            if allowed(user, "view_run", run=r)]
 
 
 @router.get("/run")
 def runs_page(request: Request):
-    return render(request, "runs.html", {"runs": _runs(request), "can_publish": can_publish(current_user(request)),
+    return render(request, "runs.html", {"runs": _runs(request), "can_publish": allowed(current_user(request), "publish"),
                                          "done": request.query_params.get("terbit")})
 
 
@@ -46,7 +44,7 @@ def runs_csv(request: Request):
 def publish_run(request: Request, run_id: int, csrf_token: str = Form("")):
     user = require_user(request)
     check_csrf(request, csrf_token)
-    if not can_publish(user):
+    if not allowed(user, "publish"):
         raise PageError(403, "forbidden")
     from capaian.web.api import publish
 

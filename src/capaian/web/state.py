@@ -1,4 +1,4 @@
-"""What the web app keeps between requests: the store (behind one lock), caches, the login limiter.
+"""What the web app keeps between requests: the store (behind one lock), caches, sessions, the login limiter.
 
 Runs are immutable snapshots, so a loaded run (and every page model built from it) is cached by
 run id. The list of runs (which cut-offs exist, which are published) is re-read at most every
@@ -12,7 +12,7 @@ import dataclasses
 import secrets
 import threading
 import time
-from collections import OrderedDict, defaultdict, deque
+from collections import OrderedDict
 from contextlib import contextmanager
 
 import pandas as pd
@@ -37,34 +37,25 @@ def _slow_work_ahead() -> None:
 
 
 class LoginLimiter:
-    """At most `limit` failed logins per (name, client address) within `window` seconds."""
+    """The login throttle (`capaian.sessions.LoginThrottle`, kept in the store) over this app's store."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0):
-        self.limit = limit
-        self.window = window
-        self._fails: dict[tuple[str, str], deque] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, state: "WebState", limit: int | None = None, window: float | None = None):
+        from capaian.sessions import LOGIN_LIMIT, LOGIN_WINDOW_SECONDS, LoginThrottle
 
-    def _prune(self, key, now: float) -> deque:
-        q = self._fails[key]
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
+        self.state = state
+        self.throttle = LoginThrottle(limit or LOGIN_LIMIT, window or LOGIN_WINDOW_SECONDS)
 
     def blocked(self, name: str, ip: str) -> bool:
-        key = (name.strip().lower(), ip)
-        with self._lock:
-            return len(self._prune(key, time.monotonic())) >= self.limit
+        with self.state.db() as store:
+            return self.throttle.blocked(store, name, ip)
 
     def failed(self, name: str, ip: str) -> None:
-        key = (name.strip().lower(), ip)
-        with self._lock:
-            now = time.monotonic()
-            self._prune(key, now).append(now)
+        with self.state.db() as store:
+            self.throttle.failed(store, name, ip)
 
     def succeeded(self, name: str, ip: str) -> None:
-        with self._lock:
-            self._fails.pop((name.strip().lower(), ip), None)
+        with self.state.db() as store:
+            self.throttle.succeeded(store, name, ip)
 
 
 class LRU:
@@ -95,12 +86,16 @@ class LRU:
 
 
 class WebState:
-    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64):
+    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64, session_idle: float | None = None):
+        from capaian.sessions import IDLE_SECONDS
+
         self.store = store
         self.lock = threading.RLock()
         self.catalog_ttl = catalog_ttl
         self.max_views = max_views
-        self.limiter = LoginLimiter()
+        self.session_idle = float(session_idle or IDLE_SECONDS)
+        self.limiter = LoginLimiter(self)
+        self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
         self._models = LRU(4096)  # page models (language-independent dicts)
@@ -201,7 +196,38 @@ class WebState:
                 self._demo = bool(store.is_demo())
         return self._demo
 
-    # -- users ------------------------------------------------------------------------------
+    # -- sessions and users -------------------------------------------------------------------
+    def start_session(self, name: str, client: str | None) -> str:
+        from capaian.sessions import start_session
+
+        with self.db() as store:
+            return start_session(store, name, client)
+
+    def session_user(self, token: str | None) -> str | None:
+        """The user name of a live session (checked in the store at most every few seconds)."""
+        if not token:
+            return None
+        hit = self._sessions.get(token)
+        if hit is not None and time.monotonic() - hit[0] < 5.0:
+            return hit[1]
+        from capaian.sessions import LIFETIME_SECONDS, session_user
+
+        with self.db() as store:
+            name = session_user(store, token, idle=self.session_idle, lifetime=LIFETIME_SECONDS)
+        self._sessions.put(token, (time.monotonic(), name))
+        return name
+
+    def end_session(self, token: str | None) -> None:
+        from capaian.sessions import end_session
+
+        with self.db() as store:
+            end_session(store, token)
+        self._sessions.put(token, (time.monotonic(), None))
+
+    def forget_sessions(self) -> None:
+        """Re-check every session in the store on its next request."""
+        self._sessions.clear()
+
     def user(self, name: str | None):
         if not name:
             return None

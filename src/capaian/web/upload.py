@@ -2,6 +2,9 @@
 
 Shared by the page (`/unggah`) and the API (`POST /api/submissions`): `receive_upload` does the
 work and audits every attempt (accepted imports are audited by intake itself, refusals here).
+`UploadGate` refuses an upload before its body is read: no account that may upload (403, or
+401/429 for HTTP Basic), a wrong `X-CSRF-Token` header (403), no Content-Length (411) or one
+over the size limit (413). The form's CSRF field is checked once the (bounded) body is read.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from capaian.access import allowed
 from capaian.errors import CapaianError
-from capaian.web.common import PageError, check_csrf, render, require_user, web
+from capaian.web.common import PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
+UPLOAD_PATHS = ("/unggah", "/api/submissions")
+MULTIPART_SLACK = 64 * 1024  # form fields and part headers around the file
 
 
 def _safe_name(name: str | None) -> str:
@@ -91,7 +97,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
     }
     # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
     # upload must not make a new "latest" national run for everyone.
-    if evaluate and result.status == "imported" and user.is_national:
+    if evaluate and result.status == "imported" and allowed(user, "evaluate"):
         from capaian.service import evaluate_cutoff
 
         try:
@@ -113,10 +119,22 @@ def _audit_refusal(state, user, name: str, problems: list[dict]) -> None:
         )
 
 
+def require_uploader(request: Request):
+    """The logged-in user who may upload for some region of theirs; 403 for anyone else."""
+    user = current_user(request)
+    if not allowed(user, "upload"):
+        raise PageError(403, "forbidden")
+    return user
+
+
+def _form(user, outcome) -> dict:
+    return {"outcome": outcome, "scope_name": _scope_name(user), "can_evaluate": allowed(user, "evaluate")}
+
+
 @router.get("/unggah")
 def upload_form(request: Request):
-    user = require_user(request)
-    return render(request, "upload.html", {"outcome": None, "scope_name": _scope_name(user)})
+    user = require_uploader(request)
+    return render(request, "upload.html", _form(user, None))
 
 
 @router.post("/unggah")
@@ -126,14 +144,14 @@ async def upload(
     csrf_token: str = Form(""),
     evaluate: str | None = Form(None),
 ):
-    user = require_user(request)
+    user = require_uploader(request)
     check_csrf(request, csrf_token)
     content = await file.read(MAX_BYTES + 1)
     from starlette.concurrency import run_in_threadpool
 
     outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, bool(evaluate))
     return render(
-        request, "upload.html", {"outcome": outcome, "scope_name": _scope_name(user)},
+        request, "upload.html", _form(user, outcome),
         status=200 if outcome["ok"] else 422,
     )
 
@@ -141,18 +159,17 @@ async def upload(
 @router.get("/unggah/templat.csv")
 def template_csv(request: Request, cutoff: str):
     """A submission template pre-filled with the user's regions (national users: give `region`)."""
-    user = require_user(request)
+    user = require_uploader(request)
     region = request.query_params.get("region") or user.region_code
     if not region:
         raise PageError(404, "not_found")
-    from capaian.accounts import can_upload
     from capaian.intake import write_template
     from capaian.web.select import CUTOFF_RE, normalise
 
     region = normalise(region)
     if not CUTOFF_RE.match(cutoff):
         raise PageError(404, "not_found")
-    if not can_upload(user, region):
+    if not allowed(user, "upload", region):
         raise PageError(403, "forbidden")
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -162,6 +179,67 @@ def template_csv(request: Request, cutoff: str):
         body = path.read_bytes()
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="templat-{region}-{cutoff}.csv"'})
+
+
+class UploadGate:
+    """ASGI middleware (inside the session middleware): refuse an upload before reading its body."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in UPLOAD_PATHS:
+            return await self.app(scope, receive, send)
+        from starlette.concurrency import run_in_threadpool
+        from starlette.requests import Request
+
+        request = Request(scope)
+        refusal = await run_in_threadpool(_refusal, request)
+        if refusal is None:
+            return await self.app(scope, receive, send)
+        response = await run_in_threadpool(_refusal_response, request, *refusal)
+        await response(scope, receive, send)
+
+
+def _refusal(request: Request) -> tuple | None:
+    """(status, key, Indonesian, English) when the upload must be refused unread, else None."""
+    from capaian.web.api import api_user
+    from capaian.web.common import CSRF_HEADER
+
+    try:
+        user, basic = api_user(request)
+    except PageError as exc:
+        return exc.status_code, exc.key, None, None
+    if not allowed(user, "upload"):
+        return 403, "forbidden", None, None
+    given = request.headers.get(CSRF_HEADER)
+    if not basic and given is not None:
+        try:
+            check_csrf(request, given)
+        except PageError:
+            return 403, "csrf_failed", None, None
+    length = request.headers.get("content-length")
+    if length is None or not length.isdigit():
+        return 411, "bad_request", "Panjang kiriman (Content-Length) tidak diberikan.", "No Content-Length given."
+    if int(length) > MAX_BYTES + MULTIPART_SLACK:
+        return (413, "bad_request", f"Berkas terlalu besar: paling besar {MAX_BYTES // (1024 * 1024)} MB.",
+                f"The file is too large: at most {MAX_BYTES // (1024 * 1024)} MB.")
+    return None
+
+
+def _refusal_response(request: Request, status: int, key: str, text_id: str | None, text_en: str | None):
+    from fastapi.responses import JSONResponse
+
+    from capaian.web.common import lang_of
+    from capaian.web.i18n import t
+
+    headers = {"WWW-Authenticate": 'Basic realm="capaian"'} if status == 401 else None
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": key, "status": status,
+                             "message": {"id": text_id or t(key, "id"), "en": text_en or t(key, "en")}},
+                            status_code=status, headers=headers)
+    detail = text_en if lang_of(request) == "en" else text_id
+    return render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)
 
 
 def _scope_name(user) -> str:

@@ -63,7 +63,11 @@ def evaluate_cmd(
         typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
         return
     header, body = level_table_rows(rows, view.indicators, view, state.lang)
-    table = Table(*header, title=f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}")
+    from capaian.reports.common import draft_label
+
+    draft = draft_label(view, state.lang)
+    title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
+    table = Table(*header, title=f"{draft} — {title}" if draft else title)
     for row in body:
         table.add_row(*row)
     wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
@@ -88,6 +92,12 @@ def explain_cmd(
         rows = view.indicator_rows(explanation.region_code)
         typer.echo(rows.to_csv(index=False), nl=False)
         return
+    from capaian.present.i18n import tr
+    from capaian.reports.common import draft_label
+
+    draft = draft_label(view, state.lang)
+    if draft:
+        console.print(f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), highlight=False, markup=False)
     for line in explanation.lines(state.lang):
         console.print(line, highlight=False, markup=False)
 
@@ -100,7 +110,9 @@ def publish_cmd(
     """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
     store = open_db()
     store.publish_run(run_id, actor)
-    console.print(f"run {run_id} diterbitkan / published")
+    from capaian.present.i18n import tr
+
+    console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
 
 
 @runs_app.command("list")

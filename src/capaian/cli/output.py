@@ -6,9 +6,8 @@ import json
 
 import pandas as pd
 
-from capaian import formatting as fmt
-
-MET_SYMBOL = {"met": "✓", "not_met": "✗", "no_data": "–"}
+from capaian.present import numbers
+from capaian.present.i18n import tr
 
 
 def _indicator_ids(view) -> list[str]:
@@ -17,25 +16,26 @@ def _indicator_ids(view) -> list[str]:
 
 def _cell(row: pd.Series, lang: str) -> str:
     if row["status"] == "no_data":
-        return "tidak ada data" if lang == "id" else "no data"
-    symbol = MET_SYMBOL.get(row["status"], "")
+        return numbers.status_text("no_data", lang)
+    symbol = numbers.status_symbol(row["status"])
     if row["kind"] == "coverage":
-        return f"{symbol} {fmt.format_pct(row['value'], lang=lang)}"
-    return f"{symbol} {fmt.format_int(row['numerator'], lang=lang)}/{fmt.format_int(row['denominator'], lang=lang)}"
+        value = numbers.coverage(row["value"], lang, row["target"], met=row["status"] == "met")
+        return f"{symbol} {value}" + (f" {numbers.OVER_100}" if bool(row.get("over_100")) else "")
+    return f"{symbol} {numbers.integer(row['numerator'], lang)}/{numbers.integer(row['denominator'], lang)}"
 
 
 def _header(ind, lang: str) -> str:
     """Indicator column title with its target: `KTP-el ≥ 98 %`."""
-    label = ind.label.id if lang == "id" else ind.label.en
+    label = ind.label.get(lang)
     if ind.kind == "coverage":
-        return f"{label} ≥ {fmt.format_target(ind.target.value, lang=lang)}"
+        return f"{label} {numbers.requirement(ind.kind, ind.target.value, lang, ind.comparison)}"
     return label
 
 
 def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str):
     """Header and body rows of the ranking table (strings, formatted for people)."""
     ids = _indicator_ids(view)
-    header = ["#", "kode" if lang == "id" else "code", "wilayah" if lang == "id" else "region", "level"]
+    header = ["#", tr(lang, "code"), tr(lang, "region"), tr(lang, "level")]
     header += [_header(ind, lang) for ind in view.rubric.indicators]
     by_region = indicators.set_index(["region_code", "indicator"])
     body = []

@@ -101,7 +101,7 @@ def test_indicator_sheets_hold_the_run_values_as_numbers(kaltara_wb, view):
                 assert met is None and cells[col["Status"]].startswith("–")
             else:
                 assert met is bool(row["met"])
-                assert cells[col["Status"]] == ("✓ memenuhi" if row["met"] else "✗ belum memenuhi")
+                assert cells[col["Status"]] == ("✓ tercapai" if row["met"] else "✗ belum tercapai")
 
 
 def test_seed_numbers_in_cells(kaltara_wb):
@@ -134,7 +134,7 @@ def test_levels_sheet_matches_region_rows(kaltara_wb, view):
     assert body[0][0] == "65"  # the scope region first
     for cells, row in zip(body, expected.to_dict("records")):
         assert same_number(cells[col["Level"]], row["level"])
-        assert same_number(cells[col["Indikator terpenuhi"]], row["indicators_met"])
+        assert same_number(cells[col["Indikator tercapai"]], row["indicators_met"])
         assert same_number(cells[col["Peringkat nasional"]], row["rank_national"])
         assert same_number(cells[col["Peringkat di provinsi"]], row["rank_province"])
 

@@ -128,11 +128,10 @@ def create_app(
                  "message": {"id": detail_id or message(key, "id"), "en": detail_en or message(key, "en")}},
                 status_code=exc.status_code, headers=headers,
             )
-        lang = lang_of(request)
+        detail = CapaianError(detail_id, detail_en).text(lang_of(request)) if detail_id else None
         return render(
             request, "error.html",
-            {"status": exc.status_code, "key": key,
-             "detail": (detail_en if lang == "en" else detail_id)},
+            {"status": exc.status_code, "key": key, "detail": detail},
             status=exc.status_code,
         )
 

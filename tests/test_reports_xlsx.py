@@ -96,7 +96,7 @@ def test_indicator_sheets_hold_the_run_values_as_numbers(kaltara_wb, view):
             assert same_number(cells[col["Perubahan"]], row["change_value"])
             assert same_number(cells[col["Peringkat nasional"]], row["rank_national"])
             assert same_number(cells[col["Peringkat di provinsi"]], row["rank_province"])
-            met = cells[col["Memenuhi"]]
+            met = cells[col["Tercapai"]]
             if row["status"] == "no_data":
                 assert met is None and cells[col["Status"]].startswith("–")
             else:
@@ -145,7 +145,7 @@ def test_summary_counts_per_level(kaltara_wb, view):
     level_row = next(r for r in values if r[0] == "Level")
     assert level_row[1] == 3 and level_row[2] == "baik"
     head = next(i for i, r in enumerate(values) if r[0] == "Level" and r[1] == "Predikat")
-    assert values[head][2] == "Kab/kota"
+    assert values[head][2] == "Kabupaten/kota"
     regencies = view.tier("regency", province="65")
     for r in values[head + 1: head + 5]:
         assert r[2] == int((regencies["level"] == r[0]).sum())

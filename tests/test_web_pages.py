@@ -84,7 +84,8 @@ def test_overview_map_tile_carries_level_and_symbol(client):
     tile = re.search(r'<a href="/wilayah/65\?cutoff=2020-11-H1" class="tile" data-code="65" data-level="(\d)"(.*?)</a>',
                      page, flags=re.S)
     assert tile and tile.group(1) == "3"
-    assert "▲ 3" in tile.group(2) and "KALTARA" in tile.group(2)
+    assert "L3" in tile.group(2) and "KALTARA" in tile.group(2)
+    assert "▲" not in tile.group(2)  # ▲ means a rank going up, never a level
 
 
 def test_overview_level_counts_match_table(client):
@@ -248,6 +249,11 @@ def test_unpublished_badge_for_national(national):
     page = national.get("/nasional").text
     assert f'<option value="{UNPUBLISHED}" selected>' in page
     assert 'id="unpublished"' in page
+    banner = re.search(r'<span class="pub no draft-banner" id="unpublished"[^>]*>(.*?)</span>', page, flags=re.S)
+    assert banner and "<b>DRAF</b>" in banner.group(1)
+    assert "BELUM TERBIT" not in page  # one label: DRAF
+    published = national.get(f"/nasional?cutoff={SEED_CUTOFF}").text
+    assert 'id="unpublished"' not in published and "DRAF" not in published
 
 
 def test_demo_banner(tmp_path):
@@ -257,7 +263,7 @@ def test_demo_banner(tmp_path):
     store = open_store(db)
     store.mark_demo()
     page = TestClient(create_app(store=store, secret="x")).get("/nasional").text
-    assert "DATA SINTETIS / SYNTHETIC DATA" in page and 'id="synthetic-banner"' in page
+    assert "DATA SINTETIS" in page and 'id="synthetic-banner"' in page
     store.close()
 
 

@@ -254,7 +254,7 @@ INDICATOR_COLUMNS = (  # key, header, width, number format name
 )
 IMPLEMENTATION_HEADERS = {
     "numerator": N_("Regencies/cities complying"),
-    "denominator": N_("Regencies/cities"),
+    "denominator": N_("Number of regencies/cities"),
     "value": N_("Value"),
 }
 

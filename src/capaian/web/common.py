@@ -151,14 +151,29 @@ class Fmt:
         return numbers.date(value, self.lang)
 
     def datetime(self, value) -> str:
-        if numbers.missing(value) if not hasattr(value, "year") else False:
+        if value is None or (not hasattr(value, "year") and numbers.missing(value)):
             return numbers.DASH
         return f"{self.date(value)} {value:%H:%M} UTC"
 
-    def value(self, kind: str, value, target=None, status: str | None = None) -> str:
+    def value(self, kind: str, value, target=None, status: str | None = None, places: int = numbers.PLACES) -> str:
         """An indicator value; with its target and status, never shown equal to a threshold it misses."""
         met = None if status not in ("met", "not_met") else status == "met"
-        return numbers.indicator_value(kind, value, self.lang, target, met=met)
+        if kind == "coverage":
+            return numbers.coverage(value, self.lang, target, met=met, places=places)
+        return numbers.amount(value, self.lang)
+
+    @staticmethod
+    def places(rows, indicators) -> dict:
+        """Per indicator, the decimals a table needs so that different values never read alike."""
+        def field(item, key):
+            return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+        out = {}
+        for ind in indicators:
+            ind_id = field(ind, "id")
+            cells = [(field(r, "indicators") or {}).get(ind_id) for r in rows]
+            out[ind_id] = numbers.distinct_places([field(c, "value") for c in cells if c])
+        return out
 
     def goal(self, kind: str, value) -> str:
         """An indicator target: `98 %` for coverage, `≥ 18` for implementation."""

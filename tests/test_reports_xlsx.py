@@ -110,7 +110,7 @@ def test_seed_numbers_in_cells(kaltara_wb):
     numerator, denominator, value = row[3], row[4], row[5]
     assert numerator.value == 467_701 and denominator.value == 458_845
     assert numerator.number_format == "#,##0"
-    assert value.number_format == "0.00" and round(value.value, 2) == 101.93
+    assert value.number_format == "0.0000" and round(value.value, 2) == 101.93  # the column needs 4 places
     assert row[7].value is True
 
 
@@ -225,3 +225,13 @@ def test_regency_workbook_and_english(view):
     header, body = table(wb["KTP-el"], 2)
     assert header[:6] == ["Code", "Region", "Tier", "Numerator", "Denominator", "Coverage (%)"]
     assert body[0][0] == "65.71" and body[0][1] == "Kota Tarakan"
+
+
+def test_percent_cells_show_the_decimals_needed(kaltara_wb):
+    """65.04 and 65.71 (ranks 1 and 2 for KTP-el) differ only in the third decimal: the cells say so."""
+    ws = kaltara_wb["KTP-el"]
+    header, _ = table(ws, 2)
+    col = header.index("Capaian (%)")
+    formats = {row[0].value: row[col].number_format for row in ws.iter_rows(min_row=3) if row[0].value}
+    assert formats["65.04"] == formats["65.71"] == "0.0000"
+    assert set(formats.values()) == {"0.0000"}  # one column, one number of places

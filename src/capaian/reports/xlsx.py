@@ -23,6 +23,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from capaian.present import numbers
 from capaian.present.i18n import N_, tr
 from capaian.reports.common import (
     TIER_TEXT,
@@ -64,6 +65,7 @@ class _Sheets:
         )
         self.count = wb.add_format({**base, "num_format": COUNT})
         self.pct = wb.add_format({**base, "num_format": PCT})
+        self._pct = {2: self.pct}
         self.change_pct = wb.add_format({**base, "num_format": CHANGE_PCT})
         self.change_int = wb.add_format({**base, "num_format": CHANGE_INT})
         self.green = wb.add_format({"bg_color": GREEN, "font_color": "#006100"})
@@ -72,6 +74,13 @@ class _Sheets:
         self.bold_level = wb.add_format({"bold": True})
         self.draft_format = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": "#9C0006",
                                            "bg_color": RED})
+
+    def pct_with(self, places: int):
+        """A percentage format with `places` decimals (`0.00`, `0.000`, ...), made once per workbook."""
+        if places not in self._pct:
+            self._pct[places] = self.wb.add_format({"font_name": "Calibri", "font_size": 10,
+                                                    "num_format": "0." + "0" * places})
+        return self._pct[places]
 
     def banner(self, ws) -> int:
         """The DRAFT line of an unpublished run, on the first row and the printed header of a sheet.
@@ -238,7 +247,7 @@ INDICATOR_COLUMNS = (  # key, header, width, number format name
     ("tier", N_("Tier"), 10, None),
     ("numerator", N_("Numerator"), 13, "count"),
     ("denominator", N_("Denominator"), 13, "count"),
-    ("value", N_("Coverage (%)"), 11, "value"),
+    ("value", N_("Coverage (%)"), 11, "current"),
     ("target", N_("Target"), 8, "value"),
     ("met", N_("Met"), 9, None),
     ("status", N_("Status"), 16, None),
@@ -262,7 +271,8 @@ IMPLEMENTATION_HEADERS = {
 def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -> None:
     coverage = ind.kind == "coverage"
     value_format = s.pct if coverage else s.count
-    formats = {"count": s.count, "value": value_format, "change": s.change_pct if coverage else s.change_int}
+    formats = {"count": s.count, "value": value_format, "current": value_format,
+               "change": s.change_pct if coverage else s.change_int}
     target = f_target_of(ind.target.value, ind.kind, ind.comparison, ind.unit, lang)
     title = f"{ind.label.get(lang)} — target {target}"
     if ind.description is not None:
@@ -276,7 +286,13 @@ def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -
         headers.append(tr(lang, header))
     s.header(ws, top + 1, headers, [c[2] for c in INDICATOR_COLUMNS])
     r = top + 1
-    for r, row in enumerate(rows.to_dict("records"), start=top + 2):
+    records = rows.to_dict("records")
+    # Coverage shows the decimals needed: different values never read alike, a miss never reads as the target.
+    column_places = numbers.distinct_places([row["value"] for row in records]) if coverage else 2
+    for r, row in enumerate(records, start=top + 2):
+        if coverage:
+            met = None if row["status"] == "no_data" else row["status"] == "met"
+            formats["current"] = s.pct_with(max(column_places, numbers.places_for(row["value"], row["target"], met=met)))
         for col, (key, _, _, kind) in enumerate(INDICATOR_COLUMNS):
             if key == "tier":
                 value = _tier_text(row, lang)

@@ -14,13 +14,15 @@ def _indicator_ids(view) -> list[str]:
     return [ind.id for ind in view.rubric.indicators]
 
 
-def _cell(row: pd.Series, lang: str) -> str:
+def _cell(row: pd.Series, lang: str, places: int = numbers.PLACES) -> str:
     if row["status"] == "no_data":
         return numbers.status_text("no_data", lang)
     symbol = numbers.status_symbol(row["status"])
     if row["kind"] == "coverage":
-        value = numbers.coverage(row["value"], lang, row["target"], met=row["status"] == "met")
+        value = numbers.coverage(row["value"], lang, row["target"], met=row["status"] == "met", places=places)
         return f"{symbol} {value}" + (f" {numbers.OVER_100}" if bool(row.get("over_100")) else "")
+    if numbers.missing(row["numerator"]):  # a regency: its own value; above it, complying regencies / all
+        return f"{symbol} {numbers.amount(row['value'], lang)}"
     return f"{symbol} {numbers.integer(row['numerator'], lang)}/{numbers.integer(row['denominator'], lang)}"
 
 
@@ -38,6 +40,8 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
     header = ["#", tr(lang, "code"), tr(lang, "region"), tr(lang, "level")]
     header += [_header(ind, lang) for ind in view.rubric.indicators]
     by_region = indicators.set_index(["region_code", "indicator"])
+    shown = indicators[indicators["region_code"].isin(regions["region_code"])]
+    places = {ind: numbers.distinct_places(shown.loc[shown["indicator"] == ind, "value"]) for ind in ids}
     body = []
     for reg in regions.itertuples(index=False):
         rank = "" if pd.isna(reg.rank_national) else str(int(reg.rank_national))
@@ -45,7 +49,7 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
         cells = []
         for ind in ids:
             key = (reg.region_code, ind)
-            cells.append(_cell(by_region.loc[key], lang) if key in by_region.index else "")
+            cells.append(_cell(by_region.loc[key], lang, places[ind]) if key in by_region.index else "")
         body.append([rank, reg.region_code, reg.region_name, level, *cells])
     return header, body
 

@@ -64,14 +64,14 @@ def step_text(step, lang: str = "id") -> str:
     label = step.label.get(lang)
     if step.kind == "coverage":
         if step.needed is None:
-            return f"{label}: {_reason(step.reason, lang)}" + tr(lang, " (submit the data first)")
+            return f"{label}: {_reason(step.reason, lang)}" + " " + tr(lang, "(submit the data first)")
         n = numbers.integer(step.needed, lang)
         what = step.gap.get(lang).format(n=n) if step.gap else tr(lang, "%(n)s more", n=n)
         return f"{label}: {what} " + tr(lang, "(to %(target)s of %(denominator)s)", target=numbers.threshold(step.target, lang),
                                         denominator=_number(step.denominator, lang))
     if step.regions:
         names = ", ".join(
-            r["name"] + (tr(lang, " (no data)") if r["no_data"] else "") for r in step.regions
+            r["name"] + (" " + tr(lang, "(no data)") if r["no_data"] else "") for r in step.regions
         )
         return f"{label}: " + tr(lang, "not yet in %(names)s", names=names)
     if step.status == "no_data":

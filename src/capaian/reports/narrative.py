@@ -91,11 +91,11 @@ def _rank_sentence(region: dict, scope: Scope, lang: str) -> str:
     if rank is None:
         return ""
     if scope.tier == "province":
-        return tr(lang,
-            " Among %(peers)s provinces, %(name)s ranks %(rank)s.",
+        return " " + tr(lang,
+            "Among %(peers)s provinces, %(name)s ranks %(rank)s.",
             peers=f_int(peers, lang), name=scope.name, rank=ordinal(rank, lang))
-    text = tr(lang,
-        " Nationally %(name)s ranks %(rank)s of %(peers)s regencies/cities",
+    text = " " + tr(lang,
+        "Nationally %(name)s ranks %(rank)s of %(peers)s regencies/cities",
         name=scope.name, rank=ordinal(rank, lang), peers=f_int(peers, lang))
     prank, ppeers = integer(region["rank_province"]), integer(region["peers_province"])
     if prank is not None:
@@ -111,14 +111,14 @@ def _level_change(region: dict, view, lang: str) -> str:
         return ""
     before = str(Cutoff.parse(view.cutoff).previous())
     if level > prev:
-        return tr(lang,
-            " It moved up from level %(prev)s at cut-off %(before)s.",
+        return " " + tr(lang,
+            "It moved up from level %(prev)s at cut-off %(before)s.",
             prev=f_int(prev, lang), before=before)
     if level < prev:
-        return tr(lang,
-            " It moved down from level %(prev)s at cut-off %(before)s.",
+        return " " + tr(lang,
+            "It moved down from level %(prev)s at cut-off %(before)s.",
             prev=f_int(prev, lang), before=before)
-    return tr(lang, " Its level is unchanged from cut-off %(before)s.", before=before)
+    return " " + tr(lang, "Its level is unchanged from cut-off %(before)s.", before=before)
 
 
 def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
@@ -149,11 +149,11 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         text += tr(lang, "; this places %(name)s %(rank)s nationally", name=scope.name, rank=ordinal(rank, lang))
         prank = integer(row["rank_province"])
         if prank is not None:
-            text += tr(lang, " (%(prank)s in its province)", prank=ordinal(prank, lang))
+            text += " " + tr(lang, "(%(prank)s in its province)", prank=ordinal(prank, lang))
     text += "."
     if bool(plain(row["over_100"])):
-        text += tr(lang,
-            " Coverage exceeds the target population because the numerator grows daily while the denominator (the cleaned population data) is updated per semester.")
+        text += " " + tr(lang,
+            "Coverage exceeds the target population because the numerator grows daily while the denominator (the cleaned population data) is updated per semester.")
     return text
 
 
@@ -202,7 +202,7 @@ def _step_item(step, rubric, lang: str) -> str:
             "%(label)s: %(what)s to reach the %(target)s target.",
             label=label, what=what, target=target_words(step.target, lang))
     if step.regions:
-        names = ", ".join(r["name"] + (tr(lang, " (no data)") if r["no_data"] else "")
+        names = ", ".join(r["name"] + (" " + tr(lang, "(no data)") if r["no_data"] else "")
                           for r in step.regions)
         return tr(lang, "%(label)s: not yet in place in %(names)s.", label=label, names=names)
     if step.kind == "implementation" and step.status != "no_data":
@@ -288,9 +288,8 @@ def _national_blocks(view, scope: Scope, lang: str) -> list[Block]:
     for row in national:
         ind = rubric.indicator(row["indicator"])
         sub = prov_ind[prov_ind["indicator"] == ind.id]
-        reached = tr(lang,
-            " %(sum)s of %(sub)s provinces meet the target.",
-            sum=f_int(int((sub['status'] == 'met').sum()), lang), sub=f_int(len(sub), lang))
+        reached = " " + tr(lang, "%(met)s of %(total)s provinces meet the target.",
+                           met=f_int(int((sub['status'] == 'met').sum()), lang), total=f_int(len(sub), lang))
         if row["status"] == "no_data":
             continue
         if ind.kind == "coverage":

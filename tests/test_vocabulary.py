@@ -140,7 +140,17 @@ def test_the_template_scan_catches_bare_text():
 
 
 # ---------------------------------------------------------------- Python modules
-PAIR_FREE = [SRC / "web", SRC / "reports", SRC / "evaluate" / "explain_text.py", SRC / "cli" / "output.py"]
+PAIR_FREE = [SRC / "web", SRC / "reports", SRC / "evaluate" / "explain_text.py", SRC / "evaluate" / "explain.py",
+             SRC / "cli", SRC / "present"]
+
+
+def _literal(node) -> str | None:
+    """The text of a string literal or f-string (its constant parts), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return None
 
 
 def _pairs(path: Path) -> list[str]:
@@ -154,10 +164,12 @@ def _pairs(path: Path) -> list[str]:
                 child._skip = True
         if getattr(node, "_skip", False):
             continue
-        if isinstance(node, ast.Tuple) and len(node.elts) == 2 and all(
-                isinstance(e, (ast.Constant, ast.JoinedStr)) for e in node.elts):
-            texts = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-            if len(texts) == 2 and all(re.search(r"[a-z] [a-z]", t) for t in texts) and texts[0] != texts[1]:
+        groups = [node.elts] if isinstance(node, ast.Tuple) and len(node.elts) == 2 else []
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") != "ntr":  # t(lang, "teks", "text")
+            groups += [node.args[i:i + 2] for i in range(len(node.args) - 1)]
+        for pair in groups:
+            texts = [_literal(e) for e in pair]
+            if all(t and re.search(r"[^\W\d_]\s+[^\W\d_]", t) for t in texts) and texts[0] != texts[1]:
                 found.append(f"{path.name}:{node.lineno} {texts}")
         if isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in ("en", "id")
                                                  for c in node.comparators):
@@ -170,3 +182,12 @@ def test_presentation_modules_hold_no_language_pairs():
     files = [f for p in PAIR_FREE for f in ([p] if p.is_file() else sorted(p.glob("**/*.py")))]
     found = [hit for f in files for hit in _pairs(f)]
     assert found == []
+
+
+def test_the_pair_scan_catches_pairs(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('WORDS = {"met": ("sudah tercapai", "is met")}\n'
+                      'x = t(lang, f"{n} dari {m} indikator", f"{n} of {m} indicators")\n'
+                      'y = "id text" if lang == "id" else "en text"\n'
+                      'z = CapaianError("Berkas tidak ada.", "No such file.")\n')
+    assert sorted(hit.split()[0] for hit in _pairs(module)) == ["m.py:1", "m.py:2", "m.py:3"]

@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= capaian.duckdb
 
-.PHONY: run test venv test-venv demo serve clean
+LOCALE := src/capaian/present/locale
+POT    := $(LOCALE)/capaian.pot
+
+.PHONY: run test venv test-venv demo serve clean i18n i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,9 +15,11 @@ $(BIN)/python:
 
 venv: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(MAKE) --no-print-directory i18n-compile
 
 test-venv: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,spark]'
+	$(MAKE) --no-print-directory i18n-compile
 
 demo: venv
 	$(BIN)/capaian --db $(DB) demo build
@@ -25,5 +30,17 @@ run: demo
 test: test-venv
 	$(BIN)/python -m pytest -q
 
+# The vocabulary (docs/architecture.md, "Vocabulary"): extract every message, merge it into the id and en
+# catalogues, give new English entries their msgid, compile. Then translate the new `id` entries.
+i18n: $(BIN)/python
+	$(BIN)/pybabel -q extract -F babel.cfg -k tr:2 -k ntr:2,3 --no-location --sort-output \
+		--project capaian --copyright-holder capaian -o $(POT) .
+	$(BIN)/pybabel -q update -i $(POT) -d $(LOCALE) -D capaian --no-fuzzy-matching --ignore-obsolete --no-wrap
+	$(BIN)/python -m capaian.present.i18n fill-en
+	$(MAKE) --no-print-directory i18n-compile
+
+i18n-compile:
+	$(BIN)/pybabel compile -d $(LOCALE) -D capaian --statistics
+
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal
+	rm -rf $(VENV) $(DB) $(DB).wal $(LOCALE)/*/LC_MESSAGES/*.mo

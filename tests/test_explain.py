@@ -106,7 +106,7 @@ def test_golden_seed_h1_explanation(seed_h1):
     assert "  - Kertas putih: belum di Kabupaten Malinau, Kabupaten Nunukan" in lines_id
     assert "  - KIA: 10,743 more children with KIA (to 50 % of 205,011)" in lines_en
     assert "  - White paper: not yet in Kabupaten Malinau, Kabupaten Nunukan" in lines_en
-    assert lines_id[0] == "Kalimantan Utara (65), 2020-11-H1: level 3 (baik), 7 dari 9 indikator terpenuhi."
+    assert lines_id[0] == "Kalimantan Utara (65), 2020-11-H1: level 3 (baik), 7 dari 9 indikator tercapai."
     assert any(line.startswith("  ✓ KTP-el: 101,93 % (467.701 dari 458.845; target 98 %)") for line in lines_id)
     data = json.loads(json.dumps(e.to_dict()))
     assert data["level"] == 3 and data["path"][0]["text"]["id"].startswith(("KIA", "Kertas"))

@@ -102,7 +102,7 @@ def test_regency_and_national(view):
     row = view.region_row("65.04")
     assert "Kabupaten Tana Tidung" in regency
     assert f"peringkat ke-{int(row['rank_province'])} dari {int(row['peers_province'])} kabupaten/kota" in regency
-    assert "Kertas putih belum terpenuhi" in regency
+    assert "Kertas putih belum tercapai" in regency
     national = render_narrative(view, resolve_scope(view, "nasional"))
     assert national.startswith("# Levelisasi kinerja Disdukcapil nasional per 15 November 2020")
     provinces = view.tier("province")

@@ -80,8 +80,8 @@ def test_numbers_and_names_of_the_run(kaltara_pdf, view):
 
 def test_black_and_white_status_words(kaltara_pdf):
     text = flat(text_of(kaltara_pdf))
-    assert "✓ memenuhi" in text and "✗ belum memenuhi" in text
-    assert "✓ memenuhi · ✗ belum memenuhi · – tidak ada data" in text  # legend of the symbol tables
+    assert "✓ tercapai" in text and "✗ belum tercapai" in text
+    assert "✓ tercapai · ✗ belum tercapai · – tidak ada data" in text  # legend of the symbol tables
 
 
 def test_a4_page_numbers_fonts_and_chart(kaltara_pdf):

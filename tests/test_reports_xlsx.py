@@ -96,12 +96,12 @@ def test_indicator_sheets_hold_the_run_values_as_numbers(kaltara_wb, view):
             assert same_number(cells[col["Perubahan"]], row["change_value"])
             assert same_number(cells[col["Peringkat nasional"]], row["rank_national"])
             assert same_number(cells[col["Peringkat di provinsi"]], row["rank_province"])
-            met = cells[col["Memenuhi"]]
+            met = cells[col["Tercapai"]]
             if row["status"] == "no_data":
                 assert met is None and cells[col["Status"]].startswith("–")
             else:
                 assert met is bool(row["met"])
-                assert cells[col["Status"]] == ("✓ memenuhi" if row["met"] else "✗ belum memenuhi")
+                assert cells[col["Status"]] == ("✓ tercapai" if row["met"] else "✗ belum tercapai")
 
 
 def test_seed_numbers_in_cells(kaltara_wb):
@@ -110,7 +110,7 @@ def test_seed_numbers_in_cells(kaltara_wb):
     numerator, denominator, value = row[3], row[4], row[5]
     assert numerator.value == 467_701 and denominator.value == 458_845
     assert numerator.number_format == "#,##0"
-    assert value.number_format == "0.00" and round(value.value, 2) == 101.93
+    assert value.number_format == "0.0000" and round(value.value, 2) == 101.93  # the column needs 4 places
     assert row[7].value is True
 
 
@@ -134,7 +134,7 @@ def test_levels_sheet_matches_region_rows(kaltara_wb, view):
     assert body[0][0] == "65"  # the scope region first
     for cells, row in zip(body, expected.to_dict("records")):
         assert same_number(cells[col["Level"]], row["level"])
-        assert same_number(cells[col["Indikator terpenuhi"]], row["indicators_met"])
+        assert same_number(cells[col["Indikator tercapai"]], row["indicators_met"])
         assert same_number(cells[col["Peringkat nasional"]], row["rank_national"])
         assert same_number(cells[col["Peringkat di provinsi"]], row["rank_province"])
 
@@ -145,7 +145,7 @@ def test_summary_counts_per_level(kaltara_wb, view):
     level_row = next(r for r in values if r[0] == "Level")
     assert level_row[1] == 3 and level_row[2] == "baik"
     head = next(i for i, r in enumerate(values) if r[0] == "Level" and r[1] == "Predikat")
-    assert values[head][2] == "Kab/kota"
+    assert values[head][2] == "Kabupaten/kota"
     regencies = view.tier("regency", province="65")
     for r in values[head + 1: head + 5]:
         assert r[2] == int((regencies["level"] == r[0]).sum())
@@ -225,3 +225,13 @@ def test_regency_workbook_and_english(view):
     header, body = table(wb["KTP-el"], 2)
     assert header[:6] == ["Code", "Region", "Tier", "Numerator", "Denominator", "Coverage (%)"]
     assert body[0][0] == "65.71" and body[0][1] == "Kota Tarakan"
+
+
+def test_percent_cells_show_the_decimals_needed(kaltara_wb):
+    """65.04 and 65.71 (ranks 1 and 2 for KTP-el) differ only in the third decimal: the cells say so."""
+    ws = kaltara_wb["KTP-el"]
+    header, _ = table(ws, 2)
+    col = header.index("Capaian (%)")
+    formats = {row[0].value: row[col].number_format for row in ws.iter_rows(min_row=3) if row[0].value}
+    assert formats["65.04"] == formats["65.71"] == "0.0000"
+    assert set(formats.values()) == {"0.0000"}  # one column, one number of places

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from capaian import formatting
+from capaian.present import numbers
 from capaian.web import create_app
 from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, csrf_of, fresh_db, login
 
@@ -53,8 +54,13 @@ def cells(row_html: str) -> dict[str, dict]:
     return out
 
 
-def shown(kind, value, lang="id"):
-    return formatting.format_pct(value, lang=lang) if kind == "coverage" else formatting.format_int(value, lang=lang)
+def shown(kind, value, lang="id", cell=None, places=2):
+    """A value as the page shows it (with its cell: honest against the target, `places` for the table)."""
+    if kind != "coverage":
+        return formatting.format_int(value, lang=lang)
+    if cell is None:
+        return formatting.format_pct(value, lang=lang)
+    return numbers.coverage(value, lang, cell["target"], met=cell["status"] == "met", places=places)
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -84,7 +90,8 @@ def test_overview_map_tile_carries_level_and_symbol(client):
     tile = re.search(r'<a href="/wilayah/65\?cutoff=2020-11-H1" class="tile" data-code="65" data-level="(\d)"(.*?)</a>',
                      page, flags=re.S)
     assert tile and tile.group(1) == "3"
-    assert "▲ 3" in tile.group(2) and "KALTARA" in tile.group(2)
+    assert "L3" in tile.group(2) and "KALTARA" in tile.group(2)
+    assert "▲" not in tile.group(2)  # ▲ means a rank going up, never a level
 
 
 def test_overview_level_counts_match_table(client):
@@ -197,11 +204,17 @@ def test_province_json_csv_twins(national):
     children = table_rows(page, "regency-table")
     assert list(children) == [c["code"] for c in data["children"]] == [r["code"] for r in table[1:]]
     assert set(children) == set(KALTARA)
+    places = {ind: numbers.distinct_places([c["indicators"][ind]["value"] for c in data["children"]
+                                            if ind in c["indicators"]]) for ind in kinds}
+    assert places["ktp_el"] == 4  # 65.04 and 65.71 (ranks 1 and 2) both round to 101,93 %
     for child in data["children"]:
         shown_cells = cells(children[child["code"]])
         for ind, cell in child["indicators"].items():
             if cell["value"] is not None:
-                assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"])
+                assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"], cell=cell, places=places[ind])
+    ktp = {c["code"]: shown_cells_value for c in data["children"]
+           for shown_cells_value in [cells(children[c["code"]])["ktp_el"]["value"]]}
+    assert (ktp["65.04"], ktp["65.71"]) == ("101,9310 %", "101,9309 %")
     trend = data["trend"]
     assert trend["cutoffs"] == list(PUBLISHED)  # the one trend: up to the selected cut-off
     assert trend["levels"][1] == 3
@@ -251,6 +264,11 @@ def test_unpublished_badge_for_national(national):
     page = national.get("/nasional?draft=1").text
     assert f'<option value="{UNPUBLISHED}" selected>' in page
     assert 'id="unpublished"' in page
+    banner = re.search(r'<span class="pub no draft-banner" id="unpublished"[^>]*>(.*?)</span>', page, flags=re.S)
+    assert banner and "<b>DRAF</b>" in banner.group(1)
+    assert "BELUM TERBIT" not in page  # one label: DRAF
+    published = national.get(f"/nasional?cutoff={SEED_CUTOFF}").text
+    assert 'id="unpublished"' not in published and "DRAF" not in published
 
 
 def test_demo_banner(tmp_path):
@@ -260,7 +278,7 @@ def test_demo_banner(tmp_path):
     store = open_store(db)
     store.mark_demo()
     page = TestClient(create_app(store=store, secret="x")).get("/nasional").text
-    assert "DATA SINTETIS / SYNTHETIC DATA" in page and 'id="synthetic-banner"' in page
+    assert "DATA SINTETIS" in page and 'id="synthetic-banner"' in page
     store.close()
 
 
@@ -333,3 +351,33 @@ def test_tile_grid_covers_both_hierarchies():
         assert len(cells) == len(tiles)  # no two provinces on one tile
         assert all(0 <= t["col"] < grid[version]["cols"] and 0 <= t["row"] < grid[version]["rows"]
                    for t in tiles.values())
+
+
+def test_league_values_never_mislead(demo_db_copy):
+    """On the national demo: different values never read alike in a column of the league, and a value
+    that misses its target never reads as reaching it (issue 10, "Display that never misleads")."""
+    from decimal import Decimal
+
+    from babel.numbers import parse_decimal
+
+    from capaian.store import open_store
+
+    store = open_store(demo_db_copy)
+    client = TestClient(create_app(store=store, secret="x"))
+    page = client.get("/nasional").text
+    twin = client.get("/nasional.json").json()
+    store.close()
+    truth = {(r["code"], i): c for r in twin["regions"] for i, c in r["indicators"].items()}
+    shown: dict[tuple, set] = {}
+    checked = 0
+    for code, row in re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', page, flags=re.S):
+        for ind, text in re.findall(r'data-ind="([^"]+)" data-status="(?:met|not_met)"[^>]*>.*?<span class="v">([^<]+)</span>',
+                                    row):
+            cell = truth[(code, ind)]
+            shown.setdefault((ind, text), set()).add(cell["value"])
+            if cell["kind"] == "coverage":
+                number = parse_decimal(text.removesuffix(" %"), locale="id_ID")
+                assert (number >= Decimal(str(cell["target"]))) == (cell["status"] == "met"), (code, ind, text, cell)
+                checked += 1
+    assert checked > 50
+    assert all(len(values) == 1 for values in shown.values()), {k: v for k, v in shown.items() if len(v) > 1}

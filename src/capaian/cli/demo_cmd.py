@@ -19,10 +19,11 @@ def demo_build(
 ) -> None:
     """Bangun data demo nasional (sintetis) / build the synthetic national demo."""
     from capaian.demo.build import build_demo
+    from capaian.present.i18n import tr
 
     store = open_db()
     if if_missing and store.is_demo():
-        console.print(f"{state.db}: data demo sudah ada / demo data already built.")
+        console.print(f"{state.db}: " + tr(state.lang, "demo data already built."), highlight=False)
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as bar:
@@ -35,6 +36,6 @@ def demo_build(
 
         counts = build_demo(store, progress=report)
     console.print(
-        f"{state.db}: DATA SINTETIS / SYNTHETIC DATA — "
+        f"{state.db}: {tr(state.lang, 'SYNTHETIC DATA')} — "
         + ", ".join(f"{k} {v}" for k, v in counts.items())
     )

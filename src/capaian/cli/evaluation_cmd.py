@@ -79,14 +79,6 @@ def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: lis
     return view
 
 
-def draft_line(view) -> str | None:
-    """The label that marks output of an unpublished run."""
-    if view.published:
-        return None
-    return (f"DRAFT: run {view.run_id} is not published" if state.lang == "en"
-            else f"DRAF: run {view.run_id} belum terbit")
-
-
 @app.command("explain")
 def explain_cmd(
     code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65."),
@@ -110,8 +102,13 @@ def explain_cmd(
         rows = view.indicator_rows(explanation.region_code)
         typer.echo(rows.to_csv(index=False), nl=False)
         return
-    label = draft_line(view)
-    for line in ([label] if label else []) + list(explanation.lines(state.lang)):
+    from capaian.present.i18n import tr
+    from capaian.reports.common import draft_label
+
+    draft = draft_label(view, state.lang)
+    if draft:
+        console.print(f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), highlight=False, markup=False)
+    for line in explanation.lines(state.lang):
         console.print(line, highlight=False, markup=False)
 
 
@@ -142,9 +139,11 @@ def _print_ranking(view, tier: str, province: str | None, fmt: Format) -> None:
         typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
         return
     header, body = level_table_rows(rows, view.indicators, view, state.lang)
+    from capaian.reports.common import draft_label
+
+    draft = draft_label(view, state.lang)
     title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
-    label = draft_line(view)
-    table = Table(*header, title=f"{label} · {title}" if label else title)
+    table = Table(*header, title=f"{draft} — {title}" if draft else title)
     for row in body:
         table.add_row(*row)
     wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
@@ -159,7 +158,9 @@ def publish_cmd(
     """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
     store = open_db()
     store.publish_run(run_id, actor)
-    console.print(f"run {run_id} diterbitkan / published")
+    from capaian.present.i18n import tr
+
+    console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
 
 
 @runs_app.command("list")

@@ -56,21 +56,20 @@ def _store_table_to_parquet(store, table: str, folder: Path) -> Path | None:
 def _report(cut, frame, engine: str, seconds: float, result, how: str) -> None:
     dots = frame["region_code"].drop_duplicates().str.count(r"\.")
     villages, regencies = int((dots == 3).sum()), int((dots == 1).sum())
-    if state.lang == "en":
-        console.print(
-            f"{cut}: {len(frame):,} facts ({villages:,} villages, {regencies:,} regencies) on {engine} "
-            f"({how}) in {seconds:.1f} s; {result.inserted:,} new or changed"
-            + (f" (revision {result.revision})" if result.revision is not None else ", nothing changed"),
-            highlight=False,
-        )
+    from capaian.present import numbers
+    from capaian.present.i18n import tr
+
+    lang = state.lang
+    text = tr(lang, "%(cutoff)s: %(facts)s facts (%(villages)s villages, %(regencies)s regencies) on %(engine)s "
+                    "(%(how)s) in %(seconds)s s; %(changed)s new or changed",
+              cutoff=cut, facts=numbers.integer(len(frame), lang), villages=numbers.integer(villages, lang),
+              regencies=numbers.integer(regencies, lang), engine=engine, how=tr(lang, "full") if how == "full" else tr(lang, "incremental"),
+              seconds=numbers.decimal(seconds, lang, 1), changed=numbers.integer(result.inserted, lang))
+    if result.revision is not None:
+        text += " " + tr(lang, "(revision %(revision)s)", revision=result.revision)
     else:
-        how_id = {"full": "penuh", "incremental": "inkremental"}[how]
-        console.print(
-            f"{cut}: {len(frame):,} fakta ({villages:,} desa, {regencies:,} kabupaten/kota) dengan {engine} "
-            f"({how_id}) dalam {seconds:.1f} dtk; {result.inserted:,} baru atau berubah"
-            + (f" (revisi {result.revision})" if result.revision is not None else ", tidak ada perubahan"),
-            highlight=False,
-        )
+        text += tr(lang, ", nothing changed")
+    console.print(text, highlight=False)
 
 
 NO_REGISTER = CapaianError(

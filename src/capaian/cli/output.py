@@ -6,38 +6,42 @@ import json
 
 import pandas as pd
 
-from capaian import formatting as fmt
-
-MET_SYMBOL = {"met": "✓", "not_met": "✗", "no_data": "–"}
+from capaian.present import numbers
+from capaian.present.i18n import tr
 
 
 def _indicator_ids(view) -> list[str]:
     return [ind.id for ind in view.rubric.indicators]
 
 
-def _cell(row: pd.Series, lang: str) -> str:
+def _cell(row: pd.Series, lang: str, places: int = numbers.PLACES) -> str:
     if row["status"] == "no_data":
-        return "tidak ada data" if lang == "id" else "no data"
-    symbol = MET_SYMBOL.get(row["status"], "")
+        return numbers.status_text("no_data", lang)
+    symbol = numbers.status_symbol(row["status"])
     if row["kind"] == "coverage":
-        return f"{symbol} {fmt.format_pct(row['value'], lang=lang)}"
-    return f"{symbol} {fmt.format_int(row['numerator'], lang=lang)}/{fmt.format_int(row['denominator'], lang=lang)}"
+        value = numbers.coverage(row["value"], lang, row["target"], met=row["status"] == "met", places=places)
+        return f"{symbol} {value}" + (f" {numbers.OVER_100}" if bool(row.get("over_100")) else "")
+    if numbers.missing(row["numerator"]):  # a regency: its own value; above it, complying regencies / all
+        return f"{symbol} {numbers.amount(row['value'], lang)}"
+    return f"{symbol} {numbers.integer(row['numerator'], lang)}/{numbers.integer(row['denominator'], lang)}"
 
 
 def _header(ind, lang: str) -> str:
     """Indicator column title with its target: `KTP-el ≥ 98 %`."""
-    label = ind.label.id if lang == "id" else ind.label.en
+    label = ind.label.get(lang)
     if ind.kind == "coverage":
-        return f"{label} ≥ {fmt.format_target(ind.target.value, lang=lang)}"
+        return f"{label} {numbers.requirement(ind.kind, ind.target.value, lang, ind.comparison)}"
     return label
 
 
 def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str):
     """Header and body rows of the ranking table (strings, formatted for people)."""
     ids = _indicator_ids(view)
-    header = ["#", "kode" if lang == "id" else "code", "wilayah" if lang == "id" else "region", "level"]
+    header = ["#", tr(lang, "code"), tr(lang, "region"), tr(lang, "level")]
     header += [_header(ind, lang) for ind in view.rubric.indicators]
     by_region = indicators.set_index(["region_code", "indicator"])
+    shown = indicators[indicators["region_code"].isin(regions["region_code"])]
+    places = {ind: numbers.distinct_places(shown.loc[shown["indicator"] == ind, "value"]) for ind in ids}
     body = []
     for reg in regions.itertuples(index=False):
         rank = "" if pd.isna(reg.rank_national) else str(int(reg.rank_national))
@@ -45,7 +49,7 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
         cells = []
         for ind in ids:
             key = (reg.region_code, ind)
-            cells.append(_cell(by_region.loc[key], lang) if key in by_region.index else "")
+            cells.append(_cell(by_region.loc[key], lang, places[ind]) if key in by_region.index else "")
         body.append([rank, reg.region_code, reg.region_name, level, *cells])
     return header, body
 

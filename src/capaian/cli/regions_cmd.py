@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from capaian.cli.app import app, console
+from capaian.cli.app import app, console, state
 
 regions_app = typer.Typer(help="Wilayah Kemendagri / official regions.", no_args_is_help=True)
 app.add_typer(regions_app, name="regions")
@@ -49,14 +49,16 @@ def regions_find(
     limit: int = typer.Option(20, "--limit", min=1, max=500),
 ) -> None:
     """Cari wilayah menurut nama / find regions by name (case- and accent-insensitive)."""
+    from capaian.present.i18n import tr
     from capaian.regions import get_hierarchy
 
     hierarchy = get_hierarchy(version)
     found = hierarchy.find(text, tier=tier, limit=limit)
     if not found:
-        console.print(f"Tidak ditemukan / not found: {text!r}")
+        console.print(tr(state.lang, "Not found: %(text)s", text=repr(text)), highlight=False)
         raise typer.Exit(1)
-    table = Table("kode/code", "nama/name", "tingkat/tier", "jenis/kind", "induk/parent")
+    lang = state.lang
+    table = Table(tr(lang, "code"), tr(lang, "name"), tr(lang, "tier"), tr(lang, "kind"), tr(lang, "parent"))
     for region in found:
         parent = hierarchy.get(region.parent).name if region.parent else ""
         table.add_row(region.code, region.name, region.tier, region.kind, parent)

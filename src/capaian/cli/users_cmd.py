@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.table import Table
 
-from capaian.cli.app import app, console, open_db
+from capaian.cli.app import app, console, open_db, state
 
 users_app = typer.Typer(help="Akun pengguna dasbor / dashboard user accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -44,8 +44,10 @@ def users_add(
 def users_list() -> None:
     """Daftar pengguna / list users."""
     from capaian.accounts import list_users
+    from capaian.present.i18n import tr
 
-    table = Table("nama/name", "peran/role", "wilayah/region", "bahasa/lang")
+    lang = state.lang
+    table = Table(tr(lang, "name"), tr(lang, "role"), tr(lang, "region"), tr(lang, "language"))
     for user in list_users(open_db()):
         table.add_row(user.name, user.role, user.region_code or "ID", user.lang)
     console.print(table)
@@ -61,7 +63,9 @@ def users_passwd(
 
     store = open_db()
     set_password(store, name, _read_password(password_stdin), actor="cli")
-    console.print(f"{name}: kata sandi diganti / password changed")
+    from capaian.present.i18n import tr
+
+    console.print(f"{name}: " + tr(state.lang, "password changed"), highlight=False)
 
 
 @users_app.command("revoke")
@@ -85,4 +89,6 @@ def users_remove(name: str = typer.Argument(...)) -> None:
     from capaian.accounts import remove_user
 
     remove_user(open_db(), name, actor="cli")
-    console.print(f"{name}: dihapus / removed")
+    from capaian.present.i18n import tr
+
+    console.print(f"{name}: " + tr(state.lang, "removed"), highlight=False)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from capaian.errors import CapaianError
 from capaian.evaluate.explain_text import explanation_lines, step_text
+from capaian.present.i18n import LANGS, tr
 from capaian.rubrics.model import Text
 
 INF = float("inf")
@@ -213,15 +214,10 @@ def explain(evaluation, code: str) -> Explanation:
     more = 0
     message = None
     if level is None:
-        message = Text(
-            id="Level hanya diberikan kepada provinsi dan kabupaten/kota.",
-            en="Levels are given to provinces and regencies/cities only.",
-        )
+        message = Text(**{lang: tr(lang, "Levels are given to provinces and regencies/cities only.") for lang in LANGS})
     elif nxt is None:
-        message = Text(
-            id=f"Sudah di level tertinggi ({level}); tidak ada yang perlu diperbaiki untuk naik level.",
-            en=f"Already at the top level ({level}); nothing to fix to move up.",
-        )
+        message = Text(**{lang: tr(lang, "Already at the top level (%(level)s); nothing to fix to move up.", level=level)
+                          for lang in LANGS})
     else:
         more = nxt.met_from - int(region["indicators_met"])
         path = [step for _, _, step in sorted(candidates, key=lambda c: (c[0], c[1]))[:more]]

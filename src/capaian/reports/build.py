@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from capaian.errors import CapaianError
+from capaian.present.i18n import tr
 from capaian.reports.common import f_int, now_utc
 from capaian.reports.scope import Scope, resolve_scope
 
@@ -62,7 +63,7 @@ def data_sources(store, view, scope: Scope, lang: str = "id") -> tuple[str, ...]
         codes = facts["region_code"].astype(str)
         facts = facts[(codes == scope.code) | codes.str.startswith(scope.code + ".")]
     counts = facts.groupby(facts["source"].fillna("—").astype(str)).size().sort_index()
-    word = "fakta" if lang != "en" else "facts"
+    word = tr(lang, "facts")
     return tuple(f"{source} ({f_int(int(n), lang)} {word})" for source, n in counts.items())
 
 

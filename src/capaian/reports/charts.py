@@ -13,7 +13,8 @@ import pandas as pd
 
 from capaian import formatting as fmt
 from capaian.periods import Cutoff
-from capaian.reports.common import plain, t
+from capaian.present.i18n import tr
+from capaian.reports.common import plain
 
 LINES = [("-", "o", "0.0"), ("--", "s", "0.35"), (":", "^", "0.2"), ("-.", "D", "0.5")]
 
@@ -59,7 +60,7 @@ def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> b
         top.plot(xs, sub["value"].astype(float), linestyle=style, marker=marker, color=grey,
                  markersize=3.5, linewidth=1.3, label=label)
         top.axhline(target, linestyle=style, color="0.6", linewidth=0.8)
-    top.set_ylabel(t(lang, "Capaian (%)", "Coverage (%)"), fontsize=8)
+    top.set_ylabel(tr(lang, "Coverage (%)"), fontsize=8)
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format_number(v, 0, lang=lang)))
     top.grid(axis="y", color="0.85", linewidth=0.5)
     top.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
@@ -71,13 +72,13 @@ def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> b
         bottom.step(range(len(cutoffs)), [float("nan") if v is None else v for v in ys], where="mid",
                     color="0.0", linewidth=1.4)
         bottom.set_ylim(0.5, max(b.level for b in rubric.bands.levels) + 0.5)
-        bottom.set_ylabel("Level", fontsize=8)
+        bottom.set_ylabel(tr(lang, "Level"), fontsize=8)
     else:
         met = [plain(levels.loc[c, "indicators_met"]) for c in cutoffs]
         bottom.step(range(len(cutoffs)), [float("nan") if v is None else v for v in met], where="mid",
                     color="0.0", linewidth=1.4)
         bottom.set_ylim(-0.5, len(rubric.indicators) + 0.5)
-        bottom.set_ylabel(t(lang, "Terpenuhi", "Met"), fontsize=8)
+        bottom.set_ylabel(tr(lang, "Met"), fontsize=8)
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
     bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format_int(v, lang=lang)))
     bottom.grid(axis="y", color="0.85", linewidth=0.5)

@@ -1,5 +1,5 @@
-"""Small pieces shared by the report formats: texts in two languages, NA-safe number formatting,
-the run's fixed timestamps and the one visible generation time."""
+"""Small pieces shared by the report formats: NA-safe values, the one formatter and vocabulary bound to
+report use, the run's fixed timestamps, the one visible generation time and the DRAFT label."""
 
 from __future__ import annotations
 
@@ -8,38 +8,36 @@ import math
 
 import pandas as pd
 
-from capaian import formatting as fmt
 from capaian.periods import Cutoff
+from capaian.present import numbers
+from capaian.present.i18n import N_, norm, tr
 
 TIER_TEXT = {
-    "national": ("nasional", "national"),
-    "province": ("provinsi", "province"),
-    "regency": ("kab/kota", "regency/city"),
-    "district": ("kecamatan", "district"),
-    "village": ("desa/kelurahan", "village"),
+    "national": N_("national"),
+    "province": N_("province"),
+    "regency": N_("regency/city"),
+    "district": N_("district"),
+    "village": N_("village"),
 }
-PEERS_TEXT = {  # rank among ... : "dari 34 provinsi"
-    "province": ("provinsi", "provinces"),
-    "regency": ("kabupaten/kota", "regencies/cities"),
+PEERS_TEXT = {  # rank among ... : "dari 34 provinsi" (catalogue messages)
+    "province": N_("provinces"),
+    "regency": N_("regencies/cities"),
 }
-STATUS_TEXT = {
-    "met": ("✓ memenuhi", "✓ met"),
-    "not_met": ("✗ belum memenuhi", "✗ not met"),
-    "no_data": ("– tidak ada data", "– no data"),
-}
-SYMBOL = {"met": "✓", "not_met": "✗", "no_data": "–"}
+SYMBOL = numbers.STATUS_SYMBOL
 
 
 def is_en(lang: str | None) -> bool:
-    return (lang or "id").lower().startswith("en")
+    return norm(lang) == "en"
 
 
-def t(lang: str | None, id_text: str, en_text: str) -> str:
-    return en_text if is_en(lang) else id_text
+def status_text(status: str | None, lang: str | None) -> str:
+    """`✓ tercapai` / `✗ belum tercapai` / `– tidak ada data`."""
+    return numbers.status_text(status, lang)
 
 
-def pick(pair: tuple[str, str], lang: str | None) -> str:
-    return pair[1] if is_en(lang) else pair[0]
+def draft_label(view, lang: str | None) -> str:
+    """`DRAF` / `DRAFT` for a run that is not published, else an empty string."""
+    return "" if getattr(view, "published", True) else tr(lang, "DRAFT")
 
 
 def plain(value):
@@ -69,71 +67,47 @@ def integer(value) -> int | None:
 
 
 def f_int(value, lang: str | None) -> str:
-    return fmt.format_int(number(value), lang=lang)
+    return numbers.integer(number(value), lang)
 
 
 def f_pct(value, lang: str | None) -> str:
-    return fmt.format_pct(number(value), lang=lang)
+    return numbers.percent(number(value), lang)
 
 
 def f_target(value, lang: str | None) -> str:
-    return fmt.format_target(number(value), lang=lang)
+    return numbers.threshold(number(value), lang)
 
 
-def f_value(value, kind: str, lang: str | None) -> str:
-    """A coverage percentage (`101,93 %`) or an implementation value (`18`)."""
-    value = number(value)
-    if value is None:
-        return "—"
-    if kind == "coverage":
-        return fmt.format_pct(value, lang=lang)
-    if float(value).is_integer():
-        return fmt.format_int(value, lang=lang)
-    return fmt.format_number(value, 2, lang=lang)
+def f_value(value, kind: str, lang: str | None, target=None, status: str | None = None) -> str:
+    """A coverage percentage (`101,93 %`, never equal to a threshold it misses) or an implementation value."""
+    met = None if status not in ("met", "not_met") else status == "met"
+    return numbers.indicator_value(kind, number(value), lang, number(target), met=met)
 
 
 def f_change(value, kind: str, lang: str | None) -> str:
     """A signed change: `+0,55` (percentage points for coverage) or `+2`; `—` when unknown."""
-    value = number(value)
-    if value is None:
-        return "—"
-    if value == 0:
-        return "0"
-    sign = "+" if value > 0 else "−"
-    if kind == "coverage":
-        return sign + fmt.format_number(abs(value), 2, lang=lang)
-    if float(value).is_integer():
-        return sign + fmt.format_int(abs(value), lang=lang)
-    return sign + fmt.format_number(abs(value), 2, lang=lang)
+    return numbers.change(number(value), kind, lang)
 
 
 def f_target_of(value, kind: str, comparison: str, unit, lang: str | None) -> str:
     """`≥ 98 %` for coverage, `≥ 18 dokumen` for implementation."""
-    sym = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(comparison, "≥")
-    if kind == "coverage":
-        return f"{sym} {f_target(value, lang)}"
-    text = f_value(value, kind, lang)
-    word = unit.get(lang) if unit is not None else ""
-    return f"{sym} {text}{' ' + word if word else ''}"
+    word = unit.get(lang) if unit is not None else None
+    return numbers.requirement(kind, number(value), lang, comparison, word)
 
 
 def ordinal(n: int, lang: str | None) -> str:
     """`ke-4` (id) / `4th` (en)."""
-    if is_en(lang):
-        n = int(n)
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{fmt.format_int(n, lang=lang)}{suffix}"
-    return f"ke-{fmt.format_int(n, lang=lang)}"
+    return numbers.ordinal(n, lang)
 
 
 def cutoff_text(cutoff: str, lang: str | None) -> str:
     """`2020-11-H1 (per 15 November 2020)` / `2020-11-H1 (as of 15 November 2020)`."""
     c = Cutoff.parse(cutoff)
-    return f"{c} ({t(lang, 'per', 'as of')} {fmt.format_date(c.as_of, lang=lang)})"
+    return f"{c} ({tr(lang, 'as of')} {numbers.date(c.as_of, lang)})"
 
 
 def as_of_text(cutoff: str, lang: str | None) -> str:
-    return fmt.format_date(Cutoff.parse(cutoff).as_of, lang=lang)
+    return numbers.date(Cutoff.parse(cutoff).as_of, lang)
 
 
 def level_label(rubric, level, lang: str | None) -> str:
@@ -171,8 +145,8 @@ def stamp_text(value: dt.datetime | None) -> str:
 
 def run_status_text(view, lang: str | None) -> str:
     if view.published:
-        return t(lang, "diterbitkan", "published") + f" {stamp_text(run_timestamp(view))}"
-    return t(lang, "belum diterbitkan (sementara)", "not published (provisional)")
+        return tr(lang, "published %(stamp)s", stamp=stamp_text(run_timestamp(view)))
+    return tr(lang, "not published (provisional)")
 
 
 def indicator_label(rubric, indicator_id: str, lang: str | None) -> str:

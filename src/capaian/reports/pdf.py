@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from capaian.present import numbers
+from capaian.present.i18n import N_, jinja_env, norm, ntr, tr
 from capaian.reports.common import (
     PEERS_TEXT,
-    STATUS_TEXT,
     SYMBOL,
     cutoff_text,
+    draft_label,
     f_change,
     f_int,
     f_target_of,
@@ -31,25 +33,24 @@ from capaian.reports.common import (
     level_label,
     now_utc,
     ordinal,
-    pick,
     plain,
     run_status_text,
     run_timestamp,
     stamp_text,
-    t,
+    status_text,
 )
 from capaian.reports.scope import Scope
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-@lru_cache(maxsize=1)
-def _env():
+@lru_cache(maxsize=2)
+def _env(lang: str):
     import jinja2
 
-    env = jinja2.Environment(
+    env = jinja_env(
+        lang,
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -63,12 +64,13 @@ def _css_string(text: str) -> str:
     return f'"{body}"'
 
 
-def _rank_text(rank, peers, what: tuple[str, str], lang: str) -> str:
+def _rank_text(rank, peers, what: str, lang: str) -> str:
+    """`ke-4 dari 34 provinsi` (`what`: a catalogue message naming the peers)."""
     rank, peers = integer(rank), integer(peers)
     if rank is None:
         return "—"
-    return t(lang, f"{ordinal(rank, lang)} dari {f_int(peers, lang)} {what[0]}",
-             f"{ordinal(rank, lang)} of {f_int(peers, lang)} {what[1]}")
+    return tr(lang, "%(rank)s of %(peers)s %(what)s", rank=ordinal(rank, lang), peers=f_int(peers, lang),
+              what=tr(lang, what))
 
 
 def _short_rank(rank, peers, lang: str) -> str:
@@ -91,9 +93,9 @@ def _indicator_table(view, code: str, lang: str) -> list[dict]:
             "description": ind.description.get(lang) if ind.description is not None else "",
             "numerator": f_int(numerator, lang) if numerator is not None else "—",
             "denominator": f_int(denominator, lang) if denominator is not None else "—",
-            "value": f_value(row["value"], ind.kind, lang),
+            "value": f_value(row["value"], ind.kind, lang, row["target"], status),
             "target": f_target_of(row["target"], ind.kind, ind.comparison, ind.unit, lang),
-            "status": pick(STATUS_TEXT[status], lang),
+            "status": status_text(status, lang),
             "status_class": status,
             "over_100": bool(plain(row["over_100"])),
             "rank_national": _short_rank(row["rank_national"], row["peers_national"], lang),
@@ -145,10 +147,9 @@ def _explanation(view, code: str, lang: str) -> dict:
         "met": [_state_line(s, lang) for s in e.met],
         "not_met": [_state_line(s, lang) for s in e.not_met],
         "path_head": (
-            t(lang, f"Untuk naik ke level {f_int(e.next_level, lang)} ({e.next_level_label.id}), "
-                    f"penuhi {f_int(e.more_needed, lang)} indikator lagi:",
-              f"To reach level {f_int(e.next_level, lang)} ({e.next_level_label.en}), "
-              f"meet {f_int(e.more_needed, lang)} more indicator{'s' if e.more_needed != 1 else ''}:")
+            ntr(lang, "To reach level %(level)s (%(label)s), meet %(count)s more indicator:",
+                "To reach level %(level)s (%(label)s), meet %(count)s more indicators:", e.more_needed,
+                level=f_int(e.next_level, lang), label=e.next_level_label.get(lang), count=f_int(e.more_needed, lang))
             if e.path else ""
         ),
         "path": [step.text(lang) for step in e.path],
@@ -171,9 +172,11 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
     level = integer(region["level"])
     peers_words = PEERS_TEXT.get(scope.tier)
     ctx = {
-        "lang": "en" if lang == "en" else "id",
-        "t": lambda id_text, en_text: t(lang, id_text, en_text),
-        "doc_title": t(lang, "Levelisasi kinerja Disdukcapil", "Performance levels of Disdukcapil offices"),
+        "lang": norm(lang),
+        "sym": {**numbers.STATUS_SYMBOL, "over_100": numbers.OVER_100},
+        "draft": draft_label(view, lang),
+        "draft_line": f"{draft_label(view, lang)} — {tr(lang, 'unpublished run, provisional figures')}",
+        "doc_title": tr(lang, "Performance levels of Disdukcapil offices"),
         "scope_title": scope.title(lang),
         "scope_code": scope.code,
         "scope_tier": scope.tier,
@@ -191,14 +194,13 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
         "synthetic": synthetic,
         "level": f_int(level, lang) if level is not None else None,
         "level_label": level_label(rubric, level, lang),
-        "met_text": t(lang, f"{f_int(region['indicators_met'], lang)} dari {f_int(region['indicators_total'], lang)} "
-                            "indikator terpenuhi",
-                      f"{f_int(region['indicators_met'], lang)} of {f_int(region['indicators_total'], lang)} "
-                      "indicators met"),
+        "met_text": tr(lang,
+            "%(indicators_met)s of %(indicators_total)s indicators met",
+            indicators_met=f_int(region['indicators_met'], lang), indicators_total=f_int(region['indicators_total'], lang)),
         "rank_national": _rank_text(region["rank_national"], region["peers_national"], peers_words, lang)
         if peers_words else None,
         "rank_province": _rank_text(region["rank_province"], region["peers_province"],
-                                    ("kabupaten/kota di provinsinya", "regencies/cities in its province"), lang)
+                                    N_("regencies/cities in its province"), lang)
         if integer(region["rank_province"]) is not None else None,
         "explanation": _explanation(view, scope.code, lang),
         "indicators": _indicator_table(view, scope.code, lang),
@@ -210,28 +212,27 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
     }
     if scope.tier == "province":
         provinces = view.tier("province")
-        ctx["league_title"] = t(lang, "Peringkat provinsi (nasional)", "Province ranking (national)")
+        ctx["league_title"] = tr(lang, "Province ranking (national)")
         ctx["league"] = _league(view, provinces, lang, scope.code, "rank_national")
         children = view.tier("regency", province=scope.code).sort_values(
             ["rank_province", "region_code"], na_position="last")
-        ctx["children_title"] = t(lang, f"Kabupaten/kota di {scope.name}", f"Regencies/cities of {scope.name}")
+        ctx["children_title"] = tr(lang, "Regencies/cities of %(name)s", name=scope.name)
         ctx["children"] = _league(view, children, lang, None, "rank_province")
     elif scope.tier == "regency":
         siblings = view.tier("regency", province=str(region["province_code"])).sort_values(
             ["rank_province", "region_code"], na_position="last")
-        ctx["league_title"] = t(lang, "Peringkat di provinsinya", "Ranking within its province")
+        ctx["league_title"] = tr(lang, "Ranking within its province")
         ctx["league"] = _league(view, siblings, lang, scope.code, "rank_province")
     else:
         provinces = view.tier("province")
-        ctx["league_title"] = t(lang, "Peringkat provinsi", "Province ranking")
+        ctx["league_title"] = tr(lang, "Province ranking")
         ctx["league"] = _league(view, provinces, lang, None, "rank_national")
-        ctx["children_title"] = t(lang, "Kabupaten/kota per level, menurut provinsi",
-                                  "Regencies/cities per level, by province")
+        ctx["children_title"] = tr(lang, "Regencies/cities per level, by province")
         ctx["level_counts"] = _level_counts(view, provinces.sort_values("region_code"), lang)
         counts = []
-        for tier, words in (("province", ("Provinsi", "Provinces")), ("regency", ("Kab/kota", "Regencies/cities"))):
+        for tier, words in (("province", N_("Provinces")), ("regency", N_("Regencies/cities"))):
             sub = regions[regions["tier"] == tier]
-            counts.append({"tier": pick(words, lang),
+            counts.append({"tier": tr(lang, words),
                            "cells": [f_int(int((sub["level"] == b.level).sum()), lang)
                                      for b in sorted(rubric.bands.levels, key=lambda b: -b.level)],
                            "total": f_int(len(sub), lang)})
@@ -245,9 +246,10 @@ def render_html(view, scope: Scope, lang: str = "id", generated_at: dt.datetime 
     stamp = run_timestamp(view)
     ctx["dc_date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     ctx["runline"] = f"{ctx['scope_title']} · {view.cutoff} · {ctx['rubric_id']} · run {view.run_id}"
-    ctx["pagelabel"] = t(lang, "Halaman", "Page")
-    ctx["css"] = _env().get_template("report.css").render(**ctx)
-    return _env().get_template("report.html").render(**ctx)
+    ctx["pagelabel"] = tr(lang, "Page")
+    env = _env(norm(lang))
+    ctx["css"] = env.get_template("report.css").render(**ctx)
+    return env.get_template("report.html").render(**ctx)
 
 
 def render_pdf(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,

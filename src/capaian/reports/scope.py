@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from capaian.errors import CapaianError
+from capaian.present.i18n import tr
 from capaian.regions import normalize_code
 
 NATIONAL_CODE = "ID"
@@ -33,11 +34,10 @@ class Scope:
 
     def title(self, lang: str = "id") -> str:
         """`Nasional (Indonesia)`, `Provinsi Kalimantan Utara`, `Kota Tarakan`."""
-        en = (lang or "id").startswith("en")
         if self.tier == "national":
-            return "National (Indonesia)" if en else "Nasional (Indonesia)"
+            return tr(lang, "National (Indonesia)")
         if self.tier == "province":
-            return f"{'Province of ' if en else 'Provinsi '}{self.name}"
+            return tr(lang, "Province of %(name)s", name=self.name)
         return self.name
 
     def regions(self, view) -> pd.DataFrame:

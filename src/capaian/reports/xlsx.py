@@ -23,18 +23,19 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from capaian.present import numbers
+from capaian.present.i18n import N_, tr
 from capaian.reports.common import (
-    STATUS_TEXT,
     TIER_TEXT,
+    draft_label,
     f_target_of,
     is_en,
     level_label,
-    pick,
     plain,
     run_status_text,
     run_timestamp,
     stamp_text,
-    t,
+    status_text,
 )
 from capaian.reports.scope import Scope
 
@@ -44,13 +45,16 @@ CHANGE_PCT = "+0.00;-0.00;0.00"
 CHANGE_INT = "+#,##0;-#,##0;0"
 GREEN, RED, GREY = "#C6EFCE", "#FFC7CE", "#EDEDED"
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+PLURAL_TIER = {"province": N_("Provinces"), "regency": N_("Regencies/cities")}
 
 
 class _Sheets:
     """Formats and small writers shared by the sheets of one workbook."""
 
-    def __init__(self, wb: xlsxwriter.Workbook):
+    def __init__(self, wb: xlsxwriter.Workbook, draft: str = "", lang: str = "id"):
         self.wb = wb
+        self.draft = draft
+        self.lang = lang
         base = {"font_name": "Calibri", "font_size": 10}
         self.text = wb.add_format(base)
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
@@ -61,12 +65,34 @@ class _Sheets:
         )
         self.count = wb.add_format({**base, "num_format": COUNT})
         self.pct = wb.add_format({**base, "num_format": PCT})
+        self._pct = {2: self.pct}
         self.change_pct = wb.add_format({**base, "num_format": CHANGE_PCT})
         self.change_int = wb.add_format({**base, "num_format": CHANGE_INT})
         self.green = wb.add_format({"bg_color": GREEN, "font_color": "#006100"})
         self.red = wb.add_format({"bg_color": RED, "font_color": "#9C0006"})
         self.grey = wb.add_format({"bg_color": GREY})
         self.bold_level = wb.add_format({"bold": True})
+        self.draft_format = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": "#9C0006",
+                                           "bg_color": RED})
+
+    def pct_with(self, places: int):
+        """A percentage format with `places` decimals (`0.00`, `0.000`, ...), made once per workbook."""
+        if places not in self._pct:
+            self._pct[places] = self.wb.add_format({"font_name": "Calibri", "font_size": 10,
+                                                    "num_format": "0." + "0" * places})
+        return self._pct[places]
+
+    def banner(self, ws) -> int:
+        """The DRAFT line of an unpublished run, on the first row and the printed header of a sheet.
+
+        Returns the row the sheet's own content starts at (1 under a banner, else 0).
+        """
+        if not self.draft:
+            return 0
+        text = f"{self.draft} — " + tr(self.lang, "unpublished run, provisional figures")
+        ws.write_string(0, 0, text, self.draft_format)
+        ws.set_header(f"&C&\"-,Bold\"{text}")
+        return 1
 
     @staticmethod
     def put(ws, row: int, col: int, value, cell_format=None) -> None:
@@ -100,7 +126,7 @@ def _sheet_name(label: str, used: set[str]) -> str:
 
 
 def _tier_text(row, lang: str) -> str:
-    return pick(TIER_TEXT.get(row["tier"], (row["tier"], row["tier"])), lang)
+    return tr(lang, TIER_TEXT[row["tier"]]) if row["tier"] in TIER_TEXT else row["tier"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,16 +134,17 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
     rubric = view.rubric
     ws.set_column(0, 0, 34)
     ws.set_column(1, 3, 16)
-    ws.write_string(0, 0, t(lang, "Levelisasi kinerja Disdukcapil", "Performance levels of Disdukcapil offices")
+    top = s.banner(ws)
+    ws.write_string(top, 0, tr(lang, "Performance levels of Disdukcapil offices")
                     + f" — {scope.title(lang)}", s.title)
     rows = [
-        (t(lang, "Cakupan", "Scope"), f"{scope.title(lang)} ({scope.code})"),
-        ("Cut-off", view.cutoff),
-        (t(lang, "Rubrik", "Rubric"), f"{rubric.id} — {rubric.label.get(lang)}"),
-        (t(lang, "Run evaluasi", "Evaluation run"), int(view.run_id)),
-        (t(lang, "Status run", "Run status"), run_status_text(view, lang)),
+        (tr(lang, "Scope"), f"{scope.title(lang)} ({scope.code})"),
+        (tr(lang, "Cut-off"), view.cutoff),
+        (tr(lang, "Rubric"), f"{rubric.id} — {rubric.label.get(lang)}"),
+        (tr(lang, "Evaluation run"), int(view.run_id)),
+        (tr(lang, "Run status"), run_status_text(view, lang)),
     ]
-    r = 2
+    r = top + 2
     for key, value in rows:
         ws.write_string(r, 0, key, s.bold)
         s.put(ws, r, 1, value)
@@ -125,33 +152,32 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
     region = regions[regions["region_code"] == scope.code].iloc[0]
     level = plain(region["level"])
     r += 1
-    ws.write_string(r, 0, "Level", s.bold)
+    ws.write_string(r, 0, tr(lang, "Level"), s.bold)
     if level is not None:
         ws.write_number(r, 1, int(level), s.bold_level)
         ws.write_string(r, 2, level_label(rubric, level, lang))
     else:
-        ws.write_string(r, 1, t(lang, "(level hanya untuk provinsi dan kab/kota)",
-                                "(levels are for provinces and regencies/cities only)"))
+        ws.write_string(r, 1, tr(lang, "(levels are for provinces and regencies/cities only)"))
     r += 1
-    ws.write_string(r, 0, t(lang, "Indikator terpenuhi", "Indicators met"), s.bold)
+    ws.write_string(r, 0, tr(lang, "Indicators met"), s.bold)
     s.put(ws, r, 1, plain(region["indicators_met"]))
-    ws.write_string(r, 2, t(lang, "dari", "of"))
+    ws.write_string(r, 2, tr(lang, "of"))
     s.put(ws, r, 3, plain(region["indicators_total"]))
     r += 1
     if plain(region["rank_national"]) is not None:
-        ws.write_string(r, 0, t(lang, "Peringkat nasional", "National rank"), s.bold)
+        ws.write_string(r, 0, tr(lang, "National rank"), s.bold)
         s.put(ws, r, 1, plain(region["rank_national"]))
-        ws.write_string(r, 2, t(lang, "dari", "of"))
+        ws.write_string(r, 2, tr(lang, "of"))
         s.put(ws, r, 3, plain(region["peers_national"]))
         r += 1
     if plain(region["rank_province"]) is not None:
-        ws.write_string(r, 0, t(lang, "Peringkat di provinsi", "Rank in province"), s.bold)
+        ws.write_string(r, 0, tr(lang, "Rank in province"), s.bold)
         s.put(ws, r, 1, plain(region["rank_province"]))
-        ws.write_string(r, 2, t(lang, "dari", "of"))
+        ws.write_string(r, 2, tr(lang, "of"))
         s.put(ws, r, 3, plain(region["peers_province"]))
         r += 1
     r += 1
-    ws.write_string(r, 0, t(lang, "Penjelasan", "Explanation"), s.bold)
+    ws.write_string(r, 0, tr(lang, "Explanation"), s.bold)
     r += 1
     for line in view.explain(scope.code).lines(lang):
         ws.write_string(r, 0, line)
@@ -161,12 +187,9 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
     r += 1
     tiers = [tier for tier in ("province", "regency") if (regions["tier"] == tier).any()]
     tiers = [tier for tier in tiers if not (tier == scope.tier)] or tiers
-    ws.write_string(r, 0, t(lang, "Jumlah wilayah per level", "Regions per level"), s.bold)
+    ws.write_string(r, 0, tr(lang, "Regions per level"), s.bold)
     r += 1
-    headers = ["Level", t(lang, "Predikat", "Label")] + [
-        pick({"province": ("Provinsi", "Provinces"), "regency": ("Kab/kota", "Regencies/cities")}[x], lang)
-        for x in tiers
-    ]
+    headers = [tr(lang, "Level"), tr(lang, "Label")] + [tr(lang, PLURAL_TIER[x]) for x in tiers]
     for col, text in enumerate(headers):
         ws.write_string(r, col, text, s.head)
     first = r
@@ -178,7 +201,7 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
             sub = regions[regions["tier"] == tier]
             ws.write_number(r, col, int((sub["level"] == band.level).sum()), s.count)
         r += 1
-    ws.write_string(r, 1, t(lang, "Jumlah", "Total"), s.bold)
+    ws.write_string(r, 1, tr(lang, "Total"), s.bold)
     for col, tier in enumerate(tiers, start=2):
         ws.write_number(r, col, int((regions["tier"] == tier).sum()), s.count)
     ws.autofilter(first, 0, r - 1, len(headers) - 1)
@@ -187,18 +210,19 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
 def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
     rubric = view.rubric
     headers = [
-        t(lang, "Kode", "Code"), t(lang, "Wilayah", "Region"), t(lang, "Tingkat", "Tier"),
-        t(lang, "Kode provinsi", "Province code"), "Level", t(lang, "Predikat", "Label"),
-        t(lang, "Indikator terpenuhi", "Indicators met"), t(lang, "Jumlah indikator", "Indicators"),
-        t(lang, "Tanpa data", "No data"), t(lang, "Peringkat nasional", "National rank"),
-        t(lang, "Dari (nasional)", "Of (national)"), t(lang, "Peringkat di provinsi", "Rank in province"),
-        t(lang, "Dari (provinsi)", "Of (province)"), t(lang, "Level sebelumnya", "Previous level"),
-        t(lang, "Perubahan level", "Level change"), t(lang, "Peringkat nasional sebelumnya", "Previous national rank"),
+        tr(lang, "Code"), tr(lang, "Region"), tr(lang, "Tier"),
+        tr(lang, "Province code"), tr(lang, "Level"), tr(lang, "Label"),
+        tr(lang, "Indicators met"), tr(lang, "Number of indicators"),
+        tr(lang, "No data"), tr(lang, "National rank"),
+        tr(lang, "Of (national)"), tr(lang, "Rank in province"),
+        tr(lang, "Of (province)"), tr(lang, "Previous level"),
+        tr(lang, "Level change"), tr(lang, "Previous national rank"),
     ]
     widths = [11, 32, 11, 9, 7, 10, 11, 10, 8, 11, 9, 11, 9, 10, 10, 12]
-    s.header(ws, 0, headers, widths)
-    r = 0
-    for r, row in enumerate(regions.to_dict("records"), start=1):
+    top = s.banner(ws)
+    s.header(ws, top, headers, widths)
+    r = top
+    for r, row in enumerate(regions.to_dict("records"), start=top + 1):
         level, prev = plain(row["level"]), plain(row["prev_level"])
         values = [
             row["region_code"], row["region_name"], _tier_text(row, lang), row["province_code"],
@@ -209,92 +233,103 @@ def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
         ]
         for col, value in enumerate(values):
             s.put(ws, r, col, value, s.change_int if col == 14 else None)
-    ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
-    if r:
-        top = max(band.level for band in rubric.bands.levels)
-        ws.conditional_format(1, 4, r, 4, {"type": "cell", "criteria": "==", "value": top, "format": s.green})
-        ws.conditional_format(1, 4, r, 4, {"type": "cell", "criteria": "<=", "value": 2, "format": s.red})
+    ws.freeze_panes(top + 1, 2)
+    ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
+    if r > top:
+        best = max(band.level for band in rubric.bands.levels)
+        ws.conditional_format(top + 1, 4, r, 4, {"type": "cell", "criteria": "==", "value": best, "format": s.green})
+        ws.conditional_format(top + 1, 4, r, 4, {"type": "cell", "criteria": "<=", "value": 2, "format": s.red})
 
 
-INDICATOR_COLUMNS = (  # key, (id, en) header, width, number format name
-    ("region_code", ("Kode", "Code"), 11, None),
-    ("region_name", ("Wilayah", "Region"), 30, None),
-    ("tier", ("Tingkat", "Tier"), 10, None),
-    ("numerator", ("Pembilang", "Numerator"), 13, "count"),
-    ("denominator", ("Penyebut", "Denominator"), 13, "count"),
-    ("value", ("Capaian (%)", "Coverage (%)"), 11, "value"),
-    ("target", ("Target", "Target"), 8, "value"),
-    ("met", ("Memenuhi", "Met"), 9, None),
-    ("status", ("Status", "Status"), 16, None),
-    ("rank_national", ("Peringkat nasional", "National rank"), 10, None),
-    ("peers_national", ("Dari (nasional)", "Of (national)"), 9, None),
-    ("rank_province", ("Peringkat di provinsi", "Rank in province"), 10, None),
-    ("peers_province", ("Dari (provinsi)", "Of (province)"), 9, None),
-    ("prev_value", ("Capaian sebelumnya", "Previous value"), 11, "value"),
-    ("change_value", ("Perubahan", "Change"), 10, "change"),
-    ("prev_rank_national", ("Peringkat nasional sebelumnya", "Previous national rank"), 12, None),
-    ("over_100", ("Di atas 100 %", "Above 100 %"), 9, None),
-    ("target_set", ("Set target", "Target set"), 10, None),
+INDICATOR_COLUMNS = (  # key, header, width, number format name
+    ("region_code", N_("Code"), 11, None),
+    ("region_name", N_("Region"), 30, None),
+    ("tier", N_("Tier"), 10, None),
+    ("numerator", N_("Numerator"), 13, "count"),
+    ("denominator", N_("Denominator"), 13, "count"),
+    ("value", N_("Coverage (%)"), 11, "current"),
+    ("target", N_("Target"), 8, "value"),
+    ("met", N_("Met"), 9, None),
+    ("status", N_("Status"), 16, None),
+    ("rank_national", N_("National rank"), 10, None),
+    ("peers_national", N_("Of (national)"), 9, None),
+    ("rank_province", N_("Rank in province"), 10, None),
+    ("peers_province", N_("Of (province)"), 9, None),
+    ("prev_value", N_("Previous value"), 11, "value"),
+    ("change_value", N_("Change"), 10, "change"),
+    ("prev_rank_national", N_("Previous national rank"), 12, None),
+    ("over_100", N_("Above 100 %"), 9, None),
+    ("target_set", N_("Target set"), 10, None),
 )
 IMPLEMENTATION_HEADERS = {
-    "numerator": ("Kab/kota memenuhi", "Regencies/cities complying"),
-    "denominator": ("Jumlah kab/kota", "Regencies/cities"),
-    "value": ("Nilai", "Value"),
+    "numerator": N_("Regencies/cities complying"),
+    "denominator": N_("Number of regencies/cities"),
+    "value": N_("Value"),
 }
 
 
 def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -> None:
     coverage = ind.kind == "coverage"
     value_format = s.pct if coverage else s.count
-    formats = {"count": s.count, "value": value_format, "change": s.change_pct if coverage else s.change_int}
+    formats = {"count": s.count, "value": value_format, "current": value_format,
+               "change": s.change_pct if coverage else s.change_int}
     target = f_target_of(ind.target.value, ind.kind, ind.comparison, ind.unit, lang)
     title = f"{ind.label.get(lang)} — target {target}"
     if ind.description is not None:
         title += f" — {ind.description.get(lang)}"
-    ws.write_string(0, 0, f"{title} — cut-off {view.cutoff} — run {view.run_id}", s.title)
+    top = s.banner(ws)
+    ws.write_string(top, 0, f"{title} — cut-off {view.cutoff} — run {view.run_id}", s.title)
     headers = []
-    for key, pair, _, _ in INDICATOR_COLUMNS:
+    for key, header, _, _ in INDICATOR_COLUMNS:
         if not coverage and key in IMPLEMENTATION_HEADERS:
-            pair = IMPLEMENTATION_HEADERS[key]
-        headers.append(pick(pair, lang))
-    s.header(ws, 1, headers, [c[2] for c in INDICATOR_COLUMNS])
-    r = 1
-    for r, row in enumerate(rows.to_dict("records"), start=2):
+            header = IMPLEMENTATION_HEADERS[key]
+        headers.append(tr(lang, header))
+    s.header(ws, top + 1, headers, [c[2] for c in INDICATOR_COLUMNS])
+    r = top + 1
+    records = rows.to_dict("records")
+    # Coverage shows the decimals needed: different values never read alike, a miss never reads as the target.
+    column_places = numbers.distinct_places([row["value"] for row in records]) if coverage else 2
+    for r, row in enumerate(records, start=top + 2):
+        if coverage:
+            met = None if row["status"] == "no_data" else row["status"] == "met"
+            formats["current"] = s.pct_with(max(column_places, numbers.places_for(row["value"], row["target"], met=met)))
         for col, (key, _, _, kind) in enumerate(INDICATOR_COLUMNS):
             if key == "tier":
                 value = _tier_text(row, lang)
             elif key == "status":
-                value = pick(STATUS_TEXT.get(row["status"], (row["status"], row["status"])), lang)
+                value = status_text(row["status"], lang)
             elif key == "met":
                 value = bool(row["met"]) if row["status"] != "no_data" else None
             else:
                 value = row[key]
             s.put(ws, r, col, value, formats.get(kind))
-    ws.freeze_panes(2, 2)
-    ws.autofilter(1, 0, max(r, 2), len(headers) - 1)
-    if r >= 2:
+    first = top + 2  # the first data row (0-based)
+    ws.freeze_panes(first, 2)
+    ws.autofilter(first - 1, 0, max(r, first), len(headers) - 1)
+    if r >= first:
         met_col = xl_col_to_name([c[0] for c in INDICATOR_COLUMNS].index("met"))
         status = [c[0] for c in INDICATOR_COLUMNS].index("status")
         value = [c[0] for c in INDICATOR_COLUMNS].index("value")
         for col in (value, status):
-            ws.conditional_format(2, col, r, col, {"type": "formula", "criteria": f"=${met_col}3=TRUE", "format": s.green})
-            ws.conditional_format(2, col, r, col, {"type": "formula", "criteria": f"=${met_col}3=FALSE", "format": s.red})
-        ws.conditional_format(2, status, r, status, {"type": "blanks", "format": s.grey})
+            for truth, colour in (("TRUE", s.green), ("FALSE", s.red)):
+                ws.conditional_format(first, col, r, col, {"type": "formula", "criteria": f"=${met_col}{first + 1}={truth}",
+                                                           "format": colour})
+        ws.conditional_format(first, status, r, status, {"type": "blanks", "format": s.grey})
 
 
 def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
     headers = [
-        t(lang, "Kode", "Code"), t(lang, "Wilayah", "Region"), t(lang, "Tingkat", "Tier"), "Level",
-        t(lang, "Indikator terpenuhi", "Indicators met"), t(lang, "Jumlah indikator", "Indicators"),
-        t(lang, "Level berikutnya", "Next level"), t(lang, "Indikator lagi", "More indicators"),
-        t(lang, "Langkah", "Step"), t(lang, "Indikator", "Indicator"),
-        t(lang, "Kebutuhan (orang)", "Needed (people)"), t(lang, "Kab/kota belum memenuhi", "Regencies/cities not yet"),
-        t(lang, "Uraian", "Description"),
+        tr(lang, "Code"), tr(lang, "Region"), tr(lang, "Tier"), tr(lang, "Level"),
+        tr(lang, "Indicators met"), tr(lang, "Number of indicators"),
+        tr(lang, "Next level"), tr(lang, "More indicators"),
+        tr(lang, "Step"), tr(lang, "Indicator"),
+        tr(lang, "Needed (people)"), tr(lang, "Regencies/cities not yet"),
+        tr(lang, "Description"),
     ]
     widths = [11, 30, 10, 7, 10, 10, 9, 9, 7, 18, 12, 34, 70]
-    s.header(ws, 0, headers, widths)
-    r = 0
+    top = s.banner(ws)
+    s.header(ws, top, headers, widths)
+    r = top
     offices = regions[regions["tier"].isin(("national", "province", "regency"))]
     for row in offices.to_dict("records"):
         e = view.explain(row["region_code"])
@@ -314,8 +349,8 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
             s.put(ws, r, 10, step.needed, s.count)
             s.put(ws, r, 11, ", ".join(x["name"] for x in step.regions) or None)
             s.put(ws, r, 12, step.text(lang))
-    ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+    ws.freeze_panes(top + 1, 2)
+    ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
 
 
 def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.datetime,
@@ -325,37 +360,37 @@ def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.da
     rubric = view.rubric
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 90)
-    for col, text in enumerate((t(lang, "Butir", "Item"), t(lang, "Isi", "Value"))):
-        ws.write_string(0, col, text, s.head)
+    top = s.banner(ws)
+    for col, text in enumerate((tr(lang, "Item"), tr(lang, "Detail"))):
+        ws.write_string(top, col, text, s.head)
     meta = view.meta
     rows = [
-        (t(lang, "Run evaluasi", "Evaluation run"), int(view.run_id)),
-        ("Cut-off", view.cutoff),
-        (t(lang, "Cakupan", "Scope"), f"{scope.title(lang)} ({scope.code})"),
-        (t(lang, "Rubrik", "Rubric"), rubric.id),
-        (t(lang, "Nama rubrik", "Rubric name"), rubric.label.get(lang)),
-        (t(lang, "Set target", "Target set"), plain(meta.get("target_set")) or "national"),
-        (t(lang, "Revisi fakta", "Fact revision"), plain(meta.get("fact_revision"))),
-        (t(lang, "Versi wilayah", "Region hierarchy version"), plain(meta.get("hierarchy_version"))),
-        (t(lang, "Run dibuat", "Run created"), stamp_text(_dt(meta.get("created_at")))),
-        (t(lang, "Status run", "Run status"), run_status_text(view, lang)),
+        (tr(lang, "Evaluation run"), int(view.run_id)),
+        (tr(lang, "Cut-off"), view.cutoff),
+        (tr(lang, "Scope"), f"{scope.title(lang)} ({scope.code})"),
+        (tr(lang, "Rubric"), rubric.id),
+        (tr(lang, "Rubric name"), rubric.label.get(lang)),
+        (tr(lang, "Target set"), plain(meta.get("target_set")) or "national"),
+        (tr(lang, "Fact revision"), plain(meta.get("fact_revision"))),
+        (tr(lang, "Region hierarchy version"), plain(meta.get("hierarchy_version"))),
+        (tr(lang, "Run created"), stamp_text(_dt(meta.get("created_at")))),
+        (tr(lang, "Run status"), run_status_text(view, lang)),
     ]
     for ind in rubric.indicators:
         target = f_target_of(ind.target.value, ind.kind, ind.comparison, ind.unit, lang)
         rows.append((f"Target {ind.label.get(lang)}", f"{target} — {ind.target.source}"))
     for assumption in rubric.assumptions:
-        rows.append((t(lang, "Asumsi rubrik", "Rubric assumption"), assumption))
-    rows.append((t(lang, "Sumber data", "Data sources"), "\n".join(sources) if sources else "—"))
+        rows.append((tr(lang, "Rubric assumption"), assumption))
+    rows.append((tr(lang, "Data sources"), "\n".join(sources) if sources else "—"))
     if synthetic:
-        rows.append((t(lang, "Perhatian", "Note"), t(lang, "DATA SINTETIS (demo), bukan data resmi.",
-                                                     "SYNTHETIC DATA (demo), not official figures.")))
-    rows.append((t(lang, "Bahasa", "Language"), "Indonesia" if not is_en(lang) else "English"))
+        rows.append((tr(lang, "Note"), tr(lang, "SYNTHETIC DATA (demo), not official figures.")))
+    rows.append((tr(lang, "Language"), "Indonesia" if not is_en(lang) else "English"))
     rows.append(("capaian", version))
-    rows.append((t(lang, "Dibuat pada", "Generated at"), stamp_text(generated_at)))
-    for r, (key, value) in enumerate(rows, start=1):
+    rows.append((tr(lang, "Generated at"), stamp_text(generated_at)))
+    for r, (key, value) in enumerate(rows, start=top + 1):
         ws.write_string(r, 0, key, s.bold)
         s.put(ws, r, 1, value, s.wrap)
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(top + 1, 0)
 
 
 def _dt(value):
@@ -386,7 +421,7 @@ def render_xlsx(
                                       "strings_to_formulas": False, "strings_to_urls": False})
     stamp = run_timestamp(view)
     wb.set_properties({
-        "title": f"{t(lang, 'Levelisasi kinerja Disdukcapil', 'Disdukcapil performance levels')} — "
+        "title": f"{tr(lang, 'Disdukcapil performance levels')} — "
                  f"{scope.title(lang)} — {view.cutoff}",
         "subject": f"run {view.run_id}",
         "author": "capaian",
@@ -396,17 +431,17 @@ def render_xlsx(
         "created": stamp,
     })
     wb.set_custom_property("capaian_run_id", str(view.run_id))
-    s = _Sheets(wb)
+    s = _Sheets(wb, draft_label(view, lang), lang)
     used: set[str] = set()
-    _summary(s, wb.add_worksheet(_sheet_name(t(lang, "Ringkasan", "Summary"), used)), view, scope, regions, lang)
-    _levels(s, wb.add_worksheet(_sheet_name(t(lang, "Level wilayah", "Region levels"), used)), view, regions, lang)
+    _summary(s, wb.add_worksheet(_sheet_name(tr(lang, "Summary"), used)), view, scope, regions, lang)
+    _levels(s, wb.add_worksheet(_sheet_name(tr(lang, "Region levels"), used)), view, regions, lang)
     groups = indicators.groupby("indicator", sort=False).indices
     for ind in view.rubric.indicators:
         idx = groups.get(ind.id)
         rows = indicators.iloc[idx] if idx is not None else indicators.iloc[0:0]
         ws = wb.add_worksheet(_sheet_name(ind.label.get(lang), used))
         _indicator_sheet(s, ws, view, ind, rows, lang)
-    _explanations(s, wb.add_worksheet(_sheet_name(t(lang, "Penjelasan", "Explanations"), used)), view, regions, lang)
+    _explanations(s, wb.add_worksheet(_sheet_name(tr(lang, "Explanations"), used)), view, regions, lang)
     _metadata(s, wb.add_worksheet(_sheet_name("Metadata", used)), view, scope, lang, generated_at,
               tuple(sources), synthetic)
     wb.close()

@@ -29,8 +29,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
-from capaian.web.i18n import t
 from capaian.sessions import LIFETIME_SECONDS
+from capaian.web.messages import message
 from capaian.web.state import WebState, session_secret
 
 SESSION_MAX_AGE = LIFETIME_SECONDS
@@ -144,14 +144,13 @@ def create_app(
         if wants_json(request):
             return JSONResponse(
                 {"error": key, "status": exc.status_code,
-                 "message": {"id": detail_id or t(key, "id"), "en": detail_en or t(key, "en")}},
+                 "message": {"id": detail_id or message(key, "id"), "en": detail_en or message(key, "en")}},
                 status_code=exc.status_code, headers=headers,
             )
-        lang = lang_of(request)
+        detail = CapaianError(detail_id, detail_en).text(lang_of(request)) if detail_id else None
         return render(
             request, "error.html",
-            {"status": exc.status_code, "key": key,
-             "detail": (detail_en if lang == "en" else detail_id)},
+            {"status": exc.status_code, "key": key, "detail": detail},
             status=exc.status_code,
         )
 

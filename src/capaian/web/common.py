@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import hmac
-import math
 import secrets
 from pathlib import Path
 
 from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from capaian import formatting
 from capaian.access import allowed
-from capaian.web.i18n import t
+from capaian.present import numbers
+from capaian.present.i18n import LANGS, jinja_env, norm, tr
+from capaian.web.messages import message, role
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
 def _todate(value):
@@ -44,10 +43,21 @@ def _levels_json(records) -> str:
     return json.dumps({r["code"]: r["level"] for r in records})
 
 
-templates.env.filters["todate"] = _todate
-templates.env.globals["allowed"] = allowed
-templates.env.filters["todatetime"] = _todatetime
-templates.env.filters["levels_json"] = _levels_json
+def _templates(lang: str) -> Jinja2Templates:
+    """The page templates in one language (Jinja2's i18n extension over that language's catalogue)."""
+    import jinja2
+
+    env = jinja_env(lang, loader=jinja2.FileSystemLoader(str(HERE / "templates")))
+    env.filters["todate"] = _todate
+    env.globals["allowed"] = allowed
+    env.filters["todatetime"] = _todatetime
+    env.filters["levels_json"] = _levels_json
+    env.globals["message"] = lambda key: message(key, lang)
+    env.globals["role"] = lambda name: role(name, lang)
+    return Jinja2Templates(env=env)
+
+
+TEMPLATES = {lang: _templates(lang) for lang in LANGS}
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -119,54 +129,78 @@ def require_user(request: Request):
     return user
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except (TypeError, ValueError):
-        return False
-
-
 class Fmt:
-    """`capaian.formatting` bound to one language, tolerant of missing values."""
+    """`capaian.present.numbers` bound to one language, for templates (missing values read "—")."""
+
+    over_100_mark = numbers.OVER_100
 
     def __init__(self, lang: str):
         self.lang = lang
 
     def int(self, value) -> str:
-        return "—" if _missing(value) else formatting.format_int(float(value), lang=self.lang)
+        return numbers.integer(value, self.lang)
 
     def pct(self, value) -> str:
-        return "—" if _missing(value) else formatting.format_pct(float(value), lang=self.lang)
+        return numbers.percent(value, self.lang)
 
     def target(self, value) -> str:
-        return "—" if _missing(value) else formatting.format_target(float(value), lang=self.lang)
+        return numbers.threshold(value, self.lang)
 
     def num(self, value, places: int = 2) -> str:
-        return "—" if _missing(value) else formatting.format_number(float(value), places, lang=self.lang)
+        return numbers.decimal(value, self.lang, places)
 
     def date(self, value) -> str:
-        if _missing(value):
-            return "—"
-        if hasattr(value, "date") and callable(value.date):
-            value = value.date()
-        return formatting.format_date(value, lang=self.lang)
+        return numbers.date(value, self.lang)
 
     def datetime(self, value) -> str:
-        if _missing(value):
-            return "—"
+        if value is None or (not hasattr(value, "year") and numbers.missing(value)):
+            return numbers.DASH
         return f"{self.date(value)} {value:%H:%M} UTC"
 
-    def value(self, kind: str, value) -> str:
-        """An indicator value: a percentage for coverage, a whole number for implementation."""
-        return self.pct(value) if kind == "coverage" else self.int(value)
+    def value(self, kind: str, value, target=None, status: str | None = None, places: int = numbers.PLACES) -> str:
+        """An indicator value; with its target and status, never shown equal to a threshold it misses."""
+        met = None if status not in ("met", "not_met") else status == "met"
+        if kind == "coverage":
+            return numbers.coverage(value, self.lang, target, met=met, places=places)
+        return numbers.amount(value, self.lang)
+
+    @staticmethod
+    def places(rows, indicators) -> dict:
+        """Per indicator, the decimals a table needs so that different values never read alike."""
+        def field(item, key):
+            return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+        out = {}
+        for ind in indicators:
+            ind_id = field(ind, "id")
+            cells = [(field(r, "indicators") or {}).get(ind_id) for r in rows]
+            out[ind_id] = numbers.distinct_places([field(c, "value") for c in cells if c])
+        return out
 
     def goal(self, kind: str, value) -> str:
         """An indicator target: `98 %` for coverage, `≥ 18` for implementation."""
-        if _missing(value):
-            return "—"
-        return self.target(value) if kind == "coverage" else "≥ " + self.int(value)
+        if numbers.missing(value):
+            return numbers.DASH
+        return self.target(value) if kind == "coverage" else numbers.requirement(kind, value, self.lang)
+
+    def symbol(self, status) -> str:
+        return numbers.status_symbol(status)
+
+    def status(self, status) -> str:
+        return numbers.status_word(status, self.lang)
+
+    def change(self, kind: str, value) -> str:
+        text = numbers.change(value, kind, self.lang)
+        return tr(self.lang, "%(change)s pp", change=text) if kind == "coverage" else text
+
+    def rank_change(self, delta) -> str:
+        return numbers.rank_change(delta)
+
+    def level_change(self, previous, level) -> str:
+        return numbers.level_change(previous, level, self.lang)
+
+    def over_100_note(self) -> str:
+        return tr(self.lang, "above 100 % (see note)")
 
 
 def render_fragment(request: Request, key, template: str, context: dict) -> str:
@@ -179,8 +213,8 @@ def render_fragment(request: Request, key, template: str, context: dict) -> str:
     lang = lang_of(request)
 
     def build() -> str:
-        ctx = {"lang": lang, "t": lambda k, **kw: t(k, lang, **kw), "f": Fmt(lang), **context}
-        return templates.get_template(template).render(ctx)
+        ctx = {"lang": lang, "f": Fmt(lang), **context}
+        return TEMPLATES[lang].get_template(template).render(ctx)
 
     if key is None:
         return Markup(build())
@@ -194,7 +228,6 @@ def render(request: Request, template: str, context: dict | None = None, status:
         "request": request,
         "lang": lang,
         "user": user,
-        "t": lambda key, **kw: t(key, lang, **kw),
         "f": Fmt(lang),
         "csrf": csrf_token(request),
         "demo": web(request).is_demo(),
@@ -202,7 +235,7 @@ def render(request: Request, template: str, context: dict | None = None, status:
         "query": str(request.url.query),
     }
     ctx.update(context or {})
-    return templates.TemplateResponse(request, template, ctx, status_code=status)
+    return TEMPLATES[norm(lang)].TemplateResponse(request, template, ctx, status_code=status)
 
 
 async def hybrid(fn):

@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from capaian.access import allowed
+from capaian.present.i18n import N_
 from capaian.errors import CapaianError
 from capaian.web.common import PageError, check_csrf, current_user, render, web
 
@@ -202,43 +203,46 @@ class UploadGate:
 
 
 def _refusal(request: Request) -> tuple | None:
-    """(status, key, Indonesian, English) when the upload must be refused unread, else None."""
+    """(status, key, message or None) when the upload must be refused unread, else None."""
     from capaian.web.api import api_user
     from capaian.web.common import CSRF_HEADER
 
     try:
         user, basic = api_user(request)
     except PageError as exc:
-        return exc.status_code, exc.key, None, None
+        return exc.status_code, exc.key, None
     if not allowed(user, "upload"):
-        return 403, "forbidden", None, None
+        return 403, "forbidden", None
     given = request.headers.get(CSRF_HEADER)
     if not basic and given is not None:
         try:
             check_csrf(request, given)
         except PageError:
-            return 403, "csrf_failed", None, None
+            return 403, "csrf_failed", None
     length = request.headers.get("content-length")
     if length is None or not length.isdigit():
-        return 411, "bad_request", "Panjang kiriman (Content-Length) tidak diberikan.", "No Content-Length given."
+        return 411, "bad_request", N_("No Content-Length given.")
     if int(length) > MAX_BYTES + MULTIPART_SLACK:
-        return (413, "bad_request", f"Berkas terlalu besar: paling besar {MAX_BYTES // (1024 * 1024)} MB.",
-                f"The file is too large: at most {MAX_BYTES // (1024 * 1024)} MB.")
+        return 413, "bad_request", N_("The file is too large: at most %(mb)s MB.")
     return None
 
 
-def _refusal_response(request: Request, status: int, key: str, text_id: str | None, text_en: str | None):
+def _refusal_response(request: Request, status: int, key: str, text: str | None):
     from fastapi.responses import JSONResponse
 
+    from capaian.present.i18n import tr
     from capaian.web.common import lang_of
-    from capaian.web.i18n import t
+    from capaian.web.messages import message
+
+    def said(lang: str) -> str | None:
+        return tr(lang, text, mb=MAX_BYTES // (1024 * 1024)) if text else None
 
     headers = {"WWW-Authenticate": 'Basic realm="capaian"'} if status == 401 else None
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": key, "status": status,
-                             "message": {"id": text_id or t(key, "id"), "en": text_en or t(key, "en")}},
+                             "message": {"id": said("id") or message(key, "id"), "en": said("en") or message(key, "en")}},
                             status_code=status, headers=headers)
-    detail = text_en if lang_of(request) == "en" else text_id
+    detail = said(lang_of(request))
     return render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)
 
 

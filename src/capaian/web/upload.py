@@ -1,7 +1,12 @@
 """Upload page for operators: a submission file is validated whole; every problem is listed, or it is stored.
 
 Shared by the page (`/unggah`) and the API (`POST /api/submissions`): `receive_upload` does the
-work and audits every attempt (accepted imports are audited by intake itself, refusals here).
+work and audits every attempt (refusals through `capaian.intake.record_refusal`).
+
+The multipart body is read only after the user, the CSRF token (header `X-CSRF-Token` or query
+`csrf_token`; the page's form posts it in its action URL) and the declared size are checked:
+`read_upload_form` refuses a Content-Length over the limit with 413 and stops reading a body that
+grows past it (chunked, or lying about its length), so nothing big reaches the temporary folder.
 """
 
 from __future__ import annotations
@@ -10,16 +15,86 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from capaian.errors import CapaianError
-from capaian.web.common import PageError, check_csrf, render, require_user, web
+from capaian.intake.reader import MAX_FILE_BYTES, MAX_FILE_TEXT
+from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, render, require_user, web
 
 router = APIRouter(include_in_schema=False)
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries, part headers and the small fields
 SUFFIXES = (".csv", ".xlsx")
+
+
+def _too_large(size: int | None = None) -> PageError:
+    shown = "" if size is None else f" ({size:,} byte)".replace(",", ".")
+    return PageError(
+        413, "bad_request",
+        f"Berkas terlalu besar{shown}; batasnya {MAX_FILE_TEXT[0]}.",
+        f"The file is too large{shown.replace('byte', 'bytes')}; the limit is {MAX_FILE_TEXT[1]}.",
+    )
+
+
+def check_declared_size(request: Request) -> None:
+    """413 before any byte of the body is read when Content-Length is over the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise PageError(400, "bad_request") from None
+        if size > MAX_BYTES + FORM_OVERHEAD:
+            raise _too_large(size)
+
+
+def header_csrf_token(request: Request) -> str | None:
+    return request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
+
+
+async def read_upload_form(request: Request):
+    """The multipart form, read with a running cap on the body's size (413 past it).
+
+    Call only after the user and the declared size were checked. The caller closes the form."""
+    from starlette.requests import Request as StarletteRequest
+
+    limit = MAX_BYTES + FORM_OVERHEAD
+    received = 0
+    receive = request.receive
+
+    async def capped():
+        nonlocal received
+        message = await receive()
+        if message.get("type") == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large()  # the parser closes its temporary files on the way out
+        return message
+
+    capped_request = StarletteRequest(request.scope, capped)
+    return await capped_request.form(max_files=1, max_fields=10, max_part_size=64 * 1024)
+
+
+async def upload_content(form) -> tuple[str | None, bytes | None]:
+    """(file name, bytes) of the form's `file` part; (None, None) when there is none."""
+    from starlette.datastructures import UploadFile as StarletteUpload
+
+    part = form.get("file")
+    if not isinstance(part, StarletteUpload):
+        return None, None
+    return part.filename, await part.read(MAX_BYTES + 1)
+
+
+def missing_file_outcome() -> dict:
+    problem = {
+        "file": "", "rule": "no_file", "row": None, "column": None, "value": None,
+        "message_id": "Tidak ada berkas yang dikirim.", "message_en": "No file was sent.",
+        "expected_id": "satu berkas .csv atau .xlsx di kolom 'file'",
+        "expected_en": "one .csv or .xlsx file in the field 'file'",
+    }
+    return {"ok": False, "file": "", "problems": [problem], "total": 1}
 
 
 def _safe_name(name: str | None) -> str:
@@ -28,9 +103,10 @@ def _safe_name(name: str | None) -> str:
     return base[:120]
 
 
-def receive_upload(request: Request, user, filename: str | None, content: bytes, evaluate: bool) -> dict:
+def receive_upload(request: Request, user, filename: str | None, content: bytes, evaluate: bool,
+                   sheet: str | None = None) -> dict:
     """Validate and import one file for `user`; a dict with `ok`, `problems` or `result`."""
-    from capaian.intake import SubmissionInvalid, import_submission, validate_submission
+    from capaian.intake import SubmissionInvalid, import_submission, record_refusal, validate_submission
 
     name = _safe_name(filename)
     state = web(request)
@@ -46,7 +122,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         problem = {
             "file": name, "rule": "file_size", "row": None, "column": None, "value": str(len(content)),
             "message_id": "Berkas terlalu besar.", "message_en": "The file is too large.",
-            "expected_id": "paling besar 20 MB", "expected_en": "at most 20 MB",
+            "expected_id": "paling besar " + MAX_FILE_TEXT[0], "expected_en": "at most " + MAX_FILE_TEXT[1],
         }
         _audit_refusal(state, user, name, [problem])
         return {"ok": False, "file": name, "problems": [problem]}
@@ -56,15 +132,19 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         try:
             # Validate against the user's scope first: intake treats identical bytes as a duplicate
             # before it checks the scope, and an office must not get "accepted" for another's file.
-            report = validate_submission(path, operator_scope=user.scope)
+            report = validate_submission(path, operator_scope=user.scope, sheet=sheet)
             if not report.ok:
+                with state.db() as store:
+                    record_refusal(store, user.name, report, user.scope)
                 raise SubmissionInvalid(report)
-            with state.db() as store:
-                result = import_submission(store, path, actor=user.name, operator_scope=user.scope)
+            with state.db() as store:  # refusals found against the stored facts audit themselves
+                result = import_submission(store, path, actor=user.name, operator_scope=user.scope,
+                                           sheet=sheet)
         except SubmissionInvalid as exc:
-            problems = [p.to_dict() for p in exc.report.problems]
-            _audit_refusal(state, user, name, problems)
-            return {"ok": False, "file": name, "problems": problems}
+            report = exc.report
+            return {"ok": False, "file": name, "problems": [p.to_dict() for p in report.problems],
+                    "total": report.total, "counts": dict(report.counts),
+                    "counts_text": {"id": report.counts_text("id"), "en": report.counts_text("en")}}
         except CapaianError as exc:
             problem = {
                 "file": name, "rule": "error", "row": None, "column": None, "value": None,
@@ -85,6 +165,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
             "revision": result.revision,
             "supersedes": list(result.supersedes),
             "changes": result.changes,
+            "unusable": result.unusable,
             "summary": {"id": result.summary("id"), "en": result.summary("en")},
         },
         "run_id": None,
@@ -120,18 +201,28 @@ def upload_form(request: Request):
 
 
 @router.post("/unggah")
-async def upload(
-    request: Request,
-    file: UploadFile = File(...),
-    csrf_token: str = Form(""),
-    evaluate: str | None = Form(None),
-):
+async def upload(request: Request):
+    # Everything that can refuse without the body comes first: user, size, CSRF token.
     user = require_user(request)
-    check_csrf(request, csrf_token)
-    content = await file.read(MAX_BYTES + 1)
+    check_declared_size(request)
+    token = header_csrf_token(request)
+    if token:
+        check_csrf(request, token)
+    form = await read_upload_form(request)
+    try:
+        if not token:  # an older form posting the token in the body (bounded by the cap above)
+            check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+        filename, content = await upload_content(form)
+        evaluate = bool(form.get("evaluate"))
+        sheet = str(form.get("sheet") or "").strip() or None
+    finally:
+        await form.close()
     from starlette.concurrency import run_in_threadpool
 
-    outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, bool(evaluate))
+    if content is None:
+        outcome = missing_file_outcome()
+    else:
+        outcome = await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
     return render(
         request, "upload.html", {"outcome": outcome, "scope_name": _scope_name(user)},
         status=200 if outcome["ok"] else 422,

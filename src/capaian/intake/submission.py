@@ -54,12 +54,28 @@ class ImportResult:
                     f"{self.rows} rows, {self.facts_written} values stored")
             if self.changes:
                 text += f", {len(self.changes)} earlier values replaced"
-            return text + "."
+            return text + "." + self._unusable_text(lang)
         text = (f"{self.file_name}: pengiriman {self.submission_id} untuk {self.cutoff}, "
                 f"{self.rows} baris, {self.facts_written} nilai disimpan")
         if self.changes:
             text += f", {len(self.changes)} nilai sebelumnya diganti"
-        return text + "."
+        return text + "." + self._unusable_text(lang)
+
+    def _unusable_text(self, lang: str) -> str:
+        """The values stored but not usable in the evaluation yet (partner missing), if any."""
+        if not self.unusable:
+            return ""
+        listed = self.unusable[:UNUSABLE_LISTED]
+        more = len(self.unusable) - len(listed)
+        if lang == "en":
+            items = "; ".join(f"{u['region_code']} {u['fact']} (no {u['missing']})" for u in listed)
+            return (f" {len(self.unusable)} values can't be used in the evaluation yet: their "
+                    f"numerator/denominator partner is neither in the file nor stored for "
+                    f"{self.cutoff}: {items}" + (f"; and {more} more" if more else "") + ".")
+        items = "; ".join(f"{u['region_code']} {u['fact']} (tanpa {u['missing']})" for u in listed)
+        return (f" {len(self.unusable)} nilai belum dapat dipakai dalam evaluasi: pasangan "
+                f"pembilang/penyebutnya tidak ada di berkas maupun tersimpan untuk {self.cutoff}: "
+                f"{items}" + (f"; dan {more} lainnya" if more else "") + ".")
 
 
 def content_hash(path: Path) -> str:

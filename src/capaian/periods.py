@@ -138,9 +138,14 @@ def dkb_date(cutoff) -> dt.date:
     return semester_end_on_or_before(Cutoff.parse(cutoff).as_of)
 
 
+# Indonesia's easternmost time zone (WIT, no daylight saving): the first office to reach a day.
+WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
+
+
 def today() -> dt.date:
-    """Today's date (UTC); the one clock of the "no future cut-off" rule, replaced in tests."""
-    return dt.datetime.now(dt.timezone.utc).date()
+    """Today's date in WIT: no office's current cut-off is refused because the server runs on UTC.
+    The one clock of the "no future cut-off" rule; tests replace it."""
+    return dt.datetime.now(WIT).date()
 
 
 def latest_allowed(on: dt.date | None = None) -> Cutoff:

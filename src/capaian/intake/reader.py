@@ -157,7 +157,7 @@ def _read_csv(path: Path, sheet: str | None = None) -> RawTable | None:
             f"The file contains a NUL character (line {line}); it is not a text CSV.",
             row=line,
         )
-    first_line = text.splitlines()[0]
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]  # not splitlines(): one line, not all
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
         delimiter = "\t"

@@ -68,6 +68,14 @@ def test_numerator_over_twice_its_denominator_is_refused(tmp_path, store):
     problem = err.value.report.problems[0]
     assert (problem.rule, problem.column) == ("implausible_ratio", "ktp_terekam")
     assert "stored wajib_ktp" in problem.message_en
+    # a part above its stored whole is impossible, reported once (not also as implausible)
+    kia = write(tmp_path, "kode_wilayah,cutoff,kia_dimiliki\n65.01,2020-11-H1,90000\n", "kia.csv")
+    with pytest.raises(SubmissionInvalid) as err:
+        import_submission(store, kia, actor="t")
+    assert [(p.rule, p.column) for p in err.value.report.problems] == [("above_denominator", "kia_dimiliki")]
+    assert "stored anak_lt17" in err.value.report.problems[0].message_en
+    in_row = write(tmp_path, "kode_wilayah,cutoff,anak_lt17,kia_dimiliki\n65.01,2020-12-H1,100,900\n", "k2.csv")
+    assert validate_submission(in_row).counts == {"above_denominator": 1}
     # twice is still plausible (movers counted after the semester's population figure)
     ok = write(tmp_path, "kode_wilayah,cutoff,ktp_terekam\n65.01,2020-11-H1,197304\n", "dua.csv")
     assert import_submission(store, ok, actor="t").status == "imported"

@@ -194,3 +194,27 @@ def test_unreadable_upload_is_a_422_page_and_audited(app, name, content):
     with app.state.web.db() as store:
         rejected = store.list_audit(action="submission.rejected")
     assert (rejected["object"] == f"file:{name}").sum() >= 2
+
+
+def two_sheets() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = "a"
+    for sheet, code in ((book.active, "65.01"), (book.create_sheet("b"), "65.02")):
+        sheet.append(["kode_wilayah", "cutoff", "pks"])
+        sheet.append([code, "2020-10-H1", 3])
+    raw = io.BytesIO()
+    book.save(raw)
+    return raw.getvalue()
+
+
+def test_sheet_field_picks_one_of_several_sheets(app):
+    client = logged_in(app)
+    page = client.get("/unggah").text
+    assert 'name="sheet"' in page
+    token = csrf_of(page)
+    refused = client.post(f"/unggah?csrf_token={token}", content=multipart("dua.xlsx", two_sheets()), headers=HEADERS)
+    assert refused.status_code == 422 and 'data-rule="several_sheets"' in refused.text
+    accepted = client.post(f"/unggah?csrf_token={token}",
+                           content=multipart("dua.xlsx", two_sheets(), {"sheet": "b"}), headers=HEADERS)
+    assert accepted.status_code == 200, accepted.text[-800:]
+    assert 'data-ok="true"' in accepted.text

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from capaian.intake.report import SubmissionInvalid, ValidationReport
-from capaian.intake.spec import coverage_pairs
+from capaian.intake.spec import IMPOSSIBLE_ABOVE, coverage_pairs
 from capaian.intake.validate import check_ratio, validate_submission
 
 UNUSABLE_LISTED = 10
@@ -109,8 +109,8 @@ def _refuse(store, actor: str, report: ValidationReport, scope: str | None):
 def check_against_stored(store, report: ValidationReport) -> list[dict]:
     """Compare the file's values with the stored ones of the same regions and cut-off.
 
-    Adds an `implausible_ratio` problem to `report` for a value more than MAX_NUMERATOR_RATIO x
-    its stored partner (or a stored numerator more than that over the file's denominator);
+    Adds a problem to `report` for a value impossible (`above_denominator`) or implausible
+    (`implausible_ratio`, over MAX_NUMERATOR_RATIO x) next to its stored partner, either way round;
     returns the values that can't be used in the evaluation (partner neither in file nor stored).
     """
     from capaian.periods import Cutoff
@@ -122,9 +122,10 @@ def check_against_stored(store, report: ValidationReport) -> list[dict]:
         if code in regions and value == value:
             stored.setdefault(code, {})[fact] = float(value)
     unusable = []
+    pairs = dict.fromkeys((*coverage_pairs(Cutoff.parse(report.cutoff)), *IMPOSSIBLE_ABOVE))
     for number, code, values in report.rows:
         kept = stored.get(code, {})
-        for part, whole in coverage_pairs(Cutoff.parse(report.cutoff)):
+        for part, whole in pairs:
             if part in values and whole in values:
                 continue  # checked within the row
             if part in values and whole in kept:

@@ -298,44 +298,43 @@ def _row_values(report, number: int, cells: list, fact_index: dict[str, int],
 def _check_impossible(report, number: int, values: dict | None, pairs=()) -> None:
     if not values:
         return
-    for part, whole in pairs:
+    for part, whole in dict.fromkeys((*IMPOSSIBLE_ABOVE, *pairs)):
         if part in values and whole in values:
             check_ratio(report, number, part, values[part], whole, values[whole])
-    for part, whole in IMPOSSIBLE_ABOVE:
-        if part in values and whole in values and values[part] > values[whole]:
-            from capaian.formatting import format_int
-
-            p_id, w_id = format_int(values[part], "id"), format_int(values[whole], "id")
-            p_en, w_en = format_int(values[part], "en"), format_int(values[whole], "en")
-            report.add(
-                "above_denominator",
-                f"{part} ({p_id}) melebihi {whole} ({w_id}); itu tidak mungkin.",
-                f"{part} ({p_en}) exceeds {whole} ({w_en}), which is impossible.",
-                row=number, column=part, value=f"{values[part]:.0f}",
-                expected_id=f"<= {whole}", expected_en=f"<= {whole}",
-            )
 
 
 def check_ratio(report, number, part: str, value: float, whole: str, base: float,
                 stored: str | None = None) -> bool:
-    """Refuse a numerator above MAX_NUMERATOR_RATIO x its denominator. `stored` names the fact
+    """Refuse a part above its whole (IMPOSSIBLE_ABOVE: `above_denominator`) or a numerator
+    above MAX_NUMERATOR_RATIO x its denominator (`implausible_ratio`). `stored` names the fact
     whose value is the stored one for the region and cut-off (the other is the file's; the
     problem is reported on the file's column). True when it passes."""
-    if value <= MAX_NUMERATOR_RATIO * base:
+    impossible = (part, whole) in IMPOSSIBLE_ABOVE
+    k = 1 if impossible else MAX_NUMERATOR_RATIO
+    if value <= k * base:
         return True
     from capaian.formatting import format_int
 
-    k = MAX_NUMERATOR_RATIO
     note_id = {part: f" ({part} tersimpan)", whole: f" ({whole} tersimpan)"}.get(stored, "")
     note_en = {part: f" (stored {part})", whole: f" (stored {whole})"}.get(stored, "")
     column = whole if stored == part else part
+    where = dict(row=number, column=column, value=f"{(base if stored == part else value):.0f}")
+    p_id, w_id = format_int(value, "id"), format_int(base, "id")
+    p_en, w_en = format_int(value, "en"), format_int(base, "en")
+    if impossible:
+        report.add(
+            "above_denominator",
+            f"{part} ({p_id}) melebihi {whole} ({w_id}){note_id}; itu tidak mungkin.",
+            f"{part} ({p_en}) exceeds {whole} ({w_en}){note_en}, which is impossible.",
+            expected_id=f"<= {whole}", expected_en=f"<= {whole}", **where,
+        )
+        return False
     report.add(
         "implausible_ratio",
-        f"{part} ({format_int(value, 'id')}) lebih dari {k}x {whole} "
-        f"({format_int(base, 'id')}){note_id}; mungkin salah ketik (digit berlebih atau kurang).",
-        f"{part} ({format_int(value, 'en')}) is more than {k}x {whole} "
-        f"({format_int(base, 'en')}){note_en}; probably a typing error (a digit too many or few).",
-        row=number, column=column, value=f"{(base if stored == part else value):.0f}",
-        expected_id=f"<= {k} x {whole}", expected_en=f"<= {k} x {whole}",
+        f"{part} ({p_id}) lebih dari {k}x {whole} ({w_id}){note_id}; mungkin salah ketik "
+        "(digit berlebih atau kurang).",
+        f"{part} ({p_en}) is more than {k}x {whole} ({w_en}){note_en}; probably a typing error "
+        "(a digit too many or few).",
+        expected_id=f"<= {k} x {whole}", expected_en=f"<= {k} x {whole}", **where,
     )
     return False

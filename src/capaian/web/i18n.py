@@ -103,6 +103,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "send": ("Kirim", "Send"),
     "upload_ok": ("Berkas diterima.", "File accepted."),
     "upload_bad": ("Berkas ditolak: {n} masalah.", "File refused: {n} problems."),
+    "sheet_optional": ("Lembar XLSX (bila data ada di beberapa lembar)", "XLSX sheet (when several hold data)"),
     "row": ("Baris", "Row"),
     "column": ("Kolom", "Column"),
     "problem": ("Masalah", "Problem"),

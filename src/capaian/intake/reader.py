@@ -7,7 +7,8 @@ Whatever the bytes, reading ends in a table, None (nothing in the file) or a `Re
 with a two-language message: never a parser's own exception. Limits, checked before or while
 parsing so that an oversized file is refused quickly: `MAX_FILE_BYTES` (checked on the size
 before any byte is read), `MAX_DATA_ROWS` (a submission has one row per region; Indonesia has
-fewer than 600 provinces and regencies/cities) and `MAX_COLUMNS`.
+fewer than 600 provinces and regencies/cities), `MAX_LINES` (rows scanned, blank ones included)
+and `MAX_COLUMNS`.
 
 XLSX: values are the ones the spreadsheet saved. A formula cell without a saved value (a file
 written by a program that does not calculate) is listed in `RawTable.formulas`, never read as
@@ -28,6 +29,7 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILE_TEXT = ("20 MB", "20 MB")
 MAX_DATA_ROWS = 2000
+MAX_LINES = 10 * MAX_DATA_ROWS  # rows scanned, blank ones included (a sheet of styled empty rows)
 MAX_COLUMNS = 100
 
 
@@ -108,8 +110,8 @@ def _too_many_rows(number: int) -> ReadProblem:
 
 def _too_many_columns(number: int, width: int) -> ReadProblem:
     return ReadProblem(
-        f"Terlalu banyak kolom ({width}; paling banyak {MAX_COLUMNS}).",
-        f"Too many columns ({width}; at most {MAX_COLUMNS}).",
+        f"Terlalu banyak kolom (lebih dari {MAX_COLUMNS}).",
+        f"Too many columns (more than {MAX_COLUMNS}).",
         rule="too_many_columns", row=number, value=str(width),
     )
 
@@ -121,6 +123,14 @@ class _Collector:
         self.table: RawTable | None = None
 
     def add(self, number: int, cells: list) -> None:
+        if number > MAX_LINES:
+            raise ReadProblem(
+                f"Berkas berlanjut melewati baris {MAX_LINES} (termasuk baris kosong); pengiriman "
+                "berisi satu baris per wilayah.",
+                f"The file goes on past row {MAX_LINES} (blank rows included); a submission has "
+                "one row per region.",
+                rule="too_many_rows", row=number,
+            )
         if len(cells) > MAX_COLUMNS:
             # trailing empty cells (a sheet's formatting) do not count
             while cells and _blank(cells[-1]):
@@ -194,10 +204,21 @@ def _formula_text(cell) -> str:
     return cell if isinstance(cell, str) else str(getattr(cell, "text", None) or cell)
 
 
+def _rows(sheet):
+    """Values of a sheet row by row, one column past the limit (a sheet's declared size can be
+    16384 columns wide; reading them all would be slow for nothing). The declared size is
+    ignored: openpyxl would silently drop the rows and columns past a stale one."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    return sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+
+
 def _has_data(sheet) -> bool:
-    for cells in sheet.iter_rows(values_only=True):
+    for number, cells in enumerate(_rows(sheet), start=1):
         if not all(_blank(c) for c in cells):
             return True
+        if number > MAX_LINES:
+            return True  # can't tell cheaply: treat as holding data
     return False
 
 
@@ -237,8 +258,7 @@ def _read_xlsx(path: Path, sheet: str | None = None) -> RawTable | None:
                 return None
             collector = _Collector()
             missing: list[tuple[int, int, str]] = []
-            rows = values[name].iter_rows(values_only=True)
-            raw = formulas[name].iter_rows(values_only=True)
+            rows, raw = _rows(values[name]), _rows(formulas[name])
             for number, (cells, written) in enumerate(zip(rows, raw), start=1):
                 cells = list(cells)
                 for index, source in enumerate(written):

@@ -98,6 +98,31 @@ def truncated_sheet() -> bytes:
     return rezip(good_xlsx(), lambda n, b: b[: len(b) // 2] if n == "xl/worksheets/sheet1.xml" else b)
 
 
+def sheet_xml(change) -> bytes:
+    """The good workbook with its sheet XML rewritten by `change(xml: str) -> str`."""
+    return rezip(good_xlsx(), lambda n, b: change(b.decode()).encode() if n == "xl/worksheets/sheet1.xml" else b)
+
+
+def wide_dimension(xml: str) -> str:
+    import re
+
+    return re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:XFD1048576"', xml)
+
+
+def stale_dimension(xml: str) -> str:
+    """Declares A1:A1 (some writers do): the rows and columns past it hold data all the same."""
+    import re
+
+    return re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1"', xml)
+
+
+def blank_rows_then_data(xml: str) -> str:
+    """30,000 styled empty rows between the data and one more row (cheap once zipped)."""
+    blank = "".join(f'<row r="{n}"><c r="A{n}" s="0"/></row>' for n in range(4, 30_004))
+    late = '<row r="30004"><c r="A30004" t="inlineStr"><is><t>65.02</t></is></c></row>'
+    return xml.replace("</sheetData>", blank + late + "</sheetData>")
+
+
 def formula_without_value() -> bytes:
     rows = [HEAD] + numeric(ROWS)
     rows[1][4] = "=D2+2700"
@@ -156,6 +181,8 @@ def cases() -> list[tuple]:
         ("ok_empty_second_sheet.xlsx", xlsx_openpyxl({"pengiriman": [HEAD] + numeric(ROWS), "catatan": []}),
          "accepted", "", "", "", 8, 0),
         ("ok_numbers_as_text.xlsx", xlsx_openpyxl({"pengiriman": [HEAD] + ROWS}), "accepted", "", "", "", 8, 0),
+        ("ok_wide_dimension.xlsx", sheet_xml(wide_dimension), "accepted", "", "", "", 8, 0),
+        ("ok_stale_dimension.xlsx", sheet_xml(stale_dimension), "accepted", "", "", "", 8, 0),
         ("ok_blank_row_in_sheet.xlsx", xlsx_openpyxl({"s": [HEAD, numeric(ROWS)[0], [None] * 7, numeric(ROWS)[1]]}),
          "accepted", "", "", "", 8, 0),
         # -- refused: unreadable or empty ---------------------------------------------------------
@@ -179,6 +206,9 @@ def cases() -> list[tuple]:
         ("too_many_columns.csv", text_csv([row() + ["1"] * 150], head=wide_head),
          "refused", "too_many_columns", 1, "", 0, 0),
         ("too_many_rows.csv", text_csv(many), "refused", "too_many_rows", 2002, "", 0, 0),
+        ("blank_rows_beyond_limit.xlsx", sheet_xml(blank_rows_then_data), "refused", "too_many_rows", 20001, "", 0, 0),
+        ("blank_lines_beyond_limit.csv", text_csv(ROWS[:1]) + b"\n" * 25_000 + b"65.02,,2020-12-H1,1,1,,\n",
+         "refused", "too_many_rows", 20001, "", 0, 0),
         # -- refused: xlsx silent loss -------------------------------------------------------------
         ("formula_without_value.xlsx", formula_without_value(), "refused", "formula", 2, "ktp_terekam", 0, 0),
         ("second_sheet_data.xlsx", xlsx_openpyxl({"pengiriman": [HEAD] + numeric(ROWS[:1]),

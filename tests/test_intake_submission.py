@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from capaian.errors import CapaianError
 from capaian.intake import (
-    FACTS, NumberProblem, SubmissionInvalid, import_submission, parse_number,
+    FACTS, MAX_COUNT, NumberProblem, SubmissionInvalid, import_submission, parse_number,
     validate_submission, write_template,
 )
 from capaian.store import open_store
@@ -52,6 +52,15 @@ def assert_same(a: dict, b: dict) -> None:
     assert a.keys() == b.keys()
     for table in a:
         pd.testing.assert_frame_equal(a[table], b[table], obj=table)
+
+
+def assert_refused_only(before: dict, after: dict) -> None:
+    """Nothing changed but one `submission.rejected` audit entry."""
+    assert_same({k: v for k, v in before.items() if k != "audit_log"},
+                {k: v for k, v in after.items() if k != "audit_log"})
+    old, new = before["audit_log"], after["audit_log"]
+    added = new[~new["id"].isin(old["id"])]
+    assert len(new) == len(old) + 1 and list(added["action"]) == ["submission.rejected"]
 
 
 def only(report, rule):
@@ -188,7 +197,7 @@ def test_empty_files(tmp_path):
 
 
 def test_unreadable_files(tmp_path):
-    assert only(validate_submission(write(tmp_path, "x", "a.pdf")), "unreadable")
+    assert only(validate_submission(write(tmp_path, "x", "a.pdf")), "file_type")
     broken = tmp_path / "rusak.xlsx"
     broken.write_bytes(b"not a zip file")
     problem = only(validate_submission(broken), "unreadable")[0]
@@ -245,7 +254,7 @@ def test_numbers_refused(text, kind, rule):
     assert err.value.rule == rule
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
 def test_indonesian_thousands_round_trip(n):
     assert parse_number(f"{n:,}".replace(",", "."), "count") == n
     assert parse_number(str(n), "count") == n
@@ -256,7 +265,7 @@ def test_semicolon_bom_and_indonesian_numbers(tmp_path, store):
     text = (
         "Kode_Wilayah;Nama_Wilayah;Cutoff;wajib_ktp;ktp_terekam;bpp_persen\n"
         "65.01;Kabupaten Bulungan;2020-11-H1;98.652;101.361;101,93\n"
-        '65.71;"Kota Tarakan; pusat";2020-11-H1;158.760;1.162.312;75\n'
+        '65.71;"Kota Tarakan; pusat";2020-11-H1;158.760;162.312;75\n'
     )
     path = write(tmp_path, text, bom=True)
     report = validate_submission(path)
@@ -264,7 +273,7 @@ def test_semicolon_bom_and_indonesian_numbers(tmp_path, store):
     import_submission(store, path, actor="tester")
     now = store.current_facts("2020-11-H1").set_index(["region_code", "fact"])["value"]
     assert now[("65.01", "wajib_ktp")] == 98652
-    assert now[("65.71", "ktp_terekam")] == 1162312
+    assert now[("65.71", "ktp_terekam")] == 162312
     assert now[("65.01", "bpp_persen")] == pytest.approx(101.93)
 
 
@@ -304,7 +313,7 @@ def test_invalid_file_writes_nothing(tmp_path, store):
     assert isinstance(err.value, CapaianError)
     assert [p.rule for p in err.value.report.problems] == ["unknown_code"]
     assert "kirim.csv" in str(err.value)
-    assert_same(before, snapshot(store))
+    assert_refused_only(before, snapshot(store))
 
 
 def test_interrupted_import_leaves_store_unchanged(tmp_path, store, monkeypatch):

@@ -4,6 +4,10 @@ A `Cutoff` is a frozen, ordered dataclass `(year, month, half)`; sorting cut-off
 time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's month. The DKB
 (consolidated population data) figure that applies to a cut-off is the one of the latest semester
 end (30 June or 31 December) on or before its as-of date: `dkb_date`.
+
+A cut-off given by a user (a submission file, a template, an evaluation, register facts) may not
+lie in the future: `user_cutoff` parses it and refuses one whose as-of date is after today,
+naming the latest allowed one (`latest_allowed`). Tests replace `today`.
 """
 
 from __future__ import annotations
@@ -132,3 +136,45 @@ def dkb_date(cutoff) -> dt.date:
     """The DKB semester date that applies to a cut-off: the latest semester end (30 June or
     31 December) on or before its as-of date (`2020-06-H2` -> 2020-06-30, `2020-06-H1` -> 2019-12-31)."""
     return semester_end_on_or_before(Cutoff.parse(cutoff).as_of)
+
+
+# Indonesia's easternmost time zone (WIT, no daylight saving): the first office to reach a day.
+WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
+
+
+def today() -> dt.date:
+    """Today's date in WIT: no office's current cut-off is refused because the server runs on UTC.
+    The one clock of the "no future cut-off" rule; tests replace it."""
+    return dt.datetime.now(WIT).date()
+
+
+def latest_allowed(on: dt.date | None = None) -> Cutoff:
+    """The latest cut-off whose as-of date is on or before `on` (default: `today()`)."""
+    return Cutoff.latest_on_or_before(on or today())
+
+
+class FutureCutoffError(CapaianError, ValueError):
+    """A cut-off after today's: its data cannot exist yet."""
+
+    def __init__(self, cutoff: Cutoff, latest: Cutoff):
+        self.cutoff, self.latest = cutoff, latest
+        super().__init__(
+            f"Cut-off {cutoff} belum terjadi (per {cutoff.as_of.isoformat()}); "
+            f"cut-off terakhir yang boleh: {latest}.",
+            f"Cut-off {cutoff} is in the future (as of {cutoff.as_of.isoformat()}); "
+            f"the latest allowed cut-off is {latest}.",
+        )
+
+
+def check_not_future(cutoff, on: dt.date | None = None) -> Cutoff:
+    """`cutoff` (text or Cutoff) as a Cutoff; FutureCutoffError when its as-of date is after `on`."""
+    cut = Cutoff.parse(cutoff)
+    latest = latest_allowed(on)
+    if cut > latest:
+        raise FutureCutoffError(cut, latest)
+    return cut
+
+
+def user_cutoff(text, on: dt.date | None = None) -> Cutoff:
+    """A cut-off given by a user: parsed (PeriodError) and not in the future (FutureCutoffError)."""
+    return check_not_future(Cutoff.parse(text), on)

@@ -124,7 +124,9 @@ def evaluate_cutoff(
     """
     from capaian.evaluate import evaluate
 
-    cutoff = cutoff if isinstance(cutoff, Cutoff) else Cutoff.parse(cutoff)
+    from capaian.periods import check_not_future
+
+    cutoff = check_not_future(cutoff)  # no run for a cut-off whose data cannot exist yet
     rubric = resolve_rubric(cutoff, rubric_id)
     version = version_for_year(cutoff.year)
     target_set_id = ",".join(ts.id for ts in target_sets) or "national"

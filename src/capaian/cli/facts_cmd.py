@@ -103,11 +103,11 @@ def facts_cmd(
     import time
 
     from capaian.facts import SOURCE, compute_facts, compute_facts_incremental, ibis_backend
-    from capaian.periods import Cutoff
+    from capaian.periods import user_cutoff
     from capaian.regions import normalize_code
     from capaian.service import resolve_rubric
 
-    cuts = sorted({Cutoff.parse(c) for c in cutoffs})
+    cuts = sorted({user_cutoff(c) for c in cutoffs})
     rubrics = {resolve_rubric(c, rubric).id for c in cuts}
     if len(rubrics) > 1:
         raise CapaianError(

@@ -39,21 +39,29 @@ def resolve_operator(store, operator: str | None) -> tuple[str, str | None]:
 def import_submission_cmd(
     file: Path = typer.Argument(..., help="CSV atau XLSX / CSV or XLSX submission file."),
     operator: str = typer.Option(None, "--as", help="Pengguna atau kode wilayah pengirim / submitter."),
+    sheet: str = typer.Option(
+        None, "--sheet", help="Lembar XLSX yang dibaca / the XLSX sheet to read (when several hold data)."
+    ),
 ) -> None:
-    """Validasi seluruh berkas lalu simpan utuh / validate the whole file, then store it whole."""
+    """Validasi seluruh berkas lalu simpan utuh / validate the whole file, then store it whole.
+
+    Files over 20 MB are refused before they are read; at most 200 problems are listed, with
+    the count of every kind.
+    """
     from capaian.intake import SubmissionInvalid, import_submission
 
     store = open_db()
     actor, scope = resolve_operator(store, operator)
     try:
-        result = import_submission(store, file, actor=actor, operator_scope=scope)
+        result = import_submission(store, file, actor=actor, operator_scope=scope, sheet=sheet)
     except SubmissionInvalid as exc:
-        for problem in exc.report.problems:
+        report = exc.report
+        for problem in report.problems:
             err_console.print(problem.text(), highlight=False, markup=False, soft_wrap=True)
         err_console.print(
-            f"{len(exc.report.problems)} masalah, tidak ada yang disimpan / "
-            f"{len(exc.report.problems)} problems, nothing stored.",
-            highlight=False,
+            f"{report.counts_text('id')}, tidak ada yang disimpan / "
+            f"{report.counts_text('en')}, nothing stored.",
+            highlight=False, markup=False, soft_wrap=True,
         )
         raise typer.Exit(1) from None
     console.print(result.summary(state.lang), highlight=False)

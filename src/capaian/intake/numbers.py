@@ -9,6 +9,10 @@ reading is unambiguous for the column's kind:
   Indonesian thousands); `1.234` and `1,234` are refused as ambiguous; `1.234,5` / `1,234.5`
   (both separators) take the last one as the decimal mark.
 - flag: 0 or 1 (also `ya`/`tidak`, `yes`/`no`).
+
+Bounds: a count is at most `MAX_COUNT` (10^9, far above any region's population) and a percent at
+most `MAX_PERCENT`; `1e308` or a 25-digit count is refused, so no stored value can overflow the
+exact (Decimal) arithmetic of explanations and reports.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
 _ID_FULL = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
 _EN_FULL = re.compile(r"^[+-]?\d{1,3}(,\d{3})*\.\d+$|^[+-]?\d+\.\d+$")
+MAX_COUNT = 10**9
+MAX_PERCENT = 10_000.0
 _FLAGS = {"1": 1, "0": 0, "ya": 1, "tidak": 0, "yes": 1, "no": 0, "y": 1, "t": 0, "n": 0}
 
 
@@ -36,10 +42,10 @@ class NumberProblem(ValueError):
 
 
 EXPECTED = {
-    "count": ("bilangan bulat >= 0, mis. 467701 atau 467.701",
-              "a whole number >= 0, e.g. 467701 or 467.701"),
+    "count": ("bilangan bulat 0 s.d. 1.000.000.000, mis. 467701 atau 467.701",
+              "a whole number from 0 to 1,000,000,000, e.g. 467701 or 467.701"),
     "flag": ("0 atau 1 (ya/tidak)", "0 or 1 (yes/no)"),
-    "percent": ("angka >= 0, mis. 75 atau 75,5", "a number >= 0, e.g. 75 or 75,5"),
+    "percent": ("angka 0 s.d. 10.000, mis. 75 atau 75,5", "a number from 0 to 10,000, e.g. 75 or 75,5"),
 }
 
 
@@ -63,9 +69,30 @@ def parse_number(text: str, kind: str) -> float:
         if flag is None:
             raise NumberProblem("not_flag", "Nilai harus 0 atau 1.", "Value must be 0 or 1.")
         return float(flag)
-    value = _read(raw, kind)
+    if len(raw) > 40:  # no valid count or percent is this long; keeps int()/float() cheap
+        if re.fullmatch(r"\+?[0-9.,]+", raw):
+            return _checked(math.inf, kind)
+        raise NumberProblem("not_number", "Bukan angka.", "Not a number.")
+    return _checked(_read(raw, kind), kind)
+
+
+def _checked(value: float, kind: str) -> float:
+    """Refuse what is not a number, negative, not whole (counts), not 0/1 (flags) or too large."""
+    if math.isnan(value):
+        raise NumberProblem("not_number", "Bukan angka.", "Not a number.")
     if value < 0:
         raise NumberProblem("negative", "Nilai tidak boleh negatif.", "Value can't be negative.")
+    if kind == "flag":
+        if value not in (0.0, 1.0):
+            raise NumberProblem("not_flag", "Nilai harus 0 atau 1.", "Value must be 0 or 1.")
+        return value
+    limit = MAX_COUNT if kind == "count" else MAX_PERCENT
+    if value > limit:
+        id_limit = "1.000.000.000" if kind == "count" else "10.000"
+        en_limit = "1,000,000,000" if kind == "count" else "10,000"
+        raise NumberProblem(
+            "too_large", f"Nilai melebihi batas {id_limit}.", f"Value exceeds the limit of {en_limit}."
+        )
     if kind == "count" and value != int(value):
         raise NumberProblem(
             "not_whole", "Jumlah harus bilangan bulat.", "A count must be a whole number."
@@ -75,7 +102,7 @@ def parse_number(text: str, kind: str) -> float:
 
 def _read(raw: str, kind: str) -> float:
     if _PLAIN.match(raw):
-        return float(int(raw))
+        return float(int(raw))  # at most 40 characters: finite
     if _DOT_THOUSANDS.match(raw):
         if kind == "count":
             return float(int(raw.replace(".", "")))
@@ -110,16 +137,9 @@ def parse_cell(value, kind: str) -> float:
     if isinstance(value, bool):
         return float(value) if kind == "flag" else parse_number(str(int(value)), kind)
     if isinstance(value, (int, float)):
-        number = float(value)
-        if not math.isfinite(number):
-            raise NumberProblem("not_number", "Bukan angka.", "Not a number.")
-        if kind == "flag" and number not in (0.0, 1.0):
-            raise NumberProblem("not_flag", "Nilai harus 0 atau 1.", "Value must be 0 or 1.")
-        if number < 0:
-            raise NumberProblem("negative", "Nilai tidak boleh negatif.", "Value can't be negative.")
-        if kind == "count" and number != int(number):
-            raise NumberProblem(
-                "not_whole", "Jumlah harus bilangan bulat.", "A count must be a whole number."
-            )
-        return number
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float range
+            number = math.inf if value > 0 else -math.inf
+        return _checked(number, kind)
     return parse_number(str(value), kind)

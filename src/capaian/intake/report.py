@@ -1,10 +1,17 @@
-"""Problems found in a submission file, reported all at once, in Indonesian and English."""
+"""Problems found in a submission file, reported all at once, in Indonesian and English.
+
+Every problem is counted by its rule; the first `MAX_LISTED_PROBLEMS` are kept with their place
+and value (a 50 MB file of garbage must not become half a million lines).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from capaian.errors import CapaianError
+
+MAX_LISTED_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -64,19 +71,47 @@ class ValidationReport:
     # (row number, region code, {fact: value}) of the rows that parsed cleanly
     rows: list[tuple[int, str, dict]] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # rule -> problems, listed or not
+    sheet: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.counts
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.problems)
 
     def add(self, rule: str, message_id: str, message_en: str, **where) -> None:
-        self.problems.append(Problem(self.file, rule, message_id, message_en, **where))
+        self.counts[rule] += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(self.file, rule, message_id, message_en, **where))
 
     def rules(self) -> set[str]:
-        return {p.rule for p in self.problems}
+        return set(self.counts)
+
+    def counts_text(self, lang: str | None = None) -> str:
+        """`N problems (rule: n, ...)`, with `of which M not listed` when the list was cut."""
+        kinds = ", ".join(f"{rule}: {n}" for rule, n in self.counts.most_common())
+
+        def one(lang_: str) -> str:
+            if lang_ == "id":
+                out = f"{self.total} masalah ({kinds})"
+                return out + (f"; {self.unlisted} tidak dicantumkan" if self.unlisted else "")
+            out = f"{self.total} problems ({kinds})"
+            return out + (f"; {self.unlisted} not listed" if self.unlisted else "")
+
+        return one(lang) if lang in ("id", "en") else f"{one('id')} / {one('en')}"
 
     def text(self, lang: str | None = None) -> str:
-        return "\n".join(p.text(lang) for p in self.problems)
+        lines = [p.text(lang) for p in self.problems]
+        if self.unlisted:
+            lines.append(self.counts_text(lang))
+        return "\n".join(lines)
 
     def to_dict(self) -> dict:
         return {
@@ -86,6 +121,8 @@ class ValidationReport:
             "facts": self.facts,
             "rows": len(self.rows),
             "problems": [p.to_dict() for p in self.problems],
+            "total": self.total,
+            "counts": dict(self.counts),
         }
 
 
@@ -94,7 +131,7 @@ class SubmissionInvalid(CapaianError):
 
     def __init__(self, report: ValidationReport):
         self.report = report
-        n = len(report.problems)
+        n = report.total
         first = report.problems[0] if report.problems else None
         super().__init__(
             f"Berkas {report.file} ditolak: {n} masalah, tidak ada yang disimpan."

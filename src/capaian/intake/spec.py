@@ -38,3 +38,25 @@ IMPOSSIBLE_ABOVE = (
 
 # Tiers a submission row may be for: regencies/cities, and a province for its own office.
 SUBMISSION_TIERS = ("province", "regency")
+
+# A numerator may exceed its denominator (KTP-el recordings include residents who moved in after
+# the semester's population figure), but not by this factor: above it the row is refused as a
+# typing error (an extra digit makes x10). Checked within the row and against stored values.
+MAX_NUMERATOR_RATIO = 2
+
+
+def coverage_pairs(cutoff=None) -> tuple[tuple[str, str], ...]:
+    """(numerator, denominator) of the coverage indicators of the rubric for `cutoff`'s year;
+    every shipped rubric's pairs when `cutoff` is None or has no rubric."""
+    from capaian.errors import CapaianError
+    from capaian.rubrics.loader import list_rubrics, load_rubric, rubric_for_year
+
+    try:
+        rubrics = [rubric_for_year(cutoff.year)] if cutoff is not None else None
+    except CapaianError:
+        rubrics = None
+    if rubrics is None:
+        rubrics = [load_rubric(r) for r in list_rubrics()]
+    pairs = {(i.numerator, i.denominator) for r in rubrics for i in r.indicators
+             if i.kind == "coverage" and i.numerator and i.denominator}
+    return tuple(sorted(pairs))

@@ -4,6 +4,12 @@ One transaction writes the submission row, its facts and the audit entry. Re-imp
 bytes is a no-op. A corrected file for the same region(s) and cut-off supersedes the earlier
 values fact by fact: both stay stored (see `capaian.store.facts`), the audit entry lists every
 old -> new change, and the earlier submissions get status `superseded` / `partly_superseded`.
+
+Against the stored facts of the same regions and cut-off, before anything is written: a value
+more than MAX_NUMERATOR_RATIO x its stored partner (or the reverse) is refused, and a value whose
+partner (numerator <-> denominator of a coverage indicator) is neither in the file nor stored is
+stored but listed in the summary as not usable in the evaluation yet. A refused file leaves one
+`submission.rejected` audit entry and nothing else.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from capaian.intake.report import SubmissionInvalid
-from capaian.intake.validate import validate_submission
+from capaian.intake.report import SubmissionInvalid, ValidationReport
+from capaian.intake.spec import IMPOSSIBLE_ABOVE, coverage_pairs
+from capaian.intake.validate import check_ratio, validate_submission
+
+UNUSABLE_LISTED = 10
 
 
 @dataclass
@@ -31,6 +40,7 @@ class ImportResult:
     revision: int | None = None
     supersedes: list[int] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)  # region_code, fact, old, new
+    unusable: list[dict] = field(default_factory=list)  # region_code, fact, missing
 
     def summary(self, lang: str = "id") -> str:
         if self.status == "duplicate":
@@ -44,12 +54,28 @@ class ImportResult:
                     f"{self.rows} rows, {self.facts_written} values stored")
             if self.changes:
                 text += f", {len(self.changes)} earlier values replaced"
-            return text + "."
+            return text + "." + self._unusable_text(lang)
         text = (f"{self.file_name}: pengiriman {self.submission_id} untuk {self.cutoff}, "
                 f"{self.rows} baris, {self.facts_written} nilai disimpan")
         if self.changes:
             text += f", {len(self.changes)} nilai sebelumnya diganti"
-        return text + "."
+        return text + "." + self._unusable_text(lang)
+
+    def _unusable_text(self, lang: str) -> str:
+        """The values stored but not usable in the evaluation yet (partner missing), if any."""
+        if not self.unusable:
+            return ""
+        listed = self.unusable[:UNUSABLE_LISTED]
+        more = len(self.unusable) - len(listed)
+        if lang == "en":
+            items = "; ".join(f"{u['region_code']} {u['fact']} (no {u['missing']})" for u in listed)
+            return (f" {len(self.unusable)} values can't be used in the evaluation yet: their "
+                    f"numerator/denominator partner is neither in the file nor stored for "
+                    f"{self.cutoff}: {items}" + (f"; and {more} more" if more else "") + ".")
+        items = "; ".join(f"{u['region_code']} {u['fact']} (tanpa {u['missing']})" for u in listed)
+        return (f" {len(self.unusable)} nilai belum dapat dipakai dalam evaluasi: pasangan "
+                f"pembilang/penyebutnya tidak ada di berkas maupun tersimpan untuk {self.cutoff}: "
+                f"{items}" + (f"; dan {more} lainnya" if more else "") + ".")
 
 
 def content_hash(path: Path) -> str:
@@ -65,21 +91,74 @@ def _facts_frame(report) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["region_code", "cutoff", "fact", "value"])
 
 
-def import_submission(store, path, actor: str, operator_scope: str | None = None) -> ImportResult:
-    """Validate `path` and store it in one transaction; raises SubmissionInvalid (nothing stored)."""
+def record_refusal(store, actor: str, report: ValidationReport, scope: str | None) -> None:
+    """The one audit entry of a refused file (its data is not stored)."""
+    first = report.problems[0] if report.problems else None
+    store.audit(
+        actor, "submission.rejected", f"file:{report.file}",
+        {"scope": scope, "problems": report.total, "rules": dict(report.counts),
+         "first": first.text("en") if first else None},
+    )
+
+
+def _refuse(store, actor: str, report: ValidationReport, scope: str | None):
+    record_refusal(store, actor, report, scope)
+    return SubmissionInvalid(report)
+
+
+def check_against_stored(store, report: ValidationReport) -> list[dict]:
+    """Compare the file's values with the stored ones of the same regions and cut-off.
+
+    Adds a problem to `report` for a value impossible (`above_denominator`) or implausible
+    (`implausible_ratio`, over MAX_NUMERATOR_RATIO x) next to its stored partner, either way round;
+    returns the values that can't be used in the evaluation (partner neither in file nor stored).
+    """
+    from capaian.periods import Cutoff
+
+    stored: dict[str, dict[str, float]] = {}
+    frame = store.current_facts(report.cutoff)
+    regions = {code for _, code, _ in report.rows}
+    for code, fact, value in zip(frame["region_code"], frame["fact"], frame["value"]):
+        if code in regions and value == value:
+            stored.setdefault(code, {})[fact] = float(value)
+    unusable = []
+    pairs = dict.fromkeys((*coverage_pairs(Cutoff.parse(report.cutoff)), *IMPOSSIBLE_ABOVE))
+    for number, code, values in report.rows:
+        kept = stored.get(code, {})
+        for part, whole in pairs:
+            if part in values and whole in values:
+                continue  # checked within the row
+            if part in values and whole in kept:
+                check_ratio(report, number, part, values[part], whole, kept[whole], stored=whole)
+            elif whole in values and part in kept:
+                check_ratio(report, number, part, kept[part], whole, values[whole], stored=part)
+            elif part in values:
+                unusable.append({"region_code": code, "fact": part, "missing": whole})
+            elif whole in values:
+                unusable.append({"region_code": code, "fact": whole, "missing": part})
+    return unusable
+
+
+def import_submission(store, path, actor: str, operator_scope: str | None = None,
+                      sheet: str | None = None, today=None) -> ImportResult:
+    """Validate `path` and store it in one transaction; raises SubmissionInvalid (nothing stored
+    but the refusal's audit entry). `sheet`: the XLSX sheet to read; `today`: see validation."""
     path = Path(path)
+    scope = report_scope(operator_scope)
     # Validate first (jurisdiction included): a file outside the submitter's area is refused
     # even when the same bytes were imported before by someone entitled to them.
-    report = validate_submission(path, operator_scope=operator_scope)
+    report = validate_submission(path, operator_scope=operator_scope, sheet=sheet, today=today)
     if not report.ok:
-        raise SubmissionInvalid(report)
+        raise _refuse(store, actor, report, scope)
+    unusable = check_against_stored(store, report)
+    if not report.ok:
+        raise _refuse(store, actor, report, scope)
     digest = content_hash(path)
     existing = store.find_submission_by_hash(digest)
     if existing is not None:
         row = store.get_submission(existing)
         return ImportResult(existing, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
     facts = _facts_frame(report)
-    scope = report_scope(operator_scope)
     with store.transaction():
         submission_id = store.add_submission(
             report.cutoff, actor, path.name, digest, len(report.rows), scope
@@ -103,12 +182,13 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
             {"file": path.name, "cutoff": report.cutoff, "scope": scope, "rows": len(report.rows),
              "regions": report.regions, "facts": report.facts, "values": len(facts),
              "written": written.inserted, "revision": written.revision,
-             "supersedes": superseded, "changes": replaced, "content_hash": digest},
+             "supersedes": superseded, "changes": replaced, "content_hash": digest,
+             "unusable": unusable},
         )
     return ImportResult(
         submission_id, "imported" if status != "no_change" else "unchanged", report.cutoff,
         path.name, rows=len(report.rows), facts_written=written.inserted,
-        revision=written.revision, supersedes=superseded, changes=replaced,
+        revision=written.revision, supersedes=superseded, changes=replaced, unusable=unusable,
     )
 
 

@@ -29,12 +29,13 @@ def template_regions(cutoff, region_code: str) -> list[tuple[str, str]]:
     return [(r.code, r.name) for r in sorted(regions, key=lambda r: r.code)]
 
 
-def write_template(path, cutoff, region_code: str, facts=None) -> Path:
-    """Write a .csv or .xlsx template (by extension); returns the path."""
-    from capaian.periods import Cutoff
+def write_template(path, cutoff, region_code: str, facts=None, today=None) -> Path:
+    """Write a .csv or .xlsx template (by extension); returns the path. A cut-off after `today`
+    (default: today's date) is refused."""
+    from capaian.periods import check_not_future
 
     path = Path(path)
-    cut = cutoff if isinstance(cutoff, Cutoff) else Cutoff.parse(str(cutoff))
+    cut = check_not_future(cutoff, today)
     fact_columns = list(facts) if facts else list(FACTS)
     unknown = [f for f in fact_columns if f not in FACTS]
     if unknown:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from capaian.errors import CapaianError
 from capaian.intake.numbers import EXPECTED, NumberProblem, parse_cell
-from capaian.intake.reader import ReadProblem, read_table
+from capaian.intake.reader import MAX_FILE_TEXT, ReadProblem, read_table
 from capaian.intake.report import ValidationReport
 from capaian.intake.spec import (
-    CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, OPTIONAL_COLUMNS, REQUIRED_COLUMNS,
-    SUBMISSION_TIERS,
+    CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, MAX_NUMERATOR_RATIO, OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS, SUBMISSION_TIERS, coverage_pairs,
 )
 
 CODE_EXPECTED = ("kode wilayah Kemendagri, mis. 65.01", "a Kemendagri region code, e.g. 65.01")
@@ -38,16 +38,25 @@ def in_scope(code: str, scope: str | None) -> bool:
     return scope is None or covers(scope, code)
 
 
-def validate_submission(path, operator_scope: str | None = None) -> ValidationReport:
-    """Check the whole file; every problem is reported (nothing is ever written here)."""
+def validate_submission(path, operator_scope: str | None = None, sheet: str | None = None,
+                        today=None) -> ValidationReport:
+    """Check the whole file; every problem is reported (nothing is ever written here).
+
+    `sheet` names the XLSX sheet to read; `today` is the date cut-offs may not pass (default:
+    `capaian.periods.today()`)."""
     path = Path(path)
     report = ValidationReport(file=path.name)
     scope = _scope(operator_scope)
     try:
-        table = read_table(path)
+        table = read_table(path, sheet=sheet)
     except ReadProblem as exc:
-        report.add("unreadable", exc.id_message, exc.en_message)
+        expected = (("paling besar " + MAX_FILE_TEXT[0], "at most " + MAX_FILE_TEXT[1])
+                    if exc.rule == "file_size" else (None, None))
+        report.add(exc.rule, exc.id_message, exc.en_message, row=exc.row, value=exc.value,
+                   expected_id=expected[0], expected_en=expected[1])
         return report
+    if table is not None:
+        report.sheet = table.sheet
     if table is None or not table.rows:
         report.add(
             "empty", "Berkas kosong: tidak ada baris data.", "The file is empty: no data rows.",
@@ -60,9 +69,23 @@ def validate_submission(path, operator_scope: str | None = None) -> ValidationRe
     report.facts = [c for c in columns if c in FACTS]
     if not all(c in columns for c in REQUIRED_COLUMNS):
         return report
-    _check_rows(report, table, columns, scope)
+    _check_formulas(report, table, columns)
+    _check_rows(report, table, columns, scope, today)
     report.problems.sort(key=lambda p: p.row or 0)  # stable: file order within a row
     return report
+
+
+def _check_formulas(report: ValidationReport, table, columns: list[str]) -> None:
+    """Formula cells without a saved value: refused (read as empty they would be lost silently)."""
+    for number, index, formula in table.formulas:
+        column = columns[index] if index < len(columns) and columns[index] else f"#{index + 1}"
+        report.add(
+            "formula", "Sel berisi rumus tanpa nilai tersimpan.",
+            "The cell holds a formula without a saved value.",
+            row=number, column=column, value=formula,
+            expected_id="nilai, bukan rumus (salin lalu tempel sebagai nilai)",
+            expected_en="a value, not a formula (copy, then paste as values)",
+        )
 
 
 def _scope(operator_scope: str | None) -> str | None:
@@ -116,9 +139,10 @@ def _check_header(report: ValidationReport, table) -> list[str]:
     return columns
 
 
-def _file_cutoff(report, table, columns):
-    """The cut-off most rows give (the file's), parsing each row's value once."""
-    from capaian.periods import Cutoff
+def _file_cutoff(report, table, columns, today=None):
+    """The cut-off most rows give (the file's), parsing each row's value once; None when it is
+    missing, malformed everywhere or in the future."""
+    from capaian.periods import Cutoff, latest_allowed
 
     index = columns.index(CUTOFF_COLUMN)
     parsed: dict[int, object] = {}
@@ -152,7 +176,19 @@ def _file_cutoff(report, table, columns):
                 row=number, column=CUTOFF_COLUMN, value=str(cutoff), expected_id=main,
                 expected_en=main,
             )
-    return next(c for c in parsed.values() if str(c) == main)
+    cutoff = next(c for c in parsed.values() if str(c) == main)
+    latest = latest_allowed(today)
+    if cutoff > latest:
+        first = next(n for n, c in parsed.items() if str(c) == main)
+        report.add(
+            "future_cutoff",
+            f"Cut-off {main} belum terjadi; cut-off terakhir yang boleh: {latest}.",
+            f"Cut-off {main} is in the future; the latest allowed cut-off is {latest}.",
+            row=first, column=CUTOFF_COLUMN, value=main,
+            expected_id=f"{latest} atau sebelumnya", expected_en=f"{latest} or earlier",
+        )
+        return None
+    return cutoff
 
 
 def _check_region(report, hierarchy, number, text, scope):
@@ -200,10 +236,13 @@ def hierarchy_name(hierarchy) -> str:
     return str(getattr(hierarchy, "version", "") or "")
 
 
-def _check_rows(report: ValidationReport, table, columns: list[str], scope: str | None) -> None:
+def _check_rows(report: ValidationReport, table, columns: list[str], scope: str | None,
+                today=None) -> None:
     from capaian.regions import get_hierarchy, version_for_year
 
-    cutoff = _file_cutoff(report, table, columns)
+    cutoff = _file_cutoff(report, table, columns, today)
+    pairs = coverage_pairs(cutoff)
+    formula_cells = {(number, index) for number, index, _ in table.formulas}
     report.cutoff = None if cutoff is None else str(cutoff)
     hierarchy = get_hierarchy(version_for_year(cutoff.year)) if cutoff is not None else None
     code_index = columns.index(CODE_COLUMN)
@@ -223,8 +262,8 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
             code = None
         elif code is not None:
             first_row[code] = number
-        values = _row_values(report, number, cells, fact_index)
-        _check_impossible(report, number, values)
+        values = _row_values(report, number, cells, fact_index, formula_cells)
+        _check_impossible(report, number, values, pairs)
         if code is not None and values is not None:
             report.rows.append((number, code, values))
     report.regions = sorted(first_row)
@@ -235,10 +274,14 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
         )
 
 
-def _row_values(report, number: int, cells: list, fact_index: dict[str, int]) -> dict | None:
+def _row_values(report, number: int, cells: list, fact_index: dict[str, int],
+                formula_cells=frozenset()) -> dict | None:
     values: dict[str, float] = {}
     ok = True
     for fact, index in fact_index.items():
+        if (number, index) in formula_cells:
+            ok = False  # reported by _check_formulas
+            continue
         cell = cells[index] if index < len(cells) else None
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             continue  # missing = no data
@@ -254,19 +297,46 @@ def _row_values(report, number: int, cells: list, fact_index: dict[str, int]) ->
     return values if ok else None
 
 
-def _check_impossible(report, number: int, values: dict | None) -> None:
+def _check_impossible(report, number: int, values: dict | None, pairs=()) -> None:
     if not values:
         return
-    for part, whole in IMPOSSIBLE_ABOVE:
-        if part in values and whole in values and values[part] > values[whole]:
-            from capaian.formatting import format_int
+    for part, whole in dict.fromkeys((*IMPOSSIBLE_ABOVE, *pairs)):
+        if part in values and whole in values:
+            check_ratio(report, number, part, values[part], whole, values[whole])
 
-            p_id, w_id = format_int(values[part], "id"), format_int(values[whole], "id")
-            p_en, w_en = format_int(values[part], "en"), format_int(values[whole], "en")
-            report.add(
-                "above_denominator",
-                f"{part} ({p_id}) melebihi {whole} ({w_id}); itu tidak mungkin.",
-                f"{part} ({p_en}) exceeds {whole} ({w_en}), which is impossible.",
-                row=number, column=part, value=f"{values[part]:.0f}",
-                expected_id=f"<= {whole}", expected_en=f"<= {whole}",
-            )
+
+def check_ratio(report, number, part: str, value: float, whole: str, base: float,
+                stored: str | None = None) -> bool:
+    """Refuse a part above its whole (IMPOSSIBLE_ABOVE: `above_denominator`) or a numerator
+    above MAX_NUMERATOR_RATIO x its denominator (`implausible_ratio`). `stored` names the fact
+    whose value is the stored one for the region and cut-off (the other is the file's; the
+    problem is reported on the file's column). True when it passes."""
+    impossible = (part, whole) in IMPOSSIBLE_ABOVE
+    k = 1 if impossible else MAX_NUMERATOR_RATIO
+    if value <= k * base:
+        return True
+    from capaian.formatting import format_int
+
+    note_id = {part: f" ({part} tersimpan)", whole: f" ({whole} tersimpan)"}.get(stored, "")
+    note_en = {part: f" (stored {part})", whole: f" (stored {whole})"}.get(stored, "")
+    column = whole if stored == part else part
+    where = dict(row=number, column=column, value=f"{(base if stored == part else value):.0f}")
+    p_id, w_id = format_int(value, "id"), format_int(base, "id")
+    p_en, w_en = format_int(value, "en"), format_int(base, "en")
+    if impossible:
+        report.add(
+            "above_denominator",
+            f"{part} ({p_id}) melebihi {whole} ({w_id}){note_id}; itu tidak mungkin.",
+            f"{part} ({p_en}) exceeds {whole} ({w_en}){note_en}, which is impossible.",
+            expected_id=f"<= {whole}", expected_en=f"<= {whole}", **where,
+        )
+        return False
+    report.add(
+        "implausible_ratio",
+        f"{part} ({p_id}) lebih dari {k}x {whole} ({w_id}){note_id}; mungkin salah ketik "
+        "(digit berlebih atau kurang).",
+        f"{part} ({p_en}) is more than {k}x {whole} ({w_en}){note_en}; probably a typing error "
+        "(a digit too many or few).",
+        expected_id=f"<= {k} x {whole}", expected_en=f"<= {k} x {whole}", **where,
+    )
+    return False

@@ -126,9 +126,10 @@ def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except Exception as exc:  # noqa: BLE001 - DuckDB parse errors of a broken file
+        detail = " ".join(str(exc).split())[:300]  # one line, bounded
         raise CapaianError(
-            f"Berkas {path.name} tidak dapat dibaca: {exc}",
-            f"File {path.name} cannot be read: {exc}",
+            f"Berkas {path.name} tidak dapat dibaca: {detail}",
+            f"File {path.name} cannot be read: {detail}",
         ) from None
     present = {str(row[0]).strip().lower(): str(row[0]) for row in described}
     missing = [c for c in columns if c not in present]
@@ -144,11 +145,25 @@ def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
         f'CAST("{present[c]}" AS VARCHAR) AS {c}' for c in columns
     )
     con.execute("DROP TABLE IF EXISTS _raw")
-    con.execute(
-        f"CREATE TEMP TABLE _raw AS SELECT CAST(row_number() OVER () AS BIGINT) AS row_number, "
-        f"{select} FROM {source}"
-    )
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE _raw AS SELECT CAST(row_number() OVER () AS BIGINT) AS row_number, "
+            f"{select} FROM {source}"
+        )
+    except Exception as exc:  # noqa: BLE001 - a file broken after the part DESCRIBE sampled
+        detail = " ".join(str(exc).split())[:300]
+        raise CapaianError(
+            f"Berkas {path.name} tidak dapat dibaca: {detail}",
+            f"File {path.name} cannot be read: {detail}",
+        ) from None
     return int(con.execute("SELECT count(*) FROM _raw").fetchone()[0])
+
+
+def _refused(store, actor: str, kind: str, path: Path, exc: CapaianError) -> None:
+    """Audit a file refused whole (unreadable, missing columns): nothing else is written."""
+    if store is not None and hasattr(store, "audit"):
+        store.audit(actor, f"import.{kind}.rejected", f"file:{path.name}",
+                    {"file": str(path), "reason": exc.en_message})
 
 
 def _register_codes(con, name: str, column: str, values) -> None:
@@ -278,7 +293,11 @@ def import_register(
     con, store = _con_and_store(store_or_con)
     ensure_tables(con)
     try:
-        read = _stage(con, path, RESIDENT_COLUMNS, "register penduduk", "resident register")
+        try:
+            read = _stage(con, path, RESIDENT_COLUMNS, "register penduduk", "resident register")
+        except CapaianError as exc:
+            _refused(store, actor, "register", path, exc)
+            raise
         _register_codes(con, "_nik_prefix", "prefix", v.nik_provinces())
         _register_codes(con, "_villages", "code", _hierarchy_codes(hierarchy, hierarchy_version, "village"))
         nik = v.compact_nik_sql("nik")
@@ -377,7 +396,11 @@ def import_events(
     con, store = _con_and_store(store_or_con)
     ensure_tables(con)
     try:
-        read = _stage(con, path, EVENT_COLUMNS, "peristiwa layanan", "service events")
+        try:
+            read = _stage(con, path, EVENT_COLUMNS, "peristiwa layanan", "service events")
+        except CapaianError as exc:
+            _refused(store, actor, "events", path, exc)
+            raise
         _register_codes(con, "_nik_prefix", "prefix", v.nik_provinces())
         _register_codes(con, "_regencies", "code", _hierarchy_codes(hierarchy, hierarchy_version, "regency"))
         issued = "TRY_CAST(trim(issued_on) AS DATE)"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -321,18 +321,42 @@ def api_submissions(request: Request, cutoff: str | None = Query(None, pattern=C
     return {"submissions": rows}
 
 
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "CSV or XLSX, at most 20 MB."},
+            "evaluate": {"type": "boolean", "default": False,
+                         "description": "Evaluate the cut-off after a successful import."},
+            "sheet": {"type": "string", "description": "XLSX sheet to read when several hold data."},
+        },
+    }}},
+}
+
+
 @router.post("/submissions", tags=["submissions"],
-             summary="Upload a submission file (CSV/XLSX); 201 stored, or 422 with every problem")
-async def api_upload(
-    request: Request,
-    file: UploadFile = File(...),
-    evaluate: bool = Form(False, description="Evaluate the cut-off after a successful import."),
-):
+             summary="Upload a submission file (CSV/XLSX); 201 stored, or 422 with every problem",
+             openapi_extra={"requestBody": _UPLOAD_BODY})
+async def api_upload(request: Request):
+    # user and CSRF (header) before the body, then the size: see capaian.web.upload
     user = _writer(request)
     from starlette.concurrency import run_in_threadpool
 
-    from capaian.web.upload import MAX_BYTES, receive_upload
+    from capaian.web.upload import (
+        check_declared_size, missing_file_outcome, read_upload_form, receive_upload, upload_content,
+    )
 
-    content = await file.read(MAX_BYTES + 1)
-    outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, evaluate)
+    check_declared_size(request)
+    form = await read_upload_form(request)
+    try:
+        filename, content = await upload_content(form)
+        evaluate = str(form.get("evaluate") or "").strip().lower() in ("1", "true", "on", "yes")
+        sheet = str(form.get("sheet") or "").strip() or None
+    finally:
+        await form.close()
+    if content is None:
+        outcome = missing_file_outcome()
+    else:
+        outcome = await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
     return JSONResponse(data.clean(outcome), status_code=201 if outcome["ok"] else 422)

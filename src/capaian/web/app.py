@@ -98,9 +98,6 @@ def create_app(
     geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
-    from capaian.web.upload import UploadGate
-
-    app.add_middleware(UploadGate)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(store, secret),

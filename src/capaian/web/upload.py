@@ -1,10 +1,12 @@
 """Upload page for operators: a submission file is validated whole; every problem is listed, or it is stored.
 
 Shared by the page (`/unggah`) and the API (`POST /api/submissions`): `receive_upload` does the
-work and audits every attempt (accepted imports are audited by intake itself, refusals here).
-`UploadGate` refuses an upload before its body is read: no account that may upload (403, or
-401/429 for HTTP Basic), a wrong `X-CSRF-Token` header (403), no Content-Length (411) or one
-over the size limit (413). The form's CSRF field is checked once the (bounded) body is read.
+work and audits every attempt (refusals through `capaian.intake.record_refusal`).
+
+The multipart body is read only after the user, the CSRF token (header `X-CSRF-Token` or query
+`csrf_token`; the page's form posts it in its action URL) and the declared size are checked:
+`read_upload_form` refuses a Content-Length over the limit with 413 and stops reading a body that
+grows past it (chunked, or lying about its length), so nothing big reaches the temporary folder.
 """
 
 from __future__ import annotations
@@ -13,20 +15,87 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from capaian.access import allowed
-from capaian.present.i18n import N_
 from capaian.errors import CapaianError
-from capaian.web.common import PageError, check_csrf, current_user, render, web
+from capaian.intake.reader import MAX_FILE_BYTES, MAX_FILE_TEXT
+from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries, part headers and the small fields
 SUFFIXES = (".csv", ".xlsx")
-UPLOAD_PATHS = ("/unggah", "/api/submissions")
-MULTIPART_SLACK = 64 * 1024  # form fields and part headers around the file
+
+
+def _too_large(size: int | None = None) -> PageError:
+    shown = "" if size is None else f" ({size:,} byte)".replace(",", ".")
+    return PageError(
+        413, "bad_request",
+        f"Berkas terlalu besar{shown}; batasnya {MAX_FILE_TEXT[0]}.",
+        f"The file is too large{shown.replace('byte', 'bytes')}; the limit is {MAX_FILE_TEXT[1]}.",
+    )
+
+
+def check_declared_size(request: Request) -> None:
+    """413 before any byte of the body is read when Content-Length is over the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise PageError(400, "bad_request") from None
+        if size > MAX_BYTES + FORM_OVERHEAD:
+            raise _too_large(size)
+
+
+def header_csrf_token(request: Request) -> str | None:
+    return request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
+
+
+async def read_upload_form(request: Request):
+    """The multipart form, read with a running cap on the body's size (413 past it).
+
+    Call only after the user and the declared size were checked. The caller closes the form."""
+    from starlette.requests import Request as StarletteRequest
+
+    limit = MAX_BYTES + FORM_OVERHEAD
+    received = 0
+    receive = request.receive
+
+    async def capped():
+        nonlocal received
+        message = await receive()
+        if message.get("type") == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large()  # the parser closes its temporary files on the way out
+        return message
+
+    capped_request = StarletteRequest(request.scope, capped)
+    return await capped_request.form(max_files=1, max_fields=10, max_part_size=64 * 1024)
+
+
+async def upload_content(form) -> tuple[str | None, bytes | None]:
+    """(file name, bytes) of the form's `file` part; (None, None) when there is none."""
+    from starlette.datastructures import UploadFile as StarletteUpload
+
+    part = form.get("file")
+    if not isinstance(part, StarletteUpload):
+        return None, None
+    return part.filename, await part.read(MAX_BYTES + 1)
+
+
+def missing_file_outcome() -> dict:
+    problem = {
+        "file": "", "rule": "no_file", "row": None, "column": None, "value": None,
+        "message_id": "Tidak ada berkas yang dikirim.", "message_en": "No file was sent.",
+        "expected_id": "satu berkas .csv atau .xlsx di kolom 'file'",
+        "expected_en": "one .csv or .xlsx file in the field 'file'",
+    }
+    return {"ok": False, "file": "", "problems": [problem], "total": 1}
 
 
 def _safe_name(name: str | None) -> str:
@@ -35,9 +104,10 @@ def _safe_name(name: str | None) -> str:
     return base[:120]
 
 
-def receive_upload(request: Request, user, filename: str | None, content: bytes, evaluate: bool) -> dict:
+def receive_upload(request: Request, user, filename: str | None, content: bytes, evaluate: bool,
+                   sheet: str | None = None) -> dict:
     """Validate and import one file for `user`; a dict with `ok`, `problems` or `result`."""
-    from capaian.intake import SubmissionInvalid, import_submission, validate_submission
+    from capaian.intake import SubmissionInvalid, import_submission, record_refusal, validate_submission
 
     name = _safe_name(filename)
     state = web(request)
@@ -53,7 +123,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         problem = {
             "file": name, "rule": "file_size", "row": None, "column": None, "value": str(len(content)),
             "message_id": "Berkas terlalu besar.", "message_en": "The file is too large.",
-            "expected_id": "paling besar 20 MB", "expected_en": "at most 20 MB",
+            "expected_id": "paling besar " + MAX_FILE_TEXT[0], "expected_en": "at most " + MAX_FILE_TEXT[1],
         }
         _audit_refusal(state, user, name, [problem])
         return {"ok": False, "file": name, "problems": [problem]}
@@ -63,15 +133,19 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         try:
             # Validate against the user's scope first: intake treats identical bytes as a duplicate
             # before it checks the scope, and an office must not get "accepted" for another's file.
-            report = validate_submission(path, operator_scope=user.scope)
+            report = validate_submission(path, operator_scope=user.scope, sheet=sheet)
             if not report.ok:
+                with state.db() as store:
+                    record_refusal(store, user.name, report, user.scope)
                 raise SubmissionInvalid(report)
-            with state.db() as store:
-                result = import_submission(store, path, actor=user.name, operator_scope=user.scope)
+            with state.db() as store:  # refusals found against the stored facts audit themselves
+                result = import_submission(store, path, actor=user.name, operator_scope=user.scope,
+                                           sheet=sheet)
         except SubmissionInvalid as exc:
-            problems = [p.to_dict() for p in exc.report.problems]
-            _audit_refusal(state, user, name, problems)
-            return {"ok": False, "file": name, "problems": problems}
+            report = exc.report
+            return {"ok": False, "file": name, "problems": [p.to_dict() for p in report.problems],
+                    "total": report.total, "counts": dict(report.counts),
+                    "counts_text": {"id": report.counts_text("id"), "en": report.counts_text("en")}}
         except CapaianError as exc:
             problem = {
                 "file": name, "rule": "error", "row": None, "column": None, "value": None,
@@ -92,6 +166,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
             "revision": result.revision,
             "supersedes": list(result.supersedes),
             "changes": result.changes,
+            "unusable": result.unusable,
             "summary": {"id": result.summary("id"), "en": result.summary("en")},
         },
         "run_id": None,
@@ -139,18 +214,28 @@ def upload_form(request: Request):
 
 
 @router.post("/unggah")
-async def upload(
-    request: Request,
-    file: UploadFile = File(...),
-    csrf_token: str = Form(""),
-    evaluate: str | None = Form(None),
-):
+async def upload(request: Request):
+    # Everything that can refuse without the body comes first: user, CSRF token, size.
     user = require_uploader(request)
-    check_csrf(request, csrf_token)
-    content = await file.read(MAX_BYTES + 1)
+    token = header_csrf_token(request)
+    if token:
+        check_csrf(request, token)
+    check_declared_size(request)
+    form = await read_upload_form(request)
+    try:
+        if not token:  # an older form posting the token in the body (bounded by the cap above)
+            check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+        filename, content = await upload_content(form)
+        evaluate = bool(form.get("evaluate"))
+        sheet = str(form.get("sheet") or "").strip() or None
+    finally:
+        await form.close()
     from starlette.concurrency import run_in_threadpool
 
-    outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, bool(evaluate))
+    if content is None:
+        outcome = missing_file_outcome()
+    else:
+        outcome = await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
     return render(
         request, "upload.html", _form(user, outcome),
         status=200 if outcome["ok"] else 422,
@@ -180,70 +265,6 @@ def template_csv(request: Request, cutoff: str):
         body = path.read_bytes()
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="templat-{region}-{cutoff}.csv"'})
-
-
-class UploadGate:
-    """ASGI middleware (inside the session middleware): refuse an upload before reading its body."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in UPLOAD_PATHS:
-            return await self.app(scope, receive, send)
-        from starlette.concurrency import run_in_threadpool
-        from starlette.requests import Request
-
-        request = Request(scope)
-        refusal = await run_in_threadpool(_refusal, request)
-        if refusal is None:
-            return await self.app(scope, receive, send)
-        response = await run_in_threadpool(_refusal_response, request, *refusal)
-        await response(scope, receive, send)
-
-
-def _refusal(request: Request) -> tuple | None:
-    """(status, key, message or None) when the upload must be refused unread, else None."""
-    from capaian.web.api import api_user
-    from capaian.web.common import CSRF_HEADER
-
-    try:
-        user, basic = api_user(request)
-    except PageError as exc:
-        return exc.status_code, exc.key, None
-    if not allowed(user, "upload"):
-        return 403, "forbidden", None
-    given = request.headers.get(CSRF_HEADER)
-    if not basic and given is not None:
-        try:
-            check_csrf(request, given)
-        except PageError:
-            return 403, "csrf_failed", None
-    length = request.headers.get("content-length")
-    if length is None or not length.isdigit():
-        return 411, "bad_request", N_("No Content-Length given.")
-    if int(length) > MAX_BYTES + MULTIPART_SLACK:
-        return 413, "bad_request", N_("The file is too large: at most %(mb)s MB.")
-    return None
-
-
-def _refusal_response(request: Request, status: int, key: str, text: str | None):
-    from fastapi.responses import JSONResponse
-
-    from capaian.present.i18n import tr
-    from capaian.web.common import lang_of
-    from capaian.web.messages import message
-
-    def said(lang: str) -> str | None:
-        return tr(lang, text, mb=MAX_BYTES // (1024 * 1024)) if text else None
-
-    headers = {"WWW-Authenticate": 'Basic realm="capaian"'} if status == 401 else None
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": key, "status": status,
-                             "message": {"id": said("id") or message(key, "id"), "en": said("en") or message(key, "en")}},
-                            status_code=status, headers=headers)
-    detail = said(lang_of(request))
-    return render(request, "error.html", {"status": status, "key": key, "detail": detail}, status=status)
 
 
 def _scope_name(user) -> str:

@@ -1,0 +1,90 @@
+"""Denominator bases (DKB releases): which population count a cut-off's denominators come from.
+
+    base = base_for("2020-11-H2")      # the latest base in force on the cut-off's as-of date
+    base.id, base.label.id, base.population_as_of, base.in_force_from
+
+Bases are data (`dkb.yaml` in this package). A cut-off uses the latest base whose `in_force_from`
+is on or before its as-of date; denominators are counted as of the base's `population_as_of`,
+numerators as of the cut-off. None when no base is in force yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from capaian.errors import CapaianError
+from capaian.rubrics.model import Text
+
+BASES_FILE = Path(__file__).resolve().parent / "dkb.yaml"
+DENOMINATOR_FACTS = ("wajib_ktp", "anak_lt17", "anak_lt18")
+
+
+class DenominatorBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    label: Text
+    population_as_of: dt.date
+    in_force_from: dt.date
+    assumption: bool = False
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.in_force_from <= self.population_as_of:
+            raise ValueError(f"base {self.id}: in_force_from must be after population_as_of")
+        return self
+
+    def describe(self, lang: str = "id") -> str:
+        """e.g. `DKB Semester I 2020 (penduduk per 30 Juni 2020, berlaku sejak 1 September 2020)`."""
+        from capaian import formatting as fmt
+
+        when, since = (fmt.format_date(d, lang=lang) for d in (self.population_as_of, self.in_force_from))
+        if (lang or "id").lower().startswith("en"):
+            return f"{self.label.en} (population as of {when}, in force from {since})"
+        return f"{self.label.id} (penduduk per {when}, berlaku sejak {since})"
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bases: tuple[DenominatorBase, ...]
+
+
+@lru_cache(maxsize=None)
+def list_bases() -> tuple[DenominatorBase, ...]:
+    """Every shipped base, oldest in force first."""
+    try:
+        data = _File.model_validate(yaml.safe_load(BASES_FILE.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise CapaianError(f"{BASES_FILE.name}: basis penyebut tidak valid: {exc}",
+                           f"{BASES_FILE.name}: invalid denominator bases: {exc}") from None
+    ids = [b.id for b in data.bases]
+    if len(set(ids)) != len(ids):
+        raise CapaianError(f"{BASES_FILE.name}: id basis ganda.", f"{BASES_FILE.name}: duplicate base ids.")
+    return tuple(sorted(data.bases, key=lambda b: b.in_force_from))
+
+
+def get_base(base_id: str) -> DenominatorBase:
+    for base in list_bases():
+        if base.id == base_id:
+            return base
+    known = ", ".join(b.id for b in list_bases())
+    raise CapaianError(f"Basis penyebut '{base_id}' tidak dikenal (tersedia: {known}).",
+                       f"Unknown denominator base '{base_id}' (available: {known}).")
+
+
+def base_for(cutoff) -> DenominatorBase | None:
+    """The latest base in force on the as-of date of `cutoff` (a Cutoff, its text, or a date)."""
+    from capaian.periods import Cutoff
+
+    day = cutoff if isinstance(cutoff, dt.date) else Cutoff.parse(cutoff).as_of
+    usable = [b for b in list_bases() if b.in_force_from <= day]
+    return usable[-1] if usable else None
+
+
+__all__ = ["DENOMINATOR_FACTS", "DenominatorBase", "base_for", "get_base", "list_bases"]

@@ -49,20 +49,62 @@ def _requirement(item, lang: str) -> str:
     return f"{SYMBOL[item.comparison]} {_with_unit(item.target, item.unit, lang)}"
 
 
+def _thresholds(s, lang: str) -> str:
+    """`ambang levelisasi 20 % tercapai; target program 50 % belum` (both figures, program shown only)."""
+    threshold = fmt.format_target(s.target, lang=lang)
+    parts = [_t(lang, f"ambang levelisasi {threshold} ", f"levelisasi threshold {threshold} ")
+             + (_t(lang, "tercapai", "reached") if s.status == "met" else _t(lang, "belum", "not yet"))]
+    for p in s.program_targets:
+        target = fmt.format_target(p["value"], lang=lang)
+        parts.append(_t(lang, f"target program {target} ", f"program target {target} ")
+                     + (_t(lang, "tercapai", "reached") if p["met"] else _t(lang, "belum", "not yet")))
+    return "; ".join(parts)
+
+
+def _formed(s, lang: str) -> list[str]:
+    """Notes on how a coverage figure was formed: completeness, own totals, margin."""
+    notes = []
+    if not s.complete and s.regencies_total:
+        missing = ", ".join(s.regencies_missing)
+        notes.append(_t(
+            lang,
+            f"{s.regencies_reporting} dari {s.regencies_total} kab/kota melapor (belum: {missing}); tidak diperingkat",
+            f"{s.regencies_reporting} of {s.regencies_total} regencies/cities report (missing: {missing}); not ranked",
+        ))
+    if s.value_basis == "own":
+        notes.append(_t(lang, "dari total yang dilaporkan sendiri (tidak ada data wilayah di bawahnya)",
+                        "from its own reported totals (no data from the regions below it)"))
+    elif s.own_difference is not None and s.own_value is not None:
+        diff = fmt.format_number(s.own_difference, 2, lang=lang)
+        notes.append(_t(
+            lang,
+            f"dilaporkan sendiri {fmt.format_pct(s.own_value, lang=lang)} ({_number(s.own_numerator, lang)} dari "
+            f"{_number(s.own_denominator, lang)}), selisih {diff} poin; yang dinilai jumlah wilayah di bawahnya",
+            f"own report {fmt.format_pct(s.own_value, lang=lang)} ({_number(s.own_numerator, lang)} of "
+            f"{_number(s.own_denominator, lang)}), difference {diff} points; the sum of the regions below is evaluated",
+        ))
+    if s.status == "met" and s.margin is not None:
+        n = fmt.format_int(s.margin, lang=lang)
+        notes.append(_t(lang, f"bisa kehilangan {n} orang sebelum di bawah ambang",
+                        f"could lose {n} people before falling below the threshold"))
+    return notes
+
+
 def state_text(s, lang: str = "id") -> str:
     """One indicator's state: value, counts and target."""
     label = s.label.get(lang)
     if s.status == "no_data":
         return f"{label}: {_reason(s.reason, lang)}"
     if s.kind == "coverage":
-        text = (
-            f"{label}: {fmt.format_pct(s.value, lang=lang)} ({_number(s.numerator, lang)} "
-            + _t(lang, "dari", "of")
-            + f" {_number(s.denominator, lang)}; target {fmt.format_target(s.target, lang=lang)})"
-        )
+        counts = f"{_number(s.numerator, lang)} " + _t(lang, "dari", "of") + f" {_number(s.denominator, lang)}"
+        if s.program_targets:
+            text = f"{label}: {fmt.format_pct(s.value, lang=lang)} ({counts}) — {_thresholds(s, lang)}"
+        else:
+            text = f"{label}: {fmt.format_pct(s.value, lang=lang)} ({counts}; target {fmt.format_target(s.target, lang=lang)})"
         if s.over_100:
             text += _t(lang, " — di atas 100 %", " — above 100 %")
-        return text
+        notes = _formed(s, lang)
+        return text + ("; " + "; ".join(notes) if notes else "")
     if s.denominator is not None:  # a province or the nation: compliant child regencies
         return f"{label}: " + _t(
             lang,
@@ -116,6 +158,8 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
     else:
         head = f"{name}{when}: {counts}."
     lines = [head, f"{_t(lang, 'Rubrik', 'Rubric')}: {e.rubric}"]
+    if e.base is not None:
+        lines.append(_t(lang, "Basis penyebut: ", "Denominator base: ") + e.base["text"]["en" if _en(lang) else "id"])
     if e.met:
         lines.append(_t(lang, "Terpenuhi:", "Met:"))
         lines += [f"  ✓ {state_text(s, lang)}" for s in e.met]
@@ -134,4 +178,15 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
         lines += [f"  - {step.text(lang)}" for step in e.path]
     if e.message is not None:
         lines.append(e.message.get(lang))
+    if e.next_level is None and e.level is not None and e.closest_to_falling:
+        s = next(m for m in e.met if m.indicator == e.closest_to_falling)
+        n = fmt.format_int(s.margin, lang=lang)
+        lines.append(_t(
+            lang,
+            f"Paling dekat ke bawah ambang: {s.label.id} ({fmt.format_pct(s.value, lang=lang)}, ambang "
+            f"{fmt.format_target(s.target, lang=lang)}): bisa kehilangan {n} orang dan tetap terpenuhi; "
+            "kehilangan satu lagi, levelnya turun.",
+            f"Closest to falling: {s.label.en} ({fmt.format_pct(s.value, lang=lang)}, threshold "
+            f"{fmt.format_target(s.target, lang=lang)}): it can lose {n} people and stay met; one more and the level drops.",
+        ))
     return lines

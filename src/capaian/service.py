@@ -140,7 +140,9 @@ def evaluate_cutoff(
         )
     previous = _previous_evaluation(store, cutoff, rubric.id, target_set_id)
     regions = get_hierarchy(version).region_frame()
-    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=previous)
+    from capaian.bases import base_for
+
+    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=previous, base=base_for(cutoff))
     indicators, region_rows = _trim(result.indicators, result.regions)
     run_id = store.save_run(
         cutoff=str(cutoff),

@@ -29,11 +29,12 @@ from capaian.register.schema import (
     EVENT_COLUMNS,
     PAPERS,
     RESIDENT_COLUMNS,
+    RESIDENT_OPTIONAL,
     SEXES,
     ensure_tables,
 )
 
-RESIDENT_DATES = ("ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on")
+RESIDENT_DATES = ("ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on", "moved_in_on")
 
 
 @dataclass
@@ -118,8 +119,9 @@ def _reader(path: Path) -> str:
     )
 
 
-def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
-    """Load the file into temp table `_raw` (all VARCHAR + row_number); refuse missing columns."""
+def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str, optional=()) -> int:
+    """Load the file into temp table `_raw` (all VARCHAR + row_number); refuse missing columns
+    (an `optional` column the file lacks is null)."""
     if not path.exists():
         raise CapaianError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.")
     source = _reader(path)
@@ -131,7 +133,7 @@ def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
             f"File {path.name} cannot be read: {exc}",
         ) from None
     present = {str(row[0]).strip().lower(): str(row[0]) for row in described}
-    missing = [c for c in columns if c not in present]
+    missing = [c for c in columns if c not in present and c not in optional]
     if missing:
         cols = ", ".join(missing)
         raise CapaianError(
@@ -141,7 +143,8 @@ def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
             f"Required columns: {', '.join(columns)}.",
         )
     select = ", ".join(
-        f'CAST("{present[c]}" AS VARCHAR) AS {c}' for c in columns
+        f'CAST("{present[c]}" AS VARCHAR) AS {c}' if c in present else f"CAST(NULL AS VARCHAR) AS {c}"
+        for c in columns
     )
     con.execute("DROP TABLE IF EXISTS _raw")
     con.execute(
@@ -278,7 +281,7 @@ def import_register(
     con, store = _con_and_store(store_or_con)
     ensure_tables(con)
     try:
-        read = _stage(con, path, RESIDENT_COLUMNS, "register penduduk", "resident register")
+        read = _stage(con, path, RESIDENT_COLUMNS, "register penduduk", "resident register", RESIDENT_OPTIONAL)
         _register_codes(con, "_nik_prefix", "prefix", v.nik_provinces())
         _register_codes(con, "_villages", "code", _hierarchy_codes(hierarchy, hierarchy_version, "village"))
         nik = v.compact_nik_sql("nik")

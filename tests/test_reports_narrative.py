@@ -70,8 +70,8 @@ def test_kaltara_press_release(view):
     ktp = view.indicator_rows("65").set_index("indicator").loc["ktp_el"]
     assert f"peringkat ke-{int(ktp['rank_national'])} nasional" in text
     # what keeps it from the next level
-    assert "Untuk naik ke level 4 (terbaik), Kalimantan Utara perlu memenuhi 2 indikator lagi:" in text
-    assert "- KIA: 10.743 anak lagi memiliki KIA untuk mencapai target 50 persen." in text
+    assert "Untuk naik ke level 4 (terbaik), Kalimantan Utara perlu memenuhi 1 indikator lagi:" in text
+    assert "memenuhi ambang levelisasi 20 persen; target program 50 persen belum tercapai" in text
     assert "- Kertas putih: belum diterapkan di Kabupaten Tana Tidung." in text
     assert f"run {view.run_id}" in text
 

@@ -165,7 +165,7 @@ def test_province_page_seed_figures(client):
         assert figure in page, figure
     path = re.search(r'<ol class="path" id="path">(.*?)</ol>', page, flags=re.S).group(1)
     steps = re.findall(r'<li data-ind="([^"]+)">', path)
-    assert set(steps) == {"kia", "kertas_putih"}
+    assert set(steps) == {"kertas_putih"}
     assert "Level 4" in page
     assert "Tana Tidung" in text_of(path)  # the regency still printing on coloured paper
     assert 'id="trend-chart"' in page and 'id="trend-data"' in page

@@ -130,17 +130,24 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     met = row["status"] == "met"
     target_set = plain(row.get("target_set"))
     regional = target_set not in (None, "national")
+    program = number(plain(row.get("program_target")))  # shown only; the threshold decides
     if is_en(lang):
         compare = ("above" if value > target else "meeting") if met else "below"
-        which = f"regional target ({target_set})" if regional else "target"
+        which = f"regional target ({target_set})" if regional else ("levelisasi threshold" if program else "target")
         text = (f"{subject} reached {num} {noun}, or {pct_words(value, lang)} of the {den} {den_noun}, "
                 f"{compare} the {target_words(target, lang)} {which}")
+        if program:
+            reached = "reached" if plain(row.get("program_target_met")) else "not yet reached"
+            text += f"; the {target_words(program, lang)} program target is {reached}"
     else:
         compare = ("melampaui" if value > target else "memenuhi") if met else "masih di bawah"
         verb = "mencapai" if met else "tercatat"
-        which = f"target daerah ({target_set})" if regional else "target"
+        which = f"target daerah ({target_set})" if regional else ("ambang levelisasi" if program else "target")
         text = (f"{subject} {verb} {num} {noun} atau {pct_words(value, lang)} dari {den} {den_noun}, "
                 f"{compare} {which} {target_words(target, lang)}")
+        if program:
+            reached = "sudah tercapai" if plain(row.get("program_target_met")) else "belum tercapai"
+            text += f"; target program {target_words(program, lang)} {reached}"
     rank = integer(row["rank_national"])
     if rank is not None:
         text += t(lang, f"; capaian ini menempatkan {scope.name} di peringkat {ordinal(rank, lang)} nasional",

@@ -11,6 +11,7 @@ Kabupaten Nunukan. 2020-11-H2 (the follow-up, after the new denominator base in 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,10 +28,12 @@ def _cli(db, cutoff, lang="id"):
 
 
 @pytest.fixture(scope="module")
-def api(demo_db):
+def api(demo_db, tmp_path_factory):
     from capaian.web import create_app
 
-    return TestClient(create_app(demo_db, secret="test-secret"))
+    db = tmp_path_factory.mktemp("seed-api") / "demo.duckdb"  # the app keeps its own file open
+    shutil.copy(demo_db, db)
+    return TestClient(create_app(db, secret="test-secret"))
 
 
 def _met(data, indicator):

@@ -16,7 +16,9 @@ Per village (region_code = the resident's village code), on the as-of date D:
 - kia_dimiliki     = anak_lt17 and kia_issued_on <= D;
 - anak_lt18        = present and age < 18 (married or not);
 - akta_lahir_dimiliki = anak_lt18 and birth_cert_issued_on <= D.
-`ever_married` is the status in the extract (the register keeps no marriage date).
+Married on D: `married_on` on or before D when the extract gives a marriage date, else the
+undated `ever_married` status (so recomputing an earlier cut-off never turns a later marriage
+into an earlier one when the date is known).
 Denominator facts (wajib_ktp, anak_lt17, anak_lt18) may be counted on another date than the
 numerators: `denominators_on`, the population date of the denominator base in force
 (`capaian.bases`); numerators are always counted on the cut-off's as-of date D.
@@ -78,6 +80,8 @@ def resident_conditions(r: ibis.Table, as_of: dt.date, ages: Ages) -> dict:
     if "moved_in_on" in r.columns:
         present = present & (r.moved_in_on.isnull() | (r.moved_in_on <= as_of))
     married = r.ever_married.fill_null(False)
+    if "married_on" in r.columns:
+        married = r.married_on.isnull().ifelse(married, r.married_on <= as_of)
     adult = r.birth_date <= born_by(as_of, ages.wajib_ktp_min_age)
     child17 = present & (r.birth_date > born_by(as_of, ages.kia_max_age_exclusive)) & ~married
     child18 = present & (r.birth_date > born_by(as_of, ages.akta_max_age_exclusive))
@@ -117,6 +121,7 @@ def resident_facts(residents: ibis.Table, as_of: dt.date, age_bounds=None, scope
 
 DATE_COLUMNS = (
     "birth_date", "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on", "moved_in_on",
+    "married_on",
 )
 
 
@@ -127,7 +132,7 @@ def changed_between(r: ibis.Table, as_of_from: dt.date, as_of_to: dt.date, ages:
     with lo or hi (`x <= D`, `x > D`) or `birth_date` with `born_by(D, A)`, and `born_by` never
     decreases in D. So a row's facts differ only if a date column lies in (lo, hi] or
     `birth_date` lies in (born_by(lo, A), born_by(hi, A)] for an age bound A; `ever_married`
-    does not depend on the date. The filter may keep a few rows whose facts do not change
+    does not depend on the date (a dated marriage is `married_on`, one of the date columns). The filter may keep a few rows whose facts do not change
     (their difference is 0); it never drops one that does.
     """
     lo, hi = sorted((as_of_from, as_of_to))

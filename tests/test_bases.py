@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from capaian.bases import base_for, get_base, list_bases
+from capaian.bases import base_changes, base_for, get_base, list_bases
+from capaian.periods import cutoffs_of_year
 from capaian.errors import CapaianError
 
 
@@ -42,3 +43,8 @@ def test_unknown_base_is_a_clear_error():
     with pytest.raises(CapaianError) as info:
         get_base("dkb-1999")
     assert "dkb-1999" in info.value.text("id") and "Unknown denominator base" in info.value.text("en")
+
+
+def test_base_changes_are_events_of_the_year():
+    changes = [(cutoff, base.id) for cutoff, base in base_changes(cutoffs_of_year(2020))]
+    assert changes == [("2020-03-H1", "dkb-2019-s2"), ("2020-09-H1", "dkb-2020-s1"), ("2020-11-H2", "dkb-2020-10")]

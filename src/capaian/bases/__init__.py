@@ -87,4 +87,16 @@ def base_for(cutoff) -> DenominatorBase | None:
     return usable[-1] if usable else None
 
 
-__all__ = ["DENOMINATOR_FACTS", "DenominatorBase", "base_for", "get_base", "list_bases"]
+def base_changes(cutoffs) -> list[tuple[str, DenominatorBase]]:
+    """(cut-off, base) for each cut-off of `cutoffs` (in time order) whose base differs from the
+    previous cut-off's: the events a trend or a data-quality view marks (denominators jump there)."""
+    out, previous = [], None
+    for cutoff in cutoffs:
+        base = base_for(cutoff)
+        if previous is not None and base is not None and base.id != previous:
+            out.append((str(cutoff), base))
+        previous = base.id if base is not None else previous
+    return out
+
+
+__all__ = ["DENOMINATOR_FACTS", "DenominatorBase", "base_changes", "base_for", "get_base", "list_bases"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from capaian.bases import base_for
 from capaian.periods import Cutoff, cutoffs_of_year
 from capaian.regions import get_hierarchy, version_for_year
 
@@ -148,6 +149,9 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
         rows = pd.DataFrame(
             {"kode_wilayah": regencies["code"], "nama_wilayah": regencies["name"], "cutoff": str(cutoff)}
         )
+        base = base_for(cutoff)
+        if base is not None:  # the submission names the denominator base its figures belong to
+            rows["basis_penyebut"] = base.id
         scale = growth ** (i - anchor)
         for ind, (num_fact, den_fact, share) in COVERAGE.items():
             den = np.round(pop * share * scale).astype(np.int64)
@@ -180,6 +184,7 @@ def _with_own_totals(rows: pd.DataFrame) -> pd.DataFrame:
         if mine.empty:
             continue
         extra.append({"kode_wilayah": prov, "nama_wilayah": None, "cutoff": mine["cutoff"].iloc[0],
+                      **({"basis_penyebut": mine["basis_penyebut"].iloc[0]} if "basis_penyebut" in mine else {}),
                       "wajib_ktp": int(mine["wajib_ktp"].sum()),
                       "ktp_terekam": int(round(mine["ktp_terekam"].sum() * factor))})
     if not extra:

@@ -94,7 +94,6 @@ def evaluate(
 
 def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
     """The columns of `formed` (program target, margin, completeness, basis) and the base."""
-    n = len(cols["pos"])
     is_cov = coverage[cols["order"]]
     reached = cols["program_target_met"]
     own_value = cols["own_value"]
@@ -114,7 +113,7 @@ def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
         "own_denominator": cols["own_denominator"],
         "own_value": own_value,
         "own_difference": np.where(differs, cols["value"] - own_value, np.nan),
-    } if n else {}
+    }
 
 
 def _missing_regencies(indicators: pd.DataFrame) -> pd.Series:

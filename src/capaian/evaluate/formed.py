@@ -35,9 +35,9 @@ def empty_extras(n: int) -> dict:
     return out
 
 
-def _goal(num_target_p, den, q, op: str) -> np.ndarray:
+def _goal(p, den, q, op: str) -> np.ndarray:
     """Smallest whole numerator meeting `op p/q %` of `den` (exact for whole-number counts)."""
-    share_num = num_target_p * den  # target share = p*den / (100 q)
+    share_num = p * den  # the target share of den is p*den / (100 q)
     share_den = 100.0 * q
     if op == ">":
         return np.floor(share_num / share_den) + 1

@@ -441,3 +441,17 @@ def test_a_count_without_its_total_does_not_inflate_the_parent():
     assert ktp.loc[province, "value"] == pytest.approx(98.0)
     assert ktp.loc[regencies[0], "status"] == "no_data"
     assert ktp.loc[regencies[0], "reason"] == "no_denominator"
+
+
+def test_province_without_regency_data_uses_its_own_totals_and_says_so():
+    regions = region_frame({"65": ("Kalimantan Utara", {"65.01": "Bulungan", "65.71": "Tarakan"})})
+    ev = evaluate(facts_frame([("65", "wajib_ktp", 1000), ("65", "ktp_terekam", 995)]), regions, R22)
+    r = row(ev, "65", "ktp_el")
+    assert (r["numerator"], r["denominator"], r["value_basis"], r["met"]) == (995, 1000, "own", True)
+    assert (r["regencies_reporting"], r["regencies_total"], r["complete"]) == (0, 2, True)
+    line = next(s for s in ev.explain("65").lines("id") if s.startswith("  ✓ KTP-el"))
+    assert "dari total yang dilaporkan provinsi sendiri (tidak ada data kab/kota)" in line
+    assert r["rank_national"] == 1  # the office's own figure is what there is: ranked, and marked by its basis
+    regency = evaluate(facts_frame([("65.01", "wajib_ktp", 10), ("65.01", "ktp_terekam", 10)]), regions, R22)
+    line = next(s for s in regency.explain("65.01").lines("id") if s.startswith("  ✓ KTP-el"))
+    assert "sendiri" not in line  # a regency's own submission is the normal source

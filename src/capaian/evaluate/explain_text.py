@@ -71,9 +71,9 @@ def _formed(s, lang: str) -> list[str]:
             f"{s.regencies_reporting} dari {s.regencies_total} kab/kota melapor (belum: {missing}); tidak diperingkat",
             f"{s.regencies_reporting} of {s.regencies_total} regencies/cities report (missing: {missing}); not ranked",
         ))
-    if s.value_basis == "own":
-        notes.append(_t(lang, "dari total yang dilaporkan sendiri (tidak ada data wilayah di bawahnya)",
-                        "from its own reported totals (no data from the regions below it)"))
+    if s.value_basis == "own" and s.regencies_total is not None:  # a province without regency data
+        notes.append(_t(lang, "dari total yang dilaporkan provinsi sendiri (tidak ada data kab/kota)",
+                        "from the province's own reported totals (no regency data)"))
     elif s.own_difference is not None and s.own_value is not None:
         diff = fmt.format_number(s.own_difference, 2, lang=lang)
         notes.append(_t(

@@ -17,6 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from capaian import formatting as fmt
+from capaian.reports import build_report
+from capaian.store import open_store
 from cli_support import run_capaian
 
 H1, H2 = "2020-11-H1", "2020-11-H2"
@@ -95,3 +97,21 @@ def test_result_rows_name_the_base_and_the_program_target(api):
         assert (kia["denominator_base_label"], kia["met"], kia["target"]) == (base, True, 20)
         assert (kia["program_target"], kia["program_target_met"]) == (50, False)
         assert kia["margin"] > 0 and kia["complete"] is True and kia["value_basis"] == "children"
+
+
+def test_a_province_is_evaluated_on_its_regencies_with_its_own_report_beside(api, demo_db):
+    """Bengkulu (17) also submits its own KTP-el totals (higher, as in Nov 2020): the sum of its
+    regencies is evaluated, and its own figure and the difference are shown beside."""
+    body = api.get("/api/results", params={"cutoff": H1, "tier": "province"}).json()
+    ktp = next(r for r in body["regions"] if r["code"] == "17")["indicators"]["ktp_el"]
+    assert ktp["value_basis"] == "children" and ktp["own_denominator"] == ktp["denominator"]
+    assert ktp["own_numerator"] > ktp["numerator"] and ktp["own_difference"] == pytest.approx(ktp["value"] - ktp["own_value"])
+    lines = api.get("/api/explanations/17", params={"cutoff": H1}).json()["lines"]
+    line = next(x for x in lines if "KTP-el" in x and x.lstrip().startswith(("✓", "✗")))
+    assert f"dilaporkan sendiri {fmt.format_pct(ktp['own_value'])}" in line and "selisih -" in line
+    store = open_store(demo_db)
+    try:
+        text = build_report(store, "17", H1, "md", published_only=True).text
+    finally:
+        store.close()
+    assert f"Angka yang dilaporkan provinsi sendiri {fmt.format_pct(ktp['own_value'])[:-2]} persen" in text

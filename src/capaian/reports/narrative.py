@@ -156,6 +156,19 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         if prank is not None:
             text += t(lang, f" (peringkat {ordinal(prank, lang)} di provinsinya)", f" ({ordinal(prank, lang)} in its province)")
     text += "."
+    total, reporting = integer(row.get("regencies_total")), integer(row.get("regencies_reporting"))
+    if plain(row.get("complete")) is False and total:
+        missing = plain(row.get("regencies_missing")) or "-"
+        text += t(lang, f" Angka ini dihitung dari {reporting} dari {total} kab/kota yang melapor (belum: {missing}), "
+                        "sehingga tidak diperingkat.",
+                  f" This figure covers the {reporting} of {total} regencies/cities that reported (missing: {missing}), "
+                  "so it is not ranked.")
+    own = number(row.get("own_value"))
+    if own is not None and number(row.get("own_difference")) is not None:
+        text += t(lang, f" Angka yang dilaporkan provinsi sendiri {pct_words(own, lang)}; yang dinilai adalah jumlah "
+                        "kab/kotanya.",
+                  f" The province's own reported figure is {pct_words(own, lang)}; the sum of its regencies is "
+                  "what is evaluated.")
     if bool(plain(row["over_100"])):
         text += t(lang, " Capaian melebihi jumlah sasaran karena pembilang bertambah setiap hari, sedangkan "
                         "penyebut (data kependudukan bersih) diperbarui per semester.",

@@ -21,7 +21,6 @@ from capaian.errors import CapaianError
 from capaian.rubrics.model import Text
 
 BASES_FILE = Path(__file__).resolve().parent / "dkb.yaml"
-DENOMINATOR_FACTS = ("wajib_ktp", "anak_lt17", "anak_lt18")
 
 
 class DenominatorBase(BaseModel):
@@ -99,4 +98,4 @@ def base_changes(cutoffs) -> list[tuple[str, DenominatorBase]]:
     return out
 
 
-__all__ = ["DENOMINATOR_FACTS", "DenominatorBase", "base_changes", "base_for", "get_base", "list_bases"]
+__all__ = ["DenominatorBase", "base_changes", "base_for", "get_base", "list_bases"]

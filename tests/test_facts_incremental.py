@@ -48,10 +48,10 @@ PAIRS = [
 
 
 def row(birth, village=EDGE_VILLAGE, married=False, ktp=None, kia=None, akta=None, died=None, moved=None,
-        moved_in=None):
+        moved_in=None, married_on=None):
     return {"nik": None, "birth_date": birth, "sex": "P", "ever_married": married, "village_code": village,
             "ktp_recorded_on": ktp, "kia_issued_on": kia, "birth_cert_issued_on": akta,
-            "died_on": died, "moved_out_on": moved, "moved_in_on": moved_in}
+            "died_on": died, "moved_out_on": moved, "moved_in_on": moved_in, "married_on": married_on}
 
 
 def edge_rows(a: dt.date, b: dt.date) -> list[dict]:
@@ -72,6 +72,8 @@ def edge_rows(a: dt.date, b: dt.date) -> list[dict]:
             row(D(1990, 1, 1), ktp=D(2012, 1, 1), moved=day),  # moved out on the day
             row(D(2010, 3, 3), kia=D(2018, 1, 1), moved_in=day),  # moved in on the day
             row(D(1991, 1, 1), ktp=D(2012, 1, 1), moved_in=day + ONE),
+            row(b16 - 30 * ONE, married=True, married_on=day, kia=day - 20 * ONE),  # married on the day
+            row(b16 - 30 * ONE, married=True, married_on=day + ONE),
             row(day, akta=day),  # born on the day
             row(day + ONE, akta=day + ONE),
         ]

@@ -51,7 +51,7 @@ def test_result_columns_follow_the_contract(regions):
     ev = evaluate(facts_frame([("11.01", "pks", 1)]), regions, R22)
     assert list(ev.indicators.columns) == INDICATOR_COLUMNS
     assert list(ev.regions.columns) == REGION_COLUMNS
-    assert INDICATOR_COLUMNS[:-1] == [
+    assert INDICATOR_COLUMNS[:25] == [
         "cutoff", "rubric", "region_code", "region_name", "tier", "province_code", "regency_code", "indicator",
         "kind", "numerator", "denominator", "value", "target", "target_source", "target_set", "met", "status",
         "over_100", "rank_national", "peers_national", "rank_province", "peers_province", "prev_value",
@@ -86,12 +86,57 @@ def test_percentages_are_never_averaged(regions):
     assert row(ev, "12", "ktp_el")["value"] == pytest.approx(1.0)
 
 
-def test_own_fact_of_a_region_wins_over_the_sum_of_its_children(regions):
+def test_own_totals_are_used_only_when_no_child_reports_the_pair(regions):
+    # villages send only totals (no numerator): no child has the pair, so the regency's own
+    # submitted figures are what there is, and the row says so
     villages = village_codes(regions, "11.01")
     rows = [(v, "wajib_ktp", 10) for v in villages] + [("11.01", "wajib_ktp", 1000), ("11.01", "ktp_terekam", 990)]
     ev = evaluate(facts_frame(rows), regions, R22)
-    assert row(ev, "11.01", "ktp_el")["denominator"] == 1000
-    assert row(ev, "11", "ktp_el")["denominator"] == 1000
+    regency = row(ev, "11.01", "ktp_el")
+    assert (regency["denominator"], regency["value_basis"], regency["own_difference"]) == (1000, "own", None)
+    province = row(ev, "11", "ktp_el")
+    assert (province["denominator"], province["value_basis"]) == (1000, "children")
+
+
+def test_province_is_the_sum_of_its_regencies_and_keeps_its_own_totals_beside():
+    """Bengkulu, 14 Nov 2020: the regencies' 1.402.535 recordings over the province's 1.428.927
+    required give the published 98,15 %; the province's own count (1.408.525) would give 98,57 %."""
+    regions = region_frame({"17": ("Bengkulu", {f"17.{i:02d}": f"Kab {i}" for i in range(1, 10)} | {"17.71": "Kota Bengkulu"})})
+    recorded = [140_253] * 9 + [1_402_535 - 9 * 140_253]
+    required = [142_892] * 9 + [1_428_927 - 9 * 142_892]
+    rows = []
+    for code, num, den in zip(sorted(regions.loc[regions["tier"] == "regency", "code"]), recorded, required):
+        rows += [(code, "ktp_terekam", num), (code, "wajib_ktp", den)]
+    rows += [("17", "ktp_terekam", 1_408_525), ("17", "wajib_ktp", 1_428_927)]
+    ev = evaluate(facts_frame(rows, cutoff="2020-11-H1"), regions, load_rubric("levelisasi-2020"))
+    r = row(ev, "17", "ktp_el")
+    assert (r["numerator"], r["denominator"], r["value_basis"]) == (1_402_535, 1_428_927, "children")
+    assert round(r["value"], 2) == 98.15 and round(r["own_value"], 2) == 98.57
+    assert (r["own_numerator"], r["own_denominator"]) == (1_408_525, 1_428_927)
+    assert r["own_difference"] == pytest.approx(r["value"] - r["own_value"]) and r["own_difference"] < 0
+    assert (r["regencies_total"], r["regencies_reporting"], r["complete"]) == (10, 10, True)
+
+
+def test_missing_regency_is_said_named_and_left_unranked():
+    regions = region_frame({
+        "64": ("Kalimantan Timur", {"64.01": "Paser", "64.02": "Kutai Barat"}),
+        "65": ("Kalimantan Utara", {"65.01": "Bulungan", "65.02": "Malinau", "65.03": "Nunukan",
+                                    "65.04": "Tana Tidung", "65.71": "Tarakan"}),
+    })
+    rows = [("64.01", "wajib_ktp", 100), ("64.01", "ktp_terekam", 90), ("64.02", "wajib_ktp", 100),
+            ("64.02", "ktp_terekam", 90)]
+    for code in ("65.01", "65.03", "65.04", "65.71"):  # Malinau sends nothing
+        rows += [(code, "wajib_ktp", 100), (code, "ktp_terekam", 99)]
+    ev = evaluate(facts_frame(rows), regions, R22)
+    kaltara = row(ev, "65", "ktp_el")
+    assert (kaltara["regencies_reporting"], kaltara["regencies_total"], kaltara["complete"]) == (4, 5, False)
+    assert kaltara["regencies_missing"] == "Malinau"
+    assert kaltara["rank_national"] is None and kaltara["met"] is False  # 99 % < 99,3 %, over 4 of 5
+    kaltim = row(ev, "64", "ktp_el")
+    assert (kaltim["complete"], kaltim["rank_national"], kaltim["peers_national"]) == (True, 1, 1)
+    national = row(ev, "ID", "ktp_el")
+    assert (national["regencies_reporting"], national["regencies_total"], national["complete"]) == (6, 7, False)
+    assert national["regencies_missing"] == "Malinau"
 
 
 def test_no_data_is_not_zero(regions):
@@ -396,3 +441,17 @@ def test_a_count_without_its_total_does_not_inflate_the_parent():
     assert ktp.loc[province, "value"] == pytest.approx(98.0)
     assert ktp.loc[regencies[0], "status"] == "no_data"
     assert ktp.loc[regencies[0], "reason"] == "no_denominator"
+
+
+def test_province_without_regency_data_uses_its_own_totals_and_says_so():
+    regions = region_frame({"65": ("Kalimantan Utara", {"65.01": "Bulungan", "65.71": "Tarakan"})})
+    ev = evaluate(facts_frame([("65", "wajib_ktp", 1000), ("65", "ktp_terekam", 995)]), regions, R22)
+    r = row(ev, "65", "ktp_el")
+    assert (r["numerator"], r["denominator"], r["value_basis"], r["met"]) == (995, 1000, "own", True)
+    assert (r["regencies_reporting"], r["regencies_total"], r["complete"]) == (0, 2, True)
+    line = next(s for s in ev.explain("65").lines("id") if s.startswith("  ✓ KTP-el"))
+    assert "dari total yang dilaporkan provinsi sendiri (tidak ada data kab/kota)" in line
+    assert r["rank_national"] == 1  # the office's own figure is what there is: ranked, and marked by its basis
+    regency = evaluate(facts_frame([("65.01", "wajib_ktp", 10), ("65.01", "ktp_terekam", 10)]), regions, R22)
+    line = next(s for s in regency.explain("65.01").lines("id") if s.startswith("  ✓ KTP-el"))
+    assert "sendiri" not in line  # a regency's own submission is the normal source

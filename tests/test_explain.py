@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from capaian import formatting as fmt
+from capaian.bases import base_for
 from capaian.evaluate import evaluate
 from capaian.evaluate.explain import coverage_goal
 from capaian.evaluate.synthetic import region_frame
@@ -45,13 +46,13 @@ def seed_regions() -> pd.DataFrame:
     return region_frame(provinces)
 
 
-def seed_facts(cutoff: str, kia_numerator: int = 91_763, kertas_putih: dict | None = None) -> pd.DataFrame:
+def seed_facts(cutoff: str, figures: dict | None = None, kertas_putih: dict | None = None) -> pd.DataFrame:
+    """Facts whose Kaltara sums are the seed's (or `figures`: {indicator: (numerator, denominator)})."""
     kertas_putih = {"65.01": 12, "65.04": 10} if kertas_putih is None else kertas_putih
     rows = []
     others = [p for p in PROVINCES_2020 if p != "65"]
     for ind, (num_fact, den_fact, num, den, rank) in SEED.items():
-        if ind == "kia":
-            num = kia_numerator
+        num, den = (figures or {}).get(ind, (num, den))
         for code, n, d in zip(KALTARA, split(num), split(den)):
             rows += [(code, num_fact, n), (code, den_fact, d)]
         pct = num / den * 100
@@ -70,9 +71,13 @@ def seed_facts(cutoff: str, kia_numerator: int = 91_763, kertas_putih: dict | No
     return frame
 
 
+# The follow-up article (2020-11-H2), over the new denominator base.
+FOLLOW_UP = {"ktp_el": (468_151, 455_400), "kia": (92_450, 226_760)}
+
+
 @pytest.fixture(scope="module")
 def seed_h1():
-    return evaluate(seed_facts("2020-11-H1"), seed_regions(), R20)
+    return evaluate(seed_facts("2020-11-H1"), seed_regions(), R20, base=base_for("2020-11-H1"))
 
 
 def test_golden_seed_h1_figures_and_ranks(seed_h1):
@@ -82,54 +87,76 @@ def test_golden_seed_h1_figures_and_ranks(seed_h1):
     assert fmt.format_pct(ktp["value"]) == "101,93 %" and ktp["over_100"] is True and ktp["met"] is True
     assert fmt.format_target(ktp["target"]) == "98 %"
     assert fmt.format_int(kia["numerator"]) == "91.763" and fmt.format_pct(kia["value"]) == "44,76 %"
-    assert kia["met"] is False and fmt.format_target(kia["target"]) == "50 %"
+    # KIA: the levelisasi threshold (20 %) is met; the seed's 50 % is a program target, not reached
+    assert kia["met"] is True and fmt.format_target(kia["target"]) == "20 %"
+    assert (kia["program_target"], kia["program_target_met"]) == (50.0, False)
     assert fmt.format_int(akta["numerator"]) == "218.142" and fmt.format_pct(akta["value"]) == "96,21 %"
-    assert akta["met"] is True
+    assert akta["met"] is True and akta["program_target"] is None
     assert [(r["rank_national"], r["peers_national"]) for r in (ktp, kia, akta)] == [(4, 34), (7, 34), (9, 34)]
+    assert {r["denominator_base"] for r in (ktp, kia, akta)} == {"dkb-2020-s1"}
+    assert ktp["denominator_base_label"] == "DKB Semester I 2020"
     kp = ev.value("65", "kertas_putih")
     assert (kp["status"], kp["numerator"], kp["denominator"]) == ("not_met", 3, 5)
     region = ev.region("65")
-    assert (region["level"], region["indicators_met"], region["indicators_total"]) == (3, 7, 9)
+    assert (region["level"], region["indicators_met"], region["indicators_total"]) == (3, 8, 9)
 
 
 def test_golden_seed_h1_explanation(seed_h1):
     e = seed_h1.explain("65")
-    assert (e.level, e.level_label.id, e.next_level, e.more_needed) == (3, "baik", 4, 2)
-    assert {s.indicator for s in e.not_met} == {"kia", "kertas_putih"}
-    steps = {s.indicator: s for s in e.path}
-    assert set(steps) == {"kia", "kertas_putih"}
-    assert steps["kia"].goal == 102_506 and steps["kia"].needed == 10_743
-    assert [(r["code"], r["name"]) for r in steps["kertas_putih"].regions] == [
+    assert (e.level, e.level_label.id, e.next_level, e.more_needed) == (3, "baik", 4, 1)
+    assert {s.indicator for s in e.not_met} == {"kertas_putih"}
+    assert [s.indicator for s in e.path] == ["kertas_putih"]
+    assert [(r["code"], r["name"]) for r in e.path[0].regions] == [
         ("65.01", "Kabupaten Malinau"), ("65.04", "Kabupaten Nunukan")]
     lines_id, lines_en = e.lines("id"), e.lines("en")
-    assert "  - KIA: 10.743 anak lagi memiliki KIA (menuju 50 % dari 205.011)" in lines_id
     assert "  - Kertas putih: belum di Kabupaten Malinau, Kabupaten Nunukan" in lines_id
-    assert "  - KIA: 10,743 more children with KIA (to 50 % of 205,011)" in lines_en
     assert "  - White paper: not yet in Kabupaten Malinau, Kabupaten Nunukan" in lines_en
-    assert lines_id[0] == "Kalimantan Utara (65), 2020-11-H1: level 3 (baik), 7 dari 9 indikator tercapai."
+    assert lines_id[0] == "Kalimantan Utara (65), 2020-11-H1: level 3 (baik), 8 dari 9 indikator tercapai."
+    assert "Basis penyebut: DKB Semester I 2020 (penduduk per 30 Juni 2020, berlaku sejak 1 September 2020)" in lines_id
+    # 41.003 = ceil(20 % of 205.011) children keep it met: 91.763 − 41.003 = 50.760 to spare
+    assert ("  ✓ KIA: 44,76 % (91.763 dari 205.011) — ambang levelisasi 20 % tercapai; target program 50 % belum; "
+            "bisa kehilangan 50.760 orang sebelum di bawah ambang") in lines_id
+    assert ("  ✓ KIA: 44.76 % (91,763 of 205,011) — levelisasi threshold 20 % reached; program target 50 % not yet; "
+            "could lose 50,760 people before falling below the threshold") in lines_en
     assert any(line.startswith("  ✓ KTP-el: 101,93 % (467.701 dari 458.845; target 98 %)") for line in lines_id)
     data = json.loads(json.dumps(e.to_dict()))
-    assert data["level"] == 3 and data["path"][0]["text"]["id"].startswith(("KIA", "Kertas"))
+    assert data["level"] == 3 and data["path"][0]["text"]["id"].startswith("Kertas")
+    assert data["base"]["id"] == "dkb-2020-s1"
+    kia = next(m for m in data["met"] if m["indicator"] == "kia")
+    assert kia["program_targets"] == [{"value": 50, "met": False}] and kia["margin"] == 50_760
 
 
 def test_golden_seed_h2_level_4(seed_h1):
-    facts = seed_facts("2020-11-H2", kia_numerator=102_506, kertas_putih={})  # exactly 50 % of 205,011 rounded up
-    ev = evaluate(facts, seed_regions(), R20, previous=seed_h1)
+    facts = seed_facts("2020-11-H2", FOLLOW_UP, kertas_putih={})
+    ev = evaluate(facts, seed_regions(), R20, previous=seed_h1, base=base_for("2020-11-H2"))
     region = ev.region("65")
     assert (region["level"], region["indicators_met"], region["prev_level"]) == (4, 9, 3)
-    kia = ev.value("65", "kia")
-    assert kia["met"] is True and kia["change_value"] == pytest.approx((102_506 - 91_763) / 205_011 * 100)
+    ktp, kia = ev.value("65", "ktp_el"), ev.value("65", "kia")
+    assert fmt.format_pct(ktp["value"]) == "102,80 %" and fmt.format_int(ktp["numerator"]) == "468.151"
+    assert fmt.format_pct(kia["value"]) == "40,77 %" and fmt.format_int(kia["numerator"]) == "92.450"
+    assert kia["met"] is True and kia["program_target_met"] is False  # below 50 %, yet met
+    assert kia["denominator_base"] == "dkb-2020-10"
     e = ev.explain("65")
     assert e.path == [] and e.next_level is None
-    assert e.lines("id")[-1].startswith("Sudah di level tertinggi")
-    assert e.lines("en")[-1].startswith("Already at the top level")
+    lines = e.lines("id")
+    assert any(line.startswith("Sudah di level tertinggi") for line in lines)
+    # the indicator closest to falling below its threshold, named on a level-4 explanation
+    # akta 96,21 % is 4,21 points above 92 %, KTP-el 4,80 above 98 %, KIA 20,77 above 20 %
+    assert e.closest_to_falling == "akta_kelahiran"
+    assert lines[-1] == ("Paling dekat ke bawah ambang: Akta kelahiran (96,21 %, ambang 92 %): bisa kehilangan "
+                         "9.545 orang dan tetap tercapai; kehilangan satu lagi, levelnya turun.")
+    assert e.lines("en")[-1].startswith("Closest to falling: Birth certificates (96.21 %, threshold 92 %)")
 
 
 def test_one_person_short_is_not_met(seed_h1):
-    ev = evaluate(seed_facts("2020-11-H2", kia_numerator=102_505, kertas_putih={}), seed_regions(), R20)
-    assert ev.value("65", "kia")["met"] is False
+    goal = math.ceil(Fraction(20, 100) * 205_011)  # 41.003
+    ev = evaluate(seed_facts("2020-11-H2", {"kia": (goal - 1, 205_011)}, kertas_putih={}), seed_regions(), R20)
+    kia = ev.value("65", "kia")
+    assert kia["met"] is False and kia["margin"] is None
     step = ev.explain("65").path[0]
     assert (step.indicator, step.needed) == ("kia", 1)
+    at_goal = evaluate(seed_facts("2020-11-H2", {"kia": (goal, 205_011)}, kertas_putih={}), seed_regions(), R20)
+    assert at_goal.value("65", "kia")["met"] is True and at_goal.value("65", "kia")["margin"] == 0
 
 
 @pytest.mark.parametrize(

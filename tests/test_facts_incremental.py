@@ -42,13 +42,16 @@ PAIRS = [
     ("2025-02-H2", "2025-03-H1"),  # over 29 Feb births' birthday in a non-leap year
     ("2023-06-H1", "2025-12-H2"),  # far apart
     ("2025-12-H2", "2025-12-H1"),  # backwards
+    ("2020-11-H1", "2020-11-H2"),  # a new denominator base in force from 16 Nov 2020
+    ("2020-08-H2", "2020-11-H2"),  # over two base changes
 ]
 
 
-def row(birth, village=EDGE_VILLAGE, married=False, ktp=None, kia=None, akta=None, died=None, moved=None):
+def row(birth, village=EDGE_VILLAGE, married=False, ktp=None, kia=None, akta=None, died=None, moved=None,
+        moved_in=None, married_on=None):
     return {"nik": None, "birth_date": birth, "sex": "P", "ever_married": married, "village_code": village,
             "ktp_recorded_on": ktp, "kia_issued_on": kia, "birth_cert_issued_on": akta,
-            "died_on": died, "moved_out_on": moved}
+            "died_on": died, "moved_out_on": moved, "moved_in_on": moved_in, "married_on": married_on}
 
 
 def edge_rows(a: dt.date, b: dt.date) -> list[dict]:
@@ -67,6 +70,10 @@ def edge_rows(a: dt.date, b: dt.date) -> list[dict]:
             row(D(1970, 5, 5), ktp=D(2012, 1, 1), died=day),  # death on the day
             row(D(1970, 5, 5), ktp=D(2012, 1, 1), died=day + ONE),
             row(D(1990, 1, 1), ktp=D(2012, 1, 1), moved=day),  # moved out on the day
+            row(D(2010, 3, 3), kia=D(2018, 1, 1), moved_in=day),  # moved in on the day
+            row(D(1991, 1, 1), ktp=D(2012, 1, 1), moved_in=day + ONE),
+            row(b16 - 30 * ONE, married=True, married_on=day, kia=day - 20 * ONE),  # married on the day
+            row(b16 - 30 * ONE, married=True, married_on=day + ONE),
             row(day, akta=day),  # born on the day
             row(day + ONE, akta=day + ONE),
         ]
@@ -200,3 +207,24 @@ def test_incremental_equals_full_on_random_registers(rows, a, b):
     full = compute_facts(backend, b, with_events=False)
     got = compute_facts_incremental(backend, b, a, previous, with_events=False)
     pd.testing.assert_frame_equal(got, full, check_exact=True)
+
+
+def test_denominators_of_a_cutoff_are_counted_on_its_base_date():
+    """2020-11-H2 uses the base in force from 16 Nov 2020 (population as of 31 Oct 2020):
+    someone who turned 17 on 1 Nov counts as a child in the denominator, but their KTP-el
+    recording of 20 Nov counts in the numerator; a child who moved in on 5 Nov is not in the base."""
+    from capaian.bases import base_for
+
+    base = base_for("2020-11-H2")
+    assert base.population_as_of == D(2020, 10, 31)
+    backend = ibis.duckdb.connect()
+    load(backend.con, [
+        row(D(2003, 11, 1), ktp=D(2020, 11, 20)),
+        row(D(2012, 1, 1), moved_in=D(2020, 11, 5), kia=D(2020, 11, 6)),
+        row(D(1980, 1, 1), ktp=D(2015, 1, 1)),
+    ])
+    got = {r.fact: r.value for r in compute_facts(backend, "2020-11-H2").itertuples()}
+    assert (got["wajib_ktp"], got["ktp_terekam"]) == (1, 2)  # 17-year-old not yet required on 31 Oct
+    assert (got["anak_lt17"], got["kia_dimiliki"]) == (1, 1)  # numerator counts the newcomer on 30 Nov
+    same_day = {r.fact: r.value for r in compute_facts(backend, "2020-11-H2", denominators_on=None).itertuples()}
+    assert (same_day["wajib_ktp"], same_day["anak_lt17"]) == (2, 1)

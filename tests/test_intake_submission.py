@@ -407,6 +407,18 @@ def test_golden_kalimantan_timur_kia_2021_06_h1(store):
     assert paser[("64.01", "anak_lt17")] == 86_085 and paser[("64.01", "kia_dimiliki")] == 53_614
 
 
+def test_a_named_denominator_base_must_be_the_one_in_force(tmp_path):
+    path = tmp_path / "base.csv"
+    path.write_text("kode_wilayah,cutoff,basis_penyebut,wajib_ktp,ktp_terekam\n"
+                    "65.01,2020-11-H2,dkb-2020-10,100,99\n"
+                    "65.02,2020-11-H2,dkb-2020-s1,100,99\n", encoding="utf-8")
+    report = validate_submission(path)
+    assert report.rules() == {"wrong_base"}
+    problem = next(p for p in report.problems if p.rule == "wrong_base")
+    assert (problem.row, problem.column, problem.value) == (3, "basis_penyebut", "dkb-2020-s1")
+    assert "dkb-2020-10" in problem.message_en and "16 November 2020" in problem.message_id
+
+
 # -- templates ---------------------------------------------------------------------------------
 def test_csv_template_for_a_province(tmp_path):
     path = write_template(tmp_path / "t.csv", "2020-11-H1", "65")
@@ -414,7 +426,8 @@ def test_csv_template_for_a_province(tmp_path):
     assert frame["kode_wilayah"].tolist() == ["65.01", "65.02", "65.03", "65.04", "65.71"]
     assert frame["nama_wilayah"].iloc[4] == "Kota Tarakan"
     assert set(frame["cutoff"]) == {"2020-11-H1"}
-    assert list(frame.columns[3:]) == list(FACTS)
+    assert set(frame["basis_penyebut"]) == {"dkb-2020-s1"}  # the denominator base in force on 15 Nov 2020
+    assert list(frame.columns[4:]) == list(FACTS)
     # unfilled it is refused, filled it passes
     assert "no_values" in validate_submission(path).rules()
     frame["pks"] = "15"
@@ -426,8 +439,8 @@ def test_xlsx_template_for_a_regency(tmp_path):
     path = write_template(tmp_path / "t.xlsx", "2021-06-H1", "64.72", facts=["anak_lt17", "kia_dimiliki"])
     sheet = openpyxl.load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("kode_wilayah", "nama_wilayah", "cutoff", "anak_lt17", "kia_dimiliki")
-    assert rows[1][:3] == ("64.72", "Kota Samarinda", "2021-06-H1")
+    assert rows[0] == ("kode_wilayah", "nama_wilayah", "cutoff", "basis_penyebut", "anak_lt17", "kia_dimiliki")
+    assert rows[1][:4] == ("64.72", "Kota Samarinda", "2021-06-H1", "dkb-2020-s2")
     assert len(rows) == 2
     with pytest.raises(CapaianError):
         write_template(tmp_path / "t.pdf", "2021-06-H1", "64")

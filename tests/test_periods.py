@@ -1,4 +1,4 @@
-"""Tests of capaian.periods: cut-offs, as-of dates, neighbours, quarters, semesters, DKB dates."""
+"""Tests of capaian.periods: cut-offs, as-of dates, neighbours, quarters, semesters."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from capaian.errors import CapaianError
 from capaian.periods import (
-    Cutoff, PeriodError, cutoffs_between, cutoffs_of_year, dkb_date, semester_end_on_or_before,
+    Cutoff, PeriodError, cutoffs_between, cutoffs_of_year, semester_end_on_or_before,
 )
 
 
@@ -127,19 +127,6 @@ def test_cutoffs_between():
     assert len(cutoffs_between("2020-01-H1", "2021-12-H2")) == 48
     with pytest.raises(PeriodError):
         cutoffs_between("2020-01", "2020-02-H1")
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("2020-06-H1", dt.date(2019, 12, 31)),
-    ("2020-06-H2", dt.date(2020, 6, 30)),
-    ("2020-07-H1", dt.date(2020, 6, 30)),
-    ("2020-12-H1", dt.date(2020, 6, 30)),
-    ("2020-12-H2", dt.date(2020, 12, 31)),
-    ("2021-01-H1", dt.date(2020, 12, 31)),
-])
-def test_dkb_date(text, expected):
-    assert dkb_date(text) == expected
-    assert dkb_date(Cutoff.parse(text)) == expected
 
 
 def test_semester_end_on_or_before():

@@ -274,9 +274,11 @@ def test_reimport_replaces_the_regencies_it_covers(store, tmp_path):
     assert summary.replaced == 1
     rows = store.con.execute("SELECT nik, ever_married FROM residents ORDER BY nik").fetchall()
     assert rows == [("6501011508030001", True), ("6502011508030001", False)]
-    # the same NIK arriving for another regency while still stored there is quarantined
+    # the same NIK arriving for another regency while still stored there, with no move date
+    # between them: quarantined, and the stored row with it (the order of imports decides nothing)
     summary = run(store, tmp_path, [person(nik="6502011508030001")])
-    assert summary.reasons == {"nik_in_other_regency": 1}
+    assert summary.reasons == {"nik_in_other_regency": 1} and summary.withdrawn == 1
+    assert store.con.execute("SELECT count(*) FROM residents WHERE nik = '6502011508030001'").fetchone()[0] == 0
 
 
 # -- service events ---------------------------------------------------------------------------

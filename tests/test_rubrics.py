@@ -51,8 +51,13 @@ def test_2020_rubric_content():
     assert [i.id for i in r.indicators][:3] == ["ktp_el", "kia", "akta_kelahiran"]
     ktp, kia, akta = (r.indicator(i) for i in ("ktp_el", "kia", "akta_kelahiran"))
     assert (ktp.numerator, ktp.denominator, float(ktp.target.value)) == ("ktp_terekam", "wajib_ktp", 98.0)
-    assert (kia.numerator, kia.denominator, float(kia.target.value)) == ("kia_dimiliki", "anak_lt17", 50.0)
-    assert "20" in kia.target.source and "20 %" in kia.notes
+    # KIA: the levelisasi threshold is 20 %; the seed's 50 % is a program target (decides nothing)
+    assert (kia.numerator, kia.denominator, float(kia.threshold.value)) == ("kia_dimiliki", "anak_lt17", 20.0)
+    assert kia.target is kia.threshold
+    assert [float(p.value) for p in kia.program_targets] == [50.0]
+    assert {s.date for s in kia.threshold.sources} == {"2020-11", "2020-10"}
+    assert all(s.publisher and s.quote for s in kia.threshold.sources)
+    assert "44,76 persen dari penentuan target 50 persen" in kia.program_targets[0].sources[0].quote
     assert (akta.numerator, akta.denominator, float(akta.target.value)) == ("akta_lahir_dimiliki", "anak_lt18", 92.0)
     kp = r.indicator("kertas_putih")
     assert (kp.kind, kp.fact, kp.comparison, kp.rollup, float(kp.target.value)) == (
@@ -69,6 +74,8 @@ def test_2022_and_2023_rubrics():
     r22 = load_rubric("levelisasi-2022")
     assert len(r22.indicators) == 10 and r22.bands.assumption is False
     assert [float(r22.indicator(i).target.value) for i in ("ktp_el", "kia", "akta_kelahiran")] == [99.3, 40, 97]
+    assert {s.publisher for s in r22.indicator("kia").threshold.sources} == {"infosumbar.net", "medcom.id", "portalbontang.com"}
+    assert "472.12/1242" in r22.indicator("bpp").threshold.source
     assert r22.indicator("bpp").fact == "bpp" and float(r22.indicator("bpp").target.value) == 10
     r23 = load_rubric("levelisasi-2023")
     assert r23.bands.assumption is True
@@ -78,6 +85,7 @@ def test_2022_and_2023_rubrics():
     assert float(r23.indicator("akses_data").target.value) == 15
     assert r23.indicator("bpp").fact == "bpp_persen" and float(r23.indicator("bpp").target.value) == 75
     assert float(r23.indicator("inovasi").target.value) == 2
+    assert all(s.date == "2023-03-15" for i in r23.indicators for s in i.threshold.sources)
 
 
 @pytest.mark.parametrize(
@@ -140,9 +148,9 @@ def test_unknown_fact_is_rejected(tmp_path):
 
 
 def test_bad_target_value_names_the_field(tmp_path):
-    path = _write(tmp_path, lambda d: d["indicators"][2]["target"].update(value="banyak"))
+    path = _write(tmp_path, lambda d: d["indicators"][2]["threshold"].update(value="banyak"))
     err = _error(path)
-    assert "indicator 'akta_kelahiran'" in err.en_message and "target.value" in err.en_message
+    assert "indicator 'akta_kelahiran'" in err.en_message and "threshold.value" in err.en_message
 
 
 def test_misspelt_field_is_rejected(tmp_path):
@@ -182,3 +190,15 @@ def test_target_set_from_pairs_and_validation(tmp_path):
     path.write_text("id: x\nscope: '6'\nyear: 2020\ntargets: {kia: {value: 20, source: s}}\n", encoding="utf-8")
     with pytest.raises(CapaianError, match="scope"):
         target_set_from_file(path)
+
+
+def test_program_targets_only_on_coverage_and_old_target_key_loads(tmp_path):
+    path = _write(tmp_path, lambda d: d["indicators"][3].update(program_targets=[{"value": 18, "source": "x"}]))
+    err = _error(path)
+    assert "indicator 'kertas_putih'" in err.en_message and "program_targets" in err.en_message
+
+    def old_style(d):
+        d["indicators"][0]["target"] = d["indicators"][0].pop("threshold")
+
+    rubric = rubric_from_file(_write(tmp_path, old_style))
+    assert float(rubric.indicator("ktp_el").threshold.value) == 98

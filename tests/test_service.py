@@ -87,12 +87,14 @@ def test_explanation_of_the_example_names_the_lagging_regencies(store):
     import_submission(store, EXAMPLE, actor="kaltara")
     explanation = evaluate_cutoff(store, "2020-11-H1").explain("65")
     text = "\n".join(explanation.lines("id"))
-    # 5 of 9 met (level 2): level 3 needs two more, the cheapest are KIA and integrated services
-    assert "level 2" in text and "5 dari 9" in text
-    assert "KIA: 10.743 anak lagi memiliki KIA (menuju 50 % dari 205.011)" in text
-    assert "Layanan terintegrasi: belum di Kabupaten Tana Tidung" in text
+    # 6 of 9 met (level 2; KIA meets the 20 % threshold): level 3 needs one more, the cheapest
+    # is integrated services
+    assert "level 2" in text and "6 dari 9" in text
+    assert "KIA: 44,76 % (91.763 dari 205.011) — ambang levelisasi 20 % tercapai; target program 50 % belum" in text
+    assert "penuhi 1 indikator lagi:\n  - Layanan terintegrasi: belum di Kabupaten Tana Tidung" in text
+    assert "Basis penyebut: DKB Semester I 2020" in text
     english = "\n".join(explanation.lines("en"))
-    assert "10,743 more children" in english
+    assert "levelisasi threshold 20 % reached; program target 50 % not yet" in english
 
 
 def test_evaluation_can_be_rerun_against_the_superseded_revision(store, tmp_path):

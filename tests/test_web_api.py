@@ -81,8 +81,8 @@ def test_evaluations_results_explanations(client):
     assert twin["region"]["indicators"] == kaltara["indicators"]
     ex = client.get("/api/explanations/65", params={"cutoff": SEED_CUTOFF, "lang": "en"}).json()
     assert ex["explanation"]["level"] == 3 and ex["explanation"]["next_level"] == 4
-    assert {s["indicator"] for s in ex["explanation"]["path"]} == {"kia", "kertas_putih"}
-    assert any("KIA" in line for line in ex["lines"])
+    assert {s["indicator"] for s in ex["explanation"]["path"]} == {"kertas_putih"}
+    assert any("KIA: 44.76 %" in line and "program target 50 % not yet" in line for line in ex["lines"])
     assert client.get("/api/explanations/77", params={"cutoff": SEED_CUTOFF}).status_code == 404
     assert client.get("/api/results", params={"cutoff": "2020-13-H1"}).status_code == 422
 

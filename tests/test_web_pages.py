@@ -172,7 +172,12 @@ def test_province_page_seed_figures(client):
         assert figure in page, figure
     path = re.search(r'<ol class="path" id="path">(.*?)</ol>', page, flags=re.S).group(1)
     steps = re.findall(r'<li data-ind="([^"]+)">', path)
-    assert set(steps) == {"kia", "kertas_putih"}
+    assert set(steps) == {"kertas_putih"}
+    # KIA: threshold 20 % decides (met); the program target 50 % is shown, not reached
+    kia = re.search(r'<article class="icard met" data-ind="kia".*?</article>', page, flags=re.S).group(0)
+    assert 'data-field="target">20 %<' in kia
+    assert "Target program (tidak menentukan) 50 %: belum" in text_of(kia)
+    assert "Basis penyebut: DKB Semester I 2020" in text_of(kia)
     assert "Level 4" in page
     assert "Tana Tidung" in text_of(path)  # the regency still printing on coloured paper
     assert 'id="trend-chart"' in page and 'id="trend-data"' in page

@@ -1,9 +1,8 @@
 """Cut-offs `YYYY-MM-H1` (as of the 15th) and `YYYY-MM-H2` (as of the last day of the month).
 
 A `Cutoff` is a frozen, ordered dataclass `(year, month, half)`; sorting cut-offs sorts them in
-time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's month. The DKB
-(consolidated population data) figure that applies to a cut-off is the one of the latest semester
-end (30 June or 31 December) on or before its as-of date: `dkb_date`.
+time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's month. Which
+population base (DKB) a cut-off's denominators come from is `capaian.bases.base_for`.
 
 A cut-off given by a user (a submission file, a template, an evaluation, register facts) may not
 lie in the future: `user_cutoff` parses it and refuses one whose as-of date is after today,
@@ -130,12 +129,6 @@ def semester_end_on_or_before(day: dt.date) -> dt.date:
     if day >= dt.date(day.year, 6, 30):
         return dt.date(day.year, 6, 30)
     return dt.date(day.year - 1, 12, 31)
-
-
-def dkb_date(cutoff) -> dt.date:
-    """The DKB semester date that applies to a cut-off: the latest semester end (30 June or
-    31 December) on or before its as-of date (`2020-06-H2` -> 2020-06-30, `2020-06-H1` -> 2019-12-31)."""
-    return semester_end_on_or_before(Cutoff.parse(cutoff).as_of)
 
 
 # Indonesia's easternmost time zone (WIT, no daylight saving): the first office to reach a day.

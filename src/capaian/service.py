@@ -152,7 +152,9 @@ def evaluate_cutoff(
     regions = get_hierarchy(version).region_frame()
     # "previous" figures are not stored with a run: which earlier run they come from depends on who
     # looks (published runs only for most), so the run picker attaches them when a run is shown.
-    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None)
+    from capaian.bases import base_for
+
+    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None, base=base_for(cutoff))
     indicators, region_rows = _trim(result.indicators, result.regions)
     run_id = store.save_run(
         cutoff=str(cutoff),

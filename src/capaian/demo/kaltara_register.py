@@ -2,33 +2,39 @@
 
     residents_path, events_path = build_kaltara_register(out_dir, seed=2020)
 
-About 700,000 resident rows over every village of the 2025 hierarchy of province 65, plus the
+About 750,000 resident rows over every village of the 2025 hierarchy of province 65, plus the
 2020 service events of its five regencies/cities. Everything is numpy-vectorised (a few seconds).
 
-CALIBRATION (exact, summed over the province, through `capaian.facts`): the press figures of
-the seed scenario.
+CALIBRATION (exact, summed over the province, through `capaian.facts`): both press articles of
+the seed scenario. Denominators are counted on the population date of the denominator base in
+force (`capaian.bases`), numerators on the cut-off:
 
 | fact | 2020-11-H1 (15 Nov) | 2020-11-H2 (30 Nov) |
 |---|---|---|
-| wajib_ktp | 458,845 | 458,845 |
-| ktp_terekam | 467,701 | 468,151 |
-| anak_lt17 | 205,011 | 205,011 |
-| kia_dimiliki | 91,763 | 102,530 (50.01 %: school outreach, 16-30 Nov) |
-| anak_lt18 | 226,735 | 226,735 |
-| akta_lahir_dimiliki | 218,142 | 218,442 |
+| base | DKB Semester I 2020 (30 Jun 2020) | DKB konsolidasi Oktober 2020 (31 Oct 2020) |
+| wajib_ktp | 458,845 | 455,400 |
+| ktp_terekam | 467,701 (101.93 %) | 468,151 (102.80 %) |
+| anak_lt17 | 205,011 | 226,760 |
+| kia_dimiliki | 91,763 (44.76 %) | 92,450 (40.77 %) |
+| anak_lt18 | 226,735 | 237,800 |
+| akta_lahir_dimiliki | 218,142 (96.21 %) | 219,100 (92.14 %, not published) |
 
-How: the population present on 15 Nov is built cohort by cohort with exact sizes; nobody has a
-birthday, is born, dies or moves out between 16 and 30 Nov 2020 (so every denominator is the
-same at H1 and H2), and exactly N chosen people get a recording/issue date on or before each
-cut-off. The press denominators imply an age-17 cohort (anak_lt18 - anak_lt17 - married
-under-17s) much larger than a single child cohort; the pyramid keeps it (a synthetic artefact).
+How: a population is drawn with plausible ages, dates and regency propensities; between the two
+bases adults die or move out and the October 2020 consolidation adds children registered late
+(`moved_in_on` in Sep-Oct 2020), which is why the new base has more children and fewer adults.
+Then (1) residents without any document ("fillers": adults, children, 17-year-olds, present on
+both base dates or on one of them) are added until the denominators on both base dates are
+exact, and (2) recording / issue dates of residents present on both cut-offs are set or removed
+until the numerators on both cut-offs are exact. The press denominators imply an age-17 cohort
+(anak_lt18 - anak_lt17 - married under-17s) much larger than a single child cohort on 30 Jun;
+the fillers keep it (a synthetic artefact).
 
 Events (designated documents only): before each regency's switch date documents are printed on
 security paper with a wet signature; after it on white paper with TTE. Malinau (65.02) and
 Nunukan (65.03) keep some document types on security paper (already signed with TTE) until
 15 Nov 2020 (so at 2020-11-H1 their dokumen_kertas_putih is 14 and 16 while dokumen_tte is 18),
-and from 16 Nov every regency prints all of them on white paper (18 at H2). Every regency has online-channel events in every
-half-month period. Age is counted as in `capaian.facts.dates`.
+and from 16 Nov every regency prints all of them on white paper (18 at H2). Every regency has
+online-channel events in every half-month period. Age is counted as in `capaian.facts.dates`.
 """
 
 from __future__ import annotations
@@ -44,29 +50,27 @@ from capaian.register.documents import designated_documents
 PROVINCE = "65"
 H1 = dt.date(2020, 11, 15)
 H2 = dt.date(2020, 11, 30)
+BASE_H1 = dt.date(2020, 6, 30)  # DKB Semester I 2020, in force on 15 Nov 2020
+BASE_H2 = dt.date(2020, 10, 31)  # DKB konsolidasi Oktober 2020, in force from 16 Nov 2020
 
-TARGETS_H1 = {
-    "ktp_terekam": 467_701,
-    "wajib_ktp": 458_845,
-    "kia_dimiliki": 91_763,
-    "anak_lt17": 205_011,
-    "akta_lahir_dimiliki": 218_142,
-    "anak_lt18": 226_735,
+DENOMINATORS = {
+    BASE_H1: {"wajib_ktp": 458_845, "anak_lt17": 205_011, "anak_lt18": 226_735},
+    BASE_H2: {"wajib_ktp": 455_400, "anak_lt17": 226_760, "anak_lt18": 237_800},
 }
-TARGETS_H2 = {
-    "ktp_terekam": 468_151,
-    "wajib_ktp": 458_845,
-    "kia_dimiliki": 102_530,
-    "anak_lt17": 205_011,
-    "akta_lahir_dimiliki": 218_442,
-    "anak_lt18": 226_735,
+NUMERATORS = {
+    H1: {"ktp_terekam": 467_701, "kia_dimiliki": 91_763, "akta_lahir_dimiliki": 218_142},
+    H2: {"ktp_terekam": 468_151, "kia_dimiliki": 92_450, "akta_lahir_dimiliki": 219_100},
 }
+# What `capaian.facts` gives, summed over the province, at each cut-off.
+TARGETS_H1 = {**NUMERATORS[H1], **DENOMINATORS[BASE_H1]}
+TARGETS_H2 = {**NUMERATORS[H2], **DENOMINATORS[BASE_H2]}
 
+CORE_ADULTS = 432_000  # aged 18+ on 15 Nov 2020 (before fillers)
+CORE_CHILDREN = 196_000  # aged 0-17 on 15 Nov 2020
 MARRIED_UNDER_17 = 1_500
-RECORDED_AT_16 = 10_500  # never-married 16-year-olds recorded by H1 (recording starts at 16)
-NEW_RECORDINGS_H2 = 450  # 300 required residents + 150 sixteen-year-olds, 16-30 Nov
-KIA_DEC, AKTA_DEC = 2_000, 500  # issued in December (after H2)
-GONE = {"died_before_2020": 20_000, "moved_before_2020": 10_000, "died_2020": 3_000, "moved_2020": 3_000}
+CONSOLIDATED_CHILDREN = 21_000  # registered late in Sep-Oct 2020 (the October consolidation)
+LEFT_JUL_OCT = {"died": 1_500, "moved": 1_500}  # adults gone between the two base dates
+GONE = {"died_before_2020": 20_000, "moved_before_2020": 10_000, "died_2020": 1_500, "moved_2020": 1_500}
 GONE_DEC = {"died": 400, "moved": 300}  # present on H1/H2, gone in December
 BORN_DEC = 550
 
@@ -156,182 +160,326 @@ def kaltara_villages(version: str = "2025") -> list[str]:
     return sorted(frame.loc[(frame["tier"] == "village") & in_province, "code"].astype(str))
 
 
-# -- residents ------------------------------------------------------------------------------
-def _age_pyramid() -> tuple[np.ndarray, np.ndarray]:
-    """(ages, exact head counts) of the population present on H1."""
-    children = TARGETS_H1["anak_lt17"] + MARRIED_UNDER_17
-    age17 = TARGETS_H1["anak_lt18"] - TARGETS_H1["anak_lt17"] - MARRIED_UNDER_17
-    adults = TARGETS_H1["wajib_ktp"] - MARRIED_UNDER_17 - age17
-    child_counts = _split(children, np.linspace(0.7, 1.3, 17))
-    adult_ages = np.arange(18, 96)
-    knots = ([18, 22, 30, 40, 50, 60, 70, 80, 95], [1.7, 1.75, 1.5, 1.1, 0.75, 0.4, 0.15, 0.04, 0.003])
-    adult_counts = _split(adults, np.interp(adult_ages, *knots))
-    ages = np.concatenate([np.arange(17), [17], adult_ages])
-    counts = np.concatenate([child_counts, [age17], adult_counts])
-    return ages, counts
-
-
-def _births_for_ages(rng, ages: np.ndarray) -> np.ndarray:
-    """Birth day numbers giving exactly `ages` on H1, none with a birthday on 16-30 Nov."""
-    hi = _ymd_to_days(2020 - ages, 11, 15)  # 15 Nov of year 2020 - age
-    lo = _ymd_to_days(2019 - ages, 12, 1)  # skip 16-30 Nov of the year before
-    return _between(rng, lo, hi)
-
-
 def _years(days: np.ndarray) -> np.ndarray:
     return (days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970)
 
 
-def _build_residents(rng, villages: list[str]) -> pd.DataFrame:
-    h1, h2 = _d(H1), _d(H2)
-    ages, counts = _age_pyramid()
-    age = np.repeat(ages, counts)
-    n = len(age)
-    birth = _births_for_ages(rng, age)
-    female = rng.random(n) < 0.49
+def _born_by(day: dt.date, years: int) -> int:
+    """Day number of `capaian.facts.dates.born_by` (the latest birth date of someone aged `years`)."""
+    from capaian.facts.dates import born_by
 
-    # villages: regency shares, village weights (kelurahan larger)
-    vil = np.array(villages)
-    reg_of_vil = np.array([v[:5] for v in villages])
-    vil_w = rng.lognormal(0.0, 0.8, len(vil))
-    vil_w *= np.where(np.array([v[9] == "1" for v in villages]), 4.0, 1.0)  # kelurahan are larger
-    reg_codes = np.array(list(REGENCIES))
-    reg_share = np.array([REGENCIES[r]["share"] for r in reg_codes])
-    reg_idx = rng.choice(len(reg_codes), size=n, p=reg_share / reg_share.sum())
-    village = np.empty(n, dtype=object)
-    for i, reg in enumerate(reg_codes):
-        mask = reg_idx == i
-        members = np.flatnonzero(reg_of_vil == reg)
-        p = vil_w[members] / vil_w[members].sum()
-        village[mask] = vil[members][rng.choice(len(members), size=int(mask.sum()), p=p)]
-    prop = {k: np.array([REGENCIES[r][k] for r in reg_codes])[reg_idx] for k in ("ktp", "kia", "akta")}
+    return _d(born_by(day, years))
 
-    # marriage: exactly MARRIED_UNDER_17 among ages 15-16 (mostly girls)
-    married = np.zeros(n, dtype=bool)
+
+def _birthday(birth: np.ndarray, years: int) -> np.ndarray:
+    """Day numbers of the `years`-th birthday (29 Feb -> 1 Mar in non-leap years, as `born_by`)."""
+    dates = pd.to_datetime(birth.astype("datetime64[D]"))
+    target = dates.year.to_numpy() + years
+    month, day = dates.month.to_numpy(), dates.day.to_numpy()
+    leap = (target % 4 == 0) & ((target % 100 != 0) | (target % 400 == 0))
+    feb29 = (month == 2) & (day == 29) & ~leap
+    month = np.where(feb29, 3, month)
+    day = np.where(feb29, 1, day)
+    return _ymd_to_days(target, month, day)
+
+
+# -- the rules of capaian.facts.register, on the generator's arrays --------------------------
+def _present(p: dict, day: int) -> np.ndarray:
+    return ((p["birth"] <= day) & ((p["moved_in"] == NONE) | (p["moved_in"] <= day))
+            & ((p["died"] == NONE) | (p["died"] > day)) & ((p["moved"] == NONE) | (p["moved"] > day)))
+
+
+def _conditions(p: dict, on: dt.date) -> dict:
+    day = _d(on)
+    present = _present(p, day)
+    married = p["married"]
+    adult = p["birth"] <= _born_by(on, 17)
+    child17 = present & (p["birth"] > _born_by(on, 17)) & ~married
+    child18 = present & (p["birth"] > _born_by(on, 18))
+    has = {k: (p[k] != NONE) & (p[k] <= day) for k in ("ktp", "kia", "akta")}
+    return {
+        "wajib_ktp": present & (adult | married),
+        "ktp_terekam": present & has["ktp"],
+        "anak_lt17": child17,
+        "kia_dimiliki": child17 & has["kia"],
+        "anak_lt18": child18,
+        "akta_lahir_dimiliki": child18 & has["akta"],
+    }
+
+
+def _counts(p: dict, on: dt.date) -> dict:
+    return {k: int(v.sum()) for k, v in _conditions(p, on).items()}
+
+
+# -- residents ------------------------------------------------------------------------------
+def _frame_dict(n: int) -> dict:
+    return {
+        "birth": np.zeros(n, np.int64), "female": np.zeros(n, bool), "married": np.zeros(n, bool),
+        "village": np.empty(n, dtype=object), **{k: np.full(n, NONE, np.int64)
+                                                 for k in ("ktp", "kia", "akta", "died", "moved", "moved_in")},
+    }
+
+
+def _concat(parts: list[dict]) -> dict:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+class _Villages:
+    """Villages with weights by regency share (kelurahan larger)."""
+
+    def __init__(self, rng, villages: list[str]):
+        self.codes = np.array(villages, dtype=object)
+        self.regency = np.array([v[:5] for v in villages], dtype=object)
+        w = rng.lognormal(0.0, 0.8, len(villages)) * np.where([v[9] == "1" for v in villages], 4.0, 1.0)
+        share = np.array([REGENCIES[r]["share"] for r in self.regency])
+        totals = pd.Series(w).groupby(self.regency).transform("sum").to_numpy()
+        self.p = w / totals * share
+        self.p /= self.p.sum()
+
+    def draw(self, rng, n: int) -> np.ndarray:
+        return self.codes[rng.choice(len(self.codes), size=n, p=self.p)]
+
+
+def _ages_core(rng, n_adults: int, n_children: int) -> np.ndarray:
+    """Birth day numbers: children 0-17 and adults 18-95 on H1, by a smooth pyramid."""
+    weights = np.linspace(1.2, 0.8, 18)
+    weights[16] *= 1.5  # a large cohort of 16-year-olds recorded early: KTP-el above 100 %
+    child_ages = np.repeat(np.arange(18), _split(n_children, weights))
+    adult_ages = np.arange(18, 96)
+    knots = ([18, 22, 30, 40, 50, 60, 70, 80, 95], [1.7, 1.75, 1.5, 1.1, 0.75, 0.4, 0.15, 0.04, 0.003])
+    adult_ages = np.repeat(adult_ages, _split(n_adults, np.interp(adult_ages, *knots)))
+    ages = np.concatenate([child_ages, adult_ages])
+    hi = _ymd_to_days(2020 - ages, 11, 15)
+    return _between(rng, hi - 364, hi)
+
+
+def _document_dates(rng, p: dict, idx: np.ndarray) -> None:
+    """Plausible KTP-el, KIA and akta dates for residents `idx` (before the exact adjustment)."""
+    h1 = _d(H1)
+    birth = p["birth"][idx]
+    reg = np.array([v[:5] for v in p["village"][idx]], dtype=object)
+    prop = {k: np.array([REGENCIES[r][k] for r in reg]) for k in ("ktp", "kia", "akta")}
+    start = np.maximum(p["moved_in"][idx], birth)
+    # KTP-el: from the 16th birthday (earlier when married), most adults recorded
+    at16 = np.maximum(_birthday(birth, 16), _d(KTP_START))
+    can = at16 <= h1
+    rec = can & (rng.random(len(idx)) < np.clip(0.985 + 0.01 * prop["ktp"], 0, 0.999))
+    i = idx[rec]
+    p["ktp"][i] = _between(rng, np.maximum(at16[rec], start[rec] - 4000), np.full(rec.sum(), h1), power=1.5)
+    # KIA: children under 17, from March 2016, issued before the 17th birthday
+    at17 = _birthday(birth, 17)
+    lo = np.maximum(np.maximum(birth, _d(KIA_START)), start - 3000)
+    hi = np.minimum(at17 - 1, h1)
+    school = (h1 - birth) >= 5 * 365
+    kia = (lo <= hi) & ~p["married"][idx] & (rng.random(len(idx)) < 0.345 * prop["kia"] * np.where(school, 1.2, 0.7))
+    p["kia"][idx[kia]] = _between(rng, lo[kia], hi[kia])
+    # akta: most children, 80 % of adults
+    under18 = (h1 - birth) < 18 * 365
+    akta = rng.random(len(idx)) < np.where(under18, np.clip(0.84 + 0.07 * prop["akta"], 0, 0.995), 0.8)
+    p["akta"][idx[akta]] = _between(rng, birth[akta], np.full(akta.sum(), h1), power=3.0)
+
+
+def _core(rng, villages: _Villages) -> dict:
+    births = _ages_core(rng, CORE_ADULTS, CORE_CHILDREN)
+    p = _frame_dict(len(births))
+    p["birth"] = births
+    n = len(births)
+    p["female"] = rng.random(n) < 0.49
+    p["village"] = villages.draw(rng, n)
+    age = (_d(H1) - births) // 365
     teen = np.flatnonzero((age == 15) | (age == 16))
-    married[_pick(rng, teen, MARRIED_UNDER_17, np.where(female[teen], 6.0, 1.0))] = True
+    p["married"][_pick(rng, teen, MARRIED_UNDER_17, np.where(p["female"][teen], 6.0, 1.0))] = True
     p_married = np.interp(age, [17, 18, 20, 25, 30, 40, 95], [0.05, 0.12, 0.4, 0.7, 0.88, 0.95, 0.97])
-    married |= (age >= 17) & (rng.random(n) < p_married)
-
-    wajib = (age >= 17) | married
-    child17 = (age < 17) & ~married
-    under18 = age < 18
-
-    # KTP-el recording
-    ktp = np.full(n, NONE, dtype=np.int64)
-    pool16 = np.flatnonzero((age == 16) & ~married)
-    rec16 = _pick(rng, pool16, RECORDED_AT_16, prop["ktp"][pool16])
-    pool_w = np.flatnonzero(wajib)
-    not_rec = len(pool_w) - (TARGETS_H1["ktp_terekam"] - RECORDED_AT_16)
-    w_unrec = (1.0 / prop["ktp"][pool_w]) * np.where(age[pool_w] == 17, 8.0, 1.0) * np.where(age[pool_w] >= 75, 6.0, 1.0)
-    unrec = _pick(rng, pool_w, not_rec, w_unrec)
-    rec = np.setdiff1d(pool_w, unrec)
-    rec = np.concatenate([rec, rec16])
-    lo = np.maximum(birth[rec] + np.where(married[rec] & (age[rec] < 17), 5114, 5844), _d(KTP_START))
-    lo = np.minimum(lo, h1)
-    ktp[rec] = _between(rng, lo, np.full(len(rec), h1), power=1.5)
-    late_w = _pick(rng, unrec, 300)
-    late_16 = _pick(rng, np.setdiff1d(pool16, rec16), NEW_RECORDINGS_H2 - 300)
-    late = np.concatenate([late_w, late_16])
-    ktp[late] = _between(rng, np.full(len(late), h1 + 1), np.full(len(late), h2))
-
-    # KIA (children under 17, never married)
-    kia = np.full(n, NONE, dtype=np.int64)
-    pool = np.flatnonzero(child17)
-    school = (age[pool] >= 5).astype(float)
-    have = _pick(rng, pool, TARGETS_H1["kia_dimiliki"], prop["kia"][pool] * (0.6 + 0.6 * school))
-    kia[have] = _between(rng, np.maximum(birth[have], _d(KIA_START)), np.full(len(have), h1))
-    rest = np.setdiff1d(pool, have)
-    outreach = _pick(
-        rng, rest, TARGETS_H2["kia_dimiliki"] - TARGETS_H1["kia_dimiliki"], np.where(age[rest] >= 5, 20.0, 1.0)
-    )
-    kia[outreach] = _between(rng, np.full(len(outreach), h1 + 1), np.full(len(outreach), h2))
-    rest = np.setdiff1d(rest, outreach)
-    rest = rest[age[rest] < 16]  # still under 17 when issued in December
-    dec = _pick(rng, rest, KIA_DEC)
-    kia[dec] = _between(rng, np.full(len(dec), h2 + 1), np.full(len(dec), _d(dt.date(2020, 12, 31))))
-
-    # birth certificates (under 18 exactly calibrated; adults ~80 %)
-    akta = np.full(n, NONE, dtype=np.int64)
-    pool = np.flatnonzero(under18)
-    have = _pick(rng, pool, TARGETS_H1["akta_lahir_dimiliki"], prop["akta"][pool] * (1.0 + (age[pool] >= 1)))
-    akta[have] = _between(rng, birth[have], np.full(len(have), h1), power=3.0)
-    rest = np.setdiff1d(pool, have)
-    late = _pick(rng, rest, TARGETS_H2["akta_lahir_dimiliki"] - TARGETS_H1["akta_lahir_dimiliki"])
-    akta[late] = _between(rng, np.full(len(late), h1 + 1), np.full(len(late), h2))
-    rest = np.setdiff1d(rest, late)
-    dec = _pick(rng, rest, AKTA_DEC)
-    akta[dec] = _between(rng, np.full(len(dec), h2 + 1), np.full(len(dec), _d(dt.date(2020, 12, 31))))
-    adults = np.flatnonzero(~under18)
-    with_akta = adults[rng.random(len(adults)) < 0.8]
-    akta[with_akta] = _between(
-        rng, birth[with_akta], np.full(len(with_akta), _d(dt.date(2020, 10, 31))), power=2.0
-    )
-
-    # present on H1/H2, gone in December
-    died = np.full(n, NONE, dtype=np.int64)
-    moved = np.full(n, NONE, dtype=np.int64)
-    dec_lo, dec_hi = _d(dt.date(2020, 12, 1)), _d(dt.date(2020, 12, 31))
-    old = np.flatnonzero(age >= 50)
-    gone = _pick(rng, old, GONE_DEC["died"], np.exp((age[old] - 50) / 12.0))
-    died[gone] = _between(rng, np.full(len(gone), dec_lo), np.full(len(gone), dec_hi))
-    mobile = np.setdiff1d(np.flatnonzero((age >= 20) & (age < 45)), gone)
-    gone = _pick(rng, mobile, GONE_DEC["moved"])
-    moved[gone] = _between(rng, np.full(len(gone), dec_lo), np.full(len(gone), dec_hi))
-
-    present = pd.DataFrame(
-        {
-            "birth": birth, "female": female, "married": married, "village": village,
-            "ktp": ktp, "kia": kia, "akta": akta, "died": died, "moved": moved,
-        }
-    )
-    return pd.concat([present, _gone_and_newborn(rng, villages, vil_w)], ignore_index=True)
+    p["married"] |= (age >= 17) & (rng.random(n) < p_married)
+    # born after H2 would not be "present": keep everyone born on or before 15 Nov
+    return p
 
 
-def _gone_and_newborn(rng, villages, vil_w) -> pd.DataFrame:
+def _consolidated(rng, villages: _Villages) -> dict:
+    """Children registered late in the October 2020 consolidation (moved_in_on in Sep-Oct 2020)."""
+    n = CONSOLIDATED_CHILDREN
+    p = _frame_dict(n)
+    ages = rng.choice(np.arange(1, 17), size=n, p=np.linspace(0.6, 1.4, 16) / np.linspace(0.6, 1.4, 16).sum())
+    hi = _ymd_to_days(2020 - ages, 9, 1)
+    p["birth"] = _between(rng, hi - 364, hi)
+    p["female"] = rng.random(n) < 0.49
+    p["village"] = villages.draw(rng, n)
+    p["moved_in"] = _between(rng, np.full(n, _d(dt.date(2020, 9, 1))), np.full(n, _d(BASE_H2)))
+    return p
+
+
+def _left_jul_oct(rng, villages: _Villages) -> dict:
+    """Adults present on 30 Jun 2020 who died or moved out before 31 Oct 2020."""
+    parts = []
+    for kind, count in LEFT_JUL_OCT.items():
+        p = _frame_dict(count)
+        age = rng.integers(45, 92, count) if kind == "died" else rng.integers(20, 50, count)
+        p["birth"] = _ymd_to_days(2020 - age, 1, 1) - rng.integers(0, 365, count)
+        p["female"] = rng.random(count) < 0.45
+        p["married"] = rng.random(count) < 0.85
+        p["village"] = villages.draw(rng, count)
+        p[kind] = _between(rng, np.full(count, _d(dt.date(2020, 7, 1))), np.full(count, _d(BASE_H2)))
+        ktp = rng.random(count) < 0.95
+        p["ktp"][ktp] = _between(rng, np.full(ktp.sum(), _d(KTP_START)), np.full(ktp.sum(), _d(dt.date(2020, 6, 30))))
+        parts.append(p)
+    return _concat(parts)
+
+
+def _gone_and_newborn(rng, villages: _Villages) -> dict:
     """Residents not present on H1/H2: died or moved out earlier, or born in December 2020."""
-    vil = np.array(villages)
-    p = vil_w / vil_w.sum()
-    frames = []
+    parts = []
     specs = [
         ("died", GONE["died_before_2020"], dt.date(2011, 1, 1), dt.date(2019, 12, 31), (45, 92)),
         ("moved", GONE["moved_before_2020"], dt.date(2015, 1, 1), dt.date(2019, 12, 31), (18, 50)),
-        ("died", GONE["died_2020"], dt.date(2020, 1, 1), H1, (45, 92)),
-        ("moved", GONE["moved_2020"], dt.date(2020, 1, 1), H1, (18, 50)),
+        ("died", GONE["died_2020"], dt.date(2020, 1, 1), dt.date(2020, 6, 30), (45, 92)),
+        ("moved", GONE["moved_2020"], dt.date(2020, 1, 1), dt.date(2020, 6, 30), (18, 50)),
     ]
     for kind, count, first, last, (amin, amax) in specs:
+        p = _frame_dict(count)
         gone_on = _between(rng, np.full(count, _d(first)), np.full(count, _d(last)))
         age_at = rng.integers(amin, amax + 1, count)
-        birth = gone_on - (age_at * 365.25).astype(np.int64) - rng.integers(0, 365, count)
+        p["birth"] = gone_on - (age_at * 365.25).astype(np.int64) - rng.integers(0, 365, count)
         ktp = np.where(
             rng.random(count) < 0.9,
-            _between(rng, np.maximum(birth + 6209, _d(KTP_START)), np.maximum(gone_on, _d(KTP_START))),
+            _between(rng, np.maximum(p["birth"] + 6209, _d(KTP_START)), np.maximum(gone_on, _d(KTP_START))),
             NONE,
         )
-        ktp = np.where(ktp > gone_on, NONE, ktp)
-        akta = np.where(rng.random(count) < 0.7, _between(rng, birth, gone_on, power=2.0), NONE)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "birth": birth, "female": rng.random(count) < 0.45,
-                    "married": rng.random(count) < 0.85, "village": vil[rng.choice(len(vil), count, p=p)],
-                    "ktp": ktp, "kia": NONE, "akta": akta,
-                    "died": gone_on if kind == "died" else NONE, "moved": gone_on if kind == "moved" else NONE,
-                }
-            )
-        )
-    birth = _between(rng, np.full(BORN_DEC, _d(dt.date(2020, 12, 1))), np.full(BORN_DEC, _d(dt.date(2020, 12, 31))))
-    akta = np.where(rng.random(BORN_DEC) < 0.3, np.minimum(birth + rng.integers(0, 20, BORN_DEC), _d(dt.date(2020, 12, 31))), NONE)
-    frames.append(
-        pd.DataFrame(
-            {
-                "birth": birth, "female": rng.random(BORN_DEC) < 0.49, "married": False,
-                "village": vil[rng.choice(len(vil), BORN_DEC, p=p)],
-                "ktp": NONE, "kia": NONE, "akta": akta, "died": NONE, "moved": NONE,
-            }
-        )
-    )
-    return pd.concat(frames, ignore_index=True)
+        p["ktp"] = np.where(ktp > gone_on, NONE, ktp)
+        p["akta"] = np.where(rng.random(count) < 0.7, _between(rng, p["birth"], gone_on, power=2.0), NONE)
+        p["female"] = rng.random(count) < 0.45
+        p["married"] = rng.random(count) < 0.85
+        p["village"] = villages.draw(rng, count)
+        p[kind] = gone_on
+        parts.append(p)
+    p = _frame_dict(BORN_DEC)
+    p["birth"] = _between(rng, np.full(BORN_DEC, _d(dt.date(2020, 12, 1))), np.full(BORN_DEC, _d(dt.date(2020, 12, 31))))
+    p["akta"] = np.where(rng.random(BORN_DEC) < 0.3,
+                         np.minimum(p["birth"] + rng.integers(0, 20, BORN_DEC), _d(dt.date(2020, 12, 31))), NONE)
+    p["female"] = rng.random(BORN_DEC) < 0.49
+    p["village"] = villages.draw(rng, BORN_DEC)
+    parts.append(p)
+    return _concat(parts)
+
+
+# Residents without documents that move exactly one denominator vector; effect on
+# (wajib_ktp, anak_lt17, anak_lt18) on (BASE_H1, BASE_H2).
+_FILLERS = {
+    # name: (birth, moved_in, moved_out)
+    "adult": (dt.date(1985, 3, 1), None, None),               # (1,0,0) (1,0,0)
+    "adult_h1": (dt.date(1985, 3, 1), None, dt.date(2020, 8, 1)),  # (1,0,0) -
+    "adult_h2": (dt.date(1985, 3, 1), dt.date(2020, 8, 1), None),  # -        (1,0,0)
+    "child": (dt.date(2015, 3, 1), None, None),               # (0,1,1) (0,1,1)
+    "child_h1": (dt.date(2015, 3, 1), None, dt.date(2020, 8, 1)),
+    "child_h2": (dt.date(2015, 3, 1), dt.date(2020, 8, 1), None),
+    "seventeen": (dt.date(2003, 3, 1), None, None),           # (1,0,1) (1,0,1)
+    "seventeen_h1": (dt.date(2002, 8, 15), None, None),       # (1,0,1) (1,0,0): 18 by 31 Oct
+    "seventeen_h2": (dt.date(2003, 3, 1), dt.date(2020, 8, 1), None),  # -  (1,0,1)
+}
+
+
+def _filler_counts(short: dict) -> dict:
+    """How many of each filler make up `short` {base: {fact: missing}}; all counts >= 0."""
+    j, o = short[BASE_H1], short[BASE_H2]
+    n = {}
+    n["child"] = min(j["anak_lt17"], o["anak_lt17"])
+    n["child_h1"], n["child_h2"] = j["anak_lt17"] - n["child"], o["anak_lt17"] - n["child"]
+    r1, r2 = j["anak_lt18"] - j["anak_lt17"], o["anak_lt18"] - o["anak_lt17"]
+    n["seventeen"] = min(r1, r2)
+    n["seventeen_h1"], n["seventeen_h2"] = r1 - n["seventeen"], r2 - n["seventeen"]
+    w1 = j["wajib_ktp"] - n["seventeen"] - n["seventeen_h1"]
+    w2 = o["wajib_ktp"] - n["seventeen"] - n["seventeen_h1"] - n["seventeen_h2"]
+    n["adult"] = min(w1, w2)
+    n["adult_h1"], n["adult_h2"] = w1 - n["adult"], w2 - n["adult"]
+    bad = {k: v for k, v in n.items() if v < 0}
+    if bad:
+        raise ValueError(f"calibration: the drawn population exceeds a denominator ({bad}); lower the core sizes")
+    return n
+
+
+def _fillers(rng, villages: _Villages, counts: dict) -> dict:
+    parts = []
+    for name, k in counts.items():
+        if k == 0:
+            continue
+        birth, moved_in, moved_out = _FILLERS[name]
+        p = _frame_dict(k)
+        p["birth"] = np.full(k, _d(birth)) + rng.integers(0, 20, k) * (name not in ("seventeen_h1",))
+        p["female"] = rng.random(k) < 0.5
+        p["village"] = villages.draw(rng, k)
+        if moved_in:
+            p["moved_in"][:] = _d(moved_in)
+        if moved_out:
+            p["moved"][:] = _d(moved_out)
+        parts.append(p)
+    return _concat(parts)
+
+
+_LATE = {"ktp": _d(dt.date(2020, 12, 20))}  # removing a recording: it happens in December instead
+
+
+def _settle_numerators(rng, p: dict) -> None:
+    """Set or remove document dates of residents present on both cut-offs until the numerators
+    on H1 and H2 are exact (the denominators do not depend on these dates)."""
+    facts = {"ktp_terekam": "ktp", "kia_dimiliki": "kia", "akta_lahir_dimiliki": "akta"}
+    h1, h2 = _d(H1), _d(H2)
+    c1, c2 = _conditions(p, H1), _conditions(p, H2)
+    for fact, col in facts.items():
+        eligible = {"ktp_terekam": c1["wajib_ktp"] & c2["wajib_ktp"],
+                    "kia_dimiliki": c1["anak_lt17"] & c2["anak_lt17"],
+                    "akta_lahir_dimiliki": c1["anak_lt18"] & c2["anak_lt18"]}[fact]
+        eligible &= p["birth"] < _d(dt.date(2020, 9, 1))
+        if col == "ktp":  # recording starts at 16
+            eligible &= _birthday(p["birth"], 16) <= _d(dt.date(2020, 10, 1))
+        for day, lo in ((H1, _d(dt.date(2020, 10, 1))), (H2, h1 + 1)):
+            have = _counts(p, day)[fact]
+            diff = NUMERATORS[day][fact] - have
+            date = p[col]
+            if diff > 0:
+                pool = np.flatnonzero(eligible & ((date == NONE) | (date > h2)))
+                chosen = _pick(rng, pool, diff)
+                start = np.maximum(np.maximum(p["birth"][chosen], p["moved_in"][chosen]), lo)
+                if col == "ktp":
+                    start = np.maximum(start, _birthday(p["birth"][chosen], 16))
+                date[chosen] = _between(rng, start, np.full(diff, _d(day)))
+            elif diff < 0:
+                window = (date != NONE) & (date <= _d(day)) & (date > (NONE if day == H1 else h1))
+                chosen = _pick(rng, np.flatnonzero(eligible & window), -diff)
+                date[chosen] = _LATE.get(col, NONE)
+
+
+def _december(rng, p: dict) -> None:
+    """Present on H1/H2, gone in December; KIA and akta issued in December."""
+    dec_lo, dec_hi = _d(dt.date(2020, 12, 1)), _d(dt.date(2020, 12, 31))
+    h2 = _d(H2)
+    present = _present(p, h2) & (p["died"] == NONE) & (p["moved"] == NONE)
+    age = (h2 - p["birth"]) // 365
+    old = np.flatnonzero(present & (age >= 50))
+    gone = _pick(rng, old, GONE_DEC["died"], np.exp((age[old] - 50) / 12.0))
+    p["died"][gone] = _between(rng, np.full(len(gone), dec_lo), np.full(len(gone), dec_hi))
+    mobile = np.setdiff1d(np.flatnonzero(present & (age >= 20) & (age < 45)), gone)
+    gone = _pick(rng, mobile, GONE_DEC["moved"])
+    p["moved"][gone] = _between(rng, np.full(len(gone), dec_lo), np.full(len(gone), dec_hi))
+    kids = np.flatnonzero(present & (age < 15) & ~p["married"] & (p["kia"] == NONE))
+    dec = _pick(rng, kids, 2_000)
+    p["kia"][dec] = _between(rng, np.full(len(dec), dec_lo), np.full(len(dec), dec_hi))
+    kids = np.flatnonzero(present & (age < 17) & (p["akta"] == NONE))
+    dec = _pick(rng, kids, 500)
+    p["akta"][dec] = _between(rng, np.full(len(dec), dec_lo), np.full(len(dec), dec_hi))
+
+
+def _build_residents(rng, villages: list[str]) -> pd.DataFrame:
+    vil = _Villages(rng, villages)
+    p = _concat([_core(rng, vil), _consolidated(rng, vil), _left_jul_oct(rng, vil)])
+    _document_dates(rng, p, np.arange(len(p["birth"])))
+    short = {day: {f: DENOMINATORS[day][f] - c for f, c in _counts(p, day).items() if f in DENOMINATORS[day]}
+             for day in (BASE_H1, BASE_H2)}
+    fillers = _fillers(rng, vil, _filler_counts(short))
+    _document_dates(rng, fillers, np.arange(len(fillers["birth"])))  # numerators are settled below
+    p = _concat([p, fillers, _gone_and_newborn(rng, vil)])
+    _settle_numerators(rng, p)
+    _december(rng, p)
+    frame = pd.DataFrame(p)
+    return frame
 
 
 def _niks(rng, frame: pd.DataFrame) -> np.ndarray:
@@ -470,6 +618,7 @@ def build_kaltara_frames(seed: int = 2020, villages: list[str] | None = None) ->
             "birth_cert_issued_on": _date_column(people["akta"].to_numpy()),
             "died_on": _date_column(people["died"].to_numpy()),
             "moved_out_on": _date_column(people["moved"].to_numpy()),
+            "moved_in_on": _date_column(people["moved_in"].to_numpy()),
         }
     )
     events = _build_events(rng, people, niks)
@@ -501,7 +650,8 @@ def build_kaltara_register(out_dir, seed: int = 2020) -> tuple[Path, Path]:
     events_path = out / "kaltara-events-2020.parquet"
     _write_parquet(
         residents, residents_path,
-        ("birth_date", "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on"),
+        ("birth_date", "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on",
+         "moved_in_on"),
     )
     _write_parquet(events, events_path, ("issued_on",))
     return residents_path, events_path

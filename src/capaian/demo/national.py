@@ -16,11 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from capaian.bases import base_for
 from capaian.periods import Cutoff, cutoffs_of_year
 from capaian.regions import get_hierarchy, version_for_year
 
 KALTARA = "65"
 SEED_CUTOFF = "2020-11-H1"
+# A province office that also submits its own totals (kept beside the sum of its regencies,
+# which is what is evaluated): Bengkulu, whose own KTP-el count in Nov 2020 was higher than the
+# sum of its regencies (1.408.525 against 1.402.535).
+OWN_TOTALS = {"17": 1.408_525 / 1.402_535}
 # Kaltara's percentages at the seed cut-off and the ranks the seed gives them.
 SEED_PCT = {"ktp": 101.93, "kia": 44.76, "akta": 96.21}
 SEED_RANK = {"ktp": 4, "kia": 7, "akta": 9}
@@ -144,6 +149,9 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
         rows = pd.DataFrame(
             {"kode_wilayah": regencies["code"], "nama_wilayah": regencies["name"], "cutoff": str(cutoff)}
         )
+        base = base_for(cutoff)
+        if base is not None:  # the submission names the denominator base its figures belong to
+            rows["basis_penyebut"] = base.id
         scale = growth ** (i - anchor)
         for ind, (num_fact, den_fact, share) in COVERAGE.items():
             den = np.round(pop * share * scale).astype(np.int64)
@@ -163,8 +171,27 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
             met = dates <= cutoff.as_of
             partial = rng.integers(0, done_value, size=len(regencies)) if done_value > 1 else 0
             rows[fact] = np.where(met, done_value, partial)
-        out[str(cutoff)] = rows
+        out[str(cutoff)] = _with_own_totals(rows)
     return out
+
+
+def _with_own_totals(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add the own KTP-el totals of the provinces of `OWN_TOTALS` (their regencies' sums, the
+    recordings scaled by the province's own count)."""
+    extra = []
+    for prov, factor in OWN_TOTALS.items():
+        mine = rows[rows["kode_wilayah"].str.startswith(prov + ".")]
+        if mine.empty:
+            continue
+        extra.append({"kode_wilayah": prov, "nama_wilayah": None, "cutoff": mine["cutoff"].iloc[0],
+                      **({"basis_penyebut": mine["basis_penyebut"].iloc[0]} if "basis_penyebut" in mine else {}),
+                      "wajib_ktp": int(mine["wajib_ktp"].sum()),
+                      "ktp_terekam": int(round(mine["ktp_terekam"].sum() * factor))})
+    if not extra:
+        return rows
+    ints = [c for c in rows.columns if pd.api.types.is_integer_dtype(rows[c])]
+    out = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
+    return out.astype({c: "Int64" for c in ints})  # written without ".0", empty where missing
 
 
 def split_kaltara_2020(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

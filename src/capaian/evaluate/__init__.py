@@ -3,7 +3,8 @@
 `evaluate(facts, regions, rubric, target_sets=(), previous=None) -> Evaluation` is pure and
 vectorised; `Evaluation.explain(code) -> Explanation`. Module map: `frame` (region index),
 `rollup` (facts, sums, all-children), `targets` (national and regional targets), `indicators`
-(rows), `ranks`, `levels` (region rows), `engine` (the pipeline), `result` (Evaluation),
+(rows), `formed` (program targets, margin, completeness, own totals), `ranks`, `levels` (region
+rows), `engine` (the pipeline), `result` (Evaluation),
 `explain` / `explain_text` (explanations).
 """
 

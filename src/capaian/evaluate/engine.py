@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from capaian.evaluate.formed import BASES
 from capaian.evaluate.frame import RegionIndex, prepare_regions, str_array, take_str
 from capaian.evaluate.indicators import REASONS, STATUSES, indicator_columns
 from capaian.evaluate.levels import region_columns
@@ -26,8 +27,13 @@ def evaluate(
     rubric: Rubric,
     target_sets=(),
     previous: Evaluation | None = None,
+    base=None,
 ) -> Evaluation:
-    """Evaluate every region of `regions` (all tiers) on the facts of one cut-off."""
+    """Evaluate every region of `regions` (all tiers) on the facts of one cut-off.
+
+    `base` is the denominator base (`capaian.bases.DenominatorBase`) the facts' denominators
+    belong to; coverage rows name it (`denominator_base`, `denominator_base_label`).
+    """
     target_sets = check_target_sets(rubric, target_sets)
     index = prepare_regions(regions)
     cutoff = facts_cutoff(facts)
@@ -63,8 +69,10 @@ def evaluate(
             "over_100": cols["over_100"],
             **{k: int_array(v) for k, v in ranks.items()},
             "reason": take_str(str_array(list(REASONS)), cols["reason"]),
+            **_formed_columns(cols, coverage, base),
         }
     )
+    indicators["regencies_missing"] = _missing_regencies(indicators)
     n = len(index)
     regions_out = pd.DataFrame(
         {
@@ -82,6 +90,47 @@ def evaluate(
         indicators=indicators[INDICATOR_COLUMNS],
         regions=regions_out[REGION_COLUMNS],
     )
+
+
+def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
+    """The columns of `formed` (program target, margin, completeness, basis) and the base."""
+    is_cov = coverage[cols["order"]]
+    reached = cols["program_target_met"]
+    own_value = cols["own_value"]
+    differs = (cols["basis"] == 0) & ~np.isnan(own_value) & (np.abs(cols["value"] - own_value) > 1e-9)
+    base_no = np.where(is_cov & (base is not None), 0, -1)
+    return {
+        "program_target": cols["program_target"],
+        "program_target_met": pd.array(np.where(np.isnan(reached), None, reached == 1), dtype="boolean"),
+        "margin": int_array(cols["margin"]),
+        "denominator_base": take_str(str_array([getattr(base, "id", None)]), base_no),
+        "denominator_base_label": take_str(str_array([base.label.id if base is not None else None]), base_no),
+        "regencies_total": int_array(cols["regencies_total"]),
+        "regencies_reporting": int_array(cols["regencies_reporting"]),
+        "complete": cols["complete"],
+        "value_basis": take_str(str_array(list(BASES)), cols["basis"]),
+        "own_numerator": cols["own_numerator"],
+        "own_denominator": cols["own_denominator"],
+        "own_value": own_value,
+        "own_difference": np.where(differs, cols["value"] - own_value, np.nan),
+    }
+
+
+def _missing_regencies(indicators: pd.DataFrame) -> pd.Series:
+    """For an incomplete province / national coverage row: names of its regencies without data."""
+    out = pd.Series(pd.NA, index=indicators.index, dtype="str")
+    if "complete" not in indicators or indicators["complete"].all():
+        return out
+    regency_gaps = indicators[(indicators["tier"] == "regency") & (indicators["status"] == "no_data")
+                              & (indicators["kind"] == "coverage")]
+    by_province = regency_gaps.groupby(["province_code", "indicator"])["region_name"].agg(", ".join)
+    by_nation = regency_gaps.groupby("indicator")["region_name"].agg(", ".join)
+    for i, r in indicators[~indicators["complete"]].iterrows():
+        if r["tier"] == "national":
+            out.at[i] = by_nation.get(r["indicator"], pd.NA)
+        else:
+            out.at[i] = by_province.get((r["province_code"], r["indicator"]), pd.NA)
+    return out
 
 
 def with_previous(indicators: pd.DataFrame, regions: pd.DataFrame, previous):

@@ -74,6 +74,19 @@ class IndicatorState:
     over_100: bool
     comparison: str
     unit: Text | None = None
+    program_targets: list[dict] = field(default_factory=list)  # {value, met}: shown, decide nothing
+    margin: int | None = None  # met coverage: people that could be lost before falling below
+    regencies_total: int | None = None
+    regencies_reporting: int | None = None
+    regencies_missing: list[str] = field(default_factory=list)
+    complete: bool = True
+    value_basis: str | None = None  # children | own
+    own_numerator: float | None = None
+    own_denominator: float | None = None
+    own_value: float | None = None
+    own_difference: float | None = None
+    rank_national: int | None = None
+    peers_national: int | None = None
 
 
 @dataclass
@@ -117,6 +130,8 @@ class Explanation:
     not_met: list[IndicatorState]
     path: list[Step]
     message: Text | None = None
+    base: dict | None = None  # the denominator base: id, label, population_as_of, in_force_from
+    closest_to_falling: str | None = None  # met coverage indicator with the least margin (share)
 
     def lines(self, lang: str = "id") -> list[str]:
         return explanation_lines(self, lang)
@@ -144,13 +159,63 @@ def _jsonable(obj):
     return obj
 
 
+def _int(value):
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _program_targets(row: dict, ind) -> list[dict]:
+    """Every program target of the indicator and whether the value reaches it (exactly)."""
+    if ind.kind != "coverage" or row["status"] == "no_data":
+        return [{"value": _num(float(p.value)), "met": None} for p in ind.program_targets]
+    value = Fraction(int(row["numerator"]) * 100, int(row["denominator"])) if row["denominator"] else None
+    out = []
+    for p in ind.program_targets:
+        met = None if value is None else holds(value, Fraction(p.value), ind.comparison)
+        out.append({"value": _num(float(p.value)), "met": met})
+    return out
+
+
 def _state(row: dict, ind) -> IndicatorState:
+    missing = row.get("regencies_missing")
     return IndicatorState(
         indicator=row["indicator"], label=ind.label, kind=row["kind"], status=row["status"],
         numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=row["value"],
         target=_num(row["target"]), target_set=row["target_set"], reason=row.get("reason"),
         over_100=bool(row["over_100"]), comparison=ind.comparison, unit=ind.unit,
+        program_targets=_program_targets(row, ind), margin=_int(row.get("margin")),
+        regencies_total=_int(row.get("regencies_total")), regencies_reporting=_int(row.get("regencies_reporting")),
+        regencies_missing=[m for m in (missing.split(", ") if isinstance(missing, str) and missing else [])],
+        complete=row.get("complete") is not False, value_basis=row.get("value_basis"),
+        own_numerator=_num(row.get("own_numerator")), own_denominator=_num(row.get("own_denominator")),
+        own_value=row.get("own_value"), own_difference=row.get("own_difference"),
+        rank_national=_int(row.get("rank_national")), peers_national=_int(row.get("peers_national")),
     )
+
+
+def _base(rows: pd.DataFrame) -> dict | None:
+    """The denominator base named on the region's coverage rows."""
+    if "denominator_base" not in rows:
+        return None
+    ids = rows["denominator_base"].dropna()
+    if ids.empty:
+        return None
+    from capaian.bases import get_base
+
+    try:
+        base = get_base(str(ids.iloc[0]))
+    except CapaianError:
+        return {"id": str(ids.iloc[0]), "label": None, "population_as_of": None, "in_force_from": None,
+                "text": {"id": str(ids.iloc[0]), "en": str(ids.iloc[0])}}
+    return {"id": base.id, "label": base.label.model_dump(), "population_as_of": base.population_as_of.isoformat(),
+            "in_force_from": base.in_force_from.isoformat(), "assumption": base.assumption,
+            "text": {"id": base.describe("id"), "en": base.describe("en")}}
+
+
+def _closest_to_falling(met: list[IndicatorState]) -> str | None:
+    """The met coverage indicator with the smallest margin as a share of its denominator."""
+    scored = [(s.margin / s.denominator, i, s.indicator) for i, s in enumerate(met)
+              if s.kind == "coverage" and s.margin is not None and s.denominator]
+    return min(scored)[2] if scored else None
 
 
 def _coverage_step(row: dict, ind) -> Step:
@@ -227,4 +292,5 @@ def explain(evaluation, code: str) -> Explanation:
         indicators_met=int(region["indicators_met"]), indicators_total=int(region["indicators_total"]),
         next_level=nxt.level if nxt else None, next_level_label=nxt.label if nxt else None,
         more_needed=more, met=met, not_met=not_met, path=path, message=message,
+        base=_base(rows), closest_to_falling=_closest_to_falling(met),
     )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from capaian.present import numbers
-from capaian.present.i18n import N_, ntr, tr
+from capaian.present.i18n import N_, norm, ntr, tr
 
 REASONS = {
     "no_facts": N_("no data"),
@@ -37,6 +37,39 @@ def _requirement(item, lang: str) -> str:
     return f"{numbers.COMPARISON_SYMBOL[item.comparison]} {_with_unit(item.target, item.unit, lang)}"
 
 
+def _thresholds(s, lang: str) -> str:
+    """`ambang levelisasi 20 % tercapai; target program 50 % belum` (both figures, program shown only)."""
+    threshold = numbers.threshold(s.target, lang)
+    parts = [tr(lang, "levelisasi threshold %(target)s reached", target=threshold) if s.status == "met"
+             else tr(lang, "levelisasi threshold %(target)s not yet", target=threshold)]
+    for p in s.program_targets:
+        target = numbers.threshold(p["value"], lang)
+        parts.append(tr(lang, "program target %(target)s reached", target=target) if p["met"]
+                     else tr(lang, "program target %(target)s not yet", target=target))
+    return "; ".join(parts)
+
+
+def _formed(s, lang: str) -> list[str]:
+    """Notes on how a coverage figure was formed: completeness, own totals, margin."""
+    notes = []
+    if not s.complete and s.regencies_total:
+        notes.append(tr(lang, "%(reporting)s of %(total)s regencies/cities report (missing: %(missing)s); not ranked",
+                        reporting=numbers.integer(s.regencies_reporting, lang),
+                        total=numbers.integer(s.regencies_total, lang), missing=", ".join(s.regencies_missing)))
+    if s.value_basis == "own" and s.regencies_total is not None:  # a province without regency data
+        notes.append(tr(lang, "from the province's own reported totals (no regency data)"))
+    elif s.own_difference is not None and s.own_value is not None:
+        notes.append(tr(lang, "own report %(value)s (%(numerator)s of %(denominator)s), difference %(difference)s "
+                              "points; the sum of the regions below is evaluated",
+                        value=numbers.percent(s.own_value, lang), numerator=_number(s.own_numerator, lang),
+                        denominator=_number(s.own_denominator, lang),
+                        difference=numbers.decimal(s.own_difference, lang)))
+    if s.status == "met" and s.margin is not None:
+        notes.append(tr(lang, "could lose %(n)s people before falling below the threshold",
+                        n=numbers.integer(s.margin, lang)))
+    return notes
+
+
 def state_text(s, lang: str = "id") -> str:
     """One indicator's state: value, counts and target."""
     label = s.label.get(lang)
@@ -44,12 +77,17 @@ def state_text(s, lang: str = "id") -> str:
         return f"{label}: {_reason(s.reason, lang)}"
     if s.kind == "coverage":
         value = numbers.coverage(s.value, lang, s.target, s.comparison, met=s.status == "met")
-        text = f"{label}: " + tr(lang, "%(value)s (%(numerator)s of %(denominator)s; target %(target)s)",
-                                 value=value, numerator=_number(s.numerator, lang),
-                                 denominator=_number(s.denominator, lang), target=numbers.threshold(s.target, lang))
+        counts = dict(value=value, numerator=_number(s.numerator, lang), denominator=_number(s.denominator, lang))
+        if s.program_targets:
+            text = f"{label}: " + tr(lang, "%(value)s (%(numerator)s of %(denominator)s)", **counts) \
+                + f" — {_thresholds(s, lang)}"
+        else:
+            text = f"{label}: " + tr(lang, "%(value)s (%(numerator)s of %(denominator)s; target %(target)s)",
+                                     target=numbers.threshold(s.target, lang), **counts)
         if s.over_100:
             text += f" {numbers.OVER_100} " + tr(lang, "above 100 %")
-        return text
+        notes = _formed(s, lang)
+        return text + ("; " + "; ".join(notes) if notes else "")
     if s.denominator is not None:  # a province or the nation: compliant child regencies
         return f"{label}: " + tr(lang,
             "%(numerator)s of %(denominator)s regencies/cities comply (needs %(requirement)s)",
@@ -93,6 +131,8 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
     else:
         head = f"{name}{when}: {counts}."
     lines = [head, f"{tr(lang, 'Rubric')}: {e.rubric}"]
+    if e.base is not None:
+        lines.append(tr(lang, "Denominator base: %(base)s", base=e.base["text"][norm(lang)]))
     if e.met:
         lines.append(tr(lang, "Met:"))
         lines += [f"  {numbers.MET} {state_text(s, lang)}" for s in e.met]
@@ -106,4 +146,10 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
         lines += [f"  - {step.text(lang)}" for step in e.path]
     if e.message is not None:
         lines.append(e.message.get(lang))
+    if e.next_level is None and e.level is not None and e.closest_to_falling:
+        s = next(m for m in e.met if m.indicator == e.closest_to_falling)
+        lines.append(tr(lang, "Closest to falling: %(label)s (%(value)s, threshold %(target)s): it can lose %(n)s "
+                              "people and stay met; one more and the level drops.",
+                        label=s.label.get(lang), value=numbers.percent(s.value, lang),
+                        target=numbers.threshold(s.target, lang), n=numbers.integer(s.margin, lang)))
     return lines

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from capaian.evaluate.formed import coverage_extras, empty_extras
 from capaian.evaluate.frame import RegionIndex
 from capaian.evaluate.rollup import all_children, compare, rollup_pair
 from capaian.evaluate.targets import TargetArrays, Targets
@@ -123,9 +124,15 @@ def indicator_columns(rubric: Rubric, regions: RegionIndex, own, agg, fact_names
             pos = np.flatnonzero(regions.tier_mask(ind.applies_to))
             i, j = cols[ind.numerator], cols[ind.denominator]
             paired = rollup_pair(own, regions, i, j)
-            parts.append(coverage_rows(order, ind, pos, agg[:, [i, j]], paired, t))
+            part = coverage_rows(order, ind, pos, agg[:, [i, j]], paired, t)
+            own_pair = own[:, [i, j]].copy()
+            own_pair[np.isnan(own_pair).any(axis=1)] = np.nan
+            part.update(coverage_extras(ind, pos, own_pair, paired, regions, t, part["met"]))
+            parts.append(part)
         else:
-            parts.extend(implementation_rows(order, ind, regions, own, cols, t))
+            for part in implementation_rows(order, ind, regions, own, cols, t):
+                part.update(empty_extras(len(part["pos"])))
+                parts.append(part)
     columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     sort = np.lexsort((columns["order"], columns["pos"]))
     return {k: v[sort] for k, v in columns.items()}

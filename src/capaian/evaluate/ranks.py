@@ -2,7 +2,7 @@
 
 Peers: provinces nationally; regencies nationally and within their province; other tiers get
 no rank. `peers_*` counts the peers that have a rank (a region with no data is not ranked and is
-not counted). Indicator ranks are for coverage indicators only: implementation indicators are a
+not counted, nor is a province whose figure covers fewer regencies than it has: `complete`). Indicator ranks are for coverage indicators only: implementation indicators are a
 requirement met or not (mostly flags), so their ranks are null.
 """
 
@@ -41,7 +41,7 @@ def indicator_ranks(cols: dict, tier_no: np.ndarray, province_pos: np.ndarray, c
     out = {k: np.full(n, np.nan) for k in ("rank_national", "peers_national", "rank_province", "peers_province")}
     order = cols["order"]
     ranked = (
-        np.isin(tier_no, (PROVINCE, REGENCY)) & coverage[order] & ~np.isnan(cols["value"])
+        np.isin(tier_no, (PROVINCE, REGENCY)) & coverage[order] & ~np.isnan(cols["value"]) & cols["complete"]
     )
     idx = np.flatnonzero(ranked)
     if len(idx) == 0:

@@ -1,8 +1,9 @@
 """`Evaluation`: the result frames of one evaluation plus the rubric and target sets used.
 
-Column lists are the contract of docs/architecture.md ("Evaluation results"); two columns are
-added at the end: `reason` on indicator rows (why a row is not met / has no data, a code) and
-`coverage_ratio` on region rows (the last key of the region ranking).
+Column lists are the contract of docs/architecture.md ("Evaluation results"); columns are
+added at the end: `reason` on indicator rows (why a row is not met / has no data, a code), the
+columns of `capaian.evaluate.formed` and the denominator base, and `coverage_ratio` on region
+rows (the last key of the region ranking).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ INDICATOR_COLUMNS = [
     "indicator", "kind", "numerator", "denominator", "value", "target", "target_source",
     "target_set", "met", "status", "over_100", "rank_national", "peers_national", "rank_province",
     "peers_province", "prev_value", "prev_rank_national", "change_value", "reason",
+    # how the figure was formed (capaian.evaluate.formed) and the denominator base it used
+    "program_target", "program_target_met", "margin", "denominator_base", "denominator_base_label",
+    "regencies_total", "regencies_reporting", "regencies_missing", "complete", "value_basis",
+    "own_numerator", "own_denominator", "own_value", "own_difference",
 ]
 REGION_COLUMNS = [
     "cutoff", "rubric", "region_code", "region_name", "tier", "province_code", "regency_code",

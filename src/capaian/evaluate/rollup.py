@@ -1,9 +1,11 @@
 """Facts -> a region × fact matrix, summed bottom-up through the hierarchy, and `all_children`.
 
 - `fact_matrix`: the facts of one cut-off as an (n_regions × n_facts) float matrix, NaN = no data.
-- `rollup_sum`: village -> district -> regency -> province -> national. A region's value is its
-  own fact when it has one (a figure submitted for that region), otherwise the sum of its
-  children's values; the sum of children that all lack data stays missing (no data is never 0).
+- `rollup_sum`: village -> district -> regency -> province -> national. A region's value is the
+  sum of its children's values when at least one child has data (Dukcapil forms a province's
+  figure from its regencies: Bengkulu, Nov 2020), otherwise its own fact (a figure submitted for
+  that region); the sum of children that all lack data stays missing (no data is never 0). The
+  region's own figure is kept beside the sum by the engine (`own_*` columns).
 - `rollup_pair`: the same for a coverage indicator's numerator and denominator together, so a
   region that reports only one of the two counts in neither.
 - `all_children`: per parent (province or the nation), how many child regencies have data and
@@ -74,7 +76,7 @@ def fact_matrix(facts: pd.DataFrame, regions: RegionIndex, fact_names: tuple[str
 
 
 def rollup_sum(own: np.ndarray, regions: RegionIndex) -> np.ndarray:
-    """Bottom-up sums: own value if present, else the sum of the children (NaN if none has data)."""
+    """Bottom-up sums: the sum of the children when any has data, else the own value (NaN if none)."""
     agg = own.copy()
     n = len(regions)
     for tier in CHILD_TIERS:
@@ -89,7 +91,7 @@ def rollup_sum(own: np.ndarray, regions: RegionIndex) -> np.ndarray:
                 continue
             sums = np.bincount(parents[has], weights=values[has], minlength=n)
             counts = np.bincount(parents[has], minlength=n)
-            fill = (counts > 0) & np.isnan(agg[:, j])
+            fill = counts > 0
             agg[fill, j] = sums[fill]
     return agg
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from capaian.facts.dates import Ages, age_on, born_by, period_start
 from capaian.facts.register import (
+    DENOMINATOR_FACTS,
     REGENCY_FACTS,
     VILLAGE_FACTS,
     changed_between,
@@ -31,8 +32,10 @@ from capaian.facts.register import (
 )
 
 SOURCE = "register"
+BASE = "base"  # default of `denominators_on`: the population date of the base in force
 
 __all__ = [
+    "DENOMINATOR_FACTS",
     "REGENCY_FACTS",
     "SOURCE",
     "VILLAGE_FACTS",
@@ -43,6 +46,7 @@ __all__ = [
     "changed_between",
     "compute_facts",
     "compute_facts_incremental",
+    "denominator_date",
     "document_facts",
     "ibis_backend",
     "period_start",
@@ -68,6 +72,25 @@ def as_of_date(cutoff) -> dt.date:
         year, month, half = str(cutoff).split("-")
         day = 15 if half.upper() == "H1" else calendar.monthrange(int(year), int(month))[1]
         return dt.date(int(year), int(month), day)
+
+
+def denominator_date(cutoff, denominators_on=BASE) -> dt.date:
+    """The date the denominators of `cutoff` are counted on.
+
+    `BASE` (default): the population date of the denominator base in force on the cut-off's
+    as-of date (`capaian.bases.base_for`), or the as-of date itself when no base is in force;
+    None: the as-of date; a date: that date. A plain date given as `cutoff` is not a cut-off:
+    everything is counted on it unless `denominators_on` is a date.
+    """
+    as_of = as_of_date(cutoff)
+    if denominators_on is None or (isinstance(cutoff, dt.date) and not isinstance(denominators_on, dt.date)):
+        return as_of
+    if isinstance(denominators_on, dt.date):
+        return denominators_on
+    from capaian.bases import base_for
+
+    base = base_for(as_of)
+    return base.population_as_of if base is not None else as_of
 
 
 def ibis_backend(source):
@@ -100,11 +123,13 @@ def compute_facts(
     documents=None,
     since: dt.date | None = None,
     with_events: bool = True,
+    denominators_on=BASE,
 ) -> pd.DataFrame:
     """Facts of the stored register for a cut-off: (region_code, cutoff, fact, value, source).
 
     Reads tables `residents` and (when present and `with_events`) `service_events` through the
     backend; see `capaian.facts.register` for each fact's definition and the events window.
+    Numerators are counted on the cut-off's as-of date, denominators on `denominator_date`.
     """
     backend = ibis_backend(con_or_backend)
     as_of = as_of_date(cutoff)
@@ -112,7 +137,8 @@ def compute_facts(
     if residents is None:
         return pd.DataFrame(columns=["region_code", "cutoff", "fact", "value", "source"])
     events = _table(backend, "service_events") if with_events else None
-    expr = register_facts(residents, as_of, age_bounds, events, documents, since=since, scope=scope)
+    expr = register_facts(residents, as_of, age_bounds, events, documents, since=since, scope=scope,
+                          denominators_on=denominator_date(cutoff, denominators_on))
     return _finish(_execute(backend, expr), cutoff)
 
 
@@ -141,6 +167,8 @@ def compute_facts_incremental(
     documents=None,
     since: dt.date | None = None,
     with_events: bool = True,
+    denominators_on=BASE,
+    previous_denominators_on=BASE,
 ) -> pd.DataFrame:
     """Facts of `cutoff` from the facts of `previous_cutoff` plus the change between the two.
 
@@ -150,7 +178,8 @@ def compute_facts_incremental(
     The village facts are previous + `resident_facts_delta` (a filtered scan: only residents with
     a date, or an age bound, crossed between the two as-of dates reach the group-by); the
     document facts of `cutoff` are computed from the events as usual (half a month of events).
-    Either cut-off may be the earlier one.
+    Either cut-off may be the earlier one. Numerators change between the two as-of dates,
+    denominators between the two denominator dates (none when both use the same base).
     """
     backend = ibis_backend(con_or_backend)
     as_of, before = as_of_date(cutoff), as_of_date(previous_cutoff)
@@ -158,10 +187,15 @@ def compute_facts_incremental(
     if residents is None:
         return pd.DataFrame(columns=["region_code", "cutoff", "fact", "value", "source"])
     prev = previous_frame.loc[previous_frame["fact"].isin(VILLAGE_FACTS), ["region_code", "fact", "value"]]
-    if as_of == before:
-        delta = prev.iloc[:0]
-    else:
-        delta = _execute(backend, resident_facts_delta(residents, before, as_of, age_bounds, scope=scope))
+    den_now = denominator_date(cutoff, denominators_on)
+    den_before = denominator_date(previous_cutoff, previous_denominators_on)
+    parts_delta = []
+    for lo, hi, facts in ((before, as_of, False), (den_before, den_now, True)):
+        if lo == hi:
+            continue
+        d = _execute(backend, resident_facts_delta(residents, lo, hi, age_bounds, scope=scope))
+        parts_delta.append(d[d["fact"].isin(DENOMINATOR_FACTS) == facts])
+    delta = pd.concat(parts_delta, ignore_index=True) if parts_delta else prev.iloc[:0]
     merged = prev.merge(delta, on=["region_code", "fact"], how="outer", suffixes=("_prev", "_delta"))
     village = pd.DataFrame(
         {
@@ -191,11 +225,13 @@ def write_register_facts(
     actor: str = "register",
     documents=None,
     since: dt.date | None = None,
+    denominators_on=BASE,
 ):
     """Compute the register facts of `cutoff` and store them with source 'register'.
 
     Uses `store.write_facts` (changed values supersede, one revision per call); returns its
     FactWrite. `scope` limits the computation to one region's residents and events.
     """
-    frame = compute_facts(store, cutoff, age_bounds, scope=scope, documents=documents, since=since)
+    frame = compute_facts(store, cutoff, age_bounds, scope=scope, documents=documents, since=since,
+                          denominators_on=denominators_on)
     return store.write_facts(frame, source=SOURCE, actor=actor)

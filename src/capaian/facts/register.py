@@ -6,8 +6,9 @@ on DuckDB (default), PySpark and PostgreSQL. Dates are computed in Python from t
 (see `capaian.facts.dates`).
 
 Per village (region_code = the resident's village code), on the as-of date D:
-- present          = born on or before D, and died_on / moved_out_on null or after D
-                     (someone who died or moved out ON D no longer counts on D);
+- present          = born on or before D, moved_in_on null or on or before D, and died_on /
+                     moved_out_on null or after D (someone who died or moved out ON D no longer
+                     counts on D; someone who moved in ON D does);
 - wajib_ktp        = present and (age >= 17 or ever married);
 - ktp_terekam      = present and ktp_recorded_on <= D, any age (recording starts at 16, so
                      coverage can exceed 100 %);
@@ -15,7 +16,12 @@ Per village (region_code = the resident's village code), on the as-of date D:
 - kia_dimiliki     = anak_lt17 and kia_issued_on <= D;
 - anak_lt18        = present and age < 18 (married or not);
 - akta_lahir_dimiliki = anak_lt18 and birth_cert_issued_on <= D.
-`ever_married` is the status in the extract (the register keeps no marriage date).
+Married on D: `married_on` on or before D when the extract gives a marriage date, else the
+undated `ever_married` status (so recomputing an earlier cut-off never turns a later marriage
+into an earlier one when the date is known).
+Denominator facts (wajib_ktp, anak_lt17, anak_lt18) may be counted on another date than the
+numerators: `denominators_on`, the population date of the denominator base in force
+(`capaian.bases`); numerators are always counted on the cut-off's as-of date D.
 Every village with at least one resident row (present or not) gets all six facts (0 is a count,
 not "no data").
 
@@ -47,6 +53,7 @@ VILLAGE_FACTS = (
     "akta_lahir_dimiliki",
 )
 REGENCY_FACTS = ("dokumen_kertas_putih", "dokumen_tte", "layanan_online")
+DENOMINATOR_FACTS = ("wajib_ktp", "anak_lt17", "anak_lt18")
 
 
 def _count(cond) -> ibis.Expr:
@@ -70,7 +77,11 @@ def resident_conditions(r: ibis.Table, as_of: dt.date, ages: Ages) -> dict:
         & (r.died_on.isnull() | (r.died_on > as_of))
         & (r.moved_out_on.isnull() | (r.moved_out_on > as_of))
     )
+    if "moved_in_on" in r.columns:
+        present = present & (r.moved_in_on.isnull() | (r.moved_in_on <= as_of))
     married = r.ever_married.fill_null(False)
+    if "married_on" in r.columns:
+        married = r.married_on.isnull().ifelse(married, r.married_on <= as_of)
     adult = r.birth_date <= born_by(as_of, ages.wajib_ktp_min_age)
     child17 = present & (r.birth_date > born_by(as_of, ages.kia_max_age_exclusive)) & ~married
     child18 = present & (r.birth_date > born_by(as_of, ages.akta_max_age_exclusive))
@@ -92,18 +103,26 @@ def _long(wide: ibis.Table) -> ibis.Table:
     )
 
 
-def resident_facts(residents: ibis.Table, as_of: dt.date, age_bounds=None, scope: str | None = None) -> ibis.Table:
-    """Village facts (region_code, fact, value) of `residents` on `as_of`."""
+def resident_facts(residents: ibis.Table, as_of: dt.date, age_bounds=None, scope: str | None = None,
+                   denominators_on: dt.date | None = None) -> ibis.Table:
+    """Village facts (region_code, fact, value) of `residents` on `as_of` (denominators on
+    `denominators_on` when given)."""
     ages = Ages.of(age_bounds)
     r = residents
     if scope:
         r = r.filter(_in_scope(r.village_code, scope))
     cond = resident_conditions(r, as_of, ages)
+    if denominators_on is not None and denominators_on != as_of:
+        base = resident_conditions(r, denominators_on, ages)
+        cond.update({f: base[f] for f in DENOMINATOR_FACTS})
     wide = r.group_by(region_code=r.village_code).aggregate(**{f: _count(cond[f]) for f in VILLAGE_FACTS})
     return _long(wide)
 
 
-DATE_COLUMNS = ("birth_date", "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on")
+DATE_COLUMNS = (
+    "birth_date", "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on", "moved_in_on",
+    "married_on",
+)
 
 
 def changed_between(r: ibis.Table, as_of_from: dt.date, as_of_to: dt.date, ages: Ages):
@@ -113,11 +132,11 @@ def changed_between(r: ibis.Table, as_of_from: dt.date, as_of_to: dt.date, ages:
     with lo or hi (`x <= D`, `x > D`) or `birth_date` with `born_by(D, A)`, and `born_by` never
     decreases in D. So a row's facts differ only if a date column lies in (lo, hi] or
     `birth_date` lies in (born_by(lo, A), born_by(hi, A)] for an age bound A; `ever_married`
-    does not depend on the date. The filter may keep a few rows whose facts do not change
+    does not depend on the date (a dated marriage is `married_on`, one of the date columns). The filter may keep a few rows whose facts do not change
     (their difference is 0); it never drops one that does.
     """
     lo, hi = sorted((as_of_from, as_of_to))
-    terms = [(r[c] > lo) & (r[c] <= hi) for c in DATE_COLUMNS]
+    terms = [(r[c] > lo) & (r[c] <= hi) for c in DATE_COLUMNS if c in r.columns]
     bounds = sorted({ages.wajib_ktp_min_age, ages.kia_max_age_exclusive, ages.akta_max_age_exclusive})
     for years in bounds:
         a, b = born_by(lo, years), born_by(hi, years)
@@ -219,6 +238,7 @@ def register_facts(
     *,
     since: dt.date | None = None,
     scope: str | None = None,
+    denominators_on: dt.date | None = None,
 ) -> ibis.Table:
     """All register facts on `as_of`: village facts, plus regency document facts when `events`.
 
@@ -226,7 +246,7 @@ def register_facts(
     the exclusive start of the events window (default: `period_start(as_of)`); `scope` a region
     code restricting residents and events to that region.
     """
-    village = resident_facts(residents, as_of, age_bounds, scope=scope)
+    village = resident_facts(residents, as_of, age_bounds, scope=scope, denominators_on=denominators_on)
     if events is None:
         return village
     if documents is None:

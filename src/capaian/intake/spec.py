@@ -5,8 +5,11 @@ from __future__ import annotations
 CODE_COLUMN = "kode_wilayah"
 NAME_COLUMN = "nama_wilayah"
 CUTOFF_COLUMN = "cutoff"
+# The denominator base the row's denominators belong to (an id of `capaian.bases`, e.g.
+# dkb-2020-s1); when given it must be the base in force on the cut-off's as-of date.
+BASE_COLUMN = "basis_penyebut"
 REQUIRED_COLUMNS = (CODE_COLUMN, CUTOFF_COLUMN)
-OPTIONAL_COLUMNS = (NAME_COLUMN,)
+OPTIONAL_COLUMNS = (NAME_COLUMN, BASE_COLUMN)
 
 # fact -> kind: "count" (whole number >= 0), "flag" (0 or 1), "percent" (number >= 0, may pass 100).
 FACTS: dict[str, str] = {

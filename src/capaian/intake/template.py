@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from capaian.errors import CapaianError
-from capaian.intake.spec import CODE_COLUMN, CUTOFF_COLUMN, FACTS, NAME_COLUMN
+from capaian.intake.spec import BASE_COLUMN, CODE_COLUMN, CUTOFF_COLUMN, FACTS, NAME_COLUMN
 
 
 def template_regions(cutoff, region_code: str) -> list[tuple[str, str]]:
@@ -42,8 +42,11 @@ def write_template(path, cutoff, region_code: str, facts=None, today=None) -> Pa
         raise CapaianError(
             f"Fakta tidak dikenal: {', '.join(unknown)}.", f"Unknown facts: {', '.join(unknown)}."
         )
-    header = [CODE_COLUMN, NAME_COLUMN, CUTOFF_COLUMN, *fact_columns]
-    rows = [[code, name, str(cut)] + [""] * len(fact_columns)
+    from capaian.bases import base_for
+
+    base = base_for(cut)
+    header = [CODE_COLUMN, NAME_COLUMN, CUTOFF_COLUMN, BASE_COLUMN, *fact_columns]
+    rows = [[code, name, str(cut), base.id if base is not None else ""] + [""] * len(fact_columns)
             for code, name in template_regions(cut, region_code)]
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -75,10 +78,11 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:
             sheet.write_string(r, 0, row[0], text)
             sheet.write_string(r, 1, row[1])
             sheet.write_string(r, 2, row[2], text)
+            sheet.write_string(r, 3, row[3], text)
         sheet.set_column(0, 0, 14, text)
         sheet.set_column(1, 1, 32)
-        sheet.set_column(2, 2, 12, text)
-        sheet.set_column(3, len(header) - 1, 16, count)
+        sheet.set_column(2, 3, 14, text)
+        sheet.set_column(4, len(header) - 1, 16, count)
         sheet.freeze_panes(1, 2)
     finally:
         book.close()

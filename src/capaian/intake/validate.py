@@ -10,7 +10,7 @@ from capaian.intake.numbers import EXPECTED, NumberProblem, parse_cell
 from capaian.intake.reader import MAX_FILE_TEXT, ReadProblem, read_table
 from capaian.intake.report import ValidationReport
 from capaian.intake.spec import (
-    CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, MAX_NUMERATOR_RATIO, OPTIONAL_COLUMNS,
+    BASE_COLUMN, CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, MAX_NUMERATOR_RATIO, OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS, SUBMISSION_TIERS, coverage_pairs,
 )
 
@@ -127,8 +127,8 @@ def _check_header(report: ValidationReport, table) -> list[str]:
             report.add(
                 "unknown_column", f"Kolom {name!r} tidak dikenal.", f"Unknown column {name!r}.",
                 row=row, column=name, value=table.header[index] if index < len(table.header) else "",
-                expected_id="kode_wilayah, nama_wilayah, cutoff, " + ", ".join(FACTS),
-                expected_en="kode_wilayah, nama_wilayah, cutoff, " + ", ".join(FACTS),
+                expected_id="kode_wilayah, nama_wilayah, cutoff, basis_penyebut, " + ", ".join(FACTS),
+                expected_en="kode_wilayah, nama_wilayah, cutoff, basis_penyebut, " + ", ".join(FACTS),
             )
     if not any(c in FACTS for c in columns):
         report.add(
@@ -264,6 +264,9 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
             first_row[code] = number
         values = _row_values(report, number, cells, fact_index, formula_cells)
         _check_impossible(report, number, values, pairs)
+        if BASE_COLUMN in columns and cutoff is not None:
+            index = columns.index(BASE_COLUMN)
+            _check_base(report, number, _cell_text(cells[index]) if index < len(cells) else "", cutoff)
         if code is not None and values is not None:
             report.rows.append((number, code, values))
     report.regions = sorted(first_row)
@@ -272,6 +275,26 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
             "no_values", "Tidak ada satu pun nilai fakta yang terisi.",
             "Not a single fact value is filled in.", row=table.header_row + 1,
         )
+
+
+def _check_base(report, number: int, text: str, cutoff) -> None:
+    """A named denominator base must be the one in force on the cut-off's as-of date."""
+    if not text:
+        return
+    from capaian.bases import base_for
+
+    base = base_for(cutoff)
+    if base is not None and text.strip().lower() == base.id:
+        return
+    expected = base.id if base is not None else "-"
+    report.add(
+        "wrong_base",
+        f"Basis penyebut {text!r} tidak berlaku untuk cut-off {cutoff}; yang berlaku: {expected}"
+        + (f" ({base.describe('id')})." if base is not None else "."),
+        f"Denominator base {text!r} is not in force for cut-off {cutoff}; in force: {expected}"
+        + (f" ({base.describe('en')})." if base is not None else "."),
+        row=number, column=BASE_COLUMN, value=text, expected_id=expected, expected_en=expected,
+    )
 
 
 def _row_values(report, number: int, cells: list, fact_index: dict[str, int],

@@ -29,11 +29,21 @@ from capaian.register.schema import (
     EVENT_COLUMNS,
     PAPERS,
     RESIDENT_COLUMNS,
+    RESIDENT_OPTIONAL,
     SEXES,
     ensure_tables,
 )
 
-RESIDENT_DATES = ("ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on")
+RESIDENT_DATES = (
+    "ktp_recorded_on", "kia_issued_on", "birth_cert_issued_on", "died_on", "moved_out_on", "moved_in_on", "married_on",
+)
+
+
+def _overlap_sql(a: str, b: str) -> str:
+    """Do the residence intervals [moved_in_on, moved_out_on or died_on) of rows `a` and `b` overlap?
+    (`a` / `b` expose in_c and out_c; null in = always before, null out = still there)."""
+    return (f"(({a}.in_c IS NULL OR {b}.out_c IS NULL OR {a}.in_c < {b}.out_c) AND "
+            f"({b}.in_c IS NULL OR {a}.out_c IS NULL OR {b}.in_c < {a}.out_c))")
 
 
 @dataclass
@@ -49,6 +59,7 @@ class ImportSummary:
     reasons: dict = field(default_factory=dict)  # reason code -> rows
     warnings: dict = field(default_factory=dict)  # warning code -> accepted rows
     replaced: int = 0  # stored rows replaced by this import
+    withdrawn: int = 0  # stored rows of other regencies moved to quarantine (same NIK, undated overlap)
     seconds: float = 0.0
 
     def text(self, lang: str | None = None) -> str:
@@ -118,8 +129,9 @@ def _reader(path: Path) -> str:
     )
 
 
-def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
-    """Load the file into temp table `_raw` (all VARCHAR + row_number); refuse missing columns."""
+def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str, optional=()) -> int:
+    """Load the file into temp table `_raw` (all VARCHAR + row_number); refuse missing columns
+    (an `optional` column the file lacks is null)."""
     if not path.exists():
         raise CapaianError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.")
     source = _reader(path)
@@ -132,7 +144,7 @@ def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
             f"File {path.name} cannot be read: {detail}",
         ) from None
     present = {str(row[0]).strip().lower(): str(row[0]) for row in described}
-    missing = [c for c in columns if c not in present]
+    missing = [c for c in columns if c not in present and c not in optional]
     if missing:
         cols = ", ".join(missing)
         raise CapaianError(
@@ -142,7 +154,8 @@ def _stage(con, path: Path, columns: dict, kind_id: str, kind_en: str) -> int:
             f"Required columns: {', '.join(columns)}.",
         )
     select = ", ".join(
-        f'CAST("{present[c]}" AS VARCHAR) AS {c}' for c in columns
+        f'CAST("{present[c]}" AS VARCHAR) AS {c}' if c in present else f"CAST(NULL AS VARCHAR) AS {c}"
+        for c in columns
     )
     con.execute("DROP TABLE IF EXISTS _raw")
     try:
@@ -269,6 +282,27 @@ def _cleanup(con) -> None:
             pass
 
 
+def _withdraw_conflicts(con, import_id: int, path: Path) -> int:
+    """Move stored rows whose NIK conflicts with a quarantined incoming row (same NIK, another
+    regency, overlapping residence) to quarantine as well; returns how many."""
+    struct = ", ".join(f"'{c}': r.{c}" for c in RESIDENT_COLUMNS)
+    conflict = (
+        "FROM residents r WHERE EXISTS (SELECT 1 FROM _checked c WHERE c.other_c AND c.nik_c = r.nik "
+        "AND substr(r.village_code, 1, 5) <> substr(c.village_c, 1, 5) AND "
+        "(c.in_c IS NULL OR coalesce(r.moved_out_on, r.died_on) IS NULL OR c.in_c < coalesce(r.moved_out_on, r.died_on)) "
+        "AND (r.moved_in_on IS NULL OR c.out_c IS NULL OR r.moved_in_on < c.out_c))"
+    )
+    n = int(con.execute(f"SELECT count(*) {conflict}").fetchone()[0])
+    if n:
+        con.execute(
+            f"INSERT INTO quarantine (import_id, source_file, row_number, reason, raw) "
+            f"SELECT ?, 'residents (' || ? || ')', NULL, 'nik_in_other_regency', to_json({{{struct}}})::VARCHAR {conflict}",
+            [import_id, str(path)],
+        )
+        con.execute(f"DELETE FROM residents WHERE rowid IN (SELECT r.rowid {conflict})")
+    return n
+
+
 # -- residents ----------------------------------------------------------------------------
 def import_register(
     store_or_con,
@@ -294,7 +328,7 @@ def import_register(
     ensure_tables(con)
     try:
         try:
-            read = _stage(con, path, RESIDENT_COLUMNS, "register penduduk", "resident register")
+            read = _stage(con, path, RESIDENT_COLUMNS, "register penduduk", "resident register", RESIDENT_OPTIONAL)
         except CapaianError as exc:
             _refused(store, actor, "register", path, exc)
             raise
@@ -305,8 +339,7 @@ def import_register(
         birth = "TRY_CAST(trim(birth_date) AS DATE)"
         checks = [
             v.nik_problem_sql("nik_c"),
-            "CASE WHEN nik_c IS NOT NULL AND regexp_full_match(nik_c, '[0-9]{16}') AND "
-            "row_number > min(row_number) OVER (PARTITION BY nik_c) THEN 'duplicate_nik' END",
+            "CASE WHEN dup_c THEN 'duplicate_nik' END",
             "CASE WHEN birth_date IS NULL OR trim(birth_date) = '' THEN 'birth_date_missing' "
             f"WHEN {birth} IS NULL THEN 'birth_date_invalid' "
             f"WHEN {birth} > DATE '{today.isoformat()}' THEN 'birth_date_future' END",
@@ -319,17 +352,30 @@ def import_register(
         ]
         for col in RESIDENT_DATES:
             checks.extend(_date_checks(col, today))
-        checks.append("CASE WHEN nik_c IN (SELECT nik FROM _other) THEN 'nik_in_other_regency' END")
-        # a NIK already stored for a regency this file does not replace
+        checks.append("CASE WHEN other_c THEN 'nik_in_other_regency' END")
+        # The same NIK in two rows is a move when their residence intervals do not overlap
+        # (dated moved_out_on / moved_in_on); otherwise the later row of a file is a duplicate,
+        # and a NIK stored for a regency this file does not replace is a conflict: the incoming
+        # row and the stored one both go to quarantine, so the outcome does not depend on which
+        # regency's extract came first.
         regencies_in_file = "(SELECT DISTINCT substr(village_c, 1, 5) FROM _pre WHERE village_c IS NOT NULL)"
+        interval = ("TRY_CAST(trim(moved_in_on) AS DATE) AS in_c, "
+                    "coalesce(TRY_CAST(trim(moved_out_on) AS DATE), TRY_CAST(trim(died_on) AS DATE)) AS out_c")
         con.execute("DROP TABLE IF EXISTS _checked")
         con.execute(
             f"""CREATE TEMP TABLE _checked AS
-            WITH _pre AS (SELECT *, {nik} AS nik_c, {village} AS village_c FROM _raw),
-            _other AS (SELECT DISTINCT nik FROM residents
-                       WHERE substr(village_code, 1, 5) NOT IN {regencies_in_file})
-            SELECT _pre.*, {_reasons_sql(checks)} AS reasons
-            FROM _pre"""
+            WITH _pre AS (SELECT *, {nik} AS nik_c, {village} AS village_c, {interval} FROM _raw),
+            _other AS (SELECT nik AS nik_c, moved_in_on AS in_c, coalesce(moved_out_on, died_on) AS out_c
+                       FROM residents WHERE substr(village_code, 1, 5) NOT IN {regencies_in_file}),
+            _flags AS (
+                SELECT _pre.*,
+                  (nik_c IS NOT NULL AND regexp_full_match(nik_c, '[0-9]{{16}}') AND EXISTS (
+                     SELECT 1 FROM _pre AS e WHERE e.nik_c = _pre.nik_c AND e.row_number < _pre.row_number
+                     AND {_overlap_sql('e', '_pre')})) AS dup_c,
+                  EXISTS (SELECT 1 FROM _other AS o WHERE o.nik_c = _pre.nik_c AND {_overlap_sql('o', '_pre')}) AS other_c
+                FROM _pre)
+            SELECT _flags.*, {_reasons_sql(checks)} AS reasons
+            FROM _flags"""
         )
         import_id = _next_import_id(con)
         content_hash = _content_hash(path)
@@ -345,6 +391,7 @@ def import_register(
                 "DELETE FROM residents WHERE substr(village_code, 1, 5) IN "
                 "(SELECT DISTINCT substr(village_c, 1, 5) FROM _checked WHERE reasons IS NULL)"
             )
+            withdrawn = _withdraw_conflicts(con, import_id, path)
             dates = ", ".join(f"TRY_CAST(trim({c}) AS DATE)" for c in RESIDENT_DATES)
             con.execute(
                 f"""INSERT INTO residents ({', '.join(RESIDENT_COLUMNS)}, import_id)
@@ -364,6 +411,7 @@ def import_register(
                 kind="register", source_file=str(path), import_id=import_id, read=read,
                 accepted=accepted, quarantined=quarantined, reasons=reasons,
                 warnings={"kia_after_17": kia_late} if kia_late else {}, replaced=replaced,
+                withdrawn=withdrawn,
             )
             _log_import(con, store, import_id, "register", path, actor, summary, content_hash)
     finally:

@@ -13,8 +13,12 @@ RESIDENT_COLUMNS: dict[str, str] = {
     "birth_cert_issued_on": "DATE",
     "died_on": "DATE",
     "moved_out_on": "DATE",
+    "moved_in_on": "DATE",  # optional: joined this village's register (moved in); null = before the extract's history
+    "married_on": "DATE",  # optional: the marriage date; married from it (ever_married is used when it is null)
 }
 RESIDENT_REQUIRED = ("nik", "birth_date", "sex", "ever_married", "village_code")
+# Columns a file may leave out (they are stored as null); every other column must be present.
+RESIDENT_OPTIONAL = ("moved_in_on", "married_on")
 
 EVENT_COLUMNS: dict[str, str] = {
     "nik": "VARCHAR",  # nullable
@@ -62,4 +66,6 @@ def ensure_tables(con) -> None:
     for ddl in FALLBACK_DDL:
         con.execute(ddl)
     con.execute(RESIDENTS_DDL)
+    for name in RESIDENT_OPTIONAL:  # stores made before the column existed
+        con.execute(f"ALTER TABLE residents ADD COLUMN IF NOT EXISTS {name} {RESIDENT_COLUMNS[name]}")
     con.execute(EVENTS_DDL)

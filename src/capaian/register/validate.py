@@ -12,8 +12,12 @@ registered before the 2012 split). Its reasons map to `nik_format` (length, digi
 and `nik_region`.
 The NIK's date and sex are not compared with `birth_date`/`sex`: registers hold corrected birth
 dates under an unchanged NIK, and such residents must still be counted.
-Duplicates: the first row of a NIK wins, every later row is `duplicate_nik` (even when the first
-row is quarantined for another reason: which of them is right is for a person to decide).
+Duplicates: rows of one NIK whose residence periods ([moved_in_on, moved_out_on or died_on))
+do not overlap are a dated move and all kept; of overlapping rows in one file the first wins and
+every later one is `duplicate_nik` (even when the first row is quarantined for another reason:
+which of them is right is for a person to decide). A NIK stored for another regency with an
+overlapping period is `nik_in_other_regency`, and the stored row goes to quarantine too, so the
+outcome does not depend on which regency's extract was imported first.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "nik_format": ("NIK harus 16 digit angka", "NIK must be 16 digits"),
     "nik_region": ("kode provinsi NIK (2 digit pertama) tidak dikenal", "NIK province code (first 2 digits) unknown"),
     "nik_date": ("tanggal lahir dalam NIK tidak valid", "birth date encoded in the NIK is not a valid date"),
-    "duplicate_nik": ("NIK ganda dalam berkas", "NIK duplicated in the file"),
+    "duplicate_nik": ("NIK ganda dalam berkas (masa tinggal tumpang tindih)",
+                      "NIK duplicated in the file (overlapping residence periods)"),
     "nik_in_other_regency": (
-        "NIK sudah terdaftar di kab/kota lain",
-        "NIK already registered in another regency",
+        "NIK juga terdaftar di kab/kota lain tanpa tanggal pindah yang memisahkan (kedua baris dikarantina)",
+        "NIK also registered in another regency with no move date between them (both rows quarantined)",
     ),
     "birth_date_missing": ("tanggal lahir kosong", "birth date missing"),
     "birth_date_invalid": ("tanggal lahir tidak valid", "birth date is not a valid date"),

@@ -132,7 +132,11 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     met = row["status"] == "met"
     target_set = plain(row.get("target_set"))
     regional = target_set not in (None, "national")
-    which = tr(lang, "regional target (%(set)s)", set=target_set) if regional else tr(lang, "target")
+    program = number(plain(row.get("program_target")))  # shown only; the threshold decides
+    if regional:
+        which = tr(lang, "regional target (%(set)s)", set=target_set)
+    else:
+        which = tr(lang, "levelisasi threshold") if program else tr(lang, "target")
     words = dict(subject=subject, num=num, noun=noun, value=pct_words(value, lang, target, met), den=den,
                  den_noun=den_noun, target=target_words(target, lang), which=which)
     if met and value > target:
@@ -144,6 +148,11 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     else:
         text = tr(lang, "%(subject)s stood at %(num)s %(noun)s, or %(value)s of the %(den)s %(den_noun)s, "
                         "below the %(target)s %(which)s", **words)
+    if program:
+        if plain(row.get("program_target_met")):
+            text += tr(lang, "; the %(program)s program target is reached", program=target_words(program, lang))
+        else:
+            text += tr(lang, "; the %(program)s program target is not yet reached", program=target_words(program, lang))
     rank = integer(row["rank_national"])
     if rank is not None:
         text += tr(lang, "; this places %(name)s %(rank)s nationally", name=scope.name, rank=ordinal(rank, lang))
@@ -151,6 +160,16 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         if prank is not None:
             text += " " + tr(lang, "(%(prank)s in its province)", prank=ordinal(prank, lang))
     text += "."
+    total, reporting = integer(row.get("regencies_total")), integer(row.get("regencies_reporting"))
+    if plain(row.get("complete")) is False and total:
+        missing = plain(row.get("regencies_missing")) or "-"
+        text += " " + tr(lang, "This figure covers the %(reporting)s of %(total)s regencies/cities that reported "
+                               "(missing: %(missing)s), so it is not ranked.",
+                         reporting=f_int(reporting, lang), total=f_int(total, lang), missing=missing)
+    own = number(row.get("own_value"))
+    if own is not None and number(row.get("own_difference")) is not None:
+        text += " " + tr(lang, "The province's own reported figure is %(value)s; the sum of its regencies is what "
+                               "is evaluated.", value=pct_words(own, lang))
     if bool(plain(row["over_100"])):
         text += " " + tr(lang,
             "Coverage exceeds the target population because the numerator grows daily while the denominator (the cleaned population data) is updated per semester.")

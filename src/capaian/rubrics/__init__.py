@@ -22,13 +22,14 @@ from capaian.rubrics.model import (
     Band,
     Indicator,
     Rubric,
+    Source,
     Target,
     TargetSet,
     Text,
 )
 
 __all__ = [
-    "KNOWN_FACTS", "NATIONAL_SET", "TIERS", "AgeBounds", "Band", "Indicator", "Rubric", "Target",
+    "KNOWN_FACTS", "NATIONAL_SET", "TIERS", "AgeBounds", "Band", "Indicator", "Rubric", "Source", "Target",
     "TargetSet", "Text", "list_rubrics", "list_target_sets", "load_rubric", "load_target_set",
     "rubric_for_year", "rubric_from_file", "target_set_from_file",
 ]

@@ -54,11 +54,24 @@ class Text(_Frozen):
         return self.en if (lang or "id").lower().startswith("en") else self.id
 
 
+class Source(_Frozen):
+    """Where a figure comes from: publisher, date, address and a short quote."""
+
+    publisher: str = Field(min_length=1)
+    date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")  # YYYY, YYYY-MM or YYYY-MM-DD
+    url: str | None = None
+    quote: str | None = None
+
+
 class Target(_Frozen):
-    """A target value (percent for coverage, required value for implementation) and its source."""
+    """A target value (percent for coverage, required value for implementation) and its source.
+
+    `source` is the one-line summary kept on result rows; `sources` the publications behind it.
+    """
 
     value: Decimal
     source: str = Field(min_length=1)
+    sources: tuple[Source, ...] = ()
 
     @field_validator("value", mode="before")
     @classmethod
@@ -84,14 +97,31 @@ class Indicator(_Frozen):
     comparison: Literal[">=", ">", "<=", "<"] = ">="
     rollup: Literal["sum", "all_children"]
     applies_to: tuple[Tier, ...]
-    target: Target
+    threshold: Target  # decides met / not met
+    program_targets: tuple[Target, ...] = ()  # shown beside the value, decide nothing
     direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
     unit: Text | None = None
     gap: Text | None = None  # coverage: "{n} more children with KIA"
     notes: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _target_is_threshold(cls, data):
+        # Older rubric files call the threshold `target`.
+        if isinstance(data, dict) and "target" in data and "threshold" not in data:
+            data = {**data, "threshold": data["target"]}
+            del data["target"]
+        return data
+
+    @property
+    def target(self) -> Target:
+        """The threshold (the name used before program targets existed)."""
+        return self.threshold
+
     @model_validator(mode="after")
     def _consistent(self):
+        if self.program_targets and self.kind != "coverage":
+            raise ValueError("field 'program_targets': only for coverage indicators")
         if self.kind == "coverage":
             for name in ("numerator", "denominator"):
                 if not getattr(self, name):

@@ -183,6 +183,16 @@ class Fmt:
             return numbers.DASH
         return self.target(value) if kind == "coverage" else numbers.requirement(kind, value, self.lang)
 
+    def base(self, base_id, label=None) -> str:
+        """A denominator base's label in this language (`label`, the stored one, if the base is unknown)."""
+        from capaian.bases import get_base
+        from capaian.errors import CapaianError
+
+        try:
+            return get_base(str(base_id)).label.get(self.lang)
+        except CapaianError:
+            return label or str(base_id)
+
     def symbol(self, status) -> str:
         return numbers.status_symbol(status)
 

@@ -17,6 +17,10 @@ CELL_FIELDS = (
     "numerator", "denominator", "value", "target", "target_source", "target_set", "status", "met",
     "over_100", "rank_national", "peers_national", "rank_province", "peers_province", "prev_value",
     "prev_rank_national", "change_value",
+    # how the figure was formed (capaian.evaluate.formed) and its denominator base
+    "program_target", "program_target_met", "margin", "denominator_base", "denominator_base_label",
+    "regencies_total", "regencies_reporting", "regencies_missing", "complete", "value_basis",
+    "own_numerator", "own_denominator", "own_value", "own_difference",
 )
 REGION_FIELDS = (
     "level", "prev_level", "indicators_met", "indicators_total", "no_data", "rank_national",
@@ -125,8 +129,10 @@ def _cell(row: dict) -> dict:
     out = {k: clean(row.get(k)) for k in CELL_FIELDS}
     for k in ("rank_national", "peers_national", "rank_province", "peers_province", "prev_rank_national"):
         out[k] = as_int(out[k])
-    for k in ("met", "over_100"):
+    for k in ("met", "over_100", "program_target_met", "complete"):
         out[k] = None if out[k] is None else bool(out[k])
+    for k in ("margin", "regencies_total", "regencies_reporting"):
+        out[k] = as_int(out[k])
     out["kind"] = clean(row.get("kind"))
     out["indicator"] = row.get("indicator")
     return out

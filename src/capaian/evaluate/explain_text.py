@@ -150,6 +150,6 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
         s = next(m for m in e.met if m.indicator == e.closest_to_falling)
         lines.append(tr(lang, "Closest to falling: %(label)s (%(value)s, threshold %(target)s): it can lose %(n)s "
                               "people and stay met; one more and the level drops.",
-                        label=s.label.get(lang), value=numbers.percent(s.value, lang),
+                        label=s.label.get(lang), value=numbers.coverage(s.value, lang, s.target, s.comparison, met=True),
                         target=numbers.threshold(s.target, lang), n=numbers.integer(s.margin, lang)))
     return lines

@@ -27,6 +27,15 @@ def test_swagger_ui_renders_offline(small_server, page, tmp_path):
     page.click("#swagger-ui .opblock-get .opblock-summary >> nth=0")
     page.wait_for_selector("#swagger-ui .responses-table")
     assert "ErrorBody" in page.inner_text("#swagger-ui") or "422" in page.inner_text("#swagger-ui .responses-table")
+    # try one call from the page: it goes to this server and its answer is shown
+    rubrics = page.locator("#operations-rubrics-api_rubrics_api_rubrics_get")
+    rubrics.locator(".opblock-summary").click()
+    rubrics.locator(".try-out__btn").click()
+    rubrics.locator(".execute").click()
+    live = rubrics.locator(".live-responses-table tbody .response-col_status").first
+    live.wait_for()
+    assert live.inner_text().strip() == "200"
+    assert "levelisasi-2022" in rubrics.locator(".live-responses-table").inner_text()
     page.screenshot(path=str(tmp_path / "api-docs.png"), full_page=False)
     assert page.recorder.urls, "no requests recorded"
     assert page.recorder.outside() == []

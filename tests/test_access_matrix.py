@@ -100,6 +100,7 @@ MATRIX = [
      "403 303 403 403 403"),
     # static and documentation
     ("GET", "/api", "/api", ALL(200), ALL(200)),
+    ("GET", "/api/docs", "/api/docs", ALL(200), ALL(200)),  # interactive (Swagger UI, vendored)
     ("GET", "/openapi.json", "/openapi.json", ALL(200), ALL(200)),
     ("GET", "/peta.geojson", "/peta.geojson", ALL(404), ALL(404)),  # no boundary file configured
     ("GET", "/favicon.ico", "/favicon.ico", ALL(200), ALL(200)),

@@ -2,8 +2,10 @@
 
 Authentication: the dashboard's session cookie (state-changing calls then need the
 `X-CSRF-Token` header), or HTTP Basic with a user's name and password (for scripts; no CSRF
-token needed, failures count towards the login rate limit). Without either you are the public:
-published runs only, national and province rows only.
+token needed, failures count towards the login rate limit; any other Authorization header is
+refused with 401). Without either you are the public: published runs only, national and province
+rows only. What each operation may refuse, and with which body, is in the OpenAPI description
+(`capaian.web.apispec`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pydantic import BaseModel, Field
 
 from capaian.access import allowed, covers
 from capaian.errors import CapaianError
+from capaian.present.i18n import N_
 from capaian.web import data
+from capaian.web.apispec import READ, WRITE, UploadRefusal, refusals
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
 from capaian.web.select import CUTOFF_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
 
@@ -28,9 +32,11 @@ router = APIRouter(prefix="/api")
 
 
 def _basic_user(request: Request):
-    header = request.headers.get("authorization", "")
-    if not header.lower().startswith("basic "):
+    header = request.headers.get("authorization")
+    if header is None:
         return None, False
+    if not header.lower().startswith("basic "):  # credentials of a kind this API does not take: refused,
+        raise PageError(401, "login_failed")     # never silently replaced by the session cookie
     try:
         name, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
@@ -80,12 +86,16 @@ def _region_dict(region) -> dict:
             "parent": region.parent}
 
 
-@router.get("/regions", tags=["regions"], summary="Regions of a hierarchy version")
+VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces) or 2025 (38 provinces).")
+
+
+@router.get("/regions", tags=["regions"], summary=N_("Regions of a hierarchy version"),
+            responses=refusals(404, 422))
 def api_regions(
-    version: str = Query("2025", pattern=r"^(2020|2025)$"),
-    parent: str | None = Query(None, description="Only the children of this region (e.g. 65)."),
+    version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP),
+    parent: str | None = Query(None, description=N_("Only the children of this region (e.g. 65).")),
     tier: str | None = Query(None, pattern=r"^(province|regency|district|village)$"),
-    q: str | None = Query(None, description="Find by name (case- and accent-insensitive)."),
+    q: str | None = Query(None, description=N_("Find by name (case- and accent-insensitive).")),
     limit: int = Query(100, ge=1, le=1000),
 ):
     from capaian.regions import get_hierarchy
@@ -102,8 +112,9 @@ def api_regions(
     return {"version": version, "regions": [_region_dict(r) for r in found[:limit]]}
 
 
-@router.get("/regions/{code}", tags=["regions"], summary="One region and its children")
-def api_region(code: str, version: str = Query("2025", pattern=r"^(2020|2025)$")):
+@router.get("/regions/{code}", tags=["regions"], summary=N_("One region and its children"),
+            responses=refusals(404, 422))
+def api_region(code: str, version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP)):
     from capaian.regions import get_hierarchy
 
     hierarchy = get_hierarchy(version)
@@ -118,7 +129,8 @@ def api_region(code: str, version: str = Query("2025", pattern=r"^(2020|2025)$")
             "children": [_region_dict(r) for r in hierarchy.children(code)]}
 
 
-@router.get("/cutoffs", tags=["cut-offs"], summary="Cut-offs with evaluation runs you may see")
+@router.get("/cutoffs", tags=["cut-offs"], summary=N_("Cut-offs with evaluation runs you may see"),
+            responses=refusals(401, 429), openapi_extra=READ)
 def api_cutoffs(request: Request):
     user, _ = api_user(request)
     catalog = web(request).catalog()
@@ -135,7 +147,7 @@ def api_cutoffs(request: Request):
     return {"cutoffs": out}
 
 
-@router.get("/rubrics", tags=["rubrics"], summary="Rubrics (levelisasi schemes)")
+@router.get("/rubrics", tags=["rubrics"], summary=N_("Rubrics (levelisasi schemes)"))
 def api_rubrics():
     from capaian.rubrics import list_rubrics, load_rubric
 
@@ -147,7 +159,8 @@ def api_rubrics():
     return {"rubrics": out}
 
 
-@router.get("/rubrics/{rubric_id}", tags=["rubrics"], summary="One rubric: indicators, targets, level bands")
+@router.get("/rubrics/{rubric_id}", tags=["rubrics"], summary=N_("One rubric: indicators, targets, level bands"),
+            responses=refusals(404, 422))
 def api_rubric(rubric_id: str):
     from capaian.rubrics import list_rubrics, load_rubric
 
@@ -176,8 +189,13 @@ def _visible_run(request: Request, user, run_id: int) -> dict:
     return meta
 
 
-@router.get("/evaluations", tags=["evaluations"], summary="Evaluation runs (public: published only)")
-def api_evaluations(request: Request, cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern)):
+CUTOFF_HELP = N_("Cut-off YYYY-MM-H1 (as of the 15th) or YYYY-MM-H2 (as of the month's last day), years 2000-2099.")
+
+
+@router.get("/evaluations", tags=["evaluations"], summary=N_("Evaluation runs (public: published only)"),
+            responses=refusals(401, 422, 429), openapi_extra=READ)
+def api_evaluations(request: Request,
+                    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP)):
     user, _ = api_user(request)
     runs = web(request).catalog().runs
     if cutoff:
@@ -186,19 +204,23 @@ def api_evaluations(request: Request, cutoff: str | None = Query(None, pattern=C
                             if allowed(user, "view_run", run=r)]}
 
 
-@router.get("/evaluations/{run_id}", tags=["evaluations"], summary="One evaluation run")
+@router.get("/evaluations/{run_id}", tags=["evaluations"], summary=N_("One evaluation run"),
+            responses=refusals(401, 404, 422, 429), openapi_extra=READ)
 def api_evaluation(request: Request, run_id: int):
     user, _ = api_user(request)
     return _run_dict(user, _visible_run(request, user, run_id))
 
 
 class EvaluateBody(BaseModel):
-    cutoff: str = Field(pattern=CUTOFF_RE.pattern, examples=["2020-11-H1"])
-    rubric: str | None = Field(None, pattern=RUBRIC_RE.pattern)
+    cutoff: str = Field(pattern=CUTOFF_RE.pattern, examples=["2020-11-H1"], description=CUTOFF_HELP)
+    rubric: str | None = Field(None, pattern=RUBRIC_RE.pattern,
+                               description=N_("Rubric id; default: the cut-off year's own."))
 
 
 @router.post("/evaluations", tags=["evaluations"], status_code=201,
-             summary="Evaluate a cut-off (national users); returns the run")
+             summary=N_("Evaluate a cut-off (national users); returns the run"),
+             description=N_("422 when the cut-off lies in the future, has no stored facts, or the rubric is unknown."),
+             responses=refusals(400, 401, 403, 422, 429), openapi_extra=WRITE)
 def api_evaluate(request: Request, body: EvaluateBody):
     user = _writer(request)
     if not allowed(user, "evaluate"):
@@ -215,7 +237,8 @@ def api_evaluate(request: Request, body: EvaluateBody):
     return _run_dict(user, state.catalog().meta(int(view.run_id)))
 
 
-@router.post("/evaluations/{run_id}/publish", tags=["evaluations"], summary="Publish a run (national users)")
+@router.post("/evaluations/{run_id}/publish", tags=["evaluations"], summary=N_("Publish a run (national users)"),
+             responses=refusals(401, 403, 404, 409, 422, 429), openapi_extra=WRITE)
 def api_publish(request: Request, run_id: int):
     user = _writer(request)
     if not allowed(user, "publish"):
@@ -241,8 +264,9 @@ def publish(request: Request, user, run_id: int) -> None:
 # --- results and explanations -----------------------------------------------------------------
 
 
-DRAFT_HELP = "Newest run published or not (users whose jurisdiction covers the region); default: published runs only."
-TARGET_SET_HELP = "Regional target set id; default: national targets."
+DRAFT_HELP = N_("Newest run published or not (users whose jurisdiction covers the region); "
+               "default: published runs only.")
+TARGET_SET_HELP = N_("Regional target set id; default: national targets.")
 
 
 def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str | None, region: str = "ID"):
@@ -251,15 +275,16 @@ def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str 
 
 
 @router.get("/results", tags=["results"],
-            summary="Results of a run: regions with level, ranks and every indicator (what you may see)")
+            summary=N_("Results of a run: regions with level, ranks and every indicator (what you may see)"),
+            responses=refusals(401, 404, 422, 429), openapi_extra=READ)
 def api_results(
     request: Request,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description="Default: the latest."),
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
-    run_id: int | None = Query(None, description="A run id instead of cutoff/rubric."),
+    run_id: int | None = Query(None, description=N_("A run id instead of cutoff/rubric.")),
     tier: str = Query("province", pattern=r"^(national|province|regency|district|village)$"),
-    province: str | None = Query(None, description="Only regions of this province (e.g. 65)."),
-    region: str | None = Query(None, description="Only this region and the regions below it."),
+    province: str | None = Query(None, description=N_("Only regions of this province (e.g. 65).")),
+    region: str | None = Query(None, description=N_("Only this region and the regions below it.")),
     draft: bool = Query(False, description=DRAFT_HELP),
     target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
 ):
@@ -279,11 +304,12 @@ def api_results(
 
 
 @router.get("/explanations/{code}", tags=["explanations"],
-            summary="Why a region has its level, and the path to the next level")
+            summary=N_("Why a region has its level, and the path to the next level"),
+            responses=refusals(401, 403, 404, 422, 429), openapi_extra=READ)
 def api_explanation(
     request: Request,
     code: str,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern),
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
     run_id: int | None = None,
     lang: str = Query("id", pattern=r"^(id|en)$"),
@@ -309,8 +335,10 @@ def api_explanation(
 # --- submissions ------------------------------------------------------------------------------
 
 
-@router.get("/submissions", tags=["submissions"], summary="Stored submissions within your jurisdiction")
-def api_submissions(request: Request, cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern)):
+@router.get("/submissions", tags=["submissions"], summary=N_("Stored submissions within your jurisdiction"),
+            responses=refusals(401, 403, 422, 429), openapi_extra=WRITE)
+def api_submissions(request: Request,
+                    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP)):
     user, _ = api_user(request)
     if not allowed(user, "upload"):
         raise PageError(403, "forbidden")
@@ -326,18 +354,19 @@ _UPLOAD_BODY = {
     "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["file"],
         "properties": {
-            "file": {"type": "string", "format": "binary", "description": "CSV or XLSX, at most 20 MB."},
+            "file": {"type": "string", "format": "binary", "description": N_("CSV or XLSX, at most 20 MB.")},
             "evaluate": {"type": "boolean", "default": False,
-                         "description": "Evaluate the cut-off after a successful import."},
-            "sheet": {"type": "string", "description": "XLSX sheet to read when several hold data."},
+                         "description": N_("Evaluate the cut-off after a successful import.")},
+            "sheet": {"type": "string", "description": N_("XLSX sheet to read when several hold data.")},
         },
     }}},
 }
 
 
-@router.post("/submissions", tags=["submissions"],
-             summary="Upload a submission file (CSV/XLSX); 201 stored, or 422 with every problem",
-             openapi_extra={"requestBody": _UPLOAD_BODY})
+@router.post("/submissions", tags=["submissions"], status_code=201,
+             summary=N_("Upload a submission file (CSV/XLSX); 201 stored, or 422 with every problem"),
+             responses=refusals(400, 401, 403, 413, 422, 429, s422=UploadRefusal),
+             openapi_extra={"requestBody": _UPLOAD_BODY, **WRITE})
 async def api_upload(request: Request):
     # user and CSRF (header) before the body, then the size: see capaian.web.upload
     user = _writer(request)

@@ -28,6 +28,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
+from capaian.present.i18n import N_
+from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
 from capaian.sessions import LIFETIME_SECONDS
 from capaian.web.messages import message
@@ -45,7 +47,12 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-STATUS_KEYS = {401: "forbidden", 403: "forbidden", 404: "not_found", 405: "not_found", 429: "too_many"}
+API_DESCRIPTION = N_(
+    "Performance levels (levelisasi) of civil-registration offices (Disdukcapil). Authenticate with the "
+    "dashboard's login (state-changing calls also send the X-CSRF-Token header) or with HTTP Basic. "
+    "Without an account you are the public: published runs only, national and province rows only."
+)
+STATUS_KEYS = {401: "forbidden", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "too_many"}
 
 
 def create_app(
@@ -85,15 +92,12 @@ def create_app(
         lifespan=lifespan,
         title="capaian API",
         version="1",
-        description=(
-            "Capaian kinerja dan levelisasi Disdukcapil / performance levels of civil-registration "
-            "offices. Authenticate with the dashboard session (plus `X-CSRF-Token` on POST) or HTTP "
-            "Basic. The public sees published runs' national and province rows only."
-        ),
-        docs_url=None,  # the stock Swagger/ReDoc pages load assets from a CDN; /api has a local page
+        description=API_DESCRIPTION,
+        docs_url=None,  # the stock Swagger/ReDoc pages load assets from a CDN: see web/apidocs.py
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    apispec.install(app)
     app.state.web = state
     geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
@@ -112,14 +116,10 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, auth, overview, regions, reports, runs, upload
+    from capaian.web import api, apidocs, auth, overview, regions, reports, runs, upload
 
-    for module in (reports, overview, regions, auth, upload, runs, api):
+    for module in (reports, overview, regions, auth, upload, runs, api, apidocs):
         app.include_router(module.router)
-
-    @app.get("/api", include_in_schema=False)
-    def api_docs(request: Request):
-        return render(request, "api.html", {"spec": app.openapi()})
 
     @app.get("/peta.geojson", include_in_schema=False)
     def geojson_file():
@@ -137,7 +137,11 @@ def create_app(
         key = getattr(exc, "key", None) or STATUS_KEYS.get(exc.status_code, "bad_request")
         detail_id = getattr(exc, "detail_id", None)
         detail_en = getattr(exc, "detail_en", None)
-        headers = {"WWW-Authenticate": 'Basic realm="capaian"'} if exc.status_code == 401 else None
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 401:
+            headers["WWW-Authenticate"] = 'Basic realm="capaian"'
+        if exc.status_code == 405:  # every method of the path, not only those of the first route
+            headers["Allow"] = allow_header(request.app, request.url.path) or headers.get("Allow", "")
         if wants_json(request):
             return JSONResponse(
                 {"error": key, "status": exc.status_code,
@@ -145,16 +149,20 @@ def create_app(
                 status_code=exc.status_code, headers=headers,
             )
         detail = CapaianError(detail_id, detail_en).text(lang_of(request)) if detail_id else None
-        return render(
+        page = render(
             request, "error.html",
             {"status": exc.status_code, "key": key, "detail": detail},
             status=exc.status_code,
         )
+        page.headers.update(headers)
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if wants_json(request):
-            return JSONResponse({"error": "bad_request", "status": 422, "detail": _plain(exc.errors())},
+            return JSONResponse({"error": "bad_request", "status": 422,
+                                 "message": {"id": message("bad_request", "id"), "en": message("bad_request", "en")},
+                                 "detail": apispec.validation_detail(exc.errors())},
                                 status_code=422)
         return render(request, "error.html", {"status": 422, "key": "bad_request", "detail": None}, status=422)
 
@@ -240,9 +248,26 @@ def _secure_cookie(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
     return header
 
 
-def _plain(errors) -> list:
-    out = []
-    for e in errors:
-        out.append({k: (v if isinstance(v, (str, int, float, list, type(None))) else str(v))
-                    for k, v in e.items() if k != "ctx"})
-    return out
+def allow_header(app, path: str) -> str:
+    """The `Allow` header of a path: the methods of every route that serves it."""
+    from starlette.routing import compile_path
+
+    table = getattr(app.state, "route_methods", None)
+    if table is None:
+        table = [(compile_path(route_path)[0], methods) for route_path, methods in _route_methods(app.routes)]
+        app.state.route_methods = table
+    methods = set()
+    for regex, route_methods in table:
+        if regex.match(path):
+            methods |= route_methods
+    return ", ".join(sorted(methods))  # HEAD only where a route takes it (FastAPI's routes do not)
+
+
+def _route_methods(routes, prefix: str = ""):
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:  # FastAPI >= 0.165 keeps included routers whole
+            context = getattr(route, "include_context", None)
+            yield from _route_methods(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
+        elif getattr(route, "methods", None):
+            yield prefix + route.path, set(route.methods)

@@ -9,7 +9,8 @@ from fastapi import Request
 
 from capaian.web.common import PageError, current_user, web
 
-CUTOFF_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-H[12]$")
+# Years 2000-2099: the pattern the API declares is exactly what the pages and the API accept.
+CUTOFF_RE = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])-H[12]$")
 RUBRIC_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 TARGET_SET_RE = re.compile(r"^[a-z0-9][a-z0-9_.,-]{0,127}$")
 
@@ -45,12 +46,12 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
     when nothing matches or the user may not see it."""
     from capaian.runs import NoRun, choose
 
-    if cutoff is not None and not CUTOFF_RE.match(cutoff):
+    if cutoff is not None and not CUTOFF_RE.fullmatch(cutoff):
         raise PageError(404, "not_found")
-    if rubric is not None and not RUBRIC_RE.match(rubric):
+    if rubric is not None and not RUBRIC_RE.fullmatch(rubric):
         raise PageError(404, "not_found")
     target_set = request.query_params.get("target_set") or None
-    if target_set is not None and not TARGET_SET_RE.match(target_set):
+    if target_set is not None and not TARGET_SET_RE.fullmatch(target_set):
         raise PageError(404, "not_found")
     if run_id is None and (request.query_params.get("run") or "").isdigit():
         run_id = int(request.query_params["run"])  # a link to one run (the runs page)

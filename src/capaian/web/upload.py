@@ -253,7 +253,7 @@ def template_csv(request: Request, cutoff: str):
     from capaian.web.select import CUTOFF_RE, normalise
 
     region = normalise(region)
-    if not CUTOFF_RE.match(cutoff):
+    if not CUTOFF_RE.fullmatch(cutoff):
         raise PageError(404, "not_found")
     if not allowed(user, "upload", region):
         raise PageError(403, "forbidden")

@@ -1,21 +1,65 @@
 """Command-line interface: a thin Typer layer over the library.
 
-Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`).
-Errors a user can act on print one line (Indonesian / English) and exit 1, never a traceback.
+Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`); only
+the commands that write (`db init`, `demo build`, imports, `facts`, `users add`) create it.
+Errors a user can act on print one line (Indonesian / English) and exit 1, usage errors one line
+and exit 2, never a traceback. That mapping lives in the app itself (`CapaianGroup.main`), so
+`typer.testing.CliRunner` sees exactly what a user sees.
+
+Start-up is kept short: this module and the command modules import only Typer and Rich; pandas,
+Ibis, DuckDB, matplotlib and WeasyPrint are imported inside the commands that need them.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from capaian.errors import CapaianError
 
+
+def fail(message: str, code: int) -> None:
+    """Print `error: message` on one line to stderr and exit with `code`."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+class CapaianGroup(TyperGroup):
+    """The root command: known errors become one line on stderr and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except CapaianError as exc:
+            if not standalone_mode:
+                raise
+            fail(exc.text(), 1)
+        except typer.TyperException as exc:  # usage errors: bad option, unknown command ...
+            if not standalone_mode:
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `capaian db`: the help, already shown by Rich
+                if exc.format_message().strip():
+                    typer.echo(exc.format_message(), err=True)
+                sys.exit(exc.exit_code)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            fail(exc.format_message() + hint, exc.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            fail("dibatalkan / aborted", 1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=CapaianGroup,
     help="capaian: capaian kinerja dan levelisasi Disdukcapil / performance levels of "
     "civil-registration offices.",
     no_args_is_help=True,
@@ -42,23 +86,20 @@ def _root(
     lang: str = typer.Option("id", "--lang", help="Language of output: id (default) or en."),
 ) -> None:
     """capaian: capaian kinerja Disdukcapil / civil-registration office performance."""
-    state.db = db or os.environ.get("CAPAIAN_DB") or "capaian.duckdb"
+    from capaian.settings import value
+
+    state.db = db or value("CAPAIAN_DB")
     state.lang = lang if lang in ("id", "en") else "id"
 
 
-def open_db():
-    """The store named by --db, created and migrated on first use."""
+def open_db(create: bool = False):
+    """The store named by --db, migrated. Only commands that write pass `create=True`; for the
+    others a missing file is a one-line error naming it (never a new empty database)."""
     from capaian.store import open_store
 
-    return open_store(state.db)
+    return open_store(state.db, create=create)
 
 
 def main() -> None:
-    """Console-script entry point: runs the app, turning known errors into one-line messages."""
-    from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
-
-    try:
-        app()  # standalone: usage errors print click's message and exit 2
-    except CapaianError as exc:
-        err_console.print(f"error: {exc.text()}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(1)
+    """Console-script entry point (`capaian`, `python -m capaian`)."""
+    app()

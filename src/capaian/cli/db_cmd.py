@@ -13,7 +13,7 @@ app.add_typer(db_app, name="db")
 @db_app.command("init")
 def db_init() -> None:
     """Buat/migrasikan basis data / create or migrate the store."""
-    store = open_db()
+    store = open_db(create=True)
     console.print(f"{state.db}: schema {store.schema_version()}")
 
 

@@ -20,7 +20,7 @@ def demo_build(
     """Bangun data demo nasional (sintetis) / build the synthetic national demo."""
     from capaian.demo.build import build_demo
 
-    store = open_db()
+    store = open_db(create=True)
     if if_missing and store.is_demo():
         console.print(f"{state.db}: data demo sudah ada / demo data already built.")
         return

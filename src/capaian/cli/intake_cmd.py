@@ -43,7 +43,7 @@ def import_submission_cmd(
     """Validasi seluruh berkas lalu simpan utuh / validate the whole file, then store it whole."""
     from capaian.intake import SubmissionInvalid, import_submission
 
-    store = open_db()
+    store = open_db(create=True)
     actor, scope = resolve_operator(store, operator)
     try:
         result = import_submission(store, file, actor=actor, operator_scope=scope)
@@ -76,7 +76,7 @@ def import_register_cmd(
     """
     from capaian.register import import_register
 
-    _print_summary(import_register(open_db(), file, actor=actor))
+    _print_summary(import_register(open_db(create=True), file, actor=actor))
 
 
 @import_app.command("events")
@@ -87,7 +87,7 @@ def import_events_cmd(
     """Impor peristiwa layanan dokumen / import service events (quarantine as for the register)."""
     from capaian.register import import_events
 
-    _print_summary(import_events(open_db(), file, actor=actor))
+    _print_summary(import_events(open_db(create=True), file, actor=actor))
 
 
 @template_app.command("submission")

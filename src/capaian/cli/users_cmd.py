@@ -34,7 +34,7 @@ def users_add(
     """Tambah pengguna / add a user (the password is asked for, or read with --password-stdin)."""
     from capaian.accounts import add_user
 
-    store = open_db()
+    store = open_db(create=True)
     password = _read_password(password_stdin)
     user = add_user(store, name, password, role, region, lang=lang, actor="cli")
     console.print(f"{user.name}: {user.role} {user.region_code or 'ID'}", highlight=False)

@@ -341,8 +341,8 @@ async def api_upload(
     user = _writer(request)
     from starlette.concurrency import run_in_threadpool
 
-    from capaian.web.upload import MAX_BYTES, receive_upload
+    from capaian.web.upload import max_bytes, receive_upload
 
-    content = await file.read(MAX_BYTES + 1)
+    content = await file.read(max_bytes() + 1)
     outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, evaluate)
     return JSONResponse(data.clean(outcome), status_code=201 if outcome["ok"] else 422)

@@ -28,7 +28,6 @@ from capaian.web.common import HERE, PageError, lang_of, render, wants_json
 from capaian.web.i18n import t
 from capaian.web.state import WebState, session_secret
 
-SESSION_MAX_AGE = 8 * 3600
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -44,7 +43,7 @@ def create_app(
     secret: str | None = None,
     geojson: str | os.PathLike | None = None,
     https_only: bool = False,
-    catalog_ttl: float = 2.0,
+    catalog_ttl: float | None = None,
     warm: bool = True,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
@@ -79,14 +78,16 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.web = state
-    geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
+    from capaian.settings import value
+
+    geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(store, secret),
         session_cookie="capaian_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=value("CAPAIAN_SESSION_MAX_AGE"),
         same_site="lax",
         https_only=https_only,
     )

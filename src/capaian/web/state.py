@@ -98,9 +98,11 @@ class Catalog:
 class LoginLimiter:
     """At most `limit` failed logins per (name, client address) within `window` seconds."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0):
-        self.limit = limit
-        self.window = window
+    def __init__(self, limit: int | None = None, window: float | None = None):
+        from capaian.settings import value
+
+        self.limit = value("CAPAIAN_LOGIN_LIMIT") if limit is None else limit
+        self.window = value("CAPAIAN_LOGIN_WINDOW") if window is None else window
         self._fails: dict[tuple[str, str], deque] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -154,16 +156,19 @@ class LRU:
 
 
 class WebState:
-    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64):
+    def __init__(self, store, catalog_ttl: float | None = None, max_views: int | None = None):
+        from capaian.settings import value
+
         self.store = store
         self.lock = threading.RLock()
-        self.catalog_ttl = catalog_ttl
-        self.max_views = max_views
+        self.catalog_ttl = value("CAPAIAN_CATALOG_TTL") if catalog_ttl is None else catalog_ttl
+        self.max_views = value("CAPAIAN_CACHE_RUNS") if max_views is None else max_views
+        self.user_ttl = value("CAPAIAN_USER_TTL")
         self.limiter = LoginLimiter()
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
-        self._models = LRU(4096)  # page models (language-independent dicts)
-        self._fragments = LRU(512)  # rendered HTML of the user-independent part of a page
+        self._models = LRU(value("CAPAIAN_CACHE_MODELS"))  # page models (language-independent dicts)
+        self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"))  # rendered HTML of the user-independent part of a page
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
 
@@ -248,7 +253,7 @@ class WebState:
         if not name:
             return None
         hit = self._users.get(name)
-        if hit is not None and time.monotonic() - hit[0] < 5.0:
+        if hit is not None and time.monotonic() - hit[0] < self.user_ttl:
             return hit[1]
         from capaian.accounts import get_user
 
@@ -270,11 +275,11 @@ def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 def session_secret(store, explicit: str | None = None) -> str:
     """The session-signing secret: given, or $CAPAIAN_SECRET, or one kept in the store's metadata."""
-    import os
+    from capaian.settings import value
 
     if explicit:
         return explicit
-    env = os.environ.get("CAPAIAN_SECRET")
+    env = value("CAPAIAN_SECRET")
     if env:
         return env
     found = store.get_meta(SECRET_META_KEY)

@@ -18,8 +18,14 @@ from capaian.web.common import PageError, check_csrf, render, require_user, web
 
 router = APIRouter(include_in_schema=False)
 
-MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
+
+
+def max_bytes() -> int:
+    """The upload size limit (setting CAPAIAN_UPLOAD_MAX_MB)."""
+    from capaian.settings import value
+
+    return value("CAPAIAN_UPLOAD_MAX_MB") * 1024 * 1024
 
 
 def _safe_name(name: str | None) -> str:
@@ -42,11 +48,12 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         }
         _audit_refusal(state, user, name, [problem])
         return {"ok": False, "file": name, "problems": [problem]}
-    if len(content) > MAX_BYTES:
+    limit_mb = max_bytes() // (1024 * 1024)
+    if len(content) > max_bytes():
         problem = {
             "file": name, "rule": "file_size", "row": None, "column": None, "value": str(len(content)),
             "message_id": "Berkas terlalu besar.", "message_en": "The file is too large.",
-            "expected_id": "paling besar 20 MB", "expected_en": "at most 20 MB",
+            "expected_id": f"paling besar {limit_mb} MB", "expected_en": f"at most {limit_mb} MB",
         }
         _audit_refusal(state, user, name, [problem])
         return {"ok": False, "file": name, "problems": [problem]}
@@ -128,7 +135,7 @@ async def upload(
 ):
     user = require_user(request)
     check_csrf(request, csrf_token)
-    content = await file.read(MAX_BYTES + 1)
+    content = await file.read(max_bytes() + 1)
     from starlette.concurrency import run_in_threadpool
 
     outcome = await run_in_threadpool(receive_upload, request, user, file.filename, content, bool(evaluate))

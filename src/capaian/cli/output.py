@@ -1,12 +1,17 @@
-"""Shapes evaluation results for the terminal: the ranking table, and its JSON and CSV forms."""
+"""Shapes evaluation results for the terminal: the ranking table, and its JSON and CSV forms.
+
+pandas is imported inside the functions, so that `capaian --help` does not load it.
+"""
 
 from __future__ import annotations
 
 import json
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from capaian import formatting as fmt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MET_SYMBOL = {"met": "✓", "not_met": "✗", "no_data": "–"}
 
@@ -34,6 +39,8 @@ def _header(ind, lang: str) -> str:
 
 def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str):
     """Header and body rows of the ranking table (strings, formatted for people)."""
+    import pandas as pd
+
     ids = _indicator_ids(view)
     header = ["#", "kode" if lang == "id" else "code", "wilayah" if lang == "id" else "region", "level"]
     header += [_header(ind, lang) for ind in view.rubric.indicators]
@@ -67,6 +74,8 @@ def frame_to_json(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
 
 
 def _jsonable(value):
+    import pandas as pd
+
     if pd.isna(value):
         return None
     if hasattr(value, "isoformat"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from capaian.cli.app import app, console, open_db, state
+from capaian.cli.app import app, console, open_db, state, sub_app
 
-db_app = typer.Typer(help="Basis data tertanam / the embedded DuckDB store.", no_args_is_help=True)
+db_app = sub_app("Basis data tertanam / the embedded DuckDB store.")
 app.add_typer(db_app, name="db")
 
 

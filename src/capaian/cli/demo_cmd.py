@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from capaian.cli.app import app, console, open_db, state
+from capaian.cli.app import app, console, open_db, state, sub_app
 
-demo_app = typer.Typer(help="Data demo sintetis / synthetic demo data.", no_args_is_help=True)
+demo_app = sub_app("Data demo sintetis / synthetic demo data.")
 app.add_typer(demo_app, name="demo")
 
 
@@ -18,6 +17,8 @@ def demo_build(
     ),
 ) -> None:
     """Bangun data demo nasional (sintetis) / build the synthetic national demo."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from capaian.demo.build import build_demo
 
     store = open_db(create=True)
@@ -25,7 +26,7 @@ def demo_build(
         console.print(f"{state.db}: data demo sudah ada / demo data already built.")
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console.real, transient=False) as bar:
         tasks: dict[str, int] = {}
 
         def report(step: str, done: int, total: int) -> None:

@@ -6,13 +6,11 @@ import json
 from enum import Enum
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from capaian.cli.app import app, console, open_db, state
-from capaian.cli.output import frame_to_csv, frame_to_json, level_table_rows
+from capaian.cli.app import app, console, open_db, state, sub_app
+from capaian.cli.output import echo_json, frame_to_csv, frame_to_json, level_table_rows
 
-runs_app = typer.Typer(help="Run evaluasi / evaluation runs.", no_args_is_help=True)
+runs_app = sub_app("Run evaluasi / evaluation runs.")
 app.add_typer(runs_app, name="runs")
 
 
@@ -52,12 +50,15 @@ def evaluate_cmd(
     revision: int = typer.Option(None, "--revision", help=REVISION_HELP),
 ) -> None:
     """Evaluasi satu cut-off dan tampilkan peringkat / evaluate a cut-off, print the ranking."""
+    from rich.console import Console
+    from rich.table import Table
+
     if tier not in TIERS:
         raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
     view = _evaluate(cutoff, rubric, target_set, revision)
     rows = view.tier(tier, province=province)
     if fmt is Format.json:
-        console.print_json(frame_to_json(rows, view.indicators, view))
+        echo_json(frame_to_json(rows, view.indicators, view))
         return
     if fmt is Format.csv:
         typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
@@ -82,7 +83,7 @@ def explain_cmd(
     view = _evaluate(cutoff, rubric, target_set)
     explanation = view.explain(code)
     if fmt is Format.json:
-        console.print_json(json.dumps(explanation.to_dict(), default=str))
+        echo_json(json.dumps(explanation.to_dict(), default=str))
         return
     if fmt is Format.csv:
         rows = view.indicator_rows(explanation.region_code)
@@ -106,9 +107,11 @@ def publish_cmd(
 @runs_app.command("list")
 def runs_list(fmt: Format = typer.Option(Format.table, "--format")) -> None:
     """Daftar run evaluasi / list evaluation runs."""
+    from rich.table import Table
+
     runs = open_db().list_runs()
     if fmt is Format.json:
-        console.print_json(runs.to_json(orient="records", date_format="iso"))
+        echo_json(runs.to_json(orient="records", date_format="iso"))
         return
     if fmt is Format.csv:
         typer.echo(runs.to_csv(index=False), nl=False)

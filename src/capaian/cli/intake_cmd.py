@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from capaian.cli.app import app, console, err_console, open_db, state
+from capaian.cli.app import app, console, err_console, open_db, state, sub_app
 from capaian.errors import CapaianError, output_error
 
-import_app = typer.Typer(help="Impor data / import data.", no_args_is_help=True)
-template_app = typer.Typer(help="Templat pengiriman / submission templates.", no_args_is_help=True)
+import_app = sub_app("Impor data / import data.")
+template_app = sub_app("Templat pengiriman / submission templates.")
 app.add_typer(import_app, name="import")
 app.add_typer(template_app, name="template")
 

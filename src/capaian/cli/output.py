@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from capaian import formatting as fmt
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -21,6 +19,8 @@ def _indicator_ids(view) -> list[str]:
 
 
 def _cell(row: pd.Series, lang: str) -> str:
+    from capaian import formatting as fmt
+
     if row["status"] == "no_data":
         return "tidak ada data" if lang == "id" else "no data"
     symbol = MET_SYMBOL.get(row["status"], "")
@@ -31,6 +31,8 @@ def _cell(row: pd.Series, lang: str) -> str:
 
 def _header(ind, lang: str) -> str:
     """Indicator column title with its target: `KTP-el ≥ 98 %`."""
+    from capaian import formatting as fmt
+
     label = ind.label.id if lang == "id" else ind.label.en
     if ind.kind == "coverage":
         return f"{label} ≥ {fmt.format_target(ind.target.value, lang=lang)}"
@@ -92,3 +94,10 @@ def frame_to_csv(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
         columns={"rank_national": "region_rank_national"}
     )
     return wanted.merge(level, on="region_code", how="left").to_csv(index=False)
+
+
+def echo_json(text: str) -> None:
+    """JSON on stdout, indented and plain (Rich's highlighter takes seconds on a national payload)."""
+    import typer
+
+    typer.echo(json.dumps(json.loads(text), indent=2, ensure_ascii=False))

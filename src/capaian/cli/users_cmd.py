@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
 
-from capaian.cli.app import app, console, open_db
+from capaian.cli.app import app, console, open_db, sub_app
 
-users_app = typer.Typer(help="Akun pengguna dasbor / dashboard user accounts.", no_args_is_help=True)
+users_app = sub_app("Akun pengguna dasbor / dashboard user accounts.")
 app.add_typer(users_app, name="users")
 
 ROLE_HELP = "national | province | regency"
@@ -43,6 +42,8 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """Daftar pengguna / list users."""
+    from rich.table import Table
+
     from capaian.accounts import list_users
 
     table = Table("nama/name", "peran/role", "wilayah/region", "bahasa/lang")

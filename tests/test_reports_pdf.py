@@ -142,3 +142,36 @@ def test_english_pdf(store):
     text = flat(text_of(build_report(store, "65", SEED_CUTOFF, "pdf", lang="en", generated_at=GEN_1).content))
     assert "Level and explanation" in text and "467,701" in text and "101.93 %" in text
     assert "Page 2 /" in text and "✗ not met" in text
+
+
+BUILD_IN_A_FRESH_PROCESS = """
+import datetime as dt, hashlib, sys
+from capaian.reports import build_report
+from capaian.store import open_store
+store = open_store(sys.argv[1], create=False)
+gen = dt.datetime(2024, 1, 2, 3, 4, 5)
+for scope, lang in (a.split(":") for a in sys.argv[2:]):  # other reports first: fonts, charts, caches warm
+    build_report(store, scope, "2020-11-H1", "pdf", lang=lang, generated_at=gen)
+sys.stdout.write(hashlib.sha256(build_report(store, "65", "2020-11-H1", "pdf", generated_at=gen).content).hexdigest())
+"""
+
+
+def test_reproducible_across_process_states(store, kaltara_pdf, tmp_path):
+    """The same bytes from another process (another hash seed: set order; other reports rendered
+    first: fonts, charts and caches warm) as from this long-lived test process."""
+    import hashlib
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "copy.duckdb"
+    store.con.execute("CHECKPOINT")
+    shutil.copy(store.path, db)
+    expected = hashlib.sha256(kaltara_pdf).hexdigest()
+    for seed, before in (("1", ("ID:en", "65:en")),):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", BUILD_IN_A_FRESH_PROCESS, str(db), *before], env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout == expected, f"PDF differs in a process with hash seed {seed} after {before}"

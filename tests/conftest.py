@@ -1,4 +1,12 @@
-"""Shared fixtures: the demo database built once per session with `capaian demo build`."""
+"""Shared fixtures (helpers stay importable in the *_support.py modules; fixtures live here).
+
+- `demo_db`: the synthetic national demo, built once per session with `capaian demo build`
+  (in-process); `demo_db_copy`: a private copy for tests that write.
+- `small_store`: a private copy of the small real store of the web tests (`web_support`), one
+  per test module; `app`: the web app over another such copy, one per test module.
+Every file goes under pytest's temporary folders (old ones are removed by pytest itself), or, for
+the web store template built once per process, into a folder removed at exit.
+"""
 
 from __future__ import annotations
 
@@ -31,3 +39,29 @@ def demo_db_copy(demo_db, tmp_path) -> Path:
     target = tmp_path / "demo-copy.duckdb"
     shutil.copy(demo_db, target)
     return target
+
+
+def _module_folder(tmp_path_factory, request, kind: str) -> Path:
+    return tmp_path_factory.mktemp(f"{kind}-{request.module.__name__.removeprefix('test_')}")
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory, request):
+    """The small real store of the web tests (web_support.py), a private copy for this module."""
+    from capaian.store import open_store
+    from web_support import fresh_db
+
+    store = open_store(fresh_db(_module_folder(tmp_path_factory, request, "store")))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, request):
+    """The web app over a private copy of the small store, for this module (secret fixed)."""
+    from capaian.web import create_app
+    from web_support import fresh_db
+
+    web = create_app(fresh_db(_module_folder(tmp_path_factory, request, "web")), secret="test-secret")
+    yield web
+    web.state.web.store.close()

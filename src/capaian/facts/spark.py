@@ -50,15 +50,15 @@ def spark_session(master: str | None = None, conf: dict | None = None, app_name:
     the JVM starts (driver memory, master) are ignored if a session is already running.
     """
     SparkSession = _require_pyspark()
-    from capaian.settings import value
+    from capaian.settings import value as setting
 
-    master = master or value("CAPAIAN_SPARK_MASTER") or DEFAULT_MASTER
+    master = master or setting("CAPAIAN_SPARK_MASTER") or DEFAULT_MASTER
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
-        session.sparkContext.setLogLevel(value("CAPAIAN_SPARK_LOG_LEVEL"))
+        session.sparkContext.setLogLevel(setting("CAPAIAN_SPARK_LOG_LEVEL"))
         return session
     except Exception as exc:  # noqa: BLE001 - Java missing, cluster unreachable, ...
         raise CapaianError(

@@ -4,6 +4,7 @@
   (in-process); `demo_db_copy`: a private copy for tests that write.
 - `small_store`: a private copy of the small real store of the web tests (`web_support`), one
   per test module; `app`: the web app over another such copy, one per test module.
+- `spark`: one local SparkSession for the whole session (a JVM starts once).
 Every file goes under pytest's temporary folders (old ones are removed by pytest itself), or, for
 the web store template built once per process, into a folder removed at exit.
 """
@@ -65,3 +66,14 @@ def app(tmp_path_factory, request):
     web = create_app(fresh_db(_module_folder(tmp_path_factory, request, "web")), secret="test-secret")
     yield web
     web.state.web.store.close()
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local[2] SparkSession shared by every Spark test (starting the JVM is the slow part)."""
+    pytest.importorskip("pyspark")
+    from capaian.facts.spark import spark_session
+
+    session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false"})
+    yield session
+    session.stop()

@@ -89,8 +89,7 @@ def explain_cmd(
         rows = view.indicator_rows(explanation.region_code)
         typer.echo(rows.to_csv(index=False), nl=False)
         return
-    for line in explanation.lines(state.lang):
-        console.print(line, highlight=False, markup=False)
+    typer.echo("\n".join(explanation.lines(state.lang)))  # plain lines: no need to load Rich here
 
 
 @app.command("publish")

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 from capaian.errors import CapaianError
-
 from capaian.store.core import StoreCore
 from capaian.store.facts import FACT_COLUMNS, FactsMixin, FactWrite
 from capaian.store.runs import RunsMixin
@@ -74,7 +73,10 @@ def missing_store(path: str) -> CapaianError:
 
 
 def locked_store(path: str, message: str) -> CapaianError | None:
-    """The one-line error for DuckDB's "Could not set lock ... (PID n)", or None for other errors."""
+    """The one-line error for DuckDB's "Could not set lock ... (PID n)", or None for other errors.
+
+    A DuckDB file has one writing process; several processes at once need a database server (not
+    part of this deployment), so the advice is to stop the holder or to work on a copy."""
     if "lock" not in message.lower():
         return None
     found = re.search(r"PID (\d+)", message)

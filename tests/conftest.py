@@ -1,7 +1,8 @@
 """Shared fixtures (helpers stay importable in the *_support.py modules; fixtures live here).
 
-- `demo_db`: the synthetic national demo, built once per session with `capaian demo build`
-  (in-process); `demo_db_copy`: a private copy for tests that write.
+- `demo_db`: the synthetic national demo, built once per session by `capaian demo build` in a
+  background process started at collection, while the tests that do not need it run first (the
+  machine has two cores; pytest uses one); `demo_db_copy`: a private copy for tests that write.
 - `small_store`: a private copy of the small real store of the web tests (`web_support`), one
   per test module; `app`: the web app over another such copy, one per test module.
 - `spark`: one local SparkSession for the whole session (a JVM starts once).
@@ -11,13 +12,38 @@ the web store template built once per process, into a folder removed at exit.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from cli_support import run_capaian
+
+DEMO_FIXTURES = {"demo_db", "demo_db_copy", "demo_server"}
+_demo_build: dict = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that need the demo run last; the demo builds meanwhile in a background process."""
+    needs = {id(item) for item in items if DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))}
+    if not needs:
+        return
+    items[:] = [i for i in items if id(i) not in needs] + [i for i in items if id(i) in needs]
+    cached = os.environ.get("CAPAIAN_TEST_DEMO_DB")
+    if (cached and Path(cached).is_file()) or _demo_build:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="capaian-test-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    log = open(folder / "build.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "capaian", "--db", str(folder / "demo.duckdb"), "demo", "build"],
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "120"})
+    atexit.register(lambda: proc.poll() is None and proc.kill())
+    _demo_build.update(db=folder / "demo.duckdb", proc=proc, log=folder / "build.log")
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +56,14 @@ def demo_db(tmp_path_factory) -> Path:
     cached = os.environ.get("CAPAIAN_TEST_DEMO_DB")  # developer speed-up: reuse a built demo
     if cached and Path(cached).is_file():
         shutil.copy(cached, db)
+    elif _demo_build:
+        proc = _demo_build["proc"]
+        if proc.wait(timeout=1800) != 0:
+            pytest.fail(f"capaian demo build failed ({proc.returncode}):\n{_demo_build['log'].read_text()}")
+        for suffix in ("", ".wal"):
+            built = Path(str(_demo_build["db"]) + suffix)
+            if built.exists():
+                shutil.move(built, Path(str(db) + suffix))
     else:
         run_capaian(db, "demo", "build")
     return db

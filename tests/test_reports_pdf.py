@@ -149,6 +149,26 @@ sys.stdout.write(hashlib.sha256(build_report(small_store, "65", "2020-11-H1", "p
 """
 
 
+def test_reproducible_while_the_garbage_collector_runs_constantly(small_store, kaltara_pdf):
+    """Font objects freed between layout and font subsetting must not change the embedded fonts.
+
+    The full suite once produced a PDF differing inside an embedded font subset (byte 20206) while
+    the test passed alone: WeasyPrint before 70 kept a HarfBuzz face borrowed from Pango and
+    subset it after Pango could have released it (Kozea/WeasyPrint#2799), so the font bytes
+    depended on the process's heap. pyproject.toml requires weasyprint>=70; collecting garbage at
+    every allocation makes any such lifetime bug show here rather than once in a long run.
+    """
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        again = build_report(small_store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
+    finally:
+        gc.set_threshold(*before)
+    assert again == kaltara_pdf
+
+
 def test_reproducible_across_process_states(small_store, kaltara_pdf, tmp_path):
     """The same bytes from another process (another hash seed: set order; other reports rendered
     first: fonts, charts and caches warm) as from this long-lived test process."""

@@ -6,8 +6,9 @@ Errors a user can act on print one line (Indonesian / English) and exit 1, usage
 and exit 2, never a traceback. That mapping lives in the app itself (`CapaianGroup.main`), so
 `typer.testing.CliRunner` sees exactly what a user sees.
 
-Start-up is kept short: this module and the command modules import only Typer and Rich; pandas,
-Ibis, DuckDB, matplotlib and WeasyPrint are imported inside the commands that need them.
+Start-up is kept short (`bench/cli_start.py`): this module and the command modules import only
+Typer; Rich is loaded on first output, and pandas, Ibis, DuckDB, matplotlib and WeasyPrint inside
+the commands that need them.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class CapaianGroup(TyperGroup):
         except typer.TyperException as exc:  # usage errors: bad option, unknown command ...
             if not standalone_mode:
                 raise
-            if type(exc).__name__ == "NoArgsIsHelpError":  # `capaian db`: the help, already shown by Rich
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `capaian db` alone: its help, as click does
                 if exc.format_message().strip():
                     typer.echo(exc.format_message(), err=True)
                 sys.exit(exc.exit_code)

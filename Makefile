@@ -10,11 +10,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-venv: $(BIN)/python
+# pip runs again only when pyproject.toml changes (a no-op install still costs seconds)
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
 
-test-venv: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,spark]'
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+
+test-venv: $(VENV)/.installed-test
 
 demo: venv
 	$(BIN)/capaian --db $(DB) demo build

@@ -200,3 +200,22 @@ def test_a_database_held_by_another_process_names_it(tmp_path):
         holder.stdin.close()
         holder.wait(30)
     assert "schema 1" in run_capaian(db, "db", "status").stdout  # free again
+
+
+def test_start_up_loads_no_heavy_library(tmp_path):
+    """`capaian --help` (and argument errors) load neither pandas, DuckDB, Ibis, matplotlib,
+    WeasyPrint nor Rich: the figures of bench/cli_start.py depend on it, this checks it without timing."""
+    script = (
+        "import sys\n"
+        "from capaian.cli import main\n"
+        "sys.argv = ['capaian', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'pandas', 'numpy', 'duckdb', 'ibis', 'matplotlib', 'weasyprint', 'rich', 'pyarrow', 'babel'}\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & heavy)), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0 and "explain" in proc.stdout
+    assert proc.stderr.strip() == "", f"loaded at start-up: {proc.stderr.strip()}"

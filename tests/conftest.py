@@ -28,6 +28,7 @@ DEMO_FIXTURES = {"demo_db", "demo_db_copy", "demo_server"}
 _demo_build: dict = {}
 
 
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: no build for deselected tests
 def pytest_collection_modifyitems(session, config, items):
     """Tests that need the demo run last; the demo builds meanwhile in a background process."""
     needs = {id(item) for item in items if DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))}

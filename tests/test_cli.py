@@ -165,6 +165,16 @@ def test_bad_setting_value_is_a_one_line_error(tmp_path):
     assert "CAPAIAN_SESSION_MAX_AGE" in line and "delapan jam" in line
 
 
+
+def test_facts_over_cutoffs_of_two_rubrics_is_refused_before_touching_the_store(tmp_path):
+    db = tmp_path / "fakta.duckdb"
+    line = one_line_error(run_capaian(db, "facts", "--cutoff", "2020-11-H1", "--cutoff", "2022-06-H1", check=False))
+    assert "levelisasi-2020" in line and "levelisasi-2022" in line
+    assert not db.exists()
+    line = one_line_error(run_capaian(db, "facts", "--cutoff", "2020-11-H1", "--events", "e.parquet", check=False), 2)
+    assert "--register" in line
+
+
 # -- end to end: a real process, as a user starts it -----------------------------------------------
 def test_end_to_end_help_and_a_one_line_error(tmp_path):
     out = run_capaian_process(tmp_path / "x.duckdb", "--help").stdout

@@ -13,12 +13,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-venv: $(BIN)/python
+# pip runs again only when pyproject.toml changes (a no-op install still costs seconds)
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	touch $@ $(VENV)/.installed
+
+# the .mo files are git-ignored: compiled after every install (cheap, and pybabel needs the venv)
+venv: $(VENV)/.installed
 	$(MAKE) --no-print-directory i18n-compile
 
-test-venv: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,spark]'
+test-venv: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory i18n-compile
 
 demo: venv

@@ -129,6 +129,7 @@ def test_future_cutoff_refused_in_files_templates_and_evaluations(tmp_path, stor
 
 def test_future_cutoff_refused_by_the_cli(tmp_path):
     db = tmp_path / "c.duckdb"
+    run_capaian(db, "db", "init")  # readers never create a store: the cut-off is what is refused
     for args in (["template", "submission", "--cutoff", "2099-01-H1", "--region", "65", "-o", str(tmp_path / "t.csv")],
                  ["evaluate", "--cutoff", "2099-01-H1"], ["facts", "--cutoff", "2099-01-H1"]):
         proc = run_capaian(db, *args, check=False)

@@ -107,7 +107,7 @@ def register_file(path: Path, villages: list[str], rows: int, salt: int) -> Path
         day = 1 + i % 28
         nik = f"650101{day:02d}0190{(i + salt) % 10000:04d}" if i % 10 else f"99{i:014d}"
         lines.append(f"{nik},1990-01-{day:02d},{'LP'[i % 2]},{'true' if i % 3 else 'false'},"
-                     f"{villages[i % len(villages)]},,,,,")
+                     f"{villages[i % len(villages)]}" + "," * (len(RESIDENT_COLUMNS) - 5))
     path.write_text("\n".join(lines) + "\n")
     return path
 

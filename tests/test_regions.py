@@ -92,9 +92,10 @@ def test_regency_names_carry_their_kind(h25):
 def test_hierarchy_loads_fast():
     from capaian.regions.hierarchy import Hierarchy
 
-    start = time.perf_counter()
+    # CPU time of this process, not wall time: other processes on a shared machine must not fail it
+    start = time.process_time()
     built = Hierarchy("2025", lokal_names())
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert len(built) == len(get_hierarchy("2025"))
     assert get_hierarchy("2025") is get_hierarchy(2025)  # cached, version as int accepted
 

@@ -1,21 +1,19 @@
-"""`capaian report` run the way a user runs it, and the scope selection behind it."""
+"""`capaian report` (in-process, as a user runs it) and the scope selection and format inference behind it."""
 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 
 import openpyxl
 import pypdf
 import pytest
 
 from capaian.errors import CapaianError
-from capaian.reports import FORMATS, build_report, resolve_scope
+from capaian.reports import FORMATS, build_report, infer_format, resolve_scope
 from capaian.runs import pick
 from capaian.service import evaluate_cutoff, get_run
 from capaian.store import open_store
+from cli_support import run_capaian
 from web_support import KALTARA, SEED_CUTOFF, UNPUBLISHED, fresh_db
 
 
@@ -24,14 +22,11 @@ def db(tmp_path_factory):
     return fresh_db(tmp_path_factory.mktemp("reports-cli"))
 
 
-def capaian(db, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "capaian", "--db", str(db), *args],
-        capture_output=True, env={**os.environ, "COLUMNS": "200"}, timeout=300,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"capaian {' '.join(args)} failed:\n{proc.stdout!r}\n{proc.stderr!r}")
-    return proc
+def capaian(db, *args: str, check: bool = True):
+    """`capaian --db DB ARGS` in-process; stdout and stderr as bytes, as the report tests compare them."""
+    ran = run_capaian(db, *args, check=check)
+    ran.stdout, ran.stderr = ran.stdout_bytes, ran.stderr.encode()
+    return ran
 
 
 def test_markdown_to_stdout(db):
@@ -59,15 +54,21 @@ def test_workbook_and_pdf_files(db, tmp_path):
     assert "Nasional (Indonesia)" in text
 
 
-def test_default_file_name(db, tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "capaian", "--db", str(db), "report", "--scope", "6571", "--cutoff", SEED_CUTOFF,
-         "--format", "xlsx"],
-        capture_output=True, cwd=tmp_path, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+def test_default_file_name(db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    capaian(db, "report", "--scope", "6571", "--cutoff", SEED_CUTOFF, "--format", "xlsx")
     files = [p.name for p in tmp_path.iterdir()]
     assert len(files) == 1 and files[0].startswith(f"capaian-65.71-{SEED_CUTOFF}-run") and files[0].endswith("-id.xlsx")
+
+
+def test_format_from_the_output_suffix():
+    assert infer_format(None, "laporan.PDF") == "pdf"
+    assert infer_format(None, "kaltara.xlsx") == "xlsx"
+    assert infer_format(None, "-") == "md" and infer_format(None, None) == "md"
+    assert infer_format(None, "catatan.docx") == "md"  # unknown suffix: the default
+    assert infer_format("TXT", "laporan.pdf") == "txt"  # --format wins over the suffix
+    with pytest.raises(CapaianError, match="docx"):
+        infer_format("docx", None)
 
 
 def test_errors_are_one_line(db):

@@ -16,7 +16,7 @@ from capaian.reports.charts import trend_png, trend_rows
 from capaian.reports.common import run_timestamp
 from capaian.runs import pick
 from capaian.store import open_store
-from web_support import PUBLISHED, SEED_CUTOFF, fresh_db
+from web_support import PUBLISHED, SEED_CUTOFF
 
 GEN_1 = dt.datetime(2024, 1, 2, 3, 4, 5)
 GEN_2 = dt.datetime(2025, 6, 7, 8, 9, 10)
@@ -25,15 +25,8 @@ NAMES = ["Kabupaten Bulungan", "Kabupaten Malinau", "Kabupaten Nunukan", "Kabupa
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = open_store(fresh_db(tmp_path_factory.mktemp("reports-pdf")))
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def picked(store):
-    return pick(store, cutoff=SEED_CUTOFF)
+def picked(small_store):
+    return pick(small_store, cutoff=SEED_CUTOFF)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +35,8 @@ def view(picked):
 
 
 @pytest.fixture(scope="module")
-def kaltara_pdf(store):
-    return build_report(store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
+def kaltara_pdf(small_store):
+    return build_report(small_store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
 
 
 def reader(content: bytes) -> pypdf.PdfReader:
@@ -114,10 +107,10 @@ def test_metadata_dates_from_the_run(kaltara_pdf, view):
     assert f"run {view.run_id}" in meta["/Subject"]
 
 
-def test_reproducible_apart_from_generation_time(store, kaltara_pdf):
-    again = build_report(store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
+def test_reproducible_apart_from_generation_time(small_store, kaltara_pdf):
+    again = build_report(small_store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
     assert again == kaltara_pdf
-    other = build_report(store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_2).content
+    other = build_report(small_store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_2).content
     assert other != kaltara_pdf
     a, b = text_of(kaltara_pdf), text_of(other)
     assert a.count(STAMP_1) == 1 and b.count(STAMP_2) == 1  # one visible place
@@ -125,26 +118,79 @@ def test_reproducible_apart_from_generation_time(store, kaltara_pdf):
     assert reader(kaltara_pdf).metadata == reader(other).metadata
 
 
-def test_trend_covers_the_year_up_to_the_cutoff(store, picked):
+def test_trend_covers_the_year_up_to_the_cutoff(small_store, picked):
     view, choice = picked
-    rows = trend_rows(store, choice, view, "65")
+    rows = trend_rows(small_store, choice, view, "65")
     assert sorted(rows["cutoff"].unique()) == sorted(PUBLISHED)  # 2020-11-H2 is later: left out
     assert set(rows.loc[rows["cutoff"] == SEED_CUTOFF, "run_id"]) == {view.run_id}
     png = trend_png(rows, view.rubric, "id")
     assert png.startswith(b"\x89PNG") and png == trend_png(rows, view.rubric, "id")
 
 
-def test_national_and_regency_reports(store, view):
+def test_national_and_regency_reports(small_store, view):
     national = flat(text_of(render_pdf(view, resolve_scope(view, "ID"), generated_at=GEN_1)))
     assert "Nasional (Indonesia)" in national and "Jumlah per level" in national
     assert "Kalimantan Utara" in national and "Kalimantan Timur" in national
-    regency = flat(text_of(build_report(store, "65.04", SEED_CUTOFF, "pdf", generated_at=GEN_1).content))
+    regency = flat(text_of(build_report(small_store, "65.04", SEED_CUTOFF, "pdf", generated_at=GEN_1).content))
     assert "Kabupaten Tana Tidung" in regency and "Peringkat di provinsinya" in regency
     row = view.region_row("65.04")
     assert f"ke-{int(row['rank_province'])} dari {int(row['peers_province'])} kabupaten/kota" in regency
 
 
-def test_english_pdf(store):
-    text = flat(text_of(build_report(store, "65", SEED_CUTOFF, "pdf", lang="en", generated_at=GEN_1).content))
+def test_english_pdf(small_store):
+    text = flat(text_of(build_report(small_store, "65", SEED_CUTOFF, "pdf", lang="en", generated_at=GEN_1).content))
     assert "Level and explanation" in text and "467,701" in text and "101.93 %" in text
     assert "Page 2 /" in text and "✗ not met" in text
+
+
+BUILD_IN_A_FRESH_PROCESS = """
+import datetime as dt, hashlib, sys
+from capaian.reports import build_report
+from capaian.store import open_store
+small_store = open_store(sys.argv[1], create=False)
+gen = dt.datetime(2024, 1, 2, 3, 4, 5)
+for scope, lang in (a.split(":") for a in sys.argv[2:]):  # other reports first: fonts, charts, caches warm
+    build_report(small_store, scope, "2020-11-H1", "pdf", lang=lang, generated_at=gen)
+sys.stdout.write(hashlib.sha256(build_report(small_store, "65", "2020-11-H1", "pdf", generated_at=gen).content).hexdigest())
+"""
+
+
+def test_reproducible_while_the_garbage_collector_runs_constantly(small_store, kaltara_pdf):
+    """Font objects freed between layout and font subsetting must not change the embedded fonts.
+
+    The full suite once produced a PDF differing inside an embedded font subset (byte 20206) while
+    the test passed alone: WeasyPrint before 70 kept a HarfBuzz face borrowed from Pango and
+    subset it after Pango could have released it (Kozea/WeasyPrint#2799), so the font bytes
+    depended on the process's heap. pyproject.toml requires weasyprint>=70; collecting garbage at
+    every allocation makes any such lifetime bug show here rather than once in a long run.
+    """
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        again = build_report(small_store, "65", SEED_CUTOFF, "pdf", generated_at=GEN_1).content
+    finally:
+        gc.set_threshold(*before)
+    assert again == kaltara_pdf
+
+
+def test_reproducible_across_process_states(small_store, kaltara_pdf, tmp_path):
+    """The same bytes from another process (another hash seed: set order; other reports rendered
+    first: fonts, charts and caches warm) as from this long-lived test process."""
+    import hashlib
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "copy.duckdb"
+    small_store.con.execute("CHECKPOINT")
+    shutil.copy(small_store.path, db)
+    expected = hashlib.sha256(kaltara_pdf).hexdigest()
+    for seed, before in (("1", ("ID:en", "65:en")),):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", BUILD_IN_A_FRESH_PROCESS, str(db), *before], env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout == expected, f"PDF differs in a process with hash seed {seed} after {before}"

@@ -19,8 +19,7 @@ import pytest
 from capaian.reports import build_report, render_xlsx, resolve_scope
 from capaian.reports.common import run_timestamp
 from capaian.runs import pick
-from capaian.store import open_store
-from web_support import KALTARA, SEED_CUTOFF, fresh_db
+from web_support import KALTARA, SEED_CUTOFF
 
 GEN_1 = dt.datetime(2024, 1, 2, 3, 4, 5)
 GEN_2 = dt.datetime(2025, 6, 7, 8, 9, 10)
@@ -28,15 +27,8 @@ STAMP_1, STAMP_2 = "2024-01-02 03:04:05 UTC", "2025-06-07 08:09:10 UTC"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = open_store(fresh_db(tmp_path_factory.mktemp("reports-xlsx")))
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def view(store):
-    v, _ = pick(store, cutoff=SEED_CUTOFF)
+def view(small_store):
+    v, _ = pick(small_store, cutoff=SEED_CUTOFF)
     assert v is not None and v.published
     return v
 
@@ -46,8 +38,8 @@ def workbook(content: bytes):
 
 
 @pytest.fixture(scope="module")
-def kaltara_wb(store):
-    return workbook(build_report(store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_1).content)
+def kaltara_wb(small_store):
+    return workbook(build_report(small_store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_1).content)
 
 
 def table(ws, header_row: int) -> tuple[list[str], list[tuple]]:
@@ -187,10 +179,10 @@ def _members(content: bytes) -> dict[str, bytes]:
         return {name: z.read(name) for name in z.namelist()}
 
 
-def test_published_run_reproducible_apart_from_generation_time(store):
-    a = build_report(store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_1).content
-    b = build_report(store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_1).content
-    c = build_report(store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_2).content
+def test_published_run_reproducible_apart_from_generation_time(small_store):
+    a = build_report(small_store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_1).content
+    b = build_report(small_store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_1).content
+    c = build_report(small_store, "65", SEED_CUTOFF, "xlsx", generated_at=GEN_2).content
     assert a == b
     assert a != c
     ma, mc = _members(a), _members(c)
@@ -202,7 +194,7 @@ def test_published_run_reproducible_apart_from_generation_time(store):
     assert masked_a == masked_c
 
 
-def test_national_workbook(store, view):
+def test_national_workbook(small_store, view):
     wb = workbook(render_xlsx(view, resolve_scope(view, "nasional"), generated_at=GEN_1))
     header, body = table(wb["Level wilayah"], 1)
     tiers = pd.Series([r[2] for r in body]).value_counts()

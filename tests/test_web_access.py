@@ -3,13 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from capaian.web import create_app
-from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, csrf_of, fresh_db, login
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("access")), secret="test-secret")
+from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, csrf_of, login
 
 
 def client_for(app, name=None):

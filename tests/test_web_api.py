@@ -5,13 +5,7 @@ import base64
 import pytest
 from fastapi.testclient import TestClient
 
-from capaian.web import create_app
-from web_support import KALTARA, PASSWORD, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, fresh_db, login
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("api")), secret="test-secret")
+from web_support import KALTARA, PASSWORD, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, login
 
 
 @pytest.fixture

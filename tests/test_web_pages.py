@@ -14,11 +14,6 @@ from capaian.web import create_app
 from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, csrf_of, fresh_db, login
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("pages")), secret="test-secret")
-
-
 @pytest.fixture
 def client(app):
     return TestClient(app)

@@ -7,13 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from capaian.web import create_app
-from web_support import SEED_CUTOFF, fresh_db, login
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("reports")), secret="test-secret")
+from web_support import SEED_CUTOFF, login
 
 
 def _client(app, name=None):

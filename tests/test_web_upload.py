@@ -6,8 +6,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from capaian.web import create_app
-from web_support import PASSWORD, csrf_of, fresh_db, login
+from web_support import PASSWORD, csrf_of, login
 
 CUTOFF = "2020-12-H1"
 GOOD = (
@@ -21,11 +20,6 @@ BAD = (
     f"65.04,{CUTOFF},1000,900,500,600\n"  # more KIA holders than children
     f"99.99,{CUTOFF},1,1,1,1\n"  # unknown region
 )
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("upload")), secret="test-secret")
 
 
 def logged_in(app, name):

@@ -13,6 +13,7 @@ level 3, and the path to level 4 is white paper in Tana Tidung.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import re
 import shutil
@@ -134,13 +135,15 @@ def _write_csv(rows: list[dict], path: Path) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def template_db() -> Path:
-    """Build the test store once per process; returns its file (copy it before writing)."""
+    """Build the test store once per process; returns its file (copy it before writing: `fresh_db`,
+    or the `small_store` / `app` fixtures of conftest.py)."""
     from capaian.accounts import add_user
     from capaian.intake import import_submission
     from capaian.service import evaluate_cutoff
     from capaian.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="capaian-webtest-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # the template lives as long as the process
     db = tmp / "template.duckdb"
     store = open_store(db)
     for cutoff in CUTOFFS:

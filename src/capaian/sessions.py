@@ -18,12 +18,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from capaian.settings import setting
 from capaian.store.core import utcnow
 
-IDLE_SECONDS = 30 * 60
-LIFETIME_SECONDS = 8 * 3600
-LOGIN_LIMIT = 5
-LOGIN_WINDOW_SECONDS = 5 * 60
+# the defaults are declared once, in capaian.settings (the web server reads the current values there)
+IDLE_SECONDS = setting("CAPAIAN_SESSION_IDLE_MINUTES").default * 60
+LIFETIME_SECONDS = setting("CAPAIAN_SESSION_MAX_AGE").default
+LOGIN_LIMIT = setting("CAPAIAN_LOGIN_LIMIT").default
+LOGIN_WINDOW_SECONDS = setting("CAPAIAN_LOGIN_WINDOW").default
 TOUCH_EVERY = 60.0  # seconds between writes of a session's last_seen
 
 

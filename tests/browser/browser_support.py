@@ -1,12 +1,11 @@
-"""Fixtures of the browser tests: Playwright on Debian's Chromium, `capaian serve` on a loopback port.
+"""Helpers of the browser tests: Playwright on Debian's Chromium, `capaian serve` on a loopback port.
 
-(Not a conftest.py: a second `conftest` module would shadow tests/conftest.py for `from conftest import`.)
+The fixtures themselves are in tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +13,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,9 +33,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*capaian_cmd(), "--db", str(db), *args], input=stdin, text=True,
-                          capture_output=True, check=True, timeout=1800)
+def run_cli(db: Path, *args: str, stdin: str | None = None):
+    """`capaian --db DB ARGS` in this process (the server itself runs as a real process)."""
+    from cli_support import run_capaian
+
+    return run_capaian(db, *args, stdin=stdin)
 
 
 class Server:
@@ -79,44 +79,6 @@ def _add_users(db: Path) -> None:
             stdin=PASSWORD + "\n")
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory, request):
-    """The session's demo store (`capaian demo build`, tests/conftest.py), copied, users added by the
-    CLI, then `capaian serve`."""
-    demo_db = request.getfixturevalue("demo_db")
-    tmp = tmp_path_factory.mktemp("demo-server")
-    db = tmp / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    _add_users(db)
-    server = Server(db, tmp / "server.log")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def small_server(tmp_path_factory):
-    """`capaian serve` on the small store of the web tests (users already there)."""
-    from web_support import fresh_db
-
-    tmp = tmp_path_factory.mktemp("small")
-    db = fresh_db(tmp)
-    server = Server(db, tmp / "server.log")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 class Recorder:
     """Every request the page makes, for the no-outside-request assertion."""
 
@@ -137,13 +99,3 @@ class Recorder:
 
         return [u for u in self.urls
                 if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="id-ID")
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    pg.recorder = Recorder(pg)
-    yield pg
-    context.close()

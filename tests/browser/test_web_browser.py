@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import PASSWORD, browser, demo_server, page, small_server  # noqa: F401  (fixtures)
+from browser_support import PASSWORD
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

@@ -1,29 +1,100 @@
 """Command-line interface: a thin Typer layer over the library.
 
-Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`).
-Errors a user can act on print one line (Indonesian / English) and exit 1, never a traceback.
+Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`); only
+the commands that write (`db init`, `demo build`, imports, `facts`, `users add`) create it.
+Errors a user can act on print one line (Indonesian / English) and exit 1, usage errors one line
+and exit 2, never a traceback. That mapping lives in the app itself (`CapaianGroup.main`), so
+`typer.testing.CliRunner` sees exactly what a user sees.
+
+Start-up is kept short (`bench/cli_start.py`): this module and the command modules import only
+Typer; Rich is loaded on first output, and pandas, Ibis, DuckDB, matplotlib and WeasyPrint inside
+the commands that need them.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Optional
 
 import typer
-from rich.console import Console
+from typer.core import TyperGroup
 
 from capaian.errors import CapaianError
 
+
+def fail(message: str, code: int) -> None:
+    """Print `error: message` on one line to stderr and exit with `code`."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+class CapaianGroup(TyperGroup):
+    """The root command: known errors become one line on stderr and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except CapaianError as exc:
+            if not standalone_mode:
+                raise
+            fail(exc.text(), 1)
+        except typer.TyperException as exc:  # usage errors: bad option, unknown command ...
+            if not standalone_mode:
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `capaian db` alone: its help, as click does
+                if exc.format_message().strip():
+                    typer.echo(exc.format_message(), err=True)
+                sys.exit(exc.exit_code)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            fail(exc.format_message() + hint, exc.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            fail("dibatalkan / aborted", 1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=CapaianGroup,
     help="capaian: capaian kinerja dan levelisasi Disdukcapil / performance levels of "
     "civil-registration offices.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: Typer's Rich help formatter alone costs ~0.1 s of start-up
 )
-console = Console()
-err_console = Console(stderr=True)
+
+
+def sub_app(help: str) -> typer.Typer:
+    """A command group (`capaian db ...`) with the root's settings."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+
+
+class LazyConsole:
+    """A Rich console created on first use (importing Rich's console is not free at start-up)."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._real = None
+
+    @property
+    def real(self):
+        if self._real is None:
+            from rich.console import Console
+
+            self._real = Console(**self._options)
+        return self._real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+console = LazyConsole()
+err_console = LazyConsole(stderr=True)
 
 
 class State:
@@ -42,23 +113,20 @@ def _root(
     lang: str = typer.Option("id", "--lang", help="Language of output: id (default) or en."),
 ) -> None:
     """capaian: capaian kinerja Disdukcapil / civil-registration office performance."""
-    state.db = db or os.environ.get("CAPAIAN_DB") or "capaian.duckdb"
+    from capaian.settings import value
+
+    state.db = db or value("CAPAIAN_DB")
     state.lang = lang if lang in ("id", "en") else "id"
 
 
-def open_db():
-    """The store named by --db, created and migrated on first use."""
+def open_db(create: bool = False):
+    """The store named by --db, migrated. Only commands that write pass `create=True`; for the
+    others a missing file is a one-line error naming it (never a new empty database)."""
     from capaian.store import open_store
 
-    return open_store(state.db)
+    return open_store(state.db, create=create)
 
 
 def main() -> None:
-    """Console-script entry point: runs the app, turning known errors into one-line messages."""
-    from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
-
-    try:
-        app()  # standalone: usage errors print click's message and exit 2
-    except CapaianError as exc:
-        err_console.print(f"error: {exc.text()}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(1)
+    """Console-script entry point (`capaian`, `python -m capaian`)."""
+    app()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from capaian.cli.app import app, console, open_db, state
+from capaian.cli.app import app, console, open_db, state, sub_app
 
-db_app = typer.Typer(help="Basis data tertanam / the embedded DuckDB store.", no_args_is_help=True)
+db_app = sub_app("Basis data tertanam / the embedded DuckDB store.")
 app.add_typer(db_app, name="db")
 
 
 @db_app.command("init")
 def db_init() -> None:
     """Buat/migrasikan basis data / create or migrate the store."""
-    store = open_db()
+    store = open_db(create=True)
     console.print(f"{state.db}: schema {store.schema_version()}")
 
 

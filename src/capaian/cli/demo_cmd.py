@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from capaian.cli.app import app, console, open_db, state
+from capaian.cli.app import app, console, open_db, state, sub_app
 
-demo_app = typer.Typer(help="Data demo sintetis / synthetic demo data.", no_args_is_help=True)
+demo_app = sub_app("Data demo sintetis / synthetic demo data.")
 app.add_typer(demo_app, name="demo")
 
 
@@ -18,15 +17,17 @@ def demo_build(
     ),
 ) -> None:
     """Bangun data demo nasional (sintetis) / build the synthetic national demo."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from capaian.demo.build import build_demo
     from capaian.present.i18n import tr
 
-    store = open_db()
+    store = open_db(create=True)
     if if_missing and store.is_demo():
         console.print(f"{state.db}: " + tr(state.lang, "demo data already built."), highlight=False)
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console.real, transient=False) as bar:
         tasks: dict[str, int] = {}
 
         def report(step: str, done: int, total: int) -> None:

@@ -6,13 +6,11 @@ import json
 from enum import Enum
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from capaian.cli.app import app, console, open_db, state
-from capaian.cli.output import frame_to_csv, frame_to_json, level_table_rows
+from capaian.cli.app import app, console, open_db, state, sub_app
+from capaian.cli.output import echo_json, frame_to_csv, frame_to_json, level_table_rows
 
-runs_app = typer.Typer(help="Run evaluasi / evaluation runs.", no_args_is_help=True)
+runs_app = sub_app("Run evaluasi / evaluation runs.")
 app.add_typer(runs_app, name="runs")
 
 
@@ -96,7 +94,7 @@ def explain_cmd(
     explanation = view.explain(code)
     if fmt is Format.json:
         payload = {**explanation.to_dict(), "run_id": int(view.run_id), "published": bool(view.published)}
-        console.print_json(json.dumps(payload, default=str))
+        echo_json(json.dumps(payload, default=str))
         return
     if fmt is Format.csv:
         rows = view.indicator_rows(explanation.region_code)
@@ -105,11 +103,11 @@ def explain_cmd(
     from capaian.present.i18n import tr
     from capaian.reports.common import draft_label
 
+    lines = explanation.lines(state.lang)
     draft = draft_label(view, state.lang)
     if draft:
-        console.print(f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), highlight=False, markup=False)
-    for line in explanation.lines(state.lang):
-        console.print(line, highlight=False, markup=False)
+        lines = [f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), *lines]
+    typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
 
 
 @app.command("results")
@@ -131,9 +129,12 @@ def results_cmd(
 
 
 def _print_ranking(view, tier: str, province: str | None, fmt: Format) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     rows = view.tier(tier, province=province)
     if fmt is Format.json:
-        console.print_json(frame_to_json(rows, view.indicators, view))
+        echo_json(frame_to_json(rows, view.indicators, view))
         return
     if fmt is Format.csv:
         typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
@@ -166,9 +167,11 @@ def publish_cmd(
 @runs_app.command("list")
 def runs_list(fmt: Format = typer.Option(Format.table, "--format")) -> None:
     """Daftar run evaluasi / list evaluation runs."""
+    from rich.table import Table
+
     runs = open_db().list_runs()
     if fmt is Format.json:
-        console.print_json(runs.to_json(orient="records", date_format="iso"))
+        echo_json(runs.to_json(orient="records", date_format="iso"))
         return
     if fmt is Format.csv:
         typer.echo(runs.to_csv(index=False), nl=False)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from capaian.cli.app import app, console, err_console, open_db, state
+from capaian.cli.app import app, console, err_console, open_db, state, sub_app
 from capaian.errors import CapaianError, output_error
 
-import_app = typer.Typer(help="Impor data / import data.", no_args_is_help=True)
-template_app = typer.Typer(help="Templat pengiriman / submission templates.", no_args_is_help=True)
+import_app = sub_app("Impor data / import data.")
+template_app = sub_app("Templat pengiriman / submission templates.")
 app.add_typer(import_app, name="import")
 app.add_typer(template_app, name="template")
 
@@ -50,7 +50,7 @@ def import_submission_cmd(
     """
     from capaian.intake import SubmissionInvalid, import_submission
 
-    store = open_db()
+    store = open_db(create=True)
     actor, scope = resolve_operator(store, operator)
     try:
         result = import_submission(store, file, actor=actor, operator_scope=scope, sheet=sheet)
@@ -84,7 +84,7 @@ def import_register_cmd(
     """
     from capaian.register import import_register
 
-    _print_summary(import_register(open_db(), file, actor=actor))
+    _print_summary(import_register(open_db(create=True), file, actor=actor))
 
 
 @import_app.command("events")
@@ -95,7 +95,7 @@ def import_events_cmd(
     """Impor peristiwa layanan dokumen / import service events (quarantine as for the register)."""
     from capaian.register import import_events
 
-    _print_summary(import_events(open_db(), file, actor=actor))
+    _print_summary(import_events(open_db(create=True), file, actor=actor))
 
 
 @template_app.command("submission")

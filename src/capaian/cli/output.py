@@ -1,20 +1,25 @@
-"""Shapes evaluation results for the terminal: the ranking table, and its JSON and CSV forms."""
+"""Shapes evaluation results for the terminal: the ranking table, and its JSON and CSV forms.
+
+pandas, Babel and the catalogues are imported inside the functions, so that `capaian --help` does not load them.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from capaian.present import numbers
-from capaian.present.i18n import tr
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _indicator_ids(view) -> list[str]:
     return [ind.id for ind in view.rubric.indicators]
 
 
-def _cell(row: pd.Series, lang: str, places: int = numbers.PLACES) -> str:
+def _cell(row: pd.Series, lang: str, places: int | None = None) -> str:
+    from capaian.present import numbers
+
+    places = numbers.PLACES if places is None else places
     if row["status"] == "no_data":
         return numbers.status_text("no_data", lang)
     symbol = numbers.status_symbol(row["status"])
@@ -28,6 +33,8 @@ def _cell(row: pd.Series, lang: str, places: int = numbers.PLACES) -> str:
 
 def _header(ind, lang: str) -> str:
     """Indicator column title with its target: `KTP-el ≥ 98 %`."""
+    from capaian.present import numbers
+
     label = ind.label.get(lang)
     if ind.kind == "coverage":
         return f"{label} {numbers.requirement(ind.kind, ind.target.value, lang, ind.comparison)}"
@@ -36,6 +43,11 @@ def _header(ind, lang: str) -> str:
 
 def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str):
     """Header and body rows of the ranking table (strings, formatted for people)."""
+    import pandas as pd
+
+    from capaian.present import numbers
+    from capaian.present.i18n import tr
+
     ids = _indicator_ids(view)
     header = ["#", tr(lang, "code"), tr(lang, "region"), tr(lang, "level")]
     header += [_header(ind, lang) for ind in view.rubric.indicators]
@@ -71,6 +83,8 @@ def frame_to_json(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
 
 
 def _jsonable(value):
+    import pandas as pd
+
     if pd.isna(value):
         return None
     if hasattr(value, "isoformat"):
@@ -87,3 +101,10 @@ def frame_to_csv(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
         columns={"rank_national": "region_rank_national"}
     )
     return wanted.merge(level, on="region_code", how="left").to_csv(index=False)
+
+
+def echo_json(text: str) -> None:
+    """JSON on stdout, indented and plain (Rich's highlighter takes seconds on a national payload)."""
+    import typer
+
+    typer.echo(json.dumps(json.loads(text), indent=2, ensure_ascii=False))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
-from capaian.cli.app import app, console, state
+from capaian.cli.app import app, console, state, sub_app
 
-regions_app = typer.Typer(help="Wilayah Kemendagri / official regions.", no_args_is_help=True)
+regions_app = sub_app("Wilayah Kemendagri / official regions.")
 app.add_typer(regions_app, name="regions")
 
 VERSION_HELP = "Versi hierarki / hierarchy version: 2025 (38 provinsi) or 2020 (34)."
@@ -25,6 +23,8 @@ def regions_show(
     depth: int = typer.Option(1, "--depth", min=0, max=3, help="Tingkat turunan / levels below."),
 ) -> None:
     """Pohon wilayah / a region and the regions below it."""
+    from rich.tree import Tree
+
     from capaian.regions import get_hierarchy
 
     hierarchy = get_hierarchy(version)
@@ -49,6 +49,8 @@ def regions_find(
     limit: int = typer.Option(20, "--limit", min=1, max=500),
 ) -> None:
     """Cari wilayah menurut nama / find regions by name (case- and accent-insensitive)."""
+    from rich.table import Table
+
     from capaian.present.i18n import tr
     from capaian.regions import get_hierarchy
 

@@ -10,9 +10,6 @@ import typer
 from capaian.cli.app import app, console, open_db, state
 from capaian.errors import CapaianError, output_error
 
-FORMATS = ("xlsx", "pdf", "md", "txt")
-
-
 @app.command("report")
 def report_cmd(
     scope: str = typer.Option(
@@ -37,17 +34,9 @@ def report_cmd(
     ),
 ) -> None:
     """Laporan Excel, PDF atau narasi / a workbook, PDF or narrative report of a cut-off."""
-    from capaian.reports import build_report
+    from capaian.reports import build_report, infer_format
 
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None and str(output) != "-" else ""
-        fmt = suffix if suffix in FORMATS else "md"
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise CapaianError(
-            f"--format {fmt!r} tidak dikenal; pilihan: {', '.join(FORMATS)}.",
-            f"unknown --format {fmt!r}; expected one of {', '.join(FORMATS)}.",
-        )
+    fmt = infer_format(fmt, output)
     if lang is not None and lang not in ("id", "en"):
         raise CapaianError(f"--lang {lang!r} tidak dikenal; pilihan: id, en.", f"unknown --lang {lang!r}; expected id or en.")
     language = lang or state.lang

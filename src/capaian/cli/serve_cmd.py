@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from capaian.cli.app import app, console, state
+from capaian.cli.app import app, console, open_db, state
 
 
 @app.command("serve")
@@ -26,7 +26,7 @@ def serve(
 
     from capaian.web import create_app
 
-    web_app = create_app(state.db, geojson=geojson)
+    web_app = create_app(store=open_db(), geojson=geojson)  # a missing or locked store: one line
     console.print(f"capaian: http://{host}:{port}/  ({state.db})", highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level=log_level, access_log=False,
                 **proxy_options(forwarded_allow_ips))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
 
-from capaian.cli.app import app, console, open_db, state
+from capaian.cli.app import app, console, open_db, state, sub_app
 
-users_app = typer.Typer(help="Akun pengguna dasbor / dashboard user accounts.", no_args_is_help=True)
+users_app = sub_app("Akun pengguna dasbor / dashboard user accounts.")
 app.add_typer(users_app, name="users")
 
 ROLE_HELP = "national | province | regency"
@@ -34,7 +33,7 @@ def users_add(
     """Tambah pengguna / add a user (the password is asked for, or read with --password-stdin)."""
     from capaian.accounts import add_user
 
-    store = open_db()
+    store = open_db(create=True)
     password = _read_password(password_stdin)
     user = add_user(store, name, password, role, region, lang=lang, actor="cli")
     console.print(f"{user.name}: {user.role} {user.region_code or 'ID'}", highlight=False)
@@ -43,6 +42,8 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """Daftar pengguna / list users."""
+    from rich.table import Table
+
     from capaian.accounts import list_users
     from capaian.present.i18n import tr
 

@@ -12,7 +12,6 @@ Java 17+ runtime. The master is `local[2]` unless given (or set in `CAPAIAN_SPAR
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -51,13 +50,15 @@ def spark_session(master: str | None = None, conf: dict | None = None, app_name:
     the JVM starts (driver memory, master) are ignored if a session is already running.
     """
     SparkSession = _require_pyspark()
-    master = master or os.environ.get("CAPAIAN_SPARK_MASTER") or DEFAULT_MASTER
+    from capaian.settings import value as setting
+
+    master = master or setting("CAPAIAN_SPARK_MASTER") or DEFAULT_MASTER
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
-        session.sparkContext.setLogLevel(os.environ.get("CAPAIAN_SPARK_LOG_LEVEL", "ERROR"))
+        session.sparkContext.setLogLevel(setting("CAPAIAN_SPARK_LOG_LEVEL"))
         return session
     except Exception as exc:  # noqa: BLE001 - Java missing, cluster unreachable, ...
         raise CapaianError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from capaian.errors import CapaianError
 from capaian.present.i18n import tr
@@ -23,6 +24,21 @@ FORMATS = {
     "md": "text/markdown; charset=utf-8",
     "txt": "text/plain; charset=utf-8",
 }
+DEFAULT_FORMAT = "md"
+
+
+def infer_format(fmt: str | None, output: str | None = None) -> str:
+    """The report format: `fmt` when given, else the output file's suffix (`.pdf`, `.xlsx` ...),
+    else Markdown. An unknown `fmt` is a CapaianError listing the formats."""
+    if fmt is None:
+        suffix = Path(str(output)).suffix.lower().lstrip(".") if output is not None and str(output) != "-" else ""
+        return suffix if suffix in FORMATS else DEFAULT_FORMAT
+    if fmt.lower() not in FORMATS:
+        raise CapaianError(
+            f"--format {fmt!r} tidak dikenal; pilihan: {', '.join(FORMATS)}.",
+            f"unknown --format {fmt!r}; expected one of {', '.join(FORMATS)}.",
+        )
+    return fmt.lower()
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from capaian.rubrics.model import Rubric, TargetSet
 
 RUBRIC_DIR = Path(__file__).resolve().parent
 TARGET_DIR = RUBRIC_DIR / "targets"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
 
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise CapaianError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.") from None
     except yaml.YAMLError as exc:

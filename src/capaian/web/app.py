@@ -31,12 +31,9 @@ from capaian.errors import CapaianError
 from capaian.present.i18n import N_
 from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
-from capaian.sessions import LIFETIME_SECONDS
 from capaian.web.messages import message
 from capaian.web.state import WebState, session_secret
 
-SESSION_MAX_AGE = LIFETIME_SECONDS
-SESSION_IDLE_ENV = "CAPAIAN_SESSION_IDLE_MINUTES"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
@@ -62,7 +59,7 @@ def create_app(
     secret: str | None = None,
     geojson: str | os.PathLike | None = None,
     https_only: bool = False,
-    catalog_ttl: float = 2.0,
+    catalog_ttl: float | None = None,
     warm: bool = True,
     session_idle: float | None = None,
 ) -> FastAPI:
@@ -78,8 +75,6 @@ def create_app(
         from capaian.store import open_store
 
         store = open_store(db_path)
-    if session_idle is None and os.environ.get(SESSION_IDLE_ENV):
-        session_idle = _idle_from_env(os.environ[SESSION_IDLE_ENV])
     state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle)
 
     @asynccontextmanager
@@ -99,14 +94,16 @@ def create_app(
     )
     apispec.install(app)
     app.state.web = state
-    geo = os.environ.get("CAPAIAN_GEOJSON") if geojson is None else geojson
+    from capaian.settings import value
+
+    geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(store, secret),
         session_cookie="capaian_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=value("CAPAIAN_SESSION_MAX_AGE"),
         same_site="lax",
         https_only=https_only,
     )
@@ -176,19 +173,6 @@ def create_app(
                       {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)
 
     return app
-
-
-def _idle_from_env(text: str) -> float:
-    try:
-        minutes = float(text)
-    except ValueError:
-        minutes = -1.0
-    if not 0 < minutes <= 24 * 60:
-        raise CapaianError(
-            f"{SESSION_IDLE_ENV}={text!r} tidak sah: berikan menit antara 1 dan 1440.",
-            f"{SESSION_IDLE_ENV}={text!r} is not valid: give minutes between 1 and 1440.",
-        )
-    return minutes * 60
 
 
 def _warm(state) -> None:

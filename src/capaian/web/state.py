@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import pandas as pd
 
+from capaian.errors import CapaianError
 from capaian.runs.catalog import Catalog
 
 SECRET_META_KEY = "web_session_secret"
@@ -36,14 +37,31 @@ def _slow_work_ahead() -> None:
         raise Cold()
 
 
+def session_idle_seconds() -> float:
+    """$CAPAIAN_SESSION_IDLE_MINUTES (capaian.settings) in seconds, between 1 minute and a day."""
+    from capaian.settings import value
+
+    minutes = value("CAPAIAN_SESSION_IDLE_MINUTES")
+    if not 0 < minutes <= 24 * 60:
+        raise CapaianError(
+            f"CAPAIAN_SESSION_IDLE_MINUTES={minutes!r} tidak sah: berikan menit antara 1 dan 1440.",
+            f"CAPAIAN_SESSION_IDLE_MINUTES={minutes!r} is not valid: give minutes between 1 and 1440.",
+        )
+    return minutes * 60
+
+
 class LoginLimiter:
     """The login throttle (`capaian.sessions.LoginThrottle`, kept in the store) over this app's store."""
 
     def __init__(self, state: "WebState", limit: int | None = None, window: float | None = None):
-        from capaian.sessions import LOGIN_LIMIT, LOGIN_WINDOW_SECONDS, LoginThrottle
+        from capaian.sessions import LoginThrottle
+        from capaian.settings import value
+
 
         self.state = state
-        self.throttle = LoginThrottle(limit or LOGIN_LIMIT, window or LOGIN_WINDOW_SECONDS)
+        self.limit = value("CAPAIAN_LOGIN_LIMIT") if limit is None else limit
+        self.window = value("CAPAIAN_LOGIN_WINDOW") if window is None else window
+        self.throttle = LoginThrottle(self.limit, self.window)
 
     def blocked(self, name: str, ip: str) -> bool:
         with self.state.db() as store:
@@ -86,20 +104,23 @@ class LRU:
 
 
 class WebState:
-    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64, session_idle: float | None = None):
-        from capaian.sessions import IDLE_SECONDS
+    def __init__(self, store, catalog_ttl: float | None = None, max_views: int | None = None,
+                 session_idle: float | None = None):
+        from capaian.settings import value
 
         self.store = store
         self.lock = threading.RLock()
-        self.catalog_ttl = catalog_ttl
-        self.max_views = max_views
-        self.session_idle = float(session_idle or IDLE_SECONDS)
+        self.catalog_ttl = value("CAPAIAN_CATALOG_TTL") if catalog_ttl is None else catalog_ttl
+        self.max_views = value("CAPAIAN_CACHE_RUNS") if max_views is None else max_views
+        self.user_ttl = value("CAPAIAN_USER_TTL")
+        self.session_idle = float(session_idle_seconds() if session_idle is None else session_idle)
+        self.session_lifetime = float(value("CAPAIAN_SESSION_MAX_AGE"))
         self.limiter = LoginLimiter(self)
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
-        self._models = LRU(4096)  # page models (language-independent dicts)
-        self._fragments = LRU(512)  # rendered HTML of the user-independent part of a page
+        self._models = LRU(value("CAPAIAN_CACHE_MODELS"))  # page models (language-independent dicts)
+        self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"))  # rendered HTML of the user-independent part of a page
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
 
@@ -210,10 +231,10 @@ class WebState:
         hit = self._sessions.get(token)
         if hit is not None and time.monotonic() - hit[0] < 5.0:
             return hit[1]
-        from capaian.sessions import LIFETIME_SECONDS, session_user
+        from capaian.sessions import session_user
 
         with self.db() as store:
-            name = session_user(store, token, idle=self.session_idle, lifetime=LIFETIME_SECONDS)
+            name = session_user(store, token, idle=self.session_idle, lifetime=self.session_lifetime)
         self._sessions.put(token, (time.monotonic(), name))
         return name
 
@@ -232,7 +253,7 @@ class WebState:
         if not name:
             return None
         hit = self._users.get(name)
-        if hit is not None and time.monotonic() - hit[0] < 5.0:
+        if hit is not None and time.monotonic() - hit[0] < self.user_ttl:
             return hit[1]
         from capaian.accounts import get_user
 
@@ -259,11 +280,11 @@ def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 def session_secret(store, explicit: str | None = None) -> str:
     """The session-signing secret: given, or $CAPAIAN_SECRET, or one kept in the store's metadata."""
-    import os
+    from capaian.settings import value
 
     if explicit:
         return explicit
-    env = os.environ.get("CAPAIAN_SECRET")
+    env = value("CAPAIAN_SECRET")
     if env:
         return env
     found = store.get_meta(SECRET_META_KEY)

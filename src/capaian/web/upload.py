@@ -20,22 +20,28 @@ from fastapi.responses import Response
 
 from capaian.access import allowed
 from capaian.errors import CapaianError
-from capaian.intake.reader import MAX_FILE_BYTES, MAX_FILE_TEXT
 from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
 
-MAX_BYTES = MAX_FILE_BYTES
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, part headers and the small fields
 SUFFIXES = (".csv", ".xlsx")
 
 
+def max_bytes() -> int:
+    """The upload size limit (setting CAPAIAN_UPLOAD_MAX_MB)."""
+    from capaian.settings import value
+
+    return value("CAPAIAN_UPLOAD_MAX_MB") * 1024 * 1024
+
+
 def _too_large(size: int | None = None) -> PageError:
     shown = "" if size is None else f" ({size:,} byte)".replace(",", ".")
+    limit_mb = max_bytes() // (1024 * 1024)
     return PageError(
         413, "bad_request",
-        f"Berkas terlalu besar{shown}; batasnya {MAX_FILE_TEXT[0]}.",
-        f"The file is too large{shown.replace('byte', 'bytes')}; the limit is {MAX_FILE_TEXT[1]}.",
+        f"Berkas terlalu besar{shown}; batasnya {limit_mb} MB.",
+        f"The file is too large{shown.replace('byte', 'bytes')}; the limit is {limit_mb} MB.",
     )
 
 
@@ -47,7 +53,7 @@ def check_declared_size(request: Request) -> None:
             size = int(declared)
         except ValueError:
             raise PageError(400, "bad_request") from None
-        if size > MAX_BYTES + FORM_OVERHEAD:
+        if size > max_bytes() + FORM_OVERHEAD:
             raise _too_large(size)
 
 
@@ -61,7 +67,7 @@ async def read_upload_form(request: Request):
     Call only after the user and the declared size were checked. The caller closes the form."""
     from starlette.requests import Request as StarletteRequest
 
-    limit = MAX_BYTES + FORM_OVERHEAD
+    limit = max_bytes() + FORM_OVERHEAD
     received = 0
     receive = request.receive
 
@@ -85,7 +91,7 @@ async def upload_content(form) -> tuple[str | None, bytes | None]:
     part = form.get("file")
     if not isinstance(part, StarletteUpload):
         return None, None
-    return part.filename, await part.read(MAX_BYTES + 1)
+    return part.filename, await part.read(max_bytes() + 1)
 
 
 def missing_file_outcome() -> dict:
@@ -119,11 +125,12 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         }
         _audit_refusal(state, user, name, [problem])
         return {"ok": False, "file": name, "problems": [problem]}
-    if len(content) > MAX_BYTES:
+    limit_mb = max_bytes() // (1024 * 1024)
+    if len(content) > max_bytes():
         problem = {
             "file": name, "rule": "file_size", "row": None, "column": None, "value": str(len(content)),
             "message_id": "Berkas terlalu besar.", "message_en": "The file is too large.",
-            "expected_id": "paling besar " + MAX_FILE_TEXT[0], "expected_en": "at most " + MAX_FILE_TEXT[1],
+            "expected_id": f"paling besar {limit_mb} MB", "expected_en": f"at most {limit_mb} MB",
         }
         _audit_refusal(state, user, name, [problem])
         return {"ok": False, "file": name, "problems": [problem]}

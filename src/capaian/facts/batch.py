@@ -1,0 +1,161 @@
+"""Register facts for several cut-offs into the store, on DuckDB (incremental) or Spark.
+
+    for step in store_register_facts(store, ["2020-11-H1", "2020-11-H2"]):
+        print(step.cutoff, step.how, len(step.frame), step.result.inserted)
+
+On DuckDB the first cut-off is computed in full and each next one from the previous one plus the
+residents whose state changed in between (same register, same result). The register is the
+store's import, or Parquet files (a file, a folder or a glob) given as `register` / `events`.
+This is what `capaian facts` runs; the command only parses arguments and prints each step.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from capaian.errors import CapaianError
+
+NO_REGISTER = (
+    "Tidak ada data register untuk dihitung (impor dulu dengan `capaian import register`).",
+    "No register data to compute from (import it first with `capaian import register`).",
+)
+
+
+@dataclass(frozen=True)
+class FactsStep:
+    """One cut-off computed and written."""
+
+    cutoff: object  # periods.Cutoff
+    frame: object  # pandas.DataFrame of the facts
+    engine: str  # duckdb | spark
+    how: str  # full | incremental
+    seconds: float
+    result: object  # store.FactWrite
+
+    @property
+    def villages(self) -> int:
+        return self._count_tier(3)
+
+    @property
+    def regencies(self) -> int:
+        return self._count_tier(1)
+
+    def _count_tier(self, dots: int) -> int:
+        codes = self.frame["region_code"].drop_duplicates().str.count(r"\.")
+        return int((codes == dots).sum())
+
+
+def plan_cutoffs(cutoffs, rubric: str | None = None):
+    """The cut-offs in order and the age bounds of their one rubric (several rubrics: an error)."""
+    from capaian.periods import user_cutoff
+    from capaian.service import resolve_rubric
+
+    cuts = sorted({user_cutoff(c) for c in cutoffs})
+    if not cuts:
+        raise CapaianError("Berikan paling sedikit satu cut-off.", "Give at least one cut-off.")
+    rubrics = {resolve_rubric(c, rubric).id for c in cuts}
+    if len(rubrics) > 1:
+        names = ", ".join(sorted(rubrics))
+        raise CapaianError(
+            f"Cut-off ini memakai rubrik berbeda ({names}); hitung terpisah.",
+            f"These cut-offs fall under different rubrics ({names}); compute them apart.",
+        )
+    return cuts, resolve_rubric(cuts[0], rubric).age_bounds
+
+
+def store_register_facts(store, cutoffs, *, engine: str = "duckdb", register: Path | None = None,
+                         events: Path | None = None, rubric: str | None = None, scope: str | None = None,
+                         master: str | None = None, actor: str = "cli") -> Iterator[FactsStep]:
+    """Compute and write the register facts of each cut-off; yields one `FactsStep` per cut-off."""
+    from capaian.regions import normalize_code
+
+    if events is not None and register is None:
+        raise CapaianError("--events memerlukan --register.", "--events needs --register.")
+    if engine not in ("duckdb", "spark"):
+        raise CapaianError(f"Mesin tidak dikenal: {engine!r}.", f"Unknown engine {engine!r}: duckdb or spark.")
+    cuts, ages = plan_cutoffs(cutoffs, rubric)
+    scope = normalize_code(scope) if scope else None
+    if engine == "spark":
+        yield from _spark(store, cuts, ages, register, events, master, scope, actor)
+        return
+    yield from _duckdb(store, cuts, ages, register, events, scope, actor)
+
+
+def _duckdb(store, cuts, ages, register, events, scope, actor) -> Iterator[FactsStep]:
+    from capaian.facts import SOURCE, compute_facts, compute_facts_incremental, ibis_backend
+
+    with_events = events is not None or register is None
+    backend = _parquet_backend(register, events) if register is not None else ibis_backend(store)
+    previous = None
+    for cut in cuts:
+        start = time.perf_counter()
+        if previous is None:
+            frame = compute_facts(backend, cut, ages, scope=scope, with_events=with_events)
+        else:
+            frame = compute_facts_incremental(backend, cut, previous[0], previous[1], ages, scope=scope,
+                                              with_events=with_events)
+        if frame is None or frame.empty:
+            raise CapaianError(*NO_REGISTER)
+        seconds = time.perf_counter() - start
+        result = store.write_facts(frame, source=SOURCE, actor=actor)
+        yield FactsStep(cut, frame, "duckdb", "full" if previous is None else "incremental", seconds, result)
+        previous = (cut, frame)
+
+
+def _spark(store, cuts, ages, register, events, master, scope, actor) -> Iterator[FactsStep]:
+    from capaian.facts import SOURCE
+    from capaian.facts.spark import compute_facts_spark
+
+    with tempfile.TemporaryDirectory(prefix="capaian-spark-") as tmp:
+        if register is None:  # the store's import, handed to Spark as Parquet
+            register = _store_table_to_parquet(store, "residents", Path(tmp))
+            events = _store_table_to_parquet(store, "service_events", Path(tmp))
+        if register is None:
+            raise CapaianError(*NO_REGISTER)
+        for cut in cuts:
+            start = time.perf_counter()
+            frame = compute_facts_spark(register, cut, ages, events=events, master=master, scope=scope)
+            if frame is None or frame.empty:
+                raise CapaianError(*NO_REGISTER)
+            result = store.write_facts(frame, source=SOURCE, actor=actor)
+            yield FactsStep(cut, frame, "spark", "full", time.perf_counter() - start, result)
+
+
+def parquet_source(path: Path) -> str:
+    """What DuckDB's read_parquet reads for a file, a folder of Parquet files or a glob."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        return text
+    if Path(path).is_dir():
+        return str(Path(path) / "**" / "*.parquet")
+    if Path(path).exists():
+        return text
+    raise CapaianError(f"Berkas tidak ditemukan: {text}", f"File not found: {text}")
+
+
+def _parquet_backend(register: Path, events: Path | None):
+    import ibis
+
+    backend = ibis.duckdb.connect(preserve_insertion_order=False)
+    sql = "CREATE OR REPLACE VIEW {} AS SELECT * FROM read_parquet('{}')"
+    backend.con.execute(sql.format("residents", parquet_source(register).replace("'", "''")))
+    if events is not None:
+        backend.con.execute(sql.format("service_events", parquet_source(events).replace("'", "''")))
+    return backend
+
+
+def _store_table_to_parquet(store, table: str, folder: Path) -> Path | None:
+    """The store's `table` written to Parquet for Spark; None when the table is absent or empty."""
+    try:
+        rows = store.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    except Exception:  # noqa: BLE001 - table not created yet
+        return None
+    if not rows:
+        return None
+    target = folder / f"{table}.parquet"
+    store.con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
+    return target

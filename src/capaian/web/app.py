@@ -35,6 +35,8 @@ from capaian.web.state import WebState, session_secret
 
 SESSION_MAX_AGE = LIFETIME_SECONDS
 SESSION_IDLE_ENV = "CAPAIAN_SESSION_IDLE_MINUTES"
+REPORT_CACHE_ENV = "CAPAIAN_REPORT_CACHE"
+REPORT_WORKERS_ENV = "CAPAIAN_REPORT_WORKERS"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
@@ -58,6 +60,8 @@ def create_app(
     catalog_ttl: float = 2.0,
     warm: bool = True,
     session_idle: float | None = None,
+    report_cache: str | os.PathLike | None = None,
+    report_workers: int | None = None,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
 
@@ -66,6 +70,9 @@ def create_app(
     `warm`: on server start-up, load the newest runs in a background thread.
     `session_idle`: seconds without a request after which a login ends (default
     $CAPAIAN_SESSION_IDLE_MINUTES, else 30 minutes).
+    `report_cache`: the folder of built reports of published runs (default $CAPAIAN_REPORT_CACHE,
+    else `<store file>.reports` beside the store); `report_workers`: processes rendering reports
+    (default $CAPAIAN_REPORT_WORKERS, else 1; 0 renders in a thread of the server).
     """
     if store is None:
         from capaian.store import open_store
@@ -73,13 +80,19 @@ def create_app(
         store = open_store(db_path)
     if session_idle is None and os.environ.get(SESSION_IDLE_ENV):
         session_idle = _idle_from_env(os.environ[SESSION_IDLE_ENV])
-    state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle)
+    if report_cache is None:
+        report_cache = os.environ.get(REPORT_CACHE_ENV) or _beside(store, ".reports")
+    if report_workers is None:
+        report_workers = int(os.environ.get(REPORT_WORKERS_ENV) or 1)
+    state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle, report_cache=report_cache,
+                     report_workers=report_workers)
 
     @asynccontextmanager
     async def lifespan(_app):
         if warm:
             threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
         yield
+        state.reports.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -168,6 +181,11 @@ def create_app(
                       {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)
 
     return app
+
+
+def _beside(store, suffix: str) -> str | None:
+    path = str(getattr(store, "path", "") or "")
+    return path + suffix if path and path != ":memory:" else None
 
 
 def _idle_from_env(text: str) -> float:

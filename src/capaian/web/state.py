@@ -86,7 +86,9 @@ class LRU:
 
 
 class WebState:
-    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64, session_idle: float | None = None):
+    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64, session_idle: float | None = None,
+                 report_cache=None, report_workers: int = 1):
+        from capaian.reports.jobs import ReportJobs
         from capaian.sessions import IDLE_SECONDS
 
         self.store = store
@@ -102,12 +104,25 @@ class WebState:
         self._fragments = LRU(512)  # rendered HTML of the user-independent part of a page
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
+        self.reports = ReportJobs(report_cache, workers=report_workers)  # reports built on demand
 
     @contextmanager
     def db(self):
-        """The store, for one thread at a time (one DuckDB connection is shared)."""
-        with self.lock:
+        """The store, for one thread at a time (one DuckDB connection is shared).
+
+        On the event loop (`INLINE`) the lock is only tried: when another thread holds it, the
+        request raises `Cold` and is re-run in the thread pool, so the loop never waits for it.
+        Hold it only for store calls: hash checks and report rendering happen outside it.
+        """
+        if INLINE.get():
+            if not self.lock.acquire(blocking=False):
+                raise Cold()
+        else:
+            self.lock.acquire()
+        try:
             yield self.store
+        finally:
+            self.lock.release()
 
     # -- catalog and runs -------------------------------------------------------------------
     def catalog(self) -> Catalog:
@@ -216,6 +231,15 @@ class WebState:
             name = session_user(store, token, idle=self.session_idle, lifetime=LIFETIME_SECONDS)
         self._sessions.put(token, (time.monotonic(), name))
         return name
+
+    def verify_login(self, name: str, password: str):
+        """`capaian.accounts.verify_login` with the store lock held only for the account read: the
+        argon2 check (tens of milliseconds of CPU) runs outside it. Call it from a worker thread."""
+        from capaian.accounts import check_login, login_record
+
+        with self.db() as store:
+            row = login_record(store, name)
+        return check_login(row, password)
 
     def end_session(self, token: str | None) -> None:
         from capaian.sessions import end_session

@@ -7,7 +7,7 @@ probes `/wilayah/65.json` at a steady rate (one client, keep-alive) and reports 
 - pdf: two clients each asking for national PDFs of distinct published cut-offs, one after another
   (each a real build: distinct cut-offs never hit the report cache);
 - upload: one 19 MB CSV posted to `/api/submissions` (HTTP Basic, a national user);
-- Basic: HTTP Basic requests to `/api/results`, 6 per second, with the right password (each one an
+- Basic: HTTP Basic requests to `/api/cutoffs`, 6 per second, with the right password (each one an
   argon2 check), then with wrong passwords (a spray: after the throttle's limit, refused with 429).
 
 Bounded in time (`--seconds` per phase) and count; loopback only. Goal: each loaded p95 ≤ 3× the
@@ -125,7 +125,7 @@ def load_spray(port: int, stop: threading.Event, stats: dict, right: bool = Fals
     while not stop.is_set() and n < 600:
         name, password = (USER, PASSWORD) if right else (f"nobody{n % 50}", "wrong-password")
         t0 = time.perf_counter()
-        status, _ = get(port, "/api/results", headers=basic(name, password))
+        status, _ = get(port, "/api/cutoffs", headers=basic(name, password))
         stats.setdefault("spray", []).append((status, time.perf_counter() - t0))
         n += 1
         wait = start + n / rate - time.perf_counter()

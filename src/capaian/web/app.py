@@ -202,7 +202,10 @@ def _idle_from_env(text: str) -> float:
 
 
 def _warm(state) -> None:
+    from capaian.web.common import compile_templates
+
     try:
+        compile_templates()
         state.warm()
     except Exception:  # warming is an optimisation only
         pass

@@ -32,7 +32,7 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     model = state.model((*choice.key, "region", code), lambda: data.region_model(view, code))
     trend = state.model(
         (*choice.key, "trend", code),
-        lambda: data.trend_model(trend_views(request, choice), code),
+        lambda: data.trend_model(trend_views(request, choice, code), code),
     )
     out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs)}
     request.state.choice_key = choice.key  # names the cached twin (with what the user may see)

@@ -60,7 +60,7 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
         where = resolve_scope(shown, scope)
         trend = None
         if fmt == "pdf":  # the trend's runs come from the server's cache of loaded runs
-            trend = [state.view(run_id) for run_id in trend_run_ids(state.catalog(), choice)]
+            trend = state.trend_views(trend_run_ids(state.catalog(), choice), scope)
         inputs = gather(None, shown, where, fmt, lang, synthetic=synthetic, trend_views=trend)
         if fmt == "xlsx":
             with state.db() as store:  # the store lock for this read only, not for the rendering

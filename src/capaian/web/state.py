@@ -204,6 +204,20 @@ class WebState:
                 self._views.popitem(last=False)
         return view
 
+    def trend_views(self, run_ids: list[int], code: str) -> list:
+        """The runs of a trend for region `code`: loaded runs as they are, the others read with only
+        that region's rows (one query, not every region of every run)."""
+        with self._views_lock:
+            have = {run_id: self._views[run_id] for run_id in run_ids if run_id in self._views}
+        missing = [run_id for run_id in run_ids if run_id not in have]
+        if missing:
+            _slow_work_ahead()
+            from capaian.service import get_runs_of_region
+
+            with self.reader() as store:
+                have.update(get_runs_of_region(store, missing, code))
+        return [have[run_id] for run_id in run_ids if run_id in have]
+
     def opened(self, choice):
         """The RunView of a picker's choice, with its previous run attached, loaded once."""
         key = ("opened", *choice.key)
@@ -243,9 +257,22 @@ class WebState:
         return found
 
     def warm(self, limit: int | None = None) -> int:
-        """Load the newest runs (up to `limit`, default half the view cache) so first visits are fast."""
+        """Load what a first visitor sees (the public's choice: the newest published run and the one
+        before it, and its overview), then the newest runs (up to `limit`, default 4), so first
+        visits are fast. Few runs: a long warm-up would compete with the first requests."""
+        from capaian.runs import NoRun, choose
+
         catalog = self.catalog()
-        ids = sorted((r["id"] for r in catalog._rows), reverse=True)[: limit or self.max_views // 2]
+        try:
+            choice = choose(catalog, user=None, region="ID")
+        except NoRun:
+            choice = None
+        if choice is not None:
+            from capaian.web import data
+
+            view = self.opened(choice)
+            self.model((*choice.key, "overview"), lambda: data.overview_model(view))
+        ids = sorted((r["id"] for r in catalog._rows), reverse=True)[: limit or 4]
         for run_id in ids:
             self.view(run_id)
         return len(ids)

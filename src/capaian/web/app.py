@@ -74,6 +74,7 @@ def create_app(
     else `<store file>.reports` beside the store); `report_workers`: processes rendering reports
     (default $CAPAIAN_REPORT_WORKERS, else 1; 0 renders in a thread of the server).
     """
+    _fewer_malloc_arenas()
     if store is None:
         from capaian.store import open_store
 
@@ -181,6 +182,19 @@ def create_app(
                       {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)
 
     return app
+
+
+def _fewer_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas: by default each of the server's threads may get its own, and
+    freed page data then stays resident (bench/web_memory.py); a no-op off glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 def _beside(store, suffix: str) -> str | None:

@@ -86,7 +86,7 @@ class LRU:
 
 
 class WebState:
-    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 64, session_idle: float | None = None,
+    def __init__(self, store, catalog_ttl: float = 2.0, max_views: int = 8, session_idle: float | None = None,
                  report_cache=None, report_workers: int = 1):
         from capaian.reports.jobs import ReportJobs
         from capaian.sessions import IDLE_SECONDS
@@ -103,15 +103,18 @@ class WebState:
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
-        self._models = LRU(4096)  # page models (language-independent dicts)
-        self._fragments = LRU(512)  # rendered HTML of the user-independent part of a page
-        self._twins = LRU(256)  # serialised JSON of the .json twins (language-independent)
+        # Bounded so that the server stays under 400 MB (bench/web_memory.py): a loaded run is
+        # about 4 MB, an opened one (with its previous run's columns) as much again.
+        self._models = LRU(1024)  # page models (language-independent dicts)
+        self._opened = LRU(8)  # opened runs (a picker's choice with its previous run attached)
+        self._fragments = LRU(256)  # rendered HTML of the user-independent part of a page
+        self._twins = LRU(128)  # serialised JSON of the .json twins (language-independent)
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
         self.reports = ReportJobs(report_cache, workers=report_workers)  # reports built on demand
         self._hash_pool = None
         self._login_key = secrets.token_bytes(32)
-        self._logins = LRU(1024)  # keyed digest of (name, password) -> (checked at, user), see verify_login
+        self._logins = LRU(1024)  # keyed digest of (name, password) -> (checked at, user name), see verify_login
 
     @contextmanager
     def db(self):
@@ -163,6 +166,7 @@ class WebState:
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
             self._models.clear()  # publication state may have changed
+            self._opened.clear()
             self._fragments.clear()
             self._twins.clear()
         self._catalog = cat
@@ -173,6 +177,7 @@ class WebState:
         with self.lock:
             self._catalog = None
             self._models.clear()
+            self._opened.clear()
             self._fragments.clear()
             self._twins.clear()
             self._users.clear()
@@ -221,12 +226,12 @@ class WebState:
     def opened(self, choice):
         """The RunView of a picker's choice, with its previous run attached, loaded once."""
         key = ("opened", *choice.key)
-        found = self._models.get(key)
+        found = self._opened.get(key)
         if found is None:
             from capaian.runs import open_choice
 
             found = open_choice(choice, self.view)
-            self._models.put(key, found)
+            self._opened.put(key, found)
         return found
 
     def model(self, key, build):
@@ -318,12 +323,14 @@ class WebState:
                        hashlib.sha256).digest()
         hit = self._logins.get(key)
         if hit is not None and time.monotonic() - hit[0] < 5.0:
-            return hit[1]
+            user = self.user(hit[1])  # the account as it is now (language, role)
+            if user is not None:
+                return user
         with self.reader() as store:
             row = login_record(store, name)
         user = self._hashing().submit(check_login, row, password).result()
         if user is not None:
-            self._logins.put(key, (time.monotonic(), user))
+            self._logins.put(key, (time.monotonic(), user.name))
         return user
 
     def _hashing(self):

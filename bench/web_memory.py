@@ -84,6 +84,7 @@ def main() -> int:
     ap.add_argument("--db", required=True, help="a demo store (copied; the original is untouched)")
     ap.add_argument("--requests", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--max-seconds", type=float, default=1200, help="stop sending after this long")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="capaian-mem-"))
     proc = None
@@ -109,6 +110,7 @@ def main() -> int:
         print(f"{len(paths)} distinct URLs; {args.requests} requests from {args.clients} clients; "
               f"start RSS {status_kib(pid, 'VmRSS') / 1024:.0f} MB; load average {os.getloadavg()[0]:.2f}", flush=True)
         counter = {"n": 0, "errors": {}}
+        t0 = time.perf_counter()
         lock = threading.Lock()
 
         def client(k: int) -> None:
@@ -116,7 +118,7 @@ def main() -> int:
             i = k
             while True:
                 with lock:
-                    if counter["n"] >= args.requests:
+                    if counter["n"] >= args.requests or time.perf_counter() - t0 > args.max_seconds:
                         return
                     counter["n"] += 1
                     n = counter["n"]
@@ -130,7 +132,6 @@ def main() -> int:
                     print(f"  {n:6d} requests: RSS {status_kib(pid, 'VmRSS') / 1024:6.0f} MB "
                           f"(peak {status_kib(pid, 'VmHWM') / 1024:.0f} MB)", flush=True)
 
-        t0 = time.perf_counter()
         threads = [threading.Thread(target=client, args=(k,)) for k in range(args.clients)]
         for t in threads:
             t.start()

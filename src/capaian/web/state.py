@@ -59,12 +59,19 @@ class LoginLimiter:
 
 
 class LRU:
-    """A small thread-safe least-recently-used cache."""
+    """A small thread-safe least-recently-used cache: at most `size` entries and, with `budget`,
+    at most that many bytes of str/bytes values (pages and twins vary from 2 KB to 300 KB)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, budget: int | None = None):
         self.size = size
+        self.budget = budget
+        self.weight = 0
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _weigh(value) -> int:
+        return len(value) if isinstance(value, (str, bytes)) else 0
 
     def get(self, key):
         with self._lock:
@@ -75,14 +82,21 @@ class LRU:
 
     def put(self, key, value) -> None:
         with self._lock:
+            old = self._data.get(key)
+            if old is not None:
+                self.weight -= self._weigh(old)
             self._data[key] = value
             self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self.weight += self._weigh(value)
+            while len(self._data) > self.size or (self.budget is not None and self.weight > self.budget
+                                                  and len(self._data) > 1):
+                _, dropped = self._data.popitem(last=False)
+                self.weight -= self._weigh(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self.weight = 0
 
 
 class WebState:
@@ -105,10 +119,10 @@ class WebState:
         self._views: OrderedDict[int, object] = OrderedDict()
         # Bounded so that the server stays under 400 MB (bench/web_memory.py): a loaded run is
         # about 4 MB, an opened one (with its previous run's columns) as much again.
-        self._models = LRU(1024)  # page models (language-independent dicts)
+        self._models = LRU(256)  # page models (language-independent dicts; a national one is ~1-2 MB)
         self._opened = LRU(8)  # opened runs (a picker's choice with its previous run attached)
-        self._fragments = LRU(256)  # rendered HTML of the user-independent part of a page
-        self._twins = LRU(128)  # serialised JSON of the .json twins (language-independent)
+        self._fragments = LRU(512, budget=24 << 20)  # HTML of the user-independent part of a page
+        self._twins = LRU(256, budget=24 << 20)  # serialised JSON of the .json twins (language-independent)
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
         self.reports = ReportJobs(report_cache, workers=report_workers)  # reports built on demand

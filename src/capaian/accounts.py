@@ -164,9 +164,19 @@ def list_users(store) -> list[User]:
 
 def verify_login(store, name: str, password: str) -> User | None:
     """The user when name and password match, else None (same work either way, so timing tells nothing)."""
-    row = store.con.execute(
+    return check_login(login_record(store, name), password)
+
+
+def login_record(store, name: str) -> tuple | None:
+    """The stored account row `verify_login` checks a password against (a quick store read)."""
+    return store.con.execute(
         "SELECT name, role, region_code, lang, password_hash FROM users WHERE name = ?", [name]
     ).fetchone()
+
+
+def check_login(row: tuple | None, password: str) -> User | None:
+    """The password check of `verify_login` (argon2, slow on purpose): needs no store, so a server
+    runs it outside its store lock and off its event loop."""
     hasher = _hasher()
     if row is None:
         hasher.verify(password or "", _dummy_hash())

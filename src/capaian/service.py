@@ -169,6 +169,12 @@ def evaluate_cutoff(
     return _run_view(store, run_id)
 
 
+def get_runs_of_region(store, run_ids: list[int], code: str) -> dict[int, RunView]:
+    """The runs `run_ids` holding only region `code`'s rows (for its trend), by run id."""
+    return {run_id: RunView(run_id=run_id, meta=dict(meta), indicators=indicators, regions=regions)
+            for run_id, (meta, indicators, regions) in store.load_runs_of_region(run_ids, code).items()}
+
+
 def get_run(store, run_id: int) -> RunView:
     """A stored run by id, as saved (its change columns empty: the run picker attaches the previous
     run it chooses, see `capaian.runs.select`). Which run answers a question is never decided here."""

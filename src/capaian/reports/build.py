@@ -83,34 +83,84 @@ def data_sources(store, view, scope: Scope, lang: str = "id") -> tuple[str, ...]
     return tuple(f"{source} ({f_int(int(n), lang)} {word})" for source, n in counts.items())
 
 
-def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.datetime | None = None,
-           store=None, synthetic: bool | None = None, choice=None) -> bytes:
-    """One format of the report of `view` for `scope` (the store adds sources and the trend chart)."""
-    from capaian.reports.narrative import render_narrative
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything one report needs besides the time of generation, read from the store beforehand:
+    `render_inputs` needs no store, so a server renders outside its store lock (even in another
+    process: the inputs pickle)."""
 
+    view: object
+    scope: Scope
+    fmt: str
+    lang: str
+    synthetic: bool
+    sources: tuple[str, ...] = ()
+    trend: object = None  # the trend rows (`capaian.runs.trend_frame`) for the PDF chart
+
+    @property
+    def filename(self) -> str:
+        draft_tag = "-draf" if not self.view.published else ""
+        return (f"capaian-{self.scope.slug}-{self.view.cutoff}-run{self.view.run_id}{draft_tag}-{self.lang}."
+                f"{self.fmt}")
+
+
+def gather(store, view, scope: Scope, fmt: str, lang: str = "id", synthetic: bool | None = None, choice=None,
+           trend_views: list | None = None) -> ReportInputs:
+    """What a report of `view` for `scope` needs from the store (sources, the trend, demo flag).
+
+    `trend_views`: the loaded runs of the one trend (a server has them cached); by default they
+    are read from the store when the format needs them."""
     lang = "en" if (lang or "id").lower().startswith("en") else "id"
-    generated_at = generated_at or now_utc()
+    _check_format(fmt)
     if synthetic is None:
         synthetic = bool(store is not None and store.is_demo())
+    sources: tuple[str, ...] = ()
+    trend = None
+    if fmt == "xlsx" and store is not None:
+        sources = data_sources(store, view, scope, lang)
+    if fmt == "pdf":
+        from capaian.runs import trend_frame
+
+        if trend_views is not None:
+            trend = trend_frame([view if v.run_id == view.run_id else v for v in trend_views], scope.code)
+        elif store is not None and choice is not None:
+            from capaian.reports.charts import trend_rows
+
+            trend = trend_rows(store, choice, view, scope.code)
+    return ReportInputs(view, scope, fmt, lang, bool(synthetic), sources, trend)
+
+
+def render_inputs(inputs: ReportInputs, generated_at: dt.datetime | None = None) -> bytes:
+    """The bytes of one report from its gathered inputs (no store)."""
+    from capaian.reports.narrative import render_narrative
+
+    view, scope, lang, fmt = inputs.view, inputs.scope, inputs.lang, inputs.fmt
+    generated_at = generated_at or now_utc()
     if fmt == "xlsx":
         from capaian.reports.xlsx import render_xlsx
 
-        sources = data_sources(store, view, scope, lang) if store is not None else ()
-        return render_xlsx(view, scope, lang, generated_at, sources=sources, synthetic=synthetic)
+        return render_xlsx(view, scope, lang, generated_at, sources=inputs.sources, synthetic=inputs.synthetic)
     if fmt == "pdf":
-        from capaian.reports.charts import trend_png, trend_rows
+        from capaian.reports.charts import trend_png
         from capaian.reports.pdf import render_pdf
 
-        png = None
-        if store is not None and choice is not None:
-            png = trend_png(trend_rows(store, choice, view, scope.code), view.rubric, lang)
-        return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=synthetic)
-    if fmt in ("md", "txt"):
-        return render_narrative(view, scope, lang, fmt, synthetic=synthetic).encode("utf-8")
-    raise CapaianError(
-        f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
-        f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
-    )
+        png = None if inputs.trend is None else trend_png(inputs.trend, view.rubric, lang)
+        return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=inputs.synthetic)
+    return render_narrative(view, scope, lang, fmt, synthetic=inputs.synthetic).encode("utf-8")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise CapaianError(
+            f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
+            f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
+        )
+
+
+def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.datetime | None = None,
+           store=None, synthetic: bool | None = None, choice=None) -> bytes:
+    """One format of the report of `view` for `scope` (the store adds sources and the trend chart)."""
+    return render_inputs(gather(store, view, scope, fmt, lang, synthetic=synthetic, choice=choice), generated_at)
 
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",
@@ -126,11 +176,7 @@ def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt
     from capaian.accounts import OPERATOR
     from capaian.runs import pick
 
-    if fmt not in FORMATS:
-        raise CapaianError(
-            f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
-            f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
-        )
+    _check_format(fmt)
     if picked is None:
         if cutoff is None and run_id is None:
             raise CapaianError("Sebutkan cut-off (--cutoff) atau run (--run).",
@@ -142,8 +188,6 @@ def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt
         view = only_tiers(view, tiers)
     where = resolve_scope(view, scope)
     generated_at = generated_at or now_utc()
-    lang = "en" if (lang or "id").lower().startswith("en") else "id"
-    content = render(view, where, fmt, lang, generated_at, store=store, choice=choice)
-    draft_tag = "-draf" if not view.published else ""
-    filename = f"capaian-{where.slug}-{view.cutoff}-run{view.run_id}{draft_tag}-{lang}.{fmt}"
-    return Report(content, fmt, FORMATS[fmt], filename, int(view.run_id), view.cutoff, where, generated_at)
+    inputs = gather(store, view, where, fmt, lang, choice=choice)
+    content = render_inputs(inputs, generated_at)
+    return Report(content, fmt, FORMATS[fmt], inputs.filename, int(view.run_id), view.cutoff, where, generated_at)

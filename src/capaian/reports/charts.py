@@ -22,11 +22,11 @@ LINES = [("-", "o", "0.0"), ("--", "s", "0.35"), (":", "^", "0.2"), ("-.", "D", 
 def trend_rows(store, choice, view, code: str) -> pd.DataFrame:
     """Indicator rows of `code` over the one trend of the report's run (`capaian.runs.trend`)."""
     from capaian.runs import Catalog, trend_frame, trend_run_ids
-    from capaian.service import get_run
+    from capaian.service import get_runs_of_region
 
-    views = [view if run_id == view.run_id else get_run(store, run_id=run_id)
-             for run_id in trend_run_ids(Catalog.from_store(store), choice)]
-    return trend_frame(views, code)
+    ids = trend_run_ids(Catalog.from_store(store), choice)
+    others = get_runs_of_region(store, [i for i in ids if i != view.run_id], code)  # only this region's rows
+    return trend_frame([view if run_id == view.run_id else others[run_id] for run_id in ids], code)
 
 
 def _short(cutoff: str) -> str:

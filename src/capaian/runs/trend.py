@@ -43,7 +43,8 @@ def trend_frame(views: list, code: str) -> pd.DataFrame:
     level and indicators met; empty (with the columns) when the region has no rows."""
     frames = []
     for view in views:
-        rows = view.indicator_rows(code)
+        rows = view.indicators[view.indicators["region_code"] == code]  # = view.indicator_rows(code), without
+        # building the run's Evaluation (the trend's runs may hold only this region's rows)
         if rows.empty:
             continue
         region = view.regions[view.regions["region_code"] == code]

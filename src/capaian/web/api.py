@@ -45,10 +45,7 @@ def _basic_user(request: Request):
     ip = client_ip(request)
     if state.limiter.blocked(name, ip):
         raise PageError(429, "too_many")
-    from capaian.accounts import verify_login
-
-    with state.db() as store:
-        user = verify_login(store, name, password)
+    user = state.verify_login(name, password)  # argon2 outside the store lock
     if user is None:
         state.limiter.failed(name, ip)
         raise PageError(401, "login_failed")
@@ -369,8 +366,9 @@ _UPLOAD_BODY = {
              openapi_extra={"requestBody": _UPLOAD_BODY, **WRITE})
 async def api_upload(request: Request):
     # user and CSRF (header) before the body, then the size: see capaian.web.upload
-    user = _writer(request)
     from starlette.concurrency import run_in_threadpool
+
+    user = await run_in_threadpool(_writer, request)  # a Basic password check: argon2, off the event loop
 
     from capaian.web.upload import (
         check_declared_size, missing_file_outcome, read_upload_form, receive_upload, upload_content,

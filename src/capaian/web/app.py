@@ -62,6 +62,8 @@ def create_app(
     catalog_ttl: float | None = None,
     warm: bool = True,
     session_idle: float | None = None,
+    report_cache: str | os.PathLike | None = None,
+    report_workers: int | None = None,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
 
@@ -70,18 +72,30 @@ def create_app(
     `warm`: on server start-up, load the newest runs in a background thread.
     `session_idle`: seconds without a request after which a login ends (default
     $CAPAIAN_SESSION_IDLE_MINUTES, else 30 minutes).
+    `report_cache`: the folder of built reports of published runs (default $CAPAIAN_REPORT_CACHE,
+    else `<store file>.reports` beside the store); `report_workers`: processes rendering reports
+    (default $CAPAIAN_REPORT_WORKERS, else 1; 0 renders in a thread of the server).
     """
+    _fewer_malloc_arenas()
     if store is None:
         from capaian.store import open_store
 
         store = open_store(db_path)
-    state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle)
+    from capaian.settings import value
+
+    if report_cache is None:
+        report_cache = value("CAPAIAN_REPORT_CACHE") or _beside(store, ".reports")
+    if report_workers is None:
+        report_workers = value("CAPAIAN_REPORT_WORKERS")
+    state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle, report_cache=report_cache,
+                     report_workers=report_workers)
 
     @asynccontextmanager
     async def lifespan(_app):
         if warm:
             threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
         yield
+        state.reports.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -94,8 +108,6 @@ def create_app(
     )
     apispec.install(app)
     app.state.web = state
-    from capaian.settings import value
-
     geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
@@ -175,8 +187,29 @@ def create_app(
     return app
 
 
-def _warm(state) -> None:
+def _fewer_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas: by default each of the server's threads may get its own, and
+    freed page data then stays resident (bench/web_memory.py); a no-op off glibc."""
+    import ctypes
+    import ctypes.util
+
     try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
+def _beside(store, suffix: str) -> str | None:
+    path = str(getattr(store, "path", "") or "")
+    return path + suffix if path and path != ":memory:" else None
+
+
+def _warm(state) -> None:
+    from capaian.web.common import compile_templates
+
+    try:
+        compile_templates()
         state.warm()
     except Exception:  # warming is an optimisation only
         pass

@@ -44,11 +44,9 @@ def login(
             store.audit(name or "?", "login.blocked", f"user:{name}", {"ip": ip})
         return render(request, "login.html", {"next": safe_next(next), "error": "too_many", "name": name},
                       status=429)
-    from capaian.accounts import verify_login
-
-    with state.db() as store:
-        user = verify_login(store, name, password)
-        if user is None:
+    user = state.verify_login(name, password)  # argon2 outside the store lock
+    if user is None:
+        with state.db() as store:
             store.audit(name or "?", "login.failed", f"user:{name}", {"ip": ip})
     if user is None:
         state.limiter.failed(name, ip)

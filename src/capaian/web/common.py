@@ -48,6 +48,7 @@ def _templates(lang: str) -> Jinja2Templates:
     import jinja2
 
     env = jinja_env(lang, loader=jinja2.FileSystemLoader(str(HERE / "templates")))
+    env.bytecode_cache = _bytecode_cache()  # compiled templates kept between server starts
     env.filters["todate"] = _todate
     env.globals["allowed"] = allowed
     env.filters["todatetime"] = _todatetime
@@ -57,7 +58,31 @@ def _templates(lang: str) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def _bytecode_cache():
+    """Jinja's cache of compiled templates in a private temporary folder (compiling the pages
+    costs a first request about 0.2 s); None when no such folder can be made."""
+    import os
+    import tempfile
+
+    import jinja2
+
+    folder = Path(tempfile.gettempdir()) / f"capaian-jinja-{os.getuid() if hasattr(os, 'getuid') else 'x'}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 TEMPLATES = {lang: _templates(lang) for lang in LANGS}
+
+
+def compile_templates() -> None:
+    """Load every page template now (server start-up), so no visitor waits for it."""
+    for templates in TEMPLATES.values():
+        env = templates.env
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

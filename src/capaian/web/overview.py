@@ -59,6 +59,7 @@ def _model(request: Request, cutoff: str | None, rubric: str | None):
     if not allowed(current_user(request), "view", "ID", view):  # a draft asked for by run id
         raise PageError(403, "forbidden")
     model = state.model((*choice.key, "overview"), lambda: data.overview_model(view))
+    request.state.choice_key = choice.key  # names the cached twin
     return model, list(choice.cutoffs)
 
 
@@ -150,7 +151,11 @@ def _twin_model(request, cutoff, rubric, q, sort, desc):
 def overview_json(request: Request, cutoff: str | None = None, rubric: str | None = None,
                   q: str | None = None, sort: str | None = None, desc: bool = False):
     model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)
-    return JSONResponse({**model, "regions": rows})
+    if q:
+        return JSONResponse({**model, "regions": rows})
+    key = ("overview", *request.state.choice_key, sort if sort in SORTS else "rank", desc)
+    body = web(request).twin(key, lambda: JSONResponse({**model, "regions": rows}).body)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/nasional.csv")

@@ -32,9 +32,10 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     model = state.model((*choice.key, "region", code), lambda: data.region_model(view, code))
     trend = state.model(
         (*choice.key, "trend", code),
-        lambda: data.trend_model(trend_views(request, choice), code),
+        lambda: data.trend_model(trend_views(request, choice, code), code),
     )
     out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs)}
+    request.state.choice_key = choice.key  # names the cached twin (with what the user may see)
     if not full:
         # the public (and other offices) see a province's summary, not its regencies' numbers
         out["children"] = None
@@ -47,7 +48,9 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
 @fast
 def region_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     model = page_model(request, code, cutoff, rubric)
-    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
+    key = ("region", *request.state.choice_key, model["region"]["code"], bool(model.get("children_hidden")))
+    body = web(request).twin(key, lambda: JSONResponse({k: v for k, v in model.items() if k != "cutoffs"}).body)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/wilayah/{code}.csv")

@@ -64,9 +64,13 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
     return choice, state.opened(choice)
 
 
-def trend_views(request: Request, choice) -> list:
-    """The runs of the trend of a choice (the one trend rule), loaded."""
+def trend_views(request: Request, choice, code: str | None = None) -> list:
+    """The runs of the trend of a choice (the one trend rule), loaded (with `code`: runs not loaded
+    yet are read holding only that region's rows, enough for its trend)."""
     from capaian.runs import trend_run_ids
 
     state = web(request)
-    return [state.view(run_id) for run_id in trend_run_ids(state.catalog(), choice)]
+    ids = trend_run_ids(state.catalog(), choice)
+    if code is not None:
+        return state.trend_views(ids, code)
+    return [state.view(run_id) for run_id in ids]

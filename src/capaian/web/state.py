@@ -64,7 +64,7 @@ class LoginLimiter:
         self.throttle = LoginThrottle(self.limit, self.window)
 
     def blocked(self, name: str, ip: str) -> bool:
-        with self.state.db() as store:
+        with self.state.reader() as store:
             return self.throttle.blocked(store, name, ip)
 
     def failed(self, name: str, ip: str) -> None:
@@ -77,12 +77,19 @@ class LoginLimiter:
 
 
 class LRU:
-    """A small thread-safe least-recently-used cache."""
+    """A small thread-safe least-recently-used cache: at most `size` entries and, with `budget`,
+    at most that many bytes of str/bytes values (pages and twins vary from 2 KB to 300 KB)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, budget: int | None = None):
         self.size = size
+        self.budget = budget
+        self.weight = 0
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _weigh(value) -> int:
+        return len(value) if isinstance(value, (str, bytes)) else 0
 
     def get(self, key):
         with self._lock:
@@ -93,23 +100,34 @@ class LRU:
 
     def put(self, key, value) -> None:
         with self._lock:
+            old = self._data.get(key)
+            if old is not None:
+                self.weight -= self._weigh(old)
             self._data[key] = value
             self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self.weight += self._weigh(value)
+            while len(self._data) > self.size or (self.budget is not None and self.weight > self.budget
+                                                  and len(self._data) > 1):
+                _, dropped = self._data.popitem(last=False)
+                self.weight -= self._weigh(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self.weight = 0
 
 
 class WebState:
     def __init__(self, store, catalog_ttl: float | None = None, max_views: int | None = None,
-                 session_idle: float | None = None):
+                 session_idle: float | None = None, report_cache=None, report_workers: int | None = None):
+        from capaian.reports.jobs import ReportJobs
         from capaian.settings import value
 
         self.store = store
         self.lock = threading.RLock()
+        self._read_lock = threading.Lock()
+        self._views_lock = threading.Lock()
+        self._read_store = None
         self.catalog_ttl = value("CAPAIAN_CATALOG_TTL") if catalog_ttl is None else catalog_ttl
         self.max_views = value("CAPAIAN_CACHE_RUNS") if max_views is None else max_views
         self.user_ttl = value("CAPAIAN_USER_TTL")
@@ -119,28 +137,74 @@ class WebState:
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
-        self._models = LRU(value("CAPAIAN_CACHE_MODELS"))  # page models (language-independent dicts)
-        self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"))  # rendered HTML of the user-independent part of a page
+        # Bounded so that the server stays under 400 MB (bench/web_memory.py): a loaded run is
+        # about 4 MB, an opened one (with its previous run's columns) as much again.
+        budget = value("CAPAIAN_CACHE_MB") << 20
+        self._models = LRU(value("CAPAIAN_CACHE_MODELS"))  # page models (language-independent dicts; a national one is ~1-2 MB)
+        self._opened = LRU(value("CAPAIAN_CACHE_OPENED"))  # opened runs (a picker's choice with its previous run attached)
+        self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"), budget=budget)  # HTML of the user-independent part of a page
+        self._twins = LRU(value("CAPAIAN_CACHE_TWINS"), budget=budget)  # serialised JSON of the .json twins (language-independent)
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
+        workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
+        self.reports = ReportJobs(report_cache, workers=workers)  # reports built on demand
+        self._hash_pool = None
+        self._login_key = secrets.token_bytes(32)
+        self._logins = LRU(1024)  # keyed digest of (name, password) -> (checked at, user name), see verify_login
 
     @contextmanager
     def db(self):
-        """The store, for one thread at a time (one DuckDB connection is shared)."""
-        with self.lock:
+        """The store, for one thread at a time (one DuckDB connection is shared).
+
+        On the event loop (`INLINE`) the lock is only tried: when another thread holds it, the
+        request raises `Cold` and is re-run in the thread pool, so the loop never waits for it.
+        Hold it only for store calls: hash checks and report rendering happen outside it.
+        """
+        if INLINE.get():
+            if not self.lock.acquire(blocking=False):
+                raise Cold()
+        else:
+            self.lock.acquire()
+        try:
             yield self.store
+        finally:
+            self.lock.release()
+
+    @contextmanager
+    def reader(self):
+        """A second connection to the same store for short reads (runs, sessions, accounts,
+        throttle), under its own lock: a long write on the main connection (an import, an
+        evaluation) does not hold them up. DuckDB isolates the two; reads see committed data.
+        On the event loop the lock is only tried, as for `db()`."""
+        if INLINE.get():
+            if not self._read_lock.acquire(blocking=False):
+                raise Cold()
+        else:
+            self._read_lock.acquire()
+        try:
+            if self._read_store is None:
+                self._read_store = _second_connection(self.store)
+            if self._read_store is self.store:  # no second connection: share the main one's lock
+                with self.db() as store:
+                    yield store
+            else:
+                yield self._read_store
+        finally:
+            self._read_lock.release()
 
     # -- catalog and runs -------------------------------------------------------------------
     def catalog(self) -> Catalog:
         cat = self._catalog
         if cat is not None and time.monotonic() - cat.stamp < self.catalog_ttl:
             return cat
-        with self.db() as store:
+        with self.reader() as store:
             runs = store.list_runs()
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
             self._models.clear()  # publication state may have changed
+            self._opened.clear()
             self._fragments.clear()
+            self._twins.clear()
         self._catalog = cat
         return cat
 
@@ -149,40 +213,61 @@ class WebState:
         with self.lock:
             self._catalog = None
             self._models.clear()
+            self._opened.clear()
             self._fragments.clear()
+            self._twins.clear()
             self._users.clear()
+            self._logins.clear()
 
     def view(self, run_id: int):
         """The RunView of a run, loaded once; its metadata follows the catalog (a run published
         since it was loaded, here or by another process, reads as published at once)."""
-        with self.lock:
+        with self._views_lock:  # held for dictionary work only, never for the store
             view = self._views.get(run_id)
             if view is not None:
                 self._views.move_to_end(run_id)
-                meta = self.catalog().meta(run_id)
-                if meta is not None and _published_at(meta) != _published_at(view.meta):
-                    fresh = {k: meta[k] for k in ("published_at", "published_by", "note") if k in meta}
-                    view = dataclasses.replace(view, meta={**view.meta, **fresh})
+        if view is not None:
+            meta = self.catalog().meta(run_id)
+            if meta is not None and _published_at(meta) != _published_at(view.meta):
+                fresh = {k: meta[k] for k in ("published_at", "published_by", "note") if k in meta}
+                view = dataclasses.replace(view, meta={**view.meta, **fresh})
+                with self._views_lock:
                     self._views[run_id] = view
-                return view
-            _slow_work_ahead()
-            from capaian.service import get_run
+            return view
+        _slow_work_ahead()
+        from capaian.service import get_run
 
-            view = get_run(self.store, run_id=run_id)
+        with self.reader() as store:
+            view = get_run(store, run_id=run_id)
+        with self._views_lock:
             self._views[run_id] = view
             while len(self._views) > self.max_views:
                 self._views.popitem(last=False)
-            return view
+        return view
+
+    def trend_views(self, run_ids: list[int], code: str) -> list:
+        """The runs of a trend for region `code`: loaded runs as they are, the others read with only
+        that region's rows (one query, not every region of every run)."""
+        with self._views_lock:
+            have = {run_id: self._views[run_id] for run_id in run_ids if run_id in self._views}
+        missing = [run_id for run_id in run_ids if run_id not in have]
+        if missing:
+            _slow_work_ahead()
+            from capaian.service import get_runs_of_region
+
+            with self.reader() as store:
+                have.update(get_runs_of_region(store, missing, code))
+        return [have[run_id] for run_id in run_ids if run_id in have]
 
     def opened(self, choice):
         """The RunView of a picker's choice, with its previous run attached, loaded once."""
         key = ("opened", *choice.key)
-        found = self._models.get(key)
+        found = self._opened.get(key)
         if found is None:
             from capaian.runs import open_choice
 
             found = open_choice(choice, self.view)
-            self._models.put(key, found)
+            self._opened.put(key, found)
         return found
 
     def model(self, key, build):
@@ -203,17 +288,39 @@ class WebState:
             self._fragments.put(key, found)
         return found
 
+    def twin(self, key, build) -> bytes:
+        """Cached JSON bytes of a page's twin; `key` names everything it shows (it has no language)."""
+        found = self._twins.get(key)
+        if found is None:
+            _slow_work_ahead()
+            found = build()
+            self._twins.put(key, found)
+        return found
+
     def warm(self, limit: int | None = None) -> int:
-        """Load the newest runs (up to `limit`, default half the view cache) so first visits are fast."""
+        """Load what a first visitor sees (the public's choice: the newest published run and the one
+        before it, and its overview), then the newest runs (up to `limit`, default 4), so first
+        visits are fast. Few runs: a long warm-up would compete with the first requests."""
+        from capaian.runs import NoRun, choose
+
         catalog = self.catalog()
-        ids = sorted((r["id"] for r in catalog._rows), reverse=True)[: limit or self.max_views // 2]
+        try:
+            choice = choose(catalog, user=None, region="ID")
+        except NoRun:
+            choice = None
+        if choice is not None:
+            from capaian.web import data
+
+            view = self.opened(choice)
+            self.model((*choice.key, "overview"), lambda: data.overview_model(view))
+        ids = sorted((r["id"] for r in catalog._rows), reverse=True)[: limit or 4]
         for run_id in ids:
             self.view(run_id)
         return len(ids)
 
     def is_demo(self) -> bool:
         if self._demo is None:
-            with self.db() as store:
+            with self.reader() as store:
                 self._demo = bool(store.is_demo())
         return self._demo
 
@@ -233,10 +340,45 @@ class WebState:
             return hit[1]
         from capaian.sessions import session_user
 
-        with self.db() as store:
+        with self.reader() as store:
             name = session_user(store, token, idle=self.session_idle, lifetime=self.session_lifetime)
         self._sessions.put(token, (time.monotonic(), name))
         return name
+
+    def verify_login(self, name: str, password: str):
+        """`capaian.accounts.verify_login` with the store lock held only for the account read: the
+        argon2 check (tens of milliseconds of CPU) runs outside it. Call it from a worker thread."""
+        import hashlib
+        import hmac
+
+        from capaian.accounts import check_login, login_record
+
+        # A script sending HTTP Basic on every call pays argon2 once per few seconds: a right
+        # name and password just checked are remembered briefly, under a keyed digest, in memory only.
+        key = hmac.new(self._login_key, f"{name}\0{password}".encode("utf-8", "surrogatepass"),
+                       hashlib.sha256).digest()
+        hit = self._logins.get(key)
+        if hit is not None and time.monotonic() - hit[0] < 5.0:
+            user = self.user(hit[1])  # the account as it is now (language, role)
+            if user is not None:
+                return user
+        with self.reader() as store:
+            row = login_record(store, name)
+        user = self._hashing().submit(check_login, row, password).result()
+        if user is not None:
+            self._logins.put(key, (time.monotonic(), user.name))
+        return user
+
+    def _hashing(self):
+        """Threads for password checks, at a lower CPU priority than the page-serving threads: a spray
+        of wrong passwords (each check ~0.1 s of CPU on 4 argon2 lanes) then slows logins, not pages."""
+        with self._views_lock:
+            if self._hash_pool is None:
+                import concurrent.futures
+
+                self._hash_pool = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=2, thread_name_prefix="capaian-hash", initializer=_lower_priority)
+            return self._hash_pool
 
     def end_session(self, token: str | None) -> None:
         from capaian.sessions import end_session
@@ -257,13 +399,37 @@ class WebState:
             return hit[1]
         from capaian.accounts import get_user
 
-        with self.db() as store:
+        with self.reader() as store:
             user = get_user(store, name)
         self._users[name] = (time.monotonic(), user)
         return user
 
     def forget_user(self, name: str) -> None:
         self._users.pop(name, None)
+
+
+def _second_connection(store):
+    """The store object over a second connection to the same database (DuckDB `cursor()`), or
+    the store itself when it has none."""
+    import copy
+
+    try:
+        clone = copy.copy(store)
+        clone.con = store.con.cursor()
+        return clone
+    except Exception:
+        return store
+
+
+def _lower_priority(nice: int = 10) -> None:
+    """Lower the CPU priority of the calling thread only (Linux schedules threads one by one; the
+    argon2 lanes it starts inherit it)."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except (AttributeError, OSError):
+        pass
 
 
 def _published_at(meta: dict):

@@ -223,7 +223,9 @@ def upload_form(request: Request):
 @router.post("/unggah")
 async def upload(request: Request):
     # Everything that can refuse without the body comes first: user, CSRF token, size.
-    user = require_uploader(request)
+    from starlette.concurrency import run_in_threadpool
+
+    user = await run_in_threadpool(require_uploader, request)  # reads the store: not on the event loop
     token = header_csrf_token(request)
     if token:
         check_csrf(request, token)
@@ -237,8 +239,6 @@ async def upload(request: Request):
         sheet = str(form.get("sheet") or "").strip() or None
     finally:
         await form.close()
-    from starlette.concurrency import run_in_threadpool
-
     if content is None:
         outcome = missing_file_outcome()
     else:

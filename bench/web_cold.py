@@ -1,0 +1,125 @@
+"""Cold pages: how long `capaian serve` takes to start, and the first request of a page after it.
+
+For each page, starts a fresh `capaian serve` on loopback over a copy of a store (the demo),
+times the start (process spawned → port accepting connections), then at once asks for the page
+and times that first answer, then a second one. Goals (issue 15): start ≤ 2 s, first request of
+any page ≤ 300 ms.
+
+    python bench/web_cold.py --db /tmp/demo.duckdb [--profile]   # --profile: importtime of the server start
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PAGES = [
+    "/nasional",
+    "/wilayah/65",
+    "/wilayah/65.01",
+    "/nasional.json",
+    "/wilayah/65.json",
+    "/nasional?cutoff=2020-06-H1",
+    "/wilayah/65?cutoff=2022-03-H2",
+    "/api/results?tier=province",
+    "/run",
+    "/masuk",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(db: Path, extra_env: dict | None = None) -> tuple[subprocess.Popen, int, float]:
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "capaian", "--db", str(db), "serve", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(extra_env or {})})
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(proc.stderr.read().decode()[-2000:])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.05):
+                return proc, port, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.01)
+        if time.perf_counter() - t0 > 60:
+            proc.kill()
+            raise SystemExit("capaian serve did not start")
+
+
+def timed_get(port: int, path: str) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    return resp.status, time.perf_counter() - t0
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True, help="a demo store (copied; the original is untouched)")
+    ap.add_argument("--pages", nargs="*", default=PAGES)
+    ap.add_argument("--profile", action="store_true", help="print the 25 slowest imports of a server start")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="capaian-cold-"))
+    try:
+        db = tmp / "bench.duckdb"
+        shutil.copy(args.db, db)
+        print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}", flush=True)
+        starts, firsts = [], []
+        for path in args.pages:
+            proc, port, started = start(db)
+            try:
+                status, first = timed_get(port, path)
+                _, second = timed_get(port, path)
+            finally:
+                stop(proc)
+            starts.append(started)
+            firsts.append(first)
+            print(f"{path:32s} start {started * 1000:6.0f} ms  first {first * 1000:7.1f} ms ({status})  "
+                  f"second {second * 1000:6.1f} ms", flush=True)
+        print(f"start: max {max(starts) * 1000:.0f} ms (goal ≤ 2000 ms); first request: max {max(firsts) * 1000:.0f} ms "
+              f"(goal ≤ 300 ms); load average {os.getloadavg()[0]:.2f}")
+        if args.profile:
+            out = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                                  "import capaian.cli, capaian.web; capaian.web.create_app"],
+                                 capture_output=True, text=True).stderr.splitlines()
+            rows = []
+            for line in out:
+                if line.startswith("import time:") and "|" in line:
+                    parts = [p.strip() for p in line[len("import time:"):].split("|")]
+                    if parts[0].isdigit():
+                        rows.append((int(parts[1]), parts[2]))
+            print("slowest imports (cumulative µs):")
+            for us, name in sorted(rows, reverse=True)[:25]:
+                print(f"  {us:9d}  {name}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Reports on demand: built once per (run, publication, scope, format, language, tiers), cached for
+published runs, shared by concurrent requests, never served from a draft after publication."""
+
+import base64
+import threading
+
+from fastapi.testclient import TestClient
+
+from capaian.web import create_app
+from web_support import PASSWORD, SEED_CUTOFF, UNPUBLISHED, fresh_db, login
+
+
+def _app(tmp_path, workers=0, db=None):
+    db = db or fresh_db(tmp_path / "db")
+    return create_app(db, secret="test-secret", report_cache=tmp_path / "cache", report_workers=workers,
+                      warm=False), db
+
+
+def _national(app):
+    c = TestClient(app)
+    assert login(c, "nasional").status_code == 303
+    return c
+
+
+def _basic() -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"nasional:{PASSWORD}".encode()).decode()}
+
+
+def test_published_report_is_built_once_and_served_from_the_cache(tmp_path):
+    app, db = _app(tmp_path, workers=1)  # the real worker process
+    c = _national(app)
+    url = f"/wilayah/65/laporan.pdf?cutoff={SEED_CUTOFF}"
+    first = c.get(url)
+    second = c.get(url)
+    assert first.status_code == second.status_code == 200 and first.content.startswith(b"%PDF")
+    assert second.content == first.content
+    assert app.state.web.reports.builds == 1
+    app.state.web.reports.close()
+    # a restarted server serves the same file from the cache folder without building it
+    again, _ = _app(tmp_path, db=db)
+    assert _national(again).get(url).content == first.content
+    assert again.state.web.reports.builds == 0
+
+
+def test_two_concurrent_requests_share_one_build(tmp_path):
+    app, _ = _app(tmp_path)
+    url = f"/nasional/laporan.xlsx?cutoff={SEED_CUTOFF}"
+    results = []
+
+    def fetch():
+        results.append(TestClient(app).get(url))
+
+    threads = [threading.Thread(target=fetch) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert [r.status_code for r in results] == [200, 200]
+    assert results[0].content == results[1].content
+    assert app.state.web.reports.builds == 1
+
+
+def test_draft_is_not_served_from_cache_after_publishing(tmp_path):
+    app, _ = _app(tmp_path)
+    c = _national(app)
+    url = f"/wilayah/65/laporan.md?cutoff={UNPUBLISHED}&draft=1"
+    draft = c.get(url)
+    assert draft.status_code == 200 and "-draf-" in draft.headers["content-disposition"]
+    assert c.get(url).content == draft.content and app.state.web.reports.builds == 1  # same job, not cached on disk
+    run_id = c.get(f"/wilayah/65.json?cutoff={UNPUBLISHED}&draft=1").json()["run"]["run_id"]
+    assert not list((tmp_path / "cache").glob("*.bin"))  # drafts never reach the cache folder
+    published = TestClient(app).post(f"/api/evaluations/{run_id}/publish", headers=_basic())
+    assert published.status_code == 200
+    after = c.get(f"/wilayah/65/laporan.md?cutoff={UNPUBLISHED}")
+    assert after.status_code == 200 and "-draf-" not in after.headers["content-disposition"]
+    assert after.content != draft.content
+    assert app.state.web.reports.builds == 2
+
+
+def test_htmx_click_shows_progress_then_a_download_link(tmp_path):
+    app, _ = _app(tmp_path)
+    c = _national(app)
+    url = f"/nasional/laporan.pdf?cutoff={SEED_CUTOFF}"
+    started = c.get(url, headers={"HX-Request": "true"})
+    assert started.status_code == 200 and "report-job" in started.text
+    job = next(iter(app.state.web.reports._jobs.values()))
+    job.wait(120)
+    done = c.get(f"/laporan/job/{job.id}")
+    assert done.status_code == 200 and f'href="{url.replace("&", "&amp;")}"' in done.text
+    assert c.get("/laporan/job/nope").status_code == 404
+    assert c.get(url).content == job.content and app.state.web.reports.builds == 1

@@ -103,6 +103,8 @@ MATRIX = [
     ("GET", "/api/docs", "/api/docs", ALL(200), ALL(200)),  # interactive (Swagger UI, vendored)
     ("GET", "/openapi.json", "/openapi.json", ALL(200), ALL(200)),
     ("GET", "/peta.geojson", "/peta.geojson", ALL(404), ALL(404)),  # no boundary file configured
+    # a report job's progress: ids are random tokens handed out after the access rule; an unknown one is 404
+    ("GET", "/laporan/job/{job_id}", "/laporan/job/tidak-ada", ALL(404), ALL(404)),
     ("GET", "/favicon.ico", "/favicon.ico", ALL(200), ALL(200)),
     ("GET", "/static", "/static/favicon.svg", ALL(200), ALL(200)),
     # the REST API

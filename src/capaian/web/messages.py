@@ -13,6 +13,7 @@ MESSAGES = {
     "too_many": N_("Too many login attempts. Try again in a few minutes."),
     "csrf_failed": N_("The form expired or is not valid. Reload the page and try again."),
     "bad_request": N_("Bad request"),
+    "bad_cutoff": N_("Cut-off not valid"),
 }
 ROLES = {"national": N_("national"), "province": N_("province"), "regency": N_("regency/city")}
 

@@ -182,3 +182,103 @@ def test_login_lands_on_the_users_region(app, name, home):
     client = TestClient(app)
     form = client.get("/masuk").text
     assert 'name="next" value=""' in form
+
+
+# --- the regency/city scorecard ----------------------------------------------------------------
+
+
+def test_scorecard_rows_follow_the_jurisdiction_and_filters(app):
+    public = TestClient(app)
+    assert public.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}").json()["regions"] == []
+    national = TestClient(app)
+    sign_in(national, "nasional", "/nasional")
+    every = national.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}").json()["regions"]
+    provinces = {r["province_code"] for r in every}
+    assert {"64", "65"} <= provinces and all(r["tier"] == "regency" for r in every)
+    kaltara = TestClient(app)
+    sign_in(kaltara, "kaltara", "/nasional")
+    own = kaltara.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}").json()["regions"]
+    assert own and {r["province_code"] for r in own} == {"65"}
+    level = own[0]["level"]
+    page = national.get(f"/nasional/kabkota?cutoff={SEED_CUTOFF}&provinsi=65&level={level}").text
+    shown = re.findall(r'<tr data-code="([^"]+)" data-province="65" data-level="(\d)"', page)
+    assert shown and all(lv == str(level) for _, lv in shown)
+    assert {c for c, _ in shown} == {r["code"] for r in own if r["level"] == level}
+    assert 'id="column-chooser"' in page and 'data-col="kia"' in page
+    csv_text = national.get(f"/nasional/kabkota.csv?cutoff={SEED_CUTOFF}&provinsi=65").text
+    assert len(csv_text.strip().splitlines()) == 1 + len(own)
+
+
+def test_scorecard_arrows_follow_the_change_since_the_previous_run(app):
+    national = TestClient(app)
+    sign_in(national, "nasional", "/nasional")
+    rows = national.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}").json()["regions"]
+    page = national.get(f"/nasional/kabkota?cutoff={SEED_CUTOFF}").text
+    for rec in rows:
+        html_row = re.search(rf'<tr data-code="{re.escape(rec["code"])}".*?</tr>', page, flags=re.S).group(0)
+        change = (rec["indicators"].get("kia") or {}).get("change_value")
+        kia = re.search(r'<td class="cell[^"]*" data-ind="kia".*?</td>', html_row, flags=re.S).group(0)
+        if change:
+            assert ("▲" if change > 0 else "▼") in kia
+        else:
+            assert "▲" not in kia and "▼" not in kia
+
+
+# --- trend chart data, upload page, publishing ---------------------------------------------------
+
+
+def test_trend_carries_thresholds_and_base_events(client):
+    from capaian.bases import base_changes
+
+    trend = client.get(f"/wilayah/65.json?cutoff={SEED_CUTOFF}").json()["trend"]
+    rubric = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["indicators"]
+    targets = {i["id"]: i["target"] for i in rubric}
+    assert trend["series"] and all(s["threshold"] == targets[k] for k, s in trend["series"].items())
+    assert [e["cutoff"] for e in trend["events"]] == [c for c, _ in base_changes(trend["cutoffs"])]
+    from capaian.web.data import base_events
+
+    events = base_events(["2020-06-H1", "2020-09-H1", "2021-03-H1"])
+    assert [(e["cutoff"], e["base"]) for e in events] == [(c, b.id) for c, b in base_changes(
+        ["2020-06-H1", "2020-09-H1", "2021-03-H1"])]
+
+
+def test_upload_page_offers_template_cutoff_and_history(app):
+    import datetime as dt
+
+    from capaian.web.upload import recent_cutoffs
+
+    assert recent_cutoffs(dt.date(2020, 11, 20), 3) == ["2020-11-H1", "2020-10-H2", "2020-10-H1"]
+    assert recent_cutoffs(dt.date(2020, 11, 30), 1) == ["2020-11-H2"]
+    kaltara = TestClient(app)
+    sign_in(kaltara, "kaltara", "/nasional")
+    choice = recent_cutoffs()[2]
+    page = kaltara.get(f"/unggah?cutoff={choice}").text
+    assert f'<option value="{choice}" selected>' in page
+    link = re.search(r'id="template-link"', page) and re.search(r'href="([^"]+)" id="template-link"', page).group(1)
+    assert link == f"/unggah/templat.csv?cutoff={choice}"
+    assert kaltara.get(link).status_code == 200
+    rows = re.findall(r'<tr data-id="(\d+)" data-status="(\w+)">', page)
+    assert rows, "the office's earlier submission is listed"
+    national = TestClient(app)
+    sign_in(national, "nasional", "/nasional")
+    everyone = re.findall(r'<tr data-id="(\d+)"', national.get("/unggah").text)
+    assert set(r for r, _ in rows) < set(everyone)  # Kaltim's submission is not Kaltara's to see
+
+
+def test_publish_asks_for_confirmation_showing_what_is_published(app):
+    national = TestClient(app)
+    sign_in(national, "nasional", "/nasional")
+    run_id = national.get("/nasional.json?draft=1").json()["run"]["run_id"]
+    runs = national.get("/run").text
+    assert f'href="/run/{run_id}/terbitkan"' in runs and f'action="/run/{run_id}/terbitkan"' not in runs
+    page = national.get(f"/run/{run_id}/terbitkan").text
+    summary = text_of(re.search(r'<section class="card narrow" id="publish-confirm".*?</section>', page,
+                                flags=re.S).group(0))
+    meta = national.get("/nasional.json?draft=1").json()
+    assert meta["run"]["cutoff"] in summary and meta["rubric"]["id"] in summary
+    assert 'id="publish-counts"' in page and 'id="publish-changes"' in page
+    assert 'id="publish-submit"' in page
+    assert national.get("/nasional.json").json()["run"]["run_id"] != run_id  # nothing published by looking
+    kaltara = TestClient(app)
+    sign_in(kaltara, "kaltara", "/nasional")
+    assert kaltara.get(f"/run/{run_id}/terbitkan").status_code == 403

@@ -112,9 +112,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, auth, overview, regions, reports, runs, upload
+    from capaian.web import api, auth, overview, regions, reports, runs, scorecard, upload
 
-    for module in (reports, overview, regions, auth, upload, runs, api):
+    for module in (reports, overview, regions, auth, upload, runs, scorecard, api):
         app.include_router(module.router)
 
     @app.get("/api", include_in_schema=False)

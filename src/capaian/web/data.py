@@ -317,8 +317,22 @@ def trend_model(views: list, code: str) -> dict:
             continue
         by_cutoff = dict(zip(rows["cutoff"], rows["value"]))
         series[ind.id] = {"label": {"id": ind.label.id, "en": ind.label.en},
-                          "values": [clean(by_cutoff.get(c)) for c in cutoffs]}
-    return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series)}
+                          "values": [clean(by_cutoff.get(c)) for c in cutoffs],
+                          "threshold": float(ind.target.value)}
+    return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series),
+            "events": base_events(cutoffs)}
+
+
+def base_events(cutoffs: list[str]) -> list[dict]:
+    """The cut-offs where a new denominator base takes over (`capaian.bases.base_changes`), for the chart."""
+    from capaian.bases import base_changes
+
+    try:
+        changes = base_changes(cutoffs)
+    except Exception:  # an unknown cut-off form: no events rather than no chart
+        return []
+    return [{"cutoff": c, "base": base.id, "label": {"id": base.label.id, "en": base.label.en}}
+            for c, base in changes]
 
 
 # --- CSV twins ---------------------------------------------------------------------------------

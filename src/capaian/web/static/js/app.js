@@ -89,3 +89,18 @@
   }
   document.addEventListener("DOMContentLoaded", wireMap);
 })();
+
+/* Scorecard: hide or show an indicator's column (its heading and cells carry data-ind). */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var table = document.getElementById("scorecard-table");
+    document.querySelectorAll("#column-chooser input[data-col]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        table.querySelectorAll('[data-ind="' + box.dataset.col + '"]').forEach(function (el) {
+          el.hidden = !box.checked;
+        });
+      });
+    });
+  });
+})();

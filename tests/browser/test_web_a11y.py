@@ -21,8 +21,9 @@ CUTOFF = "2020-11-H1"
 SCREENS = {
     "overview": f"/nasional?cutoff={CUTOFF}",
     "province": f"/wilayah/65?cutoff={CUTOFF}",
-    "regency": f"/wilayah/65.02?cutoff={CUTOFF}",
+    "regency": f"/wilayah/65.71?cutoff={CUTOFF}",  # Tarakan, level 4: the indicator closest to falling
     "upload": "/unggah",
+    "scorecard": f"/nasional/kabkota?cutoff={CUTOFF}",
 }
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

@@ -238,6 +238,9 @@ def submissions_of(request: Request, user, limit: int = 20) -> list[dict]:
 
 def _form(user, outcome, request: Request | None = None, cutoff: str | None = None) -> dict:
     choices = recent_cutoffs()
+    if request is not None:  # and the cut-offs already evaluated, newest first
+        known = reversed(web(request).catalog().cutoffs())
+        choices = list(dict.fromkeys([*choices, *known]))
     if cutoff not in choices:
         cutoff = choices[0]
     return {"outcome": outcome, "scope_name": _scope_name(user), "can_evaluate": allowed(user, "evaluate"),

@@ -30,8 +30,9 @@ def login_form(request: Request, next: str | None = None):
 
 def landing(user, target: str | None) -> str:
     """Where a login leads: the page asked for, else a provincial or regency office's own region."""
+    target = safe_next(target, "")  # never elsewhere: an outside address counts as none
     if target:
-        return safe_next(target)
+        return target
     if user.role in ("province", "regency") and user.region_code:
         return f"/wilayah/{user.region_code}"
     return "/nasional"

@@ -47,6 +47,10 @@ MATRIX = [
     ("GET", "/nasional/tabel", "/nasional/tabel?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
     ("GET", "/nasional.json", "/nasional.json?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
     ("GET", "/nasional.csv", "/nasional.csv?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
+    # the regency/city scorecard: open like the overview; its rows are the user's jurisdiction only
+    ("GET", "/nasional/kabkota", "/nasional/kabkota?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
+    ("GET", "/nasional/kabkota.json", "/nasional/kabkota.json?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
+    ("GET", "/nasional/kabkota.csv", "/nasional/kabkota.csv?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
     # the national report: open to everyone who may see the national overview
     ("GET", "/nasional/laporan.{fmt}", "/nasional/laporan.md?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
     ("GET", "/nasional/laporan.{fmt}", "/nasional/laporan.xlsx?cutoff={cutoff}", ALL(200), "404 200 404 404 404"),
@@ -96,6 +100,7 @@ MATRIX = [
     ("GET", "/run", "/run", ALL(200), ALL(200)),
     ("GET", "/run.json", "/run.json", ALL(200), ALL(200)),
     ("GET", "/run.csv", "/run.csv", ALL(200), ALL(200)),
+    ("GET", "/run/{run_id}/terbitkan", "/run/{run}/terbitkan", "403 200 403 403 403", "403 200 403 403 403"),
     ("POST", "/run/{run_id}/terbitkan", "write:/run/{run}/terbitkan", "403 409 403 403 403",
      "403 303 403 403 403"),
     # static and documentation

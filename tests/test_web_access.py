@@ -180,7 +180,7 @@ def test_login_redirect_stays_local(app):
     page = c.get("/masuk")
     r = c.post("/masuk", data={"name": "kaltara", "password": "rahasia-123", "csrf_token": csrf_of(page.text),
                                "next": "https://example.com/"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/nasional"
+    assert r.status_code == 303 and r.headers["location"] == "/wilayah/65"  # not outside: the office's own region
 
 
 def test_language_remembered_per_user(app):

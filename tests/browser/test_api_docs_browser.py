@@ -7,7 +7,6 @@ import json
 import urllib.request
 
 import pytest
-from browser_support import browser, page, small_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

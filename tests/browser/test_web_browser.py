@@ -38,7 +38,7 @@ def test_golden_kaltara_2020(demo_server, page):
     cards = page.inner_text("#indicator-cards")
     for figure in ("467.701", "101,93 %", "44,76 %", "96,21 %"):
         assert figure in cards, figure
-    path = page.inner_text("#explanation")
+    path = page.inner_text("#next-step")
     assert "Level 4" in path
     assert page.locator("#path li").count() >= 1
     page.wait_for_selector("#trend-chart[data-ready='1']")
@@ -48,7 +48,7 @@ def test_golden_kaltara_2020(demo_server, page):
     cards = page.inner_text("#indicator-cards")
     for figure in ("467,701", "101.93 %", "44.76 %", "96.21 %"):
         assert figure in cards, figure
-    assert "Path to the next level" in page.inner_text("#explanation")
+    assert "Path to the next level" in page.inner_text("#next-step")
     assert page.inner_text("#level-value") == "3"
     page.click("#logout")
     page.wait_for_selector("#login-link")

@@ -125,9 +125,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, overview, regions, reports, runs, upload
+    from capaian.web import api, apidocs, auth, overview, regions, reports, runs, scorecard, upload
 
-    for module in (reports, overview, regions, auth, upload, runs, api, apidocs):
+    for module in (reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
         app.include_router(module.router)
 
     @app.get("/peta.geojson", include_in_schema=False)

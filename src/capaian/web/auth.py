@@ -25,7 +25,17 @@ def safe_next(target: str | None, default: str = "/nasional") -> str:
 
 @router.get("/masuk")
 def login_form(request: Request, next: str | None = None):
-    return render(request, "login.html", {"next": safe_next(next), "error": None, "name": ""})
+    return render(request, "login.html", {"next": safe_next(next, ""), "error": None, "name": ""})
+
+
+def landing(user, target: str | None) -> str:
+    """Where a login leads: the page asked for, else a provincial or regency office's own region."""
+    target = safe_next(target, "")  # never elsewhere: an outside address counts as none
+    if target:
+        return target
+    if user.role in ("province", "regency") and user.region_code:
+        return f"/wilayah/{user.region_code}"
+    return "/nasional"
 
 
 @router.post("/masuk")
@@ -34,7 +44,7 @@ def login(
     name: str = Form(""),
     password: str = Form(""),
     csrf_token: str = Form(""),
-    next: str = Form("/nasional"),
+    next: str = Form(""),
 ):
     check_csrf(request, csrf_token)
     state = web(request)
@@ -42,7 +52,7 @@ def login(
     if state.limiter.blocked(name, ip):
         with state.db() as store:
             store.audit(name or "?", "login.blocked", f"user:{name}", {"ip": ip})
-        return render(request, "login.html", {"next": safe_next(next), "error": "too_many", "name": name},
+        return render(request, "login.html", {"next": safe_next(next, ""), "error": "too_many", "name": name},
                       status=429)
     user = state.verify_login(name, password)  # argon2 outside the store lock
     if user is None:
@@ -50,7 +60,7 @@ def login(
             store.audit(name or "?", "login.failed", f"user:{name}", {"ip": ip})
     if user is None:
         state.limiter.failed(name, ip)
-        return render(request, "login.html", {"next": safe_next(next), "error": "login_failed", "name": name},
+        return render(request, "login.html", {"next": safe_next(next, ""), "error": "login_failed", "name": name},
                       status=401)
     state.limiter.succeeded(name, ip)
     lang = request.session.get("lang")
@@ -59,7 +69,7 @@ def login(
     request.session["lang"] = user.lang if user.lang in ("id", "en") else (lang or "id")
     with state.db() as store:
         store.audit(user.name, "login", f"user:{user.name}", {"ip": ip})
-    return RedirectResponse(safe_next(next), status_code=303)
+    return RedirectResponse(landing(user, next), status_code=303)
 
 
 @router.post("/keluar")

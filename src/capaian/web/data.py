@@ -212,6 +212,8 @@ def without_child_values(model: dict | None) -> dict | None:
         {**step, "regions": [{"code": r.get("code"), "name": r.get("name")} for r in step.get("regions") or []]}
         for step in detail.get("path") or []
     ]
+    for step in detail["path"]:
+        step.pop("shares", None)  # regency figures are for the jurisdiction only
     return {**model, "detail": detail}
 
 
@@ -232,10 +234,22 @@ def region_model(view, code: str) -> dict:
         "region": record,
         "parent": clean(reg.get("province_code")) if record["tier"] != "province" else None,
         "parent_name": _name_of(view, reg.get("province_code")) if record["tier"] != "province" else None,
-        "explanation": explanation_model(view, code),
+        "explanation": _with_shares(view, code, record["tier"], explanation_model(view, code)),
         "children": children,
         "outreach": outreach_model(view, code) if record["tier"] == "regency" else None,
     }
+
+
+def _with_shares(view, code: str, tier: str, model: dict | None) -> dict | None:
+    """On a province page, each coverage step's people spread over its regencies (`capaian.evaluate.shares`)."""
+    if model is None or tier != "province":
+        return model
+    from capaian.evaluate.shares import step_shares
+
+    for step in model["detail"].get("path") or []:
+        if step.get("kind") == "coverage" and step.get("needed"):
+            step["shares"] = step_shares(view.indicators, code, step["indicator"], step["needed"])
+    return model
 
 
 def _name_of(view, code) -> str | None:
@@ -303,8 +317,22 @@ def trend_model(views: list, code: str) -> dict:
             continue
         by_cutoff = dict(zip(rows["cutoff"], rows["value"]))
         series[ind.id] = {"label": {"id": ind.label.id, "en": ind.label.en},
-                          "values": [clean(by_cutoff.get(c)) for c in cutoffs]}
-    return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series)}
+                          "values": [clean(by_cutoff.get(c)) for c in cutoffs],
+                          "threshold": float(ind.target.value)}
+    return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series),
+            "events": base_events(cutoffs)}
+
+
+def base_events(cutoffs: list[str]) -> list[dict]:
+    """The cut-offs where a new denominator base takes over (`capaian.bases.base_changes`), for the chart."""
+    from capaian.bases import base_changes
+
+    try:
+        changes = base_changes(cutoffs)
+    except Exception:  # an unknown cut-off form: no events rather than no chart
+        return []
+    return [{"cutoff": c, "base": base.id, "label": {"id": base.label.id, "en": base.label.en}}
+            for c, base in changes]
 
 
 # --- CSV twins ---------------------------------------------------------------------------------

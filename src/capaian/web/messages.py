@@ -14,6 +14,7 @@ MESSAGES = {
     "csrf_failed": N_("The form expired or is not valid. Reload the page and try again."),
     "bad_request": N_("Bad request"),
     "method_not_allowed": N_("This address does not accept that method."),
+    "bad_cutoff": N_("Cut-off not valid"),
 }
 ROLES = {"national": N_("national"), "province": N_("province"), "regency": N_("regency/city")}
 

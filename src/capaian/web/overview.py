@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from capaian.access import allowed
 from capaian.web import data
-from capaian.web.common import fast, HERE, PageError, current_user, lang_of, render, render_fragment, web
+from capaian.web.common import Fmt, fast, HERE, PageError, current_user, lang_of, render, render_fragment, web
 from capaian.web.select import pick_run
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +74,22 @@ def _map(model: dict) -> dict:
     return {"cols": grid["cols"], "rows": grid["rows"], "tiles": tiles}
 
 
+def _map_cells(model: dict, lang: str) -> dict:
+    """Per province and indicator: [status, value as shown in a tile], for colouring the map by an indicator."""
+    f = Fmt(lang)
+    out = {}
+    for rec in model["regions"]:
+        cells = {}
+        for ind_id, c in rec["indicators"].items():
+            if c.get("kind") == "coverage":
+                shown = f.value(c["kind"], c.get("value"), c.get("target"), c.get("status"), places=0)
+            else:
+                shown = f"{f.int(c.get('numerator'))}/{f.int(c.get('denominator'))}"
+            cells[ind_id] = [c.get("status") or "no_data", f"{f.symbol(c.get('status') or 'no_data')} {shown}"]
+        out[rec["code"]] = cells
+    return out
+
+
 @router.get("/")
 def home(request: Request):
     target = "/nasional" + (f"?{request.url.query}" if request.url.query else "")
@@ -104,7 +120,8 @@ def overview_page(
     }
 
     def body_context() -> dict:
-        return {**ctx, "rows": sort_regions(filter_regions(model["regions"], q), sort, desc), "map": _map(model)}
+        return {**ctx, "rows": sort_regions(filter_regions(model["regions"], q), sort, desc), "map": _map(model),
+                "map_cells": _map_cells(model, lang_of(request))}
 
     key = None if q else (model["run"]["run_id"], model["run"].get("previous_run_id"), tuple(cutoffs), sort,
                           desc, ctx["geojson"])

@@ -50,3 +50,50 @@ def publish_run(request: Request, run_id: int, csrf_token: str = Form("")):
 
     publish(request, user, run_id)
     return RedirectResponse(f"/run?terbit={run_id}", status_code=303)
+
+
+def publish_preview(request: Request, run_id: int) -> dict:
+    """What publishing `run_id` would publish: its cut-off, rubric, target set, provinces per level,
+    and the provinces whose level differs from the last published run (the one it replaces at the
+    same cut-off, else the run picker's previous published one)."""
+    from capaian.runs import NoRun, choose
+
+    state = web(request)
+    meta = state.catalog().meta(run_id)
+    if meta is None:
+        raise PageError(404, "not_found")
+    model = data.overview_model(state.view(run_id))
+    catalog = state.catalog()
+    compare = None
+    for cutoff in (meta["cutoff"], None):
+        try:
+            if cutoff is None:
+                from capaian.periods import Cutoff
+
+                cutoff = str(Cutoff.parse(meta["cutoff"]).previous())
+            choice = choose(catalog, cutoff=cutoff, rubric=meta["rubric"], target_set=meta.get("target_set"))
+        except NoRun:
+            continue
+        if choice.run_id != run_id:
+            compare = choice.run_id
+            break
+    changes = []
+    if compare is not None:
+        before = {r["code"]: r for r in data.overview_model(state.view(compare))["regions"]}
+        for rec in model["regions"]:
+            old = before.get(rec["code"])
+            if old is None or old["level"] != rec["level"]:
+                changes.append({"code": rec["code"], "name": rec["name"], "before": old["level"] if old else None,
+                                "after": rec["level"]})
+    return {"run": model["run"], "rubric": model["rubric"], "bands": model["bands"], "level_counts": model["level_counts"],
+            "compare": compare, "compare_cutoff": (catalog.meta(compare) or {}).get("cutoff") if compare else None,
+            "changes": changes, "published": bool(catalog.published(run_id))}
+
+
+@router.get("/run/{run_id}/terbitkan")
+def publish_confirm(request: Request, run_id: int):
+    """The confirmation step before publishing (national users): what will be published."""
+    user = require_user(request)
+    if not allowed(user, "publish"):
+        raise PageError(403, "forbidden")
+    return render(request, "publish.html", {"p": publish_preview(request, run_id), "run_id": run_id})

@@ -46,8 +46,7 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
     when nothing matches or the user may not see it."""
     from capaian.runs import NoRun, choose
 
-    if cutoff is not None and not CUTOFF_RE.fullmatch(cutoff):
-        raise PageError(404, "not_found")
+    cutoff = cutoff_of(request, cutoff)
     if rubric is not None and not RUBRIC_RE.fullmatch(rubric):
         raise PageError(404, "not_found")
     target_set = request.query_params.get("target_set") or None
@@ -62,6 +61,42 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
     except NoRun as exc:
         raise PageError(404, "not_found", exc.id_message, exc.en_message)
     return choice, state.opened(choice)
+
+
+def nearest_cutoffs(text: str, cutoffs: list[str], n: int = 3) -> list[str]:
+    """The `n` cut-offs of `cutoffs` nearest to what `text` seems to mean (its year and month), in
+    order; the latest ones when it names neither."""
+    found = re.match(r"\s*(\d{4})(?:\D+(\d{1,2}))?", text or "")
+    if not found:
+        return sorted(cutoffs)[-n:]
+    year, month = int(found.group(1)), int(found.group(2) or 6)
+    aim = year * 24 + month * 2
+
+    def distance(c: str) -> tuple:
+        return abs(int(c[:4]) * 24 + int(c[5:7]) * 2 + (int(c[-1]) - 1) - aim), c
+
+    return sorted(sorted(cutoffs, key=distance)[:n])
+
+
+def cutoff_of(request: Request, cutoff: str | None) -> str | None:
+    """The cut-off of a URL in its one written form (`2020-11-h1` -> `2020-11-H1`, as in the CLI);
+    PageError 400 naming the expected form and the nearest cut-offs with results otherwise."""
+    if cutoff is None or CUTOFF_RE.fullmatch(cutoff):
+        return cutoff
+    from capaian.periods import Cutoff
+    from capaian.present.i18n import tr
+
+    try:
+        written = str(Cutoff.parse(cutoff))
+    except Exception:
+        written = None
+    if written is not None and CUTOFF_RE.fullmatch(written):
+        return written
+    near = ", ".join(nearest_cutoffs(cutoff, web(request).catalog().cutoffs(published_only=True)))
+    texts = {lang: tr(lang, "Cut-off %(given)s is not valid: the expected form is YYYY-MM-H1 or YYYY-MM-H2 "
+                            "(e.g. 2020-11-H1). Nearest cut-offs with results: %(near)s.",
+                      given=repr(cutoff[:40]), near=near or "–") for lang in ("id", "en")}
+    raise PageError(400, "bad_cutoff", texts["id"], texts["en"])
 
 
 def trend_views(request: Request, choice, code: str | None = None) -> list:

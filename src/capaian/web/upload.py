@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from capaian.access import allowed
 from capaian.errors import CapaianError
+from capaian.present.i18n import N_
 from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
@@ -210,14 +211,55 @@ def require_uploader(request: Request):
     return user
 
 
-def _form(user, outcome) -> dict:
-    return {"outcome": outcome, "scope_name": _scope_name(user), "can_evaluate": allowed(user, "evaluate")}
+SUBMISSION_STATUS = {"current": N_("current"), "partly_superseded": N_("partly replaced by a later file"),
+                     "superseded": N_("replaced by a later file"), "no_change": N_("no change")}
+
+
+def recent_cutoffs(today=None, n: int = 6) -> list[str]:
+    """The `n` latest cut-offs whose as-of date has passed, newest first (the template's choices)."""
+    import datetime as dt
+
+    from capaian.periods import Cutoff
+
+    today = today or dt.date.today()
+    cut = Cutoff(today.year, today.month, 2)
+    while cut.as_of > today:
+        cut = cut.previous()
+    out = []
+    for _ in range(n):
+        out.append(str(cut))
+        cut = cut.previous()
+    return out
+
+
+def submissions_of(request: Request, user, limit: int = 20) -> list[dict]:
+    """The office's earlier submissions (its jurisdiction), newest first, with their status."""
+    from capaian.web.data import clean
+
+    with web(request).db() as store:
+        frame = store.list_submissions()
+    rows = [{k: clean(v) for k, v in r.items()} for r in frame.to_dict("records")
+            if allowed(user, "view_submission", clean(r.get("scope_region")))]
+    return sorted(rows, key=lambda r: r["id"], reverse=True)[:limit]
+
+
+def _form(user, outcome, request: Request | None = None, cutoff: str | None = None) -> dict:
+    choices = recent_cutoffs()
+    if request is not None:  # and the cut-offs already evaluated, newest first
+        known = reversed(web(request).catalog().cutoffs())
+        choices = list(dict.fromkeys([*choices, *known]))
+    if cutoff not in choices:
+        cutoff = choices[0]
+    return {"outcome": outcome, "scope_name": _scope_name(user), "can_evaluate": allowed(user, "evaluate"),
+            "cutoff_choices": choices, "template_cutoff": cutoff, "template_region": user.region_code,
+            "submissions": submissions_of(request, user) if request is not None else [],
+            "status_words": SUBMISSION_STATUS}
 
 
 @router.get("/unggah")
-def upload_form(request: Request):
+def upload_form(request: Request, cutoff: str | None = None):
     user = require_uploader(request)
-    return render(request, "upload.html", _form(user, None))
+    return render(request, "upload.html", _form(user, None, request, cutoff))
 
 
 @router.post("/unggah")
@@ -244,7 +286,7 @@ async def upload(request: Request):
     else:
         outcome = await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
     return render(
-        request, "upload.html", _form(user, outcome),
+        request, "upload.html", _form(user, outcome, request),
         status=200 if outcome["ok"] else 422,
     )
 

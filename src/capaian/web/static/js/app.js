@@ -55,3 +55,52 @@
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:afterSwap", function (ev) { wire(document); });
 })();
+
+/* The tile map coloured by level or by one indicator (met / not met, the value in the tile). */
+(function () {
+  "use strict";
+  function wireMap() {
+    var select = document.getElementById("map-colour");
+    var blob = document.getElementById("map-data");
+    var legend = document.getElementById("map-legend");
+    if (!select || !blob || select.dataset.wired) { return; }
+    select.dataset.wired = "1";
+    var cells = JSON.parse(blob.textContent);
+    select.addEventListener("change", function () {
+      var mode = select.value;
+      document.querySelectorAll("#tilemap .tile").forEach(function (tile) {
+        var rect = tile.querySelector("rect");
+        var value = tile.querySelector("text.tv");
+        var level = tile.dataset.level;
+        if (!tile.dataset.levelText) { tile.dataset.levelText = value.textContent; }
+        if (mode === "level") {
+          rect.setAttribute("class", "lv" + (level || "x"));
+          value.textContent = tile.dataset.levelText;
+        } else {
+          var cell = (cells[tile.dataset.code] || {})[mode] || ["no_data", "–"];
+          rect.setAttribute("class", "st-" + cell[0]);
+          value.textContent = cell[1];
+        }
+      });
+      legend.dataset.mode = mode === "level" ? "level" : "status";
+      legend.querySelectorAll(".lg-level").forEach(function (li) { li.hidden = mode !== "level"; });
+      legend.querySelectorAll(".lg-status").forEach(function (li) { li.hidden = mode === "level"; });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", wireMap);
+})();
+
+/* Scorecard: hide or show an indicator's column (its heading and cells carry data-ind). */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var table = document.getElementById("scorecard-table");
+    document.querySelectorAll("#column-chooser input[data-col]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        table.querySelectorAll('[data-ind="' + box.dataset.col + '"]').forEach(function (el) {
+          el.hidden = !box.checked;
+        });
+      });
+    });
+  });
+})();

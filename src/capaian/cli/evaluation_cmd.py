@@ -181,7 +181,7 @@ def _print_ranking(view, tier: str, province: str | None, fmt: Format, wide: boo
         table.add_row(*row)
     _print_table(table, wide)
     if not wide:
-        console.print(indicator_legend(view, state.lang), highlight=False, markup=False)
+        console.print(indicator_legend(view, state.lang, console.width), highlight=False, markup=False)
 
 
 def _print_table(table: Table, wide: bool) -> None:

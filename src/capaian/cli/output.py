@@ -79,11 +79,19 @@ def _compact_rows(regions: pd.DataFrame, indicators: pd.DataFrame, ids: list[str
     return body
 
 
-def indicator_legend(view, lang: str) -> str:
-    """`1 = KTP-el ≥ 98 % · 2 = ... ; ✓ met · ✗ not met · – no data` under the compact table."""
-    heads = " · ".join(f"{i} = {_header(ind, lang)}" for i, ind in enumerate(view.rubric.indicators, start=1))
-    symbols = " · ".join(numbers.status_text(s, lang) for s in ("met", "not_met", "no_data"))
-    return f"{heads}\n{symbols}"
+def indicator_legend(view, lang: str, width: int = 100) -> str:
+    """`1 = KTP-el ≥ 98 % · 2 = ...` then `✓ met · ✗ not met · – no data` under the compact table,
+    broken between items (never inside one) to fit `width`."""
+    items = [f"{i} = {_header(ind, lang)}" for i, ind in enumerate(view.rubric.indicators, start=1)]
+    lines = [""]
+    for item in items:
+        joined = f"{lines[-1]} · {item}" if lines[-1] else item
+        if len(joined) > width and lines[-1]:
+            lines.append(item)
+        else:
+            lines[-1] = joined
+    lines.append(" · ".join(numbers.status_text(s, lang) for s in ("met", "not_met", "no_data")))
+    return "\n".join(lines)
 
 
 def cell_text(value, lang: str) -> str:

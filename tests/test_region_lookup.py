@@ -84,3 +84,11 @@ def test_find_ranks_provinces_and_regencies_above_districts_and_villages():
 def test_find_understands_abbreviations():
     assert [r.code for r in get_hierarchy("2025").find("kaltara")][:1] == ["65"]
     assert "93" not in [r.code for r in get_hierarchy("2020").find("Pasel")]  # no Papua Selatan in 2020
+
+
+def test_digits_that_are_no_code_name_the_expected_forms():
+    from capaian.regions import RegionCodeError
+
+    with pytest.raises(RegionCodeError) as caught:
+        resolve("651")
+    assert "PP.KK" in caught.value.text("en")

@@ -8,6 +8,8 @@ command reads region arguments the same way.
 
 from __future__ import annotations
 
+import re
+
 from capaian.errors import CapaianError
 from capaian.regions.abbreviations import province_abbreviations
 from capaian.regions.codes import NATIONAL_CODE, RegionCodeError, normalize_code
@@ -44,9 +46,12 @@ class AmbiguousRegionError(CapaianError, LookupError):
 
 
 def _code(text: str, hierarchy) -> Region | None:
+    """The region of a code; `RegionCodeError` for digits that are no code (`651`), None for a name."""
     try:
         code = normalize_code(text)
     except RegionCodeError:
+        if re.fullmatch(r"[0-9][0-9.\s]*", text):
+            raise
         return None
     return hierarchy.get(code)  # UnknownRegionError for a well-formed code not in this version
 

@@ -33,7 +33,7 @@ def test_seed_scenario_at_2020_11_h1(demo_db):
 
 
 def test_table_shows_the_seed_figures(demo_db):
-    out = run_capaian(demo_db, "evaluate", "--cutoff", "2020-11-H1").stdout
+    out = run_capaian(demo_db, "evaluate", "--cutoff", "2020-11-H1", "--wide").stdout
     line = next(l for l in out.splitlines() if "Kalimantan Utara" in l)
     for text in ("101,93 %", "44,76 %", "96,21", "│ 3 "):  # a column shows the decimals its values need
         assert text in line

@@ -223,3 +223,15 @@ def test_percent_cells_show_the_decimals_needed(kaltara_wb):
     formats = {row[0].value: row[col].number_format for row in ws.iter_rows(min_row=3) if row[0].value}
     assert formats["65.04"] == formats["65.71"] == "0.0000"
     assert set(formats.values()) == {"0.0000"}  # one column, one number of places
+
+
+def test_every_sheet_prints_landscape_fitted_to_width_with_repeated_titles(kaltara_wb):
+    for ws in kaltara_wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert str(setup.paperSize) == "9", ws.title  # A4
+        assert setup.fitToWidth in (1, None) and setup.fitToHeight == 0, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    assert kaltara_wb["KIA"].print_title_rows == "$1:$2"
+    assert kaltara_wb["Level wilayah"].print_title_rows == "$1:$1"
+    assert kaltara_wb["Penjelasan"].print_title_rows == "$1:$1"

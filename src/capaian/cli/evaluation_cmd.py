@@ -8,7 +8,9 @@ from enum import Enum
 import typer
 
 from capaian.cli.app import app, console, open_db, state, sub_app
-from capaian.cli.output import echo_json, frame_to_csv, frame_to_json, level_table_rows
+from capaian.cli.output import cell_text, echo_json, frame_to_csv, frame_to_json, indicator_legend, level_table_rows
+from capaian.cli.region_args import province_code, region_code, tier_name
+from capaian.present.i18n import N_, tr
 
 runs_app = sub_app("Run evaluasi / evaluation runs.")
 app.add_typer(runs_app, name="runs")
@@ -21,6 +23,9 @@ class Format(str, Enum):
 
 
 TIERS = ("province", "regency", "district", "village", "national")
+TIER_HELP = "province|regency|district|village|national (provinsi, kabkota, kecamatan, desa, nasional)"
+WIDE_HELP = "Semua nilai, selebar apa pun / every value, however wide (default: fits the terminal)."
+PROVINCE_HELP = "Hanya satu provinsi: kode, nama atau singkatan / only one province: code, name or abbreviation (65, Kaltara)."
 REVISION_HELP = (
     "Revisi fakta yang dipakai (bawaan: terbaru) / fact revision to evaluate (default: current)."
 )
@@ -43,21 +48,29 @@ def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None, re
 def evaluate_cmd(
     cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
     rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id, e.g. levelisasi-2020."),
-    tier: str = typer.Option("province", "--tier", help="province|regency|district|village|national"),
-    province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
+    tier: str = typer.Option("province", "--tier", help=TIER_HELP),
+    province: str = typer.Option(None, "--province", help=PROVINCE_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
     revision: int = typer.Option(None, "--revision", help=REVISION_HELP),
 ) -> None:
     """Evaluasi satu cut-off dan tampilkan peringkat / evaluate a cut-off, print the ranking."""
-    if tier not in TIERS:
-        raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
+    tier = _tier(tier)
+    province = province_code(province)
     from capaian.accounts import OPERATOR
     from capaian.runs import pick
 
     made = _evaluate(cutoff, rubric, target_set, revision)
     view, _ = pick(open_db(), user=OPERATOR, run_id=made.run_id)  # with its previous run's changes
-    _print_ranking(view, tier, province, fmt)
+    _print_ranking(view, tier, province, fmt, wide)
+
+
+def _tier(text: str) -> str:
+    tier = tier_name(text)
+    if tier not in TIERS:
+        raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
+    return tier
 
 
 RUN_HELP = "Nomor run / a run id (default: the picker's choice for the cut-off)."
@@ -79,7 +92,8 @@ def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: lis
 
 @app.command("explain")
 def explain_cmd(
-    code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65."),
+    code: str = typer.Argument(..., help="Kode, nama atau singkatan wilayah / region code, name or abbreviation: "
+                               "65, Kaltara, Malinau, 65.71."),
     cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1 (default: the newest)."),
     rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id."),
     fmt: Format = typer.Option(Format.table, "--format", help="table (text), json or csv."),
@@ -88,9 +102,8 @@ def explain_cmd(
     draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
 ) -> None:
     """Mengapa level ini dan apa yang perlu untuk naik / why this level, what reaches the next."""
-    from capaian.regions import normalize_code
-
-    view = pick_view(normalize_code(code), cutoff, rubric, target_set, run, draft)
+    code = region_code(code)
+    view = pick_view(code, cutoff, rubric, target_set, run, draft)
     explanation = view.explain(code)
     if fmt is Format.json:
         payload = {**explanation.to_dict(), "run_id": int(view.run_id), "published": bool(view.published)}
@@ -105,31 +118,48 @@ def explain_cmd(
 
     lines = explanation.lines(state.lang)
     draft = draft_label(view, state.lang)
+    lines = lines[:1] + _rank_lines(view, explanation.region_code, state.lang) + lines[1:]
     if draft:
         lines = [f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), *lines]
     typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
+
+
+def _rank_lines(view, code: str, lang: str) -> list[str]:
+    """`Peringkat nasional: ke-4 dari 34 provinsi`, and for a regency its rank in the province."""
+    from capaian.present.i18n import tr
+    from capaian.reports.common import PEERS_TEXT, rank_text
+
+    row = view.region_row(code)
+    out = []
+    words = PEERS_TEXT.get(str(row["tier"]))
+    if words:
+        out.append(f"{tr(lang, 'National rank')}: {rank_text(row['rank_national'], row['peers_national'], words, lang)}")
+    if str(row["tier"]) == "regency":
+        out.append(f"{tr(lang, 'Rank in province')}: "
+                   f"{rank_text(row['rank_province'], row['peers_province'], 'regencies/cities in its province', lang)}")
+    return out
 
 
 @app.command("results")
 def results_cmd(
     cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1 (default: the newest)."),
     rubric: str = typer.Option(None, "--rubric", help="Rubrik / rubric id."),
-    tier: str = typer.Option("province", "--tier", help="province|regency|district|village|national"),
-    province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
+    tier: str = typer.Option("province", "--tier", help=TIER_HELP),
+    province: str = typer.Option(None, "--province", help=PROVINCE_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
     run: int = typer.Option(None, "--run", help=RUN_HELP),
     draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
 ) -> None:
     """Hasil tersimpan tanpa evaluasi ulang / stored results, as the dashboard shows them."""
-    if tier not in TIERS:
-        raise typer.BadParameter(f"tier must be one of {', '.join(TIERS)}", param_hint="--tier")
+    tier = _tier(tier)
+    province = province_code(province)
     view = pick_view(province or "ID", cutoff, rubric, target_set, run, draft)
-    _print_ranking(view, tier, province, fmt)
+    _print_ranking(view, tier, province, fmt, wide)
 
 
-def _print_ranking(view, tier: str, province: str | None, fmt: Format) -> None:
-    from rich.console import Console
+def _print_ranking(view, tier: str, province: str | None, fmt: Format, wide: bool = False) -> None:
     from rich.table import Table
 
     rows = view.tier(tier, province=province)
@@ -139,16 +169,26 @@ def _print_ranking(view, tier: str, province: str | None, fmt: Format) -> None:
     if fmt is Format.csv:
         typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
         return
-    header, body = level_table_rows(rows, view.indicators, view, state.lang)
+    header, body = level_table_rows(rows, view.indicators, view, state.lang, wide=wide)
     from capaian.reports.common import draft_label
 
     draft = draft_label(view, state.lang)
     title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
-    table = Table(*header, title=f"{draft} — {title}" if draft else title)
+    table = Table(title=f"{draft} — {title}" if draft else title)
+    for i, head in enumerate(header):
+        table.add_column(head, no_wrap=i != 2 or wide, justify="center" if i > 4 and not wide else "left")
     for row in body:
         table.add_row(*row)
-    wide = Console(width=max(console.width, 200)) if not console.is_terminal else console
-    wide.print(table)
+    _print_table(table, wide)
+    if not wide:
+        console.print(indicator_legend(view, state.lang, console.width), highlight=False, markup=False)
+
+
+def _print_table(table: Table, wide: bool) -> None:
+    """At the terminal's width, or with `wide` at the table's own width (however wide)."""
+    from rich.console import Console
+
+    (Console(width=100_000) if wide else console).print(table)
 
 
 @app.command("publish")
@@ -164,8 +204,17 @@ def publish_cmd(
     console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
 
 
+RUN_COLUMNS = {  # column -> its heading in the default (fitting) table; --wide shows every column by name
+    "id": N_("run"), "cutoff": N_("cut-off"), "rubric": N_("rubric"), "target_set": N_("target set"),
+    "fact_revision": N_("revision"), "created_at": N_("created"), "published_at": N_("published"),
+}
+
+
 @runs_app.command("list")
-def runs_list(fmt: Format = typer.Option(Format.table, "--format")) -> None:
+def runs_list(
+    fmt: Format = typer.Option(Format.table, "--format"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
+) -> None:
     """Daftar run evaluasi / list evaluation runs."""
     from rich.table import Table
 
@@ -176,7 +225,8 @@ def runs_list(fmt: Format = typer.Option(Format.table, "--format")) -> None:
     if fmt is Format.csv:
         typer.echo(runs.to_csv(index=False), nl=False)
         return
-    table = Table(*[str(c) for c in runs.columns])
-    for row in runs.itertuples(index=False):
-        table.add_row(*["" if v is None else str(v) for v in row])
-    console.print(table)
+    shown = list(runs.columns) if wide else [c for c in RUN_COLUMNS if c in runs.columns]
+    table = Table(*[str(c) if wide else tr(state.lang, RUN_COLUMNS[c]) for c in shown])
+    for row in runs[shown].itertuples(index=False):
+        table.add_row(*[cell_text(v, state.lang) for v in row])
+    _print_table(table, wide)

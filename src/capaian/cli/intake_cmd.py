@@ -105,8 +105,10 @@ def template_submission_cmd(
     output: Path = typer.Option(None, "-o", "--output", help="Berkas .csv atau .xlsx."),
 ) -> None:
     """Tulis templat pengiriman terisi kode wilayah / write a pre-filled submission template."""
+    from capaian.cli.region_args import region_code
     from capaian.intake import write_template
 
+    region = region_code(region, tiers=("province", "regency"))
     target = output or Path(f"submission-{region}-{cutoff}.csv")
     try:
         write_template(target, cutoff, region)

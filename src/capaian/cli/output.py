@@ -1,5 +1,7 @@
 """Shapes evaluation results for the terminal: the ranking table, and its JSON and CSV forms.
 
+The table fits the terminal (100 columns and up): by default one symbol per indicator, numbered,
+with a legend; `wide=True` shows every value. Missing values print as empty cells, never `nan`.
 pandas, Babel and the catalogues are imported inside the functions, so that `capaian --help` does not load them.
 """
 
@@ -16,7 +18,7 @@ def _indicator_ids(view) -> list[str]:
     return [ind.id for ind in view.rubric.indicators]
 
 
-def _cell(row: pd.Series, lang: str, places: int | None = None) -> str:
+def _cell(row: pd.Series, lang: str, places: int | None = None, national: bool = False) -> str:
     from capaian.present import numbers
 
     places = numbers.PLACES if places is None else places
@@ -28,7 +30,7 @@ def _cell(row: pd.Series, lang: str, places: int | None = None) -> str:
         return f"{symbol} {value}" + (f" {numbers.OVER_100}" if bool(row.get("over_100")) else "")
     if numbers.missing(row["numerator"]):  # a regency: its own value; above it, complying regencies / all
         return f"{symbol} {numbers.amount(row['value'], lang)}"
-    return f"{symbol} {numbers.integer(row['numerator'], lang)}/{numbers.integer(row['denominator'], lang)}"
+    return f"{symbol} {numbers.complying(row['numerator'], row['denominator'], lang, share=national)}"
 
 
 def _header(ind, lang: str) -> str:
@@ -41,8 +43,11 @@ def _header(ind, lang: str) -> str:
     return label
 
 
-def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str):
-    """Header and body rows of the ranking table (strings, formatted for people)."""
+def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang: str, wide: bool = True):
+    """Header and body rows of the ranking table (strings, formatted for people).
+
+    `wide=False`: the indicators met (`6/9`) and one status symbol per indicator, headed by its
+    number (see `indicator_legend`), so that the table fits 100 columns."""
     import pandas as pd
 
     from capaian.present import numbers
@@ -50,6 +55,9 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
 
     ids = _indicator_ids(view)
     header = ["#", tr(lang, "code"), tr(lang, "region"), tr(lang, "level")]
+    if not wide:
+        return header + [tr(lang, "met")] + [str(i) for i in range(1, len(ids) + 1)], _compact_rows(
+            regions, indicators, ids)
     header += [_header(ind, lang) for ind in view.rubric.indicators]
     by_region = indicators.set_index(["region_code", "indicator"])
     shown = indicators[indicators["region_code"].isin(regions["region_code"])]
@@ -61,9 +69,67 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
         cells = []
         for ind in ids:
             key = (reg.region_code, ind)
-            cells.append(_cell(by_region.loc[key], lang, places[ind]) if key in by_region.index else "")
+            cells.append(_cell(by_region.loc[key], lang, places[ind], reg.region_code == "ID")
+                         if key in by_region.index else "")
         body.append([rank, reg.region_code, reg.region_name, level, *cells])
     return header, body
+
+
+def _compact_rows(regions: pd.DataFrame, indicators: pd.DataFrame, ids: list[str]) -> list[list[str]]:
+    from capaian.present import numbers
+
+    status = {(r, i): s for r, i, s in zip(indicators["region_code"], indicators["indicator"], indicators["status"])}
+    body = []
+    for reg in regions.itertuples(index=False):
+        met = "" if numbers.missing(reg.indicators_met) else f"{int(reg.indicators_met)}/{int(reg.indicators_total)}"
+        body.append([
+            "" if numbers.missing(reg.rank_national) else str(int(reg.rank_national)), reg.region_code,
+            reg.region_name, "" if numbers.missing(reg.level) else str(int(reg.level)), met,
+            *[numbers.status_symbol(status[(reg.region_code, i)]) if (reg.region_code, i) in status else ""
+              for i in ids],
+        ])
+    return body
+
+
+def indicator_legend(view, lang: str, width: int = 100) -> str:
+    """`1 = KTP-el ≥ 98 % · 2 = ...` then `✓ met · ✗ not met · – no data` under the compact table,
+    broken between items (never inside one) to fit `width`."""
+    from capaian.present import numbers
+
+    items = [f"{i} = {_header(ind, lang)}" for i, ind in enumerate(view.rubric.indicators, start=1)]
+    lines = [""]
+    for item in items:
+        joined = f"{lines[-1]} · {item}" if lines[-1] else item
+        if len(joined) > width and lines[-1]:
+            lines.append(item)
+        else:
+            lines[-1] = joined
+    lines.append(" · ".join(numbers.status_text(s, lang) for s in ("met", "not_met", "no_data")))
+    return "\n".join(lines)
+
+
+def cell_text(value, lang: str) -> str:
+    """A table cell of any type: empty when missing (never `nan`/`NaT`), dates and times readable."""
+    import pandas as pd
+
+    from capaian.present import numbers
+    from capaian.present.i18n import tr
+
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp) or hasattr(value, "strftime"):
+        if pd.isna(value):
+            return ""
+        if getattr(value, "hour", 0) or getattr(value, "minute", 0):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return numbers.date(value, lang)
+    if isinstance(value, bool):
+        return tr(lang, "yes") if value else tr(lang, "no")
+    if isinstance(value, float):
+        return "" if numbers.missing(value) else numbers.amount(value, lang)
+    if isinstance(value, int):
+        return str(value)
+    return "" if numbers.missing(value) and not isinstance(value, str) else str(value)
 
 
 def _records(regions: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:

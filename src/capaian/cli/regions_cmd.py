@@ -18,17 +18,18 @@ def _label(region) -> str:
 
 @regions_app.command("show")
 def regions_show(
-    code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65 or 65.71."),
+    code: str = typer.Argument(..., help="Kode, nama atau singkatan / region code, name or abbreviation: 65.71, Kaltara."),
     version: str = typer.Option("2025", "--version", help=VERSION_HELP),
     depth: int = typer.Option(1, "--depth", min=0, max=3, help="Tingkat turunan / levels below."),
 ) -> None:
     """Pohon wilayah / a region and the regions below it."""
     from rich.tree import Tree
 
-    from capaian.regions import get_hierarchy
+    from capaian.regions import TIERS, get_hierarchy
+    from capaian.regions.lookup import resolve
 
     hierarchy = get_hierarchy(version)
-    region = hierarchy.get(code)
+    region = resolve(code, version=version, tiers=TIERS)
     tree = Tree(_label(region))
 
     def grow(node: Tree, parent_code: str, left: int) -> None:

@@ -34,6 +34,7 @@ def report_cmd(
     ),
 ) -> None:
     """Laporan Excel, PDF atau narasi / a workbook, PDF or narrative report of a cut-off."""
+    from capaian.cli.region_args import region_code
     from capaian.reports import build_report, infer_format
 
     fmt = infer_format(fmt, output)
@@ -45,7 +46,7 @@ def report_cmd(
 
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
     report = build_report(
-        open_db(), scope=scope, cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
+        open_db(), scope=region_code(scope), cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
         draft=draft, target_set=sets,
     )
     if (output is not None and str(output) == "-") or (output is None and fmt in ("md", "txt")):

@@ -146,10 +146,18 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
         lines += [f"  - {step.text(lang)}" for step in e.path]
     if e.message is not None:
         lines.append(e.message.get(lang))
-    if e.next_level is None and e.level is not None and e.closest_to_falling:
-        s = next(m for m in e.met if m.indicator == e.closest_to_falling)
-        lines.append(tr(lang, "Closest to falling: %(label)s (%(value)s, threshold %(target)s): it can lose %(n)s "
-                              "people and stay met; one more and the level drops.",
-                        label=s.label.get(lang), value=numbers.coverage(s.value, lang, s.target, s.comparison, met=True),
-                        target=numbers.threshold(s.target, lang), n=numbers.integer(s.margin, lang)))
+    closest = closest_to_falling_text(e, lang)
+    if closest:
+        lines.append(closest)
     return lines
+
+
+def closest_to_falling_text(e, lang: str) -> str:
+    """At the top level: the met indicator with the least margin, and how many people it may lose."""
+    if not (e.next_level is None and e.level is not None and e.closest_to_falling):
+        return ""
+    s = next(m for m in e.met if m.indicator == e.closest_to_falling)
+    return tr(lang, "Closest to falling: %(label)s (%(value)s, threshold %(target)s): it can lose %(n)s "
+                    "people and stay met; one more and the level drops.",
+              label=s.label.get(lang), value=numbers.coverage(s.value, lang, s.target, s.comparison, met=True),
+              target=numbers.threshold(s.target, lang), n=numbers.integer(s.margin, lang))

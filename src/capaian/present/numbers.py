@@ -215,3 +215,16 @@ def level_change(previous, level, lang: str | None) -> str:
     if int(previous) == int(level):
         return tr(lang, "unchanged")
     return f"L{int(previous)} → L{int(level)}"
+
+
+# ---------------------------------------------------------------- implementation indicators above a regency
+def complying(numerator, denominator, lang: str | None, share: bool = False) -> str:
+    """How many regencies/cities comply: `3 dari 5 kab/kota`; with `share` (the nation):
+    `476 dari 514 (92,6 %)`."""
+    if missing(numerator) or missing(denominator):
+        return DASH
+    n, total = integer(numerator, lang), integer(denominator, lang)
+    if share and float(denominator) > 0:
+        return tr(lang, "%(n)s of %(total)s (%(share)s)", n=n, total=total,
+                  share=percent(100.0 * float(numerator) / float(denominator), lang, places=1))
+    return tr(lang, "%(n)s of %(total)s regencies/cities", n=n, total=total)

@@ -176,17 +176,25 @@ class Hierarchy:
     def find(self, text: str, tier: str | None = None, limit: int = 20) -> list[Region]:
         """Regions whose name contains `text`, case- and accent-insensitively.
 
-        Ordered: exact name, name prefix, word prefix, other substring (a regency's name is also
-        compared without its "Kabupaten"/"Kota" prefix); then by tier (higher first) and code. A `text` that is a code of this version puts that region first."""
+        A `text` that is a code of this version, or a common province abbreviation (`kaltara`,
+        `Jatim`; `capaian.regions.abbreviations`), puts that region first. Then provinces and
+        regencies, then districts, then villages; within each: exact name, name prefix, word
+        prefix, other substring (a regency's name is also compared without its "Kabupaten"/"Kota"
+        prefix); then by tier (higher first) and code."""
         check_tier(tier)
         query = fold(str(text))
         if not query or limit <= 0:
             return []
+        from capaian.regions.abbreviations import province_abbreviations
+
         scored = []
-        if text in self:
-            region = self.get(text)
-            if tier is None or region.tier == tier:
-                scored.append((-1, 0, region.code))
+        named = [self.get(text).code] if text in self else []
+        abbreviated = province_abbreviations().get(query)
+        if abbreviated in self._regions:
+            named.append(abbreviated)
+        for code in named:
+            if tier is None or self._regions[code].tier == tier:
+                scored.append((-1, 0, 0, 0, code))
         for name, code in self._folded:
             pos = name.find(query)
             if pos < 0:
@@ -194,10 +202,11 @@ class Hierarchy:
             region = self._regions[code]
             if tier is not None and region.tier != tier:
                 continue
-            scored.append((self._rank(name, query, pos), TIERS.index(region.tier), code))
+            level = TIERS.index(region.tier)
+            scored.append((0, max(level, 2), self._rank(name, query, pos), level, code))
         scored.sort()
         out, seen = [], set()
-        for _, _, code in scored:
+        for *_, code in scored:
             if code not in seen:
                 seen.add(code)
                 out.append(self._regions[code])

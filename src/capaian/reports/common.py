@@ -154,3 +154,12 @@ def indicator_label(rubric, indicator_id: str, lang: str | None) -> str:
         return rubric.indicator(indicator_id).label.get(lang)
     except Exception:  # an indicator of another rubric version
         return indicator_id
+
+
+def rank_text(rank, peers, what: str, lang: str) -> str:
+    """`ke-4 dari 34 provinsi` (`what`: a catalogue message naming the peers, e.g. `PEERS_TEXT`)."""
+    rank, peers = integer(rank), integer(peers)
+    if rank is None:
+        return "—"
+    return tr(lang, "%(rank)s of %(peers)s %(what)s", rank=ordinal(rank, lang), peers=f_int(peers, lang),
+              what=tr(lang, what))

@@ -34,12 +34,14 @@ from capaian.reports.common import (
     now_utc,
     ordinal,
     plain,
+    rank_text,
     run_status_text,
     run_timestamp,
     stamp_text,
     status_text,
 )
 from capaian.reports.scope import Scope
+from capaian.reports.tilemap import tile_rows
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -64,15 +66,6 @@ def _css_string(text: str) -> str:
     return f'"{body}"'
 
 
-def _rank_text(rank, peers, what: str, lang: str) -> str:
-    """`ke-4 dari 34 provinsi` (`what`: a catalogue message naming the peers)."""
-    rank, peers = integer(rank), integer(peers)
-    if rank is None:
-        return "—"
-    return tr(lang, "%(rank)s of %(peers)s %(what)s", rank=ordinal(rank, lang), peers=f_int(peers, lang),
-              what=tr(lang, what))
-
-
 def _short_rank(rank, peers, lang: str) -> str:
     rank, peers = integer(rank), integer(peers)
     if rank is None:
@@ -93,7 +86,7 @@ def _indicator_table(view, code: str, lang: str) -> list[dict]:
             "description": ind.description.get(lang) if ind.description is not None else "",
             "numerator": f_int(numerator, lang) if numerator is not None else "—",
             "denominator": f_int(denominator, lang) if denominator is not None else "—",
-            "value": f_value(row["value"], ind.kind, lang, row["target"], status),
+            "value": _value_text(row, ind, lang, numerator, denominator, code),
             "target": f_target_of(row["target"], ind.kind, ind.comparison, ind.unit, lang),
             "status": status_text(status, lang),
             "status_class": status,
@@ -103,6 +96,14 @@ def _indicator_table(view, code: str, lang: str) -> list[dict]:
             "change": f_change(row["change_value"], ind.kind, lang),
         })
     return out
+
+
+def _value_text(row: dict, ind, lang: str, numerator, denominator, code: str) -> str:
+    """The achievement cell; above a regency an implementation indicator reads `3 dari 5 kab/kota`
+    (the nation: `476 dari 514 (92,6 %)`), not the value of one of its regencies."""
+    if ind.kind != "coverage" and numerator is not None and denominator is not None:
+        return numbers.complying(numerator, denominator, lang, share=code == "ID")
+    return f_value(row["value"], ind.kind, lang, row["target"], row["status"])
 
 
 def _league(view, rows: pd.DataFrame, lang: str, highlight: str | None, rank_col: str) -> list[dict]:
@@ -142,8 +143,11 @@ def _level_counts(view, rows: pd.DataFrame, lang: str) -> list[dict]:
 
 
 def _explanation(view, code: str, lang: str) -> dict:
+    from capaian.evaluate.explain_text import closest_to_falling_text
+
     e = view.explain(code)
     return {
+        "closest": closest_to_falling_text(e, lang),
         "met": [_state_line(s, lang) for s in e.met],
         "not_met": [_state_line(s, lang) for s in e.not_met],
         "path_head": (
@@ -197,9 +201,9 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
         "met_text": tr(lang,
             "%(indicators_met)s of %(indicators_total)s indicators met",
             indicators_met=f_int(region['indicators_met'], lang), indicators_total=f_int(region['indicators_total'], lang)),
-        "rank_national": _rank_text(region["rank_national"], region["peers_national"], peers_words, lang)
+        "rank_national": rank_text(region["rank_national"], region["peers_national"], peers_words, lang)
         if peers_words else None,
-        "rank_province": _rank_text(region["rank_province"], region["peers_province"],
+        "rank_province": rank_text(region["rank_province"], region["peers_province"],
                                     N_("regencies/cities in its province"), lang)
         if integer(region["rank_province"]) is not None else None,
         "explanation": _explanation(view, scope.code, lang),
@@ -210,6 +214,9 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
         "chart": ("data:image/png;base64," + base64.b64encode(trend_png).decode("ascii")) if trend_png else None,
         "league": [], "league_title": "", "children": [], "children_title": "", "level_counts": [],
     }
+    ctx["tiles"] = []
+    ctx["summary_regions"] = []
+    ctx["summary_regions_title"] = ""
     if scope.tier == "province":
         provinces = view.tier("province")
         ctx["league_title"] = tr(lang, "Province ranking (national)")
@@ -218,16 +225,22 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
             ["rank_province", "region_code"], na_position="last")
         ctx["children_title"] = tr(lang, "Regencies/cities of %(name)s", name=scope.name)
         ctx["children"] = _league(view, children, lang, None, "rank_province")
+        ctx["summary_regions"] = ctx["children"]
+        ctx["summary_regions_title"] = ctx["children_title"]
     elif scope.tier == "regency":
         siblings = view.tier("regency", province=str(region["province_code"])).sort_values(
             ["rank_province", "region_code"], na_position="last")
         ctx["league_title"] = tr(lang, "Ranking within its province")
         ctx["league"] = _league(view, siblings, lang, scope.code, "rank_province")
+        ctx["summary_regions"] = ctx["league"]
+        province = view.region_row(str(region["province_code"]))
+        ctx["summary_regions_title"] = tr(lang, "Regencies/cities of %(name)s", name=str(province["region_name"]))
     else:
         provinces = view.tier("province")
         ctx["league_title"] = tr(lang, "Province ranking")
         ctx["league"] = _league(view, provinces, lang, None, "rank_national")
         ctx["children_title"] = tr(lang, "Regencies/cities per level, by province")
+        ctx["tiles"] = tile_rows(view, plain(view.meta.get("hierarchy_version")))
         ctx["level_counts"] = _level_counts(view, provinces.sort_values("region_code"), lang)
         counts = []
         for tier, words in (("province", N_("Provinces")), ("regency", N_("Regencies/cities"))):

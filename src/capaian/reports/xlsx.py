@@ -55,6 +55,7 @@ class _Sheets:
         self.wb = wb
         self.draft = draft
         self.lang = lang
+        self.header_rows: dict[str, int] = {}
         base = {"font_name": "Calibri", "font_size": 10}
         self.text = wb.add_format(base)
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
@@ -93,6 +94,18 @@ class _Sheets:
         ws.write_string(0, 0, text, self.draft_format)
         ws.set_header(f"&C&\"-,Bold\"{text}")
         return 1
+
+    def heading_rows(self, ws, last: int) -> None:
+        """Rows 0..`last` (banner and column titles) repeat on every printed page of `ws`."""
+        self.header_rows[ws.name] = last
+
+    def print_setup(self, ws) -> None:
+        """A4 landscape, fitted to the page width (as many pages down as needed), titles repeated."""
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        if ws.name in self.header_rows:
+            ws.repeat_rows(0, self.header_rows[ws.name])
 
     @staticmethod
     def put(ws, row: int, col: int, value, cell_format=None) -> None:
@@ -234,6 +247,7 @@ def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
         for col, value in enumerate(values):
             s.put(ws, r, col, value, s.change_int if col == 14 else None)
     ws.freeze_panes(top + 1, 2)
+    s.heading_rows(ws, top)
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
     if r > top:
         best = max(band.level for band in rubric.bands.levels)
@@ -305,6 +319,7 @@ def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -
             s.put(ws, r, col, value, formats.get(kind))
     first = top + 2  # the first data row (0-based)
     ws.freeze_panes(first, 2)
+    s.heading_rows(ws, first - 1)
     ws.autofilter(first - 1, 0, max(r, first), len(headers) - 1)
     if r >= first:
         met_col = xl_col_to_name([c[0] for c in INDICATOR_COLUMNS].index("met"))
@@ -350,6 +365,7 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
             s.put(ws, r, 11, ", ".join(x["name"] for x in step.regions) or None)
             s.put(ws, r, 12, step.text(lang))
     ws.freeze_panes(top + 1, 2)
+    s.heading_rows(ws, top)
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
 
 
@@ -391,6 +407,7 @@ def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.da
         ws.write_string(r, 0, key, s.bold)
         s.put(ws, r, 1, value, s.wrap)
     ws.freeze_panes(top + 1, 0)
+    s.heading_rows(ws, top)
 
 
 def _dt(value):
@@ -444,5 +461,7 @@ def render_xlsx(
     _explanations(s, wb.add_worksheet(_sheet_name(tr(lang, "Explanations"), used)), view, regions, lang)
     _metadata(s, wb.add_worksheet(_sheet_name("Metadata", used)), view, scope, lang, generated_at,
               tuple(sources), synthetic)
+    for ws in wb.worksheets():
+        s.print_setup(ws)
     wb.close()
     return buffer.getvalue()

@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "report_cmd",
     "users_cmd",
     "serve_cmd",
+    "quality_cmd",
 )
 
 for _name in COMMAND_MODULES:

@@ -112,10 +112,12 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, auth, overview, regions, reports, runs, upload
+    from capaian.web import api, auth, overview, quality, regions, reports, runs, upload
 
     for module in (reports, overview, regions, auth, upload, runs, api):
         app.include_router(module.router)
+    app.include_router(quality.router)
+    app.include_router(quality.api_router)
 
     @app.get("/api", include_in_schema=False)
     def api_docs(request: Request):

@@ -1,0 +1,89 @@
+"""How flags and reports read, in every language of the catalogue (one line per flag)."""
+
+from __future__ import annotations
+
+from capaian.present import numbers
+from capaian.present.i18n import N_, tr
+
+TYPE_LABEL = {
+    "over_100": N_("Over 100 %"),
+    "count_falls": N_("Cumulative count falls"),
+    "jump": N_("Jump"),
+    "reported_vs_recomputed": N_("Reported ≠ recomputed"),
+    "denominator_change": N_("Denominator change without a new base"),
+    "implementation_flip": N_("Implementation flips back and forth"),
+    "percent_mismatch": N_("Percentage does not match its counts"),
+}
+SEVERITY_LABEL = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+STATUS_LABEL = {"on_time": N_("on time"), "late": N_("late"), "register": N_("from the register"),
+                "missing": N_("nothing sent")}
+SIDE_LABEL = {"numerator": N_("the numerator grew faster"), "denominator": N_("the denominator grew slower or fell")}
+
+
+def type_label(kind: str, lang: str | None) -> str:
+    return tr(lang, TYPE_LABEL[kind])
+
+
+def severity_label(severity: str, lang: str | None) -> str:
+    return tr(lang, SEVERITY_LABEL[severity])
+
+
+def status_label(status: str, lang: str | None) -> str:
+    return tr(lang, STATUS_LABEL[status])
+
+
+def _pct(value, lang):
+    return numbers.percent(value, lang)
+
+
+def _int(value, lang):
+    return numbers.integer(value, lang)
+
+
+def _signed(value, lang, places: int = 2):
+    text = numbers.decimal(abs(value), lang, places)
+    return ("+" if value >= 0 else "−") + text
+
+
+def describe(flag, lang: str | None) -> str:
+    """One line: what the flag says, with its evidence numbers."""
+    e, t = flag.evidence, flag.type
+    if t == "over_100":
+        side = tr(lang, SIDE_LABEL[e["side"]]) if e.get("side") else tr(lang, "no earlier figure")
+        return tr(lang, "%(value)s (%(num)s of %(den)s); numerator %(ng)s %%, denominator %(dg)s %%: %(side)s",
+                  value=_pct(e["value"], lang), num=_int(e["numerator"], lang), den=_int(e["denominator"], lang),
+                  ng=_signed(e["numerator_growth_pct"], lang) if e.get("numerator_growth_pct") is not None else "—",
+                  dg=_signed(e["denominator_growth_pct"], lang) if e.get("denominator_growth_pct") is not None else "—",
+                  side=side)
+    if t == "count_falls":
+        return tr(lang, "%(prev)s at %(cutoff)s, now %(cur)s (%(drop)s fewer)", prev=_int(e["previous"], lang),
+                  cutoff=e["previous_cutoff"], cur=_int(e["current"], lang), drop=_int(e["drop"], lang))
+    if t == "jump":
+        return tr(lang, "change %(change)s pp against a usual %(median)s pp; deviation %(dev)s pp > %(k)s × MAD %(mad)s pp",
+                  change=_signed(e["change"], lang), median=_signed(e["median_change"], lang),
+                  dev=numbers.decimal(e["deviation"], lang, 2), k=numbers.decimal(e["k"], lang, 1),
+                  mad=numbers.decimal(e["mad"], lang, 2))
+    if t == "reported_vs_recomputed":
+        return tr(lang, "sum of the regencies %(value)s, own report %(own)s, difference %(diff)s pp",
+                  value=_pct(e["value"], lang), own=_pct(e["own_value"], lang), diff=_signed(e["difference"], lang))
+    if t == "denominator_change":
+        return tr(lang, "denominator %(prev)s at %(cutoff)s, now %(cur)s, with the same base %(base)s",
+                  prev=_int(e["previous"], lang), cutoff=e["previous_cutoff"], cur=_int(e["current"], lang),
+                  base=e.get("base") or "—")
+    if t == "implementation_flip":
+        steps = " → ".join(f"{c}: {numbers.status_word(s, lang)}" for c, s in zip(e["cutoffs"], e["statuses"]))
+        return steps
+    if t == "percent_mismatch":
+        return tr(lang, "sent %(reported)s, its counts give %(computed)s (%(num)s of %(den)s)",
+                  reported=_pct(e["reported"], lang), computed=_pct(e["computed"], lang),
+                  num=_int(e["numerator"], lang), den=_int(e["denominator"], lang))
+    raise AssertionError(t)  # pragma: no cover
+
+
+def flag_line(flag, lang: str | None) -> str:
+    """`[severity] type: evidence` (+ the note when explained)."""
+    line = f"[{severity_label(flag.severity, lang)}] {type_label(flag.type, lang)}: {describe(flag, lang)}"
+    if flag.explained:
+        line += " — " + tr(lang, "explained by %(actor)s: %(note)s", actor=flag.explained["actor"],
+                           note=flag.explained["note"])
+    return line

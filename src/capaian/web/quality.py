@@ -1,0 +1,195 @@
+"""The "Kelengkapan laporan" page (who reported, when, what) and the "Kualitas data" page (flags, with
+notes a national user adds), their .json/.csv twins and /api/completeness, /api/flags."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from capaian.access import allowed
+from capaian.errors import CapaianError
+from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
+from capaian.web.select import CUTOFF_RE, pick_run, trend_views
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api")
+
+
+# --- completeness -------------------------------------------------------------------------------
+
+
+def completeness_model(request: Request, cutoff: str | None, province: str | None = None,
+                       deadline: int | None = None) -> dict:
+    """Offices the user answers for (national: all; a province: its regencies; a regency: itself)."""
+    from capaian.quality import completeness
+
+    user = current_user(request)
+    if user is None or not allowed(user, "view_below", user.region_code or "ID"):
+        raise PageError(403, "forbidden")
+    if cutoff is not None and not CUTOFF_RE.match(cutoff):
+        raise PageError(404, "not_found")
+    state = web(request)
+    with state.db() as store:
+        known = store.list_cutoffs()
+    if cutoff is None:
+        try:
+            choice, _ = pick_run(request, None, None, region=user.region_code or "ID")
+            cutoff = choice.cutoff
+        except PageError:
+            cutoff = known[-1] if known else None
+    if cutoff is None:
+        raise PageError(404, "not_found")
+    with state.db() as store:
+        found = completeness(store, cutoff, deadline=deadline)
+    found = found.only(lambda code: allowed(user, "view_below", code)
+                       and (not province or code.split(".")[0] == province))
+    return {**found.to_dict(), "cutoffs": known, "province": province or ""}
+
+
+def completeness_counts(request: Request, cutoff: str) -> dict | None:
+    """The overview's count (only for users who answer for offices)."""
+    try:
+        return completeness_model(request, cutoff)["counts"]
+    except (PageError, CapaianError):
+        return None
+
+
+@router.get("/kelengkapan")
+def completeness_page(request: Request, cutoff: str | None = None, province: str | None = None,
+                      deadline_days: int | None = None):
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return render(request, "completeness.html", {"m": model, "cutoffs": model["cutoffs"]})
+
+
+@router.get("/kelengkapan.json")
+def completeness_json(request: Request, cutoff: str | None = None, province: str | None = None,
+                      deadline_days: int | None = None):
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
+
+
+def _completeness_csv(model: dict) -> str:
+    rows = [{**o, "missing_facts": " ".join(o["missing_facts"]),
+             "submission_ids": " ".join(str(i) for i in o["submission_ids"])} for o in model["offices"]]
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+@router.get("/kelengkapan.csv")
+def completeness_csv(request: Request, cutoff: str | None = None, province: str | None = None,
+                     deadline_days: int | None = None):
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return Response(_completeness_csv(model), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="kelengkapan-{model["cutoff"]}.csv"'})
+
+
+@api_router.get("/completeness")
+def api_completeness(request: Request, cutoff: str | None = None, province: str | None = None,
+                     deadline_days: int | None = None):
+    """Reporting completeness and timeliness of a cut-off, for the offices the caller answers for."""
+    from capaian.web.api import api_user
+
+    api_user(request)
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
+
+
+# --- flags ---------------------------------------------------------------------------------------
+
+
+def run_flags(request: Request, choice, view) -> list:
+    """The flags of a chosen run the user may see (cached per choice), with their current notes."""
+    from capaian.quality.flags import flags_for_cutoff
+    from capaian.quality.notes import attach, notes
+
+    state = web(request)
+
+    def build():
+        views = trend_views(request, choice)
+        with state.db() as store:
+            facts = store.current_facts(choice.cutoff)
+        return flags_for_cutoff(views, facts)
+
+    flags = state.model((*choice.key, "flags"), build)
+    with state.db() as store:
+        found = notes(store)
+    user = current_user(request)
+    return [f for f in attach(flags, found) if allowed(user, "view", f.region_code, view)]
+
+
+def flags_model(request: Request, cutoff: str | None, type: str | None, province: str | None,
+                severity: str | None) -> dict:
+    from capaian.quality.flags import FLAG_TYPES, SEVERITIES, counts, mad_k, select
+
+    choice, view = pick_run(request, cutoff, None, region="ID")
+    flags = run_flags(request, choice, view)
+    type = type if type in FLAG_TYPES else None
+    severity = severity if severity in SEVERITIES else None
+    shown = select(flags, type, province or None, severity)
+    return {"run": {"run_id": choice.run_id, "cutoff": choice.cutoff, "rubric": choice.rubric,
+                    "published": choice.published},
+            "k": mad_k(), "counts": counts(flags), "filters": {"type": type or "", "province": province or "",
+                                                                "severity": severity or ""},
+            "flags": [f.to_dict() for f in shown], "cutoffs": list(choice.cutoffs),
+            "types": list(FLAG_TYPES), "severities": list(SEVERITIES),
+            "_objects": shown}
+
+
+@router.get("/kualitas")
+def flags_page(request: Request, cutoff: str | None = None, type: str | None = None,
+               province: str | None = None, severity: str | None = None):
+    from capaian.quality.text import describe, severity_label, type_label
+
+    model = flags_model(request, cutoff, type, province, severity)
+    user = current_user(request)
+    lang = lang_of(request)
+    rows = [{"flag": d, "text": describe(o, lang)} for d, o in zip(model["flags"], model["_objects"])]
+    return render(request, "quality.html", {
+        "m": model, "cutoffs": model["cutoffs"], "rows": rows, "can_explain": allowed(user, "explain_flag"),
+        "type_label": lambda t: type_label(t, lang), "severity_label": lambda s: severity_label(s, lang)})
+
+
+@router.get("/kualitas.json")
+def flags_json(request: Request, cutoff: str | None = None, type: str | None = None,
+               province: str | None = None, severity: str | None = None):
+    model = flags_model(request, cutoff, type, province, severity)
+    return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
+
+
+@router.get("/kualitas.csv")
+def flags_csv(request: Request, cutoff: str | None = None, type: str | None = None,
+              province: str | None = None, severity: str | None = None):
+    model = flags_model(request, cutoff, type, province, severity)
+    rows = [{**{k: v for k, v in f.items() if k not in ("evidence", "explained")},
+             "evidence": json.dumps(f["evidence"], default=str),
+             "explained": (f["explained"] or {}).get("note", "")} for f in model["flags"]]
+    return Response(pd.DataFrame(rows).to_csv(index=False), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="kualitas-{model["run"]["cutoff"]}.csv"'})
+
+
+@router.post("/kualitas/catatan")
+def explain_flag_form(request: Request, key: str = Form(""), note: str = Form(""), csrf_token: str = Form(""),
+                      back: str = Form("/kualitas")):
+    user = require_user(request)
+    check_csrf(request, csrf_token)
+    if not allowed(user, "explain_flag"):
+        raise PageError(403, "forbidden")
+    from capaian.quality.notes import explain_flag
+
+    with web(request).db() as store:
+        explain_flag(store, key, note, user.name)
+    target = back if back.startswith("/kualitas") else "/kualitas"
+    return RedirectResponse(target, status_code=303)
+
+
+@api_router.get("/flags")
+def api_flags(request: Request, cutoff: str | None = None, type: str | None = None,
+              province: str | None = None, severity: str | None = None):
+    """Data-quality flags of a cut-off's run (the picker's choice), each with severity and evidence."""
+    from capaian.web.api import api_user
+
+    api_user(request)
+    model = flags_model(request, cutoff, type, province, severity)
+    return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})

@@ -110,6 +110,24 @@ def explain_cmd(
         console.print(f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), highlight=False, markup=False)
     for line in explanation.lines(state.lang):
         console.print(line, highlight=False, markup=False)
+    _print_flags(view, explanation.region_code)
+
+
+def _print_flags(view, code: str) -> None:
+    """The data-quality flags of the region, beside its figures (they never change one)."""
+    from capaian.accounts import OPERATOR
+    from capaian.present.i18n import tr
+    from capaian.quality.service import region_flags
+    from capaian.quality.text import flag_line
+    from capaian.runs import Catalog, choose
+
+    store = open_db()
+    choice = choose(Catalog.from_store(store), user=OPERATOR, run_id=view.run_id)
+    flags = region_flags(store, choice, code)
+    if flags:
+        console.print(tr(state.lang, "Data-quality flags:"), highlight=False, markup=False)
+    for f in flags:
+        console.print(f"  {f.indicator}: {flag_line(f, state.lang)}", highlight=False, markup=False)
 
 
 @app.command("results")

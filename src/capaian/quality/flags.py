@@ -4,8 +4,8 @@ figure: it names the region, the indicator, what looks wrong, a severity and the
 
 Types:
 - `over_100`: a coverage value above 100 %; evidence: value, numerator and denominator and how
-  much each grew since the cut-off before, in percent (`side`: `numerator` when its growth moved the
-  ratio up more than the denominator's fall, else `denominator`).
+  much each grew since the cut-off before, in percent (`side`: `numerator` when it grew (more than
+  the denominator fell), `denominator` when that fell, `before` when neither: it was over already).
 - `count_falls`: a cumulative count (a coverage numerator) lower than at the cut-off before.
 - `jump`: the latest half-monthly change of a coverage value deviates from the median of the
   region's own earlier changes by more than k × their median absolute deviation (MAD, unscaled;
@@ -95,9 +95,16 @@ def _pct_change(old, new):
     return 100.0 * (new - old) / old
 
 
+COLUMNS = ("cutoff", "region_code", "region_name", "tier", "province_code", "indicator", "kind", "numerator",
+           "denominator", "value", "status", "denominator_base", "complete", "value_basis", "own_value",
+           "own_numerator", "own_denominator")
+
+
 def _rows(view) -> pd.DataFrame:
+    """The office rows of a run, only the columns the flags read (to_dict on every column is slow)."""
     frame = view.indicators
-    return frame[frame["tier"].isin(TIERS)]
+    frame = frame[frame["tier"].isin(TIERS)]
+    return frame[[c for c in COLUMNS if c in frame.columns]].astype(object)
 
 
 def _pairs(views):
@@ -105,8 +112,8 @@ def _pairs(views):
     return list(zip(views[:-1], views[1:]))
 
 
-def _index(frame: pd.DataFrame) -> dict:
-    return {(r["region_code"], r["indicator"]): r for r in frame.to_dict("records")}
+def _index(frame: list[dict]) -> dict:
+    return {(r["region_code"], r["indicator"]): r for r in frame}
 
 
 def _flag(kind, severity, row, evidence) -> Flag:
@@ -114,9 +121,9 @@ def _flag(kind, severity, row, evidence) -> Flag:
                 str(row.get("province_code") or ""), row["indicator"], evidence)
 
 
-def over_100(current: pd.DataFrame, previous: dict) -> list[Flag]:
+def over_100(current: list[dict], previous: dict) -> list[Flag]:
     out = []
-    for row in current.to_dict("records"):
+    for row in current:
         value = _num(row.get("value"))
         if row["kind"] != "coverage" or value is None or value <= 100:
             continue
@@ -124,10 +131,15 @@ def over_100(current: pd.DataFrame, previous: dict) -> list[Flag]:
         num, den = _num(row.get("numerator")), _num(row.get("denominator"))
         num_growth = _pct_change(_num(prev.get("numerator")), num)
         den_growth = _pct_change(_num(prev.get("denominator")), den)
-        side = None
+        side = None  # no earlier figure
         if num_growth is not None and den_growth is not None:
-            # the side that moved the ratio up more: a grown numerator or a shrunk denominator
-            side = "numerator" if num_growth >= -den_growth else "denominator"
+            # what moved the ratio up this half-month: a grown numerator or a shrunk denominator
+            if num_growth > 0 and num_growth >= -den_growth:
+                side = "numerator"
+            elif den_growth < 0:
+                side = "denominator"
+            else:
+                side = "before"  # neither: it was above 100 % at the cut-off before
         out.append(_flag("over_100", "high" if value > 105 else "medium", row, {
             "value": value, "numerator": num, "denominator": den,
             "previous_value": _num(prev.get("value")), "numerator_growth_pct": num_growth,
@@ -135,9 +147,9 @@ def over_100(current: pd.DataFrame, previous: dict) -> list[Flag]:
     return out
 
 
-def count_falls(current: pd.DataFrame, previous: dict) -> list[Flag]:
+def count_falls(current: list[dict], previous: dict) -> list[Flag]:
     out = []
-    for row in current.to_dict("records"):
+    for row in current:
         num = _num(row.get("numerator"))
         prev = previous.get((row["region_code"], row["indicator"]))
         before = _num(prev.get("numerator")) if prev else None
@@ -165,16 +177,16 @@ def jump_test(values: list[float], k: float) -> dict | None:
             "limit": k * mad, "history_changes": len(history)}
 
 
-def jumps(frames: list[pd.DataFrame], k: float) -> list[Flag]:
+def jumps(frames: list[list[dict]], k: float) -> list[Flag]:
     current = frames[-1]
     series: dict = {}
     for frame in frames:
-        for row in frame.to_dict("records"):
+        for row in frame:
             value = _num(row.get("value"))
             if row["kind"] == "coverage" and value is not None:
                 series.setdefault((row["region_code"], row["indicator"]), []).append(value)
     out = []
-    for row in current.to_dict("records"):
+    for row in current:
         if row["kind"] != "coverage" or _num(row.get("value")) is None:
             continue
         found = jump_test(series.get((row["region_code"], row["indicator"]), []), k)
@@ -184,11 +196,9 @@ def jumps(frames: list[pd.DataFrame], k: float) -> list[Flag]:
     return out
 
 
-def reported_vs_recomputed(current: pd.DataFrame) -> list[Flag]:
+def reported_vs_recomputed(current: list[dict]) -> list[Flag]:
     out = []
-    if "own_value" not in current.columns:
-        return out
-    for row in current.to_dict("records"):
+    for row in current:
         own, value = _num(row.get("own_value")), _num(row.get("value"))
         if own is None or value is None or row.get("value_basis") == "own":
             continue
@@ -208,9 +218,9 @@ def _complete(row) -> bool:
     return value is None or value is True or value == 1 or (isinstance(value, float) and pd.isna(value))
 
 
-def denominator_changes(current: pd.DataFrame, previous: dict) -> list[Flag]:
+def denominator_changes(current: list[dict], previous: dict) -> list[Flag]:
     out = []
-    for row in current.to_dict("records"):
+    for row in current:
         prev = previous.get((row["region_code"], row["indicator"]))
         den = _num(row.get("denominator"))
         before = _num(prev.get("denominator")) if prev else None
@@ -227,15 +237,15 @@ def denominator_changes(current: pd.DataFrame, previous: dict) -> list[Flag]:
     return out
 
 
-def implementation_flips(frames: list[pd.DataFrame]) -> list[Flag]:
+def implementation_flips(frames: list[list[dict]]) -> list[Flag]:
     series: dict = {}
     for frame in frames:
-        for row in frame.to_dict("records"):
+        for row in frame:
             if row["kind"] == "implementation" and row.get("status") in ("met", "not_met"):
                 series.setdefault((row["region_code"], row["indicator"]), []).append(
                     (str(row["cutoff"]), row["status"], _num(row.get("value"))))
     out = []
-    for row in frames[-1].to_dict("records"):
+    for row in frames[-1]:
         seq = series.get((row["region_code"], row["indicator"]), [])
         if len(seq) < 3 or seq[-1][0] != str(row["cutoff"]):
             continue
@@ -246,7 +256,7 @@ def implementation_flips(frames: list[pd.DataFrame]) -> list[Flag]:
     return out
 
 
-def percent_mismatches(facts: pd.DataFrame | None, current: pd.DataFrame, rubric) -> list[Flag]:
+def percent_mismatches(facts: pd.DataFrame | None, current: list[dict], rubric) -> list[Flag]:
     if facts is None or facts.empty:
         return []
     rows_by = _index(current)
@@ -282,6 +292,7 @@ def flags_for_cutoff(views: list, facts: pd.DataFrame | None = None, k: float | 
         return []
     k = mad_k(k)
     frames = [_rows(v) for v in views]
+    frames = [f.to_dict("records") for f in frames]
     current = frames[-1]
     previous = _index(frames[-2]) if len(frames) > 1 else {}
     flags = (over_100(current, previous) + count_falls(current, previous) + jumps(frames, k)

@@ -25,3 +25,53 @@ def trend_views_of(store, choice) -> list:
 
 def flags_for_choice(store, choice, k=None) -> list:
     return quality_flags(store, trend_views_of(store, choice), k=k)
+
+
+class RegionRows:
+    """A run's indicator rows of a few regions only (enough for their flags and forecast)."""
+
+    def __init__(self, run_id: int, cutoff: str, rubric_id: str, indicators):
+        self.run_id, self.cutoff, self.indicators = run_id, cutoff, indicators
+        self._rubric_id = rubric_id
+
+    @property
+    def rubric(self):
+        from capaian.rubrics import load_rubric
+
+        return load_rubric(self._rubric_id)
+
+
+def region_trend_views(store, choice, codes) -> list:
+    """The trend runs of `choice` (the one trend rule), with only the rows of `codes`: one query,
+    fast enough for `capaian explain` and `capaian forecast`."""
+    import json
+
+    import pandas as pd
+
+    from capaian.runs import Catalog, trend_run_ids
+
+    catalog = Catalog.from_store(store)
+    ids = trend_run_ids(catalog, choice)
+    codes = list(codes)
+    marks = ",".join("?" * len(ids))
+    code_marks = ",".join("?" * len(codes))
+    frame = store.query_df(
+        f"SELECT * FROM results_indicators WHERE run_id IN ({marks}) AND region_code IN ({code_marks}) "
+        "ORDER BY run_id, row_no", [*ids, *codes])
+    extra = [json.loads(x) if isinstance(x, str) else {} for x in frame.pop("extra")]
+    for name in ("denominator_base", "complete", "value_basis", "own_value", "own_numerator", "own_denominator"):
+        frame[name] = [e.get(name) for e in extra]
+    views = []
+    for run_id in ids:
+        row = catalog.row(run_id)
+        views.append(RegionRows(run_id, row["cutoff"], row["rubric"],
+                                frame[frame["run_id"] == run_id].reset_index(drop=True)))
+    return [v for v in views if not v.indicators.empty] or views[-1:]
+
+
+def region_flags(store, choice, code: str, k=None) -> list:
+    """The flags of one region in the chosen run, with their notes."""
+    facts = store.current_facts(choice.cutoff)
+    facts = facts[facts["region_code"] == code]
+    flags = flags_for_cutoff(region_trend_views(store, choice, [code]), facts, k=k)
+    return attach([f for f in flags if f.region_code == code], notes(store))

@@ -17,7 +17,8 @@ TYPE_LABEL = {
 SEVERITY_LABEL = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 STATUS_LABEL = {"on_time": N_("on time"), "late": N_("late"), "register": N_("from the register"),
                 "missing": N_("nothing sent")}
-SIDE_LABEL = {"numerator": N_("the numerator grew faster"), "denominator": N_("the denominator grew slower or fell")}
+SIDE_LABEL = {"numerator": N_("the numerator grew"), "denominator": N_("the denominator fell"),
+              "before": N_("already over 100 % at the cut-off before")}
 
 
 def type_label(kind: str, lang: str | None) -> str:

@@ -42,8 +42,13 @@ def completeness_model(request: Request, cutoff: str | None, province: str | Non
             cutoff = known[-1] if known else None
     if cutoff is None:
         raise PageError(404, "not_found")
-    with state.db() as store:
-        found = completeness(store, cutoff, deadline=deadline)
+    from capaian.quality.completeness import deadline_days
+
+    def build():
+        with state.db() as store:
+            return completeness(store, cutoff, deadline=deadline)
+
+    found = state.model(("completeness", cutoff, deadline_days(deadline)), build)
     found = found.only(lambda code: allowed(user, "view_below", code)
                        and (not province or code.split(".")[0] == province))
     return {**found.to_dict(), "cutoffs": known, "province": province or ""}
@@ -193,3 +198,36 @@ def api_flags(request: Request, cutoff: str | None = None, type: str | None = No
     api_user(request)
     model = flags_model(request, cutoff, type, province, severity)
     return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
+
+
+# --- flags next to the figures they concern -------------------------------------------------------
+
+
+def flag_items(flags) -> list[dict]:
+    """Flags as page/API items: the flag's fields and its line in both languages."""
+    from capaian.quality.text import flag_line
+
+    return [{**f.to_dict(), "line": {"id": flag_line(f, "id"), "en": flag_line(f, "en")}} for f in flags]
+
+
+def flags_of_region(request: Request, choice, view, code: str) -> dict:
+    """{indicator: [flag items]} of one region in the chosen run (what this user may see)."""
+    out: dict = {}
+    for item in flag_items([f for f in run_flags(request, choice, view) if f.region_code == code]):
+        out.setdefault(item["indicator"], []).append(item)
+    return out
+
+
+def attach_flags(request: Request, choice, view, records: list[dict]) -> list[dict]:
+    """Result records (`data.region_record`) with `flags` on each indicator that has some."""
+    from capaian.quality.flags import by_row
+
+    found = by_row(run_flags(request, choice, view))
+    out = []
+    for rec in records:
+        indicators = {}
+        for ind, cell in (rec.get("indicators") or {}).items():
+            mine = found.get((rec.get("code") or rec.get("region_code"), ind))
+            indicators[ind] = {**cell, "flags": flag_items(mine)} if mine and isinstance(cell, dict) else cell
+        out.append({**rec, "indicators": indicators})
+    return out

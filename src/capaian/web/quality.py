@@ -65,8 +65,12 @@ def completeness_counts(request: Request, cutoff: str) -> dict | None:
 @router.get("/kelengkapan")
 def completeness_page(request: Request, cutoff: str | None = None, province: str | None = None,
                       deadline_days: int | None = None):
+    from capaian.quality.text import status_label
+
     model = completeness_model(request, cutoff, province, deadline_days)
-    return render(request, "completeness.html", {"m": model, "cutoffs": model["cutoffs"]})
+    lang = lang_of(request)
+    return render(request, "completeness.html", {"m": model, "cutoffs": model["cutoffs"],
+                                                 "status_label": lambda s: status_label(s, lang)})
 
 
 @router.get("/kelengkapan.json")
@@ -128,7 +132,9 @@ def flags_model(request: Request, cutoff: str | None, type: str | None, province
                 severity: str | None) -> dict:
     from capaian.quality.flags import FLAG_TYPES, SEVERITIES, counts, mad_k, select
 
-    choice, view = pick_run(request, cutoff, None, region="ID")
+    user = current_user(request)
+    # an office asks about its own region (so it may see its drafts); which flags it sees: `view`
+    choice, view = pick_run(request, cutoff, None, region=(user.region_code or "ID") if user else "ID")
     flags = run_flags(request, choice, view)
     type = type if type in FLAG_TYPES else None
     severity = severity if severity in SEVERITIES else None

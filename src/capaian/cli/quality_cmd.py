@@ -42,7 +42,7 @@ def completeness_cmd(
                      "%(reported)s of %(offices)s offices reported, %(late)s late, %(partial)s partial, "
                      "%(missing)s sent nothing", cutoff=found.cutoff, deadline=found.deadline,
                      days=found.deadline_days, reported=c["reported"], offices=c["offices"], late=c["late"],
-                     partial=c["partial"], missing=c["missing"]), highlight=False, markup=False)
+                     partial=c["partial"], missing=c["missing"]), highlight=False, markup=False, soft_wrap=True)
     for o in found.offices:
         if o.status in ("on_time", "register") and o.complete:
             continue  # the table lists what needs attention
@@ -50,7 +50,7 @@ def completeness_cmd(
         if o.partial:
             extra = " — " + tr(lang, "missing: %(facts)s", facts=", ".join(o.missing_facts))
         when = f" {o.submitted_at}" if o.submitted_at else ""
-        console.print(f"{o.code} {o.name}: {status_label(o.status, lang)}{when}{extra}", highlight=False,
+        console.print(f"{o.code} {o.name}: {status_label(o.status, lang)}{when}{extra}", highlight=False, soft_wrap=True,
                       markup=False)
 
 
@@ -94,7 +94,7 @@ def quality_cmd(
     lang = state.lang
     console.print(tr(lang, "Data-quality flags %(cutoff)s (run %(run)s, jump = k × MAD with k = %(k)s): %(n)s",
                      cutoff=choice.cutoff, run=choice.run_id, k=mad_k(k), n=len(shown)),
-                  highlight=False, markup=False)
+                  highlight=False, markup=False, soft_wrap=True)
     for f in shown:
         console.print(f"{f.region_code} {f.region_name} · {f.indicator}: {flag_line(f, lang)}",
-                      highlight=False, markup=False)
+                      highlight=False, markup=False, soft_wrap=True)

@@ -155,28 +155,40 @@ def allocate(province_code: str, cutoff: str, indicator: str, threshold: float, 
     return out
 
 
-def region_forecasts(views: list, code: str, k: int = DEFAULT_K) -> list[Forecast]:
-    """Forecasts of every coverage indicator of `code` from the trend runs `views` (time order)."""
+def forecasts(views: list, codes=None, k: int = DEFAULT_K, tiers=("province", "regency")) -> list[Forecast]:
+    """Forecasts of every coverage indicator of the regions `codes` (None: every province and
+    regency) from the trend runs `views` (time order; the last is now)."""
     series: dict = {}
     last: dict = {}
+    wanted = None if codes is None else set(codes)
     for view in views:
         rows = view.indicators
-        rows = rows[(rows["region_code"] == code) & (rows["kind"] == "coverage")]
-        for r in rows.to_dict("records"):
+        rows = rows[(rows["kind"] == "coverage") & rows["tier"].isin(tiers)]
+        if wanted is not None:
+            rows = rows[rows["region_code"].isin(wanted)]
+        rows = rows[["cutoff", "region_code", "indicator", "value", "target", "numerator", "denominator"]]
+        for r in rows.astype(object).to_dict("records"):
             if r["value"] is None or r["value"] != r["value"]:
                 continue
-            series.setdefault(r["indicator"], []).append((str(r["cutoff"]), float(r["value"])))
-            last[r["indicator"]] = r
+            key = (r["region_code"], r["indicator"])
+            series.setdefault(key, []).append((str(r["cutoff"]), float(r["value"])))
+            last[key] = r
     out = []
-    for indicator, points in series.items():
-        r = last[indicator]
-        if str(r["cutoff"]) != str(views[-1].cutoff) or r.get("target") is None:
+    now = str(views[-1].cutoff) if views else None
+    for (code, indicator), points in series.items():
+        r = last[(code, indicator)]
+        if str(r["cutoff"]) != now or r.get("target") is None:
             continue
         found = forecast_series(points, float(r["target"]), r.get("numerator"), r.get("denominator"), k=k,
                                 region_code=code, indicator=indicator)
         if found:
             out.append(found)
     return out
+
+
+def region_forecasts(views: list, code: str, k: int = DEFAULT_K) -> list[Forecast]:
+    """Forecasts of every coverage indicator of one region."""
+    return forecasts(views, [code], k=k, tiers=("province", "regency", "national"))
 
 
 def province_allocations(view, province_code: str) -> list[Allocation]:

@@ -98,3 +98,46 @@ def quality_cmd(
     for f in shown:
         console.print(f"{f.region_code} {f.region_name} · {f.indicator}: {flag_line(f, lang)}",
                       highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command("forecast")
+def forecast_cmd(
+    code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65."),
+    cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-09-H2 (default: the newest)."),
+    k: int = typer.Option(None, "--k", help="Cut-off terakhir untuk laju / last cut-offs of the pace (default 6)."),
+    run: int = typer.Option(None, "--run", help=RUN_HELP),
+    draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
+    fmt: Format = typer.Option(Format.table, "--format", help="table or json."),
+) -> None:
+    """Perkiraan capaian ambang / forecast to target at the current pace."""
+    from capaian.accounts import OPERATOR
+    from capaian.present.i18n import tr
+    from capaian.quality.service import region_forecast
+    from capaian.quality.text import allocation_line, error_note, forecast_line
+    from capaian.regions import normalize_code
+    from capaian.runs import Catalog, choose
+
+    code = normalize_code(code)
+    store = open_db()
+    choice = choose(Catalog.from_store(store), user=OPERATOR, region=code, cutoff=cutoff, run_id=run, draft=draft)
+    found = region_forecast(store, choice, code, k=k)
+    if fmt is Format.json:
+        payload = {"run_id": choice.run_id, "cutoff": choice.cutoff, "region_code": code, "k": found["k"],
+                   "mae_pp": found["mae_pp"], "forecasts": [f.to_dict() for f in found["forecasts"]],
+                   "allocations": [a.to_dict() for a in found["allocations"]]}
+        console.print_json(json.dumps(payload, default=str))
+        return
+    lang = state.lang
+    rubric = __import__("capaian.rubrics", fromlist=["load_rubric"]).load_rubric(choice.rubric)
+    labels = {i.id: i.label.get(lang) for i in rubric.indicators}
+    console.print(f"{code} · {choice.cutoff} · {error_note(found['mae_pp'], lang)} (k = {found['k']})",
+                  highlight=False, markup=False, soft_wrap=True)
+    if not found["forecasts"]:
+        console.print(tr(lang, "No forecast: fewer than 3 cut-offs of history this year."), highlight=False,
+                      markup=False, soft_wrap=True)
+    for f in found["forecasts"]:
+        console.print(forecast_line(f, labels.get(f.indicator, f.indicator), lang), highlight=False, markup=False,
+                      soft_wrap=True)
+    for a in found["allocations"]:
+        console.print(allocation_line(a, labels.get(a.indicator, a.indicator), lang), highlight=False,
+                      markup=False, soft_wrap=True)

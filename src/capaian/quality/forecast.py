@@ -208,3 +208,16 @@ def province_allocations(view, province_code: str) -> list[Allocation]:
         if regencies:
             out.append(allocate(province_code, str(r["cutoff"]), r["indicator"], float(r["target"]), regencies))
     return out
+
+
+def backtest_error() -> float | None:
+    """The mean absolute error (pp) of the backtest on the demo history (`bench/forecast_backtest.py`),
+    shown beside every forecast; None when it has not been run."""
+    import json
+    from importlib import resources
+
+    try:
+        data = json.loads((resources.files("capaian.quality") / "data" / "backtest.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data.get("mae_pp")

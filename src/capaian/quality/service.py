@@ -75,3 +75,20 @@ def region_flags(store, choice, code: str, k=None) -> list:
     facts = facts[facts["region_code"] == code]
     flags = flags_for_cutoff(region_trend_views(store, choice, [code]), facts, k=k)
     return attach([f for f in flags if f.region_code == code], notes(store))
+
+
+def region_forecast(store, choice, code: str, k=None) -> dict:
+    """Forecasts of one region from the chosen run's trend, the province rollup (for a province) and
+    the backtest error."""
+    from capaian.quality.forecast import DEFAULT_K, backtest_error, province_allocations, region_forecasts
+    from capaian.regions import get_hierarchy, version_for_year
+    from capaian.periods import Cutoff
+
+    codes = [code]
+    if "." not in code and code != "ID":
+        hierarchy = get_hierarchy(version_for_year(Cutoff.parse(choice.cutoff).year))
+        codes += [r.code for r in hierarchy.children(code)]
+    views = region_trend_views(store, choice, codes)
+    found = region_forecasts(views, code, k=k or DEFAULT_K)
+    allocations = province_allocations(views[-1], code) if len(codes) > 1 and views else []
+    return {"forecasts": found, "allocations": allocations, "mae_pp": backtest_error(), "k": k or DEFAULT_K}

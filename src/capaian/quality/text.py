@@ -88,3 +88,42 @@ def flag_line(flag, lang: str | None) -> str:
         line += " — " + tr(lang, "explained by %(actor)s: %(note)s", actor=flag.explained["actor"],
                            note=flag.explained["note"])
     return line
+
+
+FORECAST_STATUS = {"reached": N_("already met"), "on_track": N_("on track"), "at_risk": N_("at risk"),
+                   "off_track": N_("will not be met at this pace")}
+
+
+def forecast_status(status: str, lang: str | None) -> str:
+    return tr(lang, FORECAST_STATUS[status])
+
+
+def forecast_line(f, label: str, lang: str | None) -> str:
+    """One forecast: status, projection, pace, when the threshold is reached, people needed."""
+    status = forecast_status(f.status, lang)
+    if f.status == "reached":
+        return tr(lang, "%(label)s: %(value)s, threshold %(target)s: %(status)s", label=label,
+                  value=_pct(f.value, lang), target=numbers.threshold(f.threshold, lang), status=status)
+    when = (tr(lang, "reaches %(target)s at %(cutoff)s", target=numbers.threshold(f.threshold, lang),
+               cutoff=f.reached_at) if f.reached_at else tr(lang, "does not reach %(target)s at this pace",
+                                                             target=numbers.threshold(f.threshold, lang)))
+    return tr(lang, "%(label)s: %(value)s now, %(projected)s projected at %(end)s (pace %(pace)s pp per "
+              "half-month); %(when)s; %(status)s; %(people)s more people per half-month needed to reach it by "
+              "the year's end", label=label, value=_pct(f.value, lang), projected=_pct(f.projected, lang),
+              end=f.year_end, pace=_signed(f.pace, lang), when=when, status=status,
+              people=_int(f.people_per_half_month, lang))
+
+
+def error_note(mae, lang: str | None) -> str:
+    """"perkiraan; galat rata-rata ±x pp" (the backtest's mean absolute error)."""
+    if mae is None:
+        return tr(lang, "forecast")
+    return tr(lang, "forecast; mean error ±%(mae)s pp", mae=numbers.decimal(mae, lang, 1))
+
+
+def allocation_line(a, label: str, lang: str | None) -> str:
+    shares = ", ".join(
+        f"{s['name']} +{_int(s['add'], lang)}" + (" ✓" if s["reaches_own"] else "") for s in a.shares)
+    return tr(lang, "%(label)s: the province is %(n)s people short of %(target)s; fewest people: %(shares)s "
+              "(✓ reaches its own threshold)", label=label, n=_int(a.shortfall, lang),
+              target=numbers.threshold(a.threshold, lang), shares=shares)

@@ -135,6 +135,10 @@ MATRIX = [
     ("GET", "/api/completeness", "/api/completeness?cutoff={cutoff}", "403 200 200 200 200",
      "403 200 200 200 200"),
     ("GET", "/api/flags", "/api/flags?cutoff={cutoff}", ALL(200), "404 200 200 200 200"),
+    # a forecast: like the region's figures (the province rollup only within jurisdiction)
+    ("GET", "/api/forecast/{code}", "/api/forecast/65?cutoff={cutoff}", ALL(200), "404 200 200 404 404"),
+    ("GET", "/api/forecast/{code}", "/api/forecast/65.71?cutoff={cutoff}", "403 200 200 200 403",
+     "403 200 200 200 403"),
     ("GET", "/api/submissions", "/api/submissions", "403 200 200 200 200", "403 200 200 200 200"),
     ("POST", "/api/submissions", "upload:/api/submissions", "403 201 201 201 422", "403 201 201 201 422"),
 ]

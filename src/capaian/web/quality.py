@@ -237,3 +237,50 @@ def attach_flags(request: Request, choice, view, records: list[dict]) -> list[di
             indicators[ind] = {**cell, "flags": flag_items(mine)} if mine and isinstance(cell, dict) else cell
         out.append({**rec, "indicators": indicators})
     return out
+
+
+# --- forecast to target ----------------------------------------------------------------------------
+
+
+def forecast_model(request: Request, choice, view, code: str) -> dict:
+    """Forecasts of a region (cached per choice), each with its line in both languages; the province
+    rollup only for users who may see the regencies' figures."""
+    from capaian.quality.forecast import backtest_error, province_allocations, region_forecasts
+    from capaian.quality.text import allocation_line, error_note, forecast_line
+
+    labels = {i.id: {"id": i.label.get("id"), "en": i.label.get("en")} for i in view.rubric.indicators}
+
+    def build():
+        views = trend_views(request, choice)
+        found = region_forecasts(views, code)
+        allocations = province_allocations(views[-1], code) if "." not in code and code != "ID" else []
+        mae = backtest_error()
+        return {
+            "mae_pp": mae, "note": {lang: error_note(mae, lang) for lang in ("id", "en")},
+            "forecasts": [{**f.to_dict(), "line": {lang: forecast_line(f, labels[f.indicator][lang], lang)
+                                                   for lang in ("id", "en")}} for f in found],
+            "allocations": [{**a.to_dict(), "line": {lang: allocation_line(a, labels[a.indicator][lang], lang)
+                                                     for lang in ("id", "en")}} for a in allocations],
+        }
+
+    model = web(request).model((*choice.key, "forecast", code), build)
+    if not allowed(current_user(request), "view_below", code, view):
+        model = {**model, "allocations": []}
+    return model
+
+
+@api_router.get("/forecast/{code}")
+def api_forecast(request: Request, code: str, cutoff: str | None = None):
+    """Forecast to target of a region: pace, projection, status, people needed; a province's rollup."""
+    from capaian.web.api import api_user
+    from capaian.web.select import normalise
+
+    user, _ = api_user(request)
+    code = normalise(code)
+    if not allowed(user, "view", code, run=True):  # as the region page: never, in no run
+        raise PageError(403, "forbidden")
+    choice, view = pick_run(request, cutoff, None, region=code)
+    if code not in set(view.regions["region_code"]) or not allowed(user, "view", code, view):
+        raise PageError(403 if code in set(view.regions["region_code"]) else 404, "forbidden")
+    return JSONResponse({"run": {"run_id": choice.run_id, "cutoff": choice.cutoff}, "region_code": code,
+                         **forecast_model(request, choice, view, code)})

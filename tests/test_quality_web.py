@@ -91,3 +91,18 @@ def test_overview_counts_and_completeness_page(app):
     assert {o["province_code"] for o in office["offices"]} == {"65"} and office["counts"]["offices"] == 5
     assert nat.get("/api/completeness", params={"cutoff": CUTOFF}).json()["counts"]["offices"] == 514
     assert _client(app, "kaltara").get("/kelengkapan", params={"cutoff": CUTOFF}).status_code == 200
+
+
+def test_forecast_on_the_region_page_and_api(app):
+    nat = _client(app, "nasional")
+    page = nat.get("/wilayah/65", params={"cutoff": "2020-09-H2"})
+    assert page.status_code == 200 and 'id="forecast"' in page.text
+    assert "perkiraan; galat rata-rata ±" in page.text and 'id="allocation"' in page.text
+    api = nat.get("/api/forecast/65", params={"cutoff": "2020-09-H2"}).json()
+    statuses = {f["indicator"]: f["status"] for f in api["forecasts"]}
+    assert set(statuses) == {"ktp_el", "kia", "akta_kelahiran"} and api["mae_pp"] > 0
+    rollup = api["allocations"][0]
+    assert sum(s["add"] for s in rollup["shares"]) == rollup["shortfall"]
+    # the public sees the province's forecast, not how it splits across the regencies
+    public = _client(app).get("/api/forecast/65", params={"cutoff": "2020-09-H2"}).json()
+    assert public["forecasts"] and public["allocations"] == []

@@ -127,3 +127,28 @@ def allocation_line(a, label: str, lang: str | None) -> str:
     return tr(lang, "%(label)s: the province is %(n)s people short of %(target)s; fewest people: %(shares)s "
               "(✓ reaches its own threshold)", label=label, n=_int(a.shortfall, lang),
               target=numbers.threshold(a.threshold, lang), shares=shares)
+
+
+def narrative_paragraphs(forecasts, flags, labels: dict, mae, lang: str | None) -> list[str]:
+    """The narrative's quality paragraph(s): the forecast at the current pace and the open flags."""
+    out = []
+    parts = []
+    for f in forecasts:
+        if f.status == "reached":
+            continue
+        label = labels.get(f.indicator, f.indicator)
+        if f.reached_at:
+            parts.append(tr(lang, "%(label)s is expected to reach %(target)s at %(cutoff)s", label=label,
+                            target=numbers.threshold(f.threshold, lang), cutoff=f.reached_at))
+        else:
+            parts.append(tr(lang, "%(label)s is not expected to reach %(target)s", label=label,
+                            target=numbers.threshold(f.threshold, lang)))
+    if parts:
+        out.append(tr(lang, "At the current pace, %(parts)s (%(note)s).", parts="; ".join(parts),
+                      note=error_note(mae, lang)))
+    open_flags = [f for f in flags if not f.explained]
+    if open_flags:
+        kinds = sorted({type_label(f.type, lang) for f in open_flags})
+        out.append(tr(lang, "Data-quality flags not yet explained: %(n)s (%(kinds)s); they do not change any figure.",
+                      n=_int(len(open_flags), lang), kinds=", ".join(kinds)))
+    return out

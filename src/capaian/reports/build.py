@@ -90,11 +90,25 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
             png = trend_png(trend_rows(store, choice, view, scope.code), view.rubric, lang)
         return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=synthetic)
     if fmt in ("md", "txt"):
-        return render_narrative(view, scope, lang, fmt, synthetic=synthetic).encode("utf-8")
+        extra = quality_paragraphs(store, choice, view, scope, lang) if store is not None and choice is not None else ()
+        return render_narrative(view, scope, lang, fmt, synthetic=synthetic, extra=extra).encode("utf-8")
     raise CapaianError(
         f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
         f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
     )
+
+
+def quality_paragraphs(store, choice, view, scope: Scope, lang: str) -> tuple[str, ...]:
+    """The forecast and data-quality paragraph of an office's narrative (`capaian.quality`)."""
+    if scope.tier not in ("province", "regency"):
+        return ()
+    from capaian.quality.service import region_flags, region_forecast
+    from capaian.quality.text import narrative_paragraphs
+
+    found = region_forecast(store, choice, scope.code)
+    labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
+    return tuple(narrative_paragraphs(found["forecasts"], region_flags(store, choice, scope.code), labels,
+                                      found["mae_pp"], lang))
 
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",

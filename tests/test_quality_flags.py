@@ -74,6 +74,10 @@ def test_jump_exactly_k_mad_is_not_a_jump_and_just_above_is():
     flags = flags_for_cutoff(_series([50, 51, 53, 54, 56, 60.01]), k=5)
     assert kinds(flags) == ["jump"] and flags[0].evidence["k"] == 5
     assert flags_for_cutoff(_series([50, 51, 53, 54, 56, 60]), k=5) == []
+    # the same change when a new denominator base comes into force is the base's, not a jump
+    new_base = _series([50, 51, 53, 54, 56, 70])
+    new_base[-1].indicators.loc[:, "denominator_base"] = "dkb-2020-s2"
+    assert flags_for_cutoff(new_base, k=5) == []
     # a smaller k makes the same change a jump; k is reported
     assert kinds(flags_for_cutoff(_series([50, 51, 53, 54, 56, 60]), k=4)) == ["jump"]
 

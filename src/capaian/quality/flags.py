@@ -10,7 +10,8 @@ Types:
 - `jump`: the latest half-monthly change of a coverage value deviates from the median of the
   region's own earlier changes by more than k × their median absolute deviation (MAD, unscaled;
   k = 5 by default, setting $CAPAIAN_QUALITY_K or `k=`: for normal noise 5 MAD ≈ 3,4 σ). At least
-  3 earlier changes are needed (4 cut-offs before this one); exactly k × MAD is not a jump.
+  3 earlier changes are needed (4 cut-offs before this one); exactly k × MAD is not a jump; a
+  change at which a new denominator base comes into force is not a jump (the base explains it).
 - `reported_vs_recomputed`: an office's own submitted totals differ from the sum of its children.
 - `denominator_change`: a denominator changes between cut-offs while the denominator base stays.
 - `implementation_flip`: an implementation indicator that was met, then not, then met (or the
@@ -185,10 +186,15 @@ def jumps(frames: list[list[dict]], k: float) -> list[Flag]:
             value = _num(row.get("value"))
             if row["kind"] == "coverage" and value is not None:
                 series.setdefault((row["region_code"], row["indicator"]), []).append(value)
+    before = _index(frames[-2]) if len(frames) > 1 else {}
     out = []
     for row in current:
         if row["kind"] != "coverage" or _num(row.get("value")) is None:
             continue
+        prev_base = (before.get((row["region_code"], row["indicator"])) or {}).get("denominator_base")
+        if isinstance(prev_base, str) and isinstance(row.get("denominator_base"), str) \
+                and prev_base != row["denominator_base"]:
+            continue  # a new denominator base came into force: the jump is the base's, not the data's
         found = jump_test(series.get((row["region_code"], row["indicator"]), []), k)
         if found:
             severity = "high" if found["mad"] > 0 and found["deviation"] > 2 * k * found["mad"] else "medium"

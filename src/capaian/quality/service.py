@@ -69,12 +69,13 @@ def region_trend_views(store, choice, codes) -> list:
     return [v for v in views if not v.indicators.empty] or views[-1:]
 
 
-def region_flags(store, choice, code: str, k=None) -> list:
-    """The flags of one region in the chosen run, with their notes."""
+def region_flags(store, choice, code: str, k=None, codes=None) -> list:
+    """The flags of one region (or of `codes`) in the chosen run, with their notes."""
+    codes = list(codes or [code])
     facts = store.current_facts(choice.cutoff)
-    facts = facts[facts["region_code"] == code]
-    flags = flags_for_cutoff(region_trend_views(store, choice, [code]), facts, k=k)
-    return attach([f for f in flags if f.region_code == code], notes(store))
+    facts = facts[facts["region_code"].isin(codes)]
+    flags = flags_for_cutoff(region_trend_views(store, choice, codes), facts, k=k)
+    return attach([f for f in flags if f.region_code in codes], notes(store))
 
 
 def region_forecast(store, choice, code: str, k=None) -> dict:

@@ -39,6 +39,12 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs),
            "flags": flags_of_region(request, choice, view, code),
            "forecast": forecast_model(request, choice, view, code)}
+    # flags beside the figures, as in /api/results (the same cells on both surfaces)
+    from capaian.web.quality import attach_flags
+
+    out["region"] = attach_flags(request, choice, view, [out["region"]])[0]
+    if out.get("children"):
+        out["children"] = attach_flags(request, choice, view, out["children"])
     if not full:
         # the public (and other offices) see a province's summary, not its regencies' numbers
         out["children"] = None

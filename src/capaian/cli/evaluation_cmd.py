@@ -107,7 +107,24 @@ def explain_cmd(
     draft = draft_label(view, state.lang)
     if draft:
         lines = [f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), *lines]
+    lines += _flag_lines(view, explanation.region_code)
     typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
+
+
+def _flag_lines(view, code: str) -> list[str]:
+    """The data-quality flags of the region, beside its figures (they never change one)."""
+    from capaian.accounts import OPERATOR
+    from capaian.present.i18n import tr
+    from capaian.quality.service import region_flags
+    from capaian.quality.text import flag_line
+    from capaian.runs import Catalog, choose
+
+    store = open_db()
+    choice = choose(Catalog.from_store(store), user=OPERATOR, run_id=view.run_id)
+    flags = region_flags(store, choice, code)
+    if not flags:
+        return []
+    return [tr(state.lang, "Data-quality flags:"), *(f"  {f.indicator}: {flag_line(f, state.lang)}" for f in flags)]
 
 
 @app.command("results")

@@ -96,7 +96,8 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
         from capaian.reports.xlsx import render_xlsx
 
         sources = data_sources(store, view, scope, lang) if store is not None else ()
-        return render_xlsx(view, scope, lang, generated_at, sources=sources, synthetic=synthetic)
+        quality = quality_rows(store, choice, view, scope, lang) if store is not None and choice is not None else ()
+        return render_xlsx(view, scope, lang, generated_at, sources=sources, synthetic=synthetic, quality=quality)
     if fmt == "pdf":
         from capaian.reports.charts import trend_png, trend_rows
         from capaian.reports.pdf import render_pdf
@@ -106,11 +107,46 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
             png = trend_png(trend_rows(store, choice, view, scope.code), view.rubric, lang)
         return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=synthetic)
     if fmt in ("md", "txt"):
-        return render_narrative(view, scope, lang, fmt, synthetic=synthetic).encode("utf-8")
+        extra = quality_paragraphs(store, choice, view, scope, lang) if store is not None and choice is not None else ()
+        return render_narrative(view, scope, lang, fmt, synthetic=synthetic, extra=extra).encode("utf-8")
     raise CapaianError(
         f"Format laporan tidak dikenal: {fmt!r}; pilihan: {', '.join(FORMATS)}.",
         f"Unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}.",
     )
+
+
+def quality_paragraphs(store, choice, view, scope: Scope, lang: str) -> tuple[str, ...]:
+    """The forecast and data-quality paragraph of an office's narrative (`capaian.quality`)."""
+    if scope.tier not in ("province", "regency"):
+        return ()
+    from capaian.quality.service import region_flags, region_forecast
+    from capaian.quality.text import narrative_paragraphs
+
+    found = region_forecast(store, choice, scope.code)
+    labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
+    return tuple(narrative_paragraphs(found["forecasts"], region_flags(store, choice, scope.code), labels,
+                                      found["mae_pp"], lang))
+
+
+def quality_rows(store, choice, view, scope: Scope, lang: str) -> tuple[tuple[str, str, str], ...]:
+    """(region, indicator, text) of the workbook's forecast and data-quality sheet: an office's
+    forecasts and province rollup, and the flags of the office and the regions below it."""
+    if scope.tier not in ("province", "regency"):
+        return ()
+    from capaian.quality.service import region_flags, region_forecast
+    from capaian.quality.text import allocation_line, error_note, flag_line, forecast_line
+
+    found = region_forecast(store, choice, scope.code)
+    labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
+    note = error_note(found["mae_pp"], lang)
+    rows = [(scope.name, labels.get(f.indicator, f.indicator), f"{forecast_line(f, labels.get(f.indicator), lang)} ({note})")
+            for f in found["forecasts"]]
+    rows += [(scope.name, labels.get(a.indicator, a.indicator), allocation_line(a, labels.get(a.indicator), lang))
+             for a in found["allocations"]]
+    codes = set(scope.regions(view)["region_code"]) & set(view.regions[view.regions["tier"].isin(("province", "regency"))]["region_code"])
+    for f in region_flags(store, choice, scope.code, codes=sorted(codes | {scope.code})):
+        rows.append((f"{f.region_code} {f.region_name}", labels.get(f.indicator, f.indicator), flag_line(f, lang)))
+    return tuple(rows)
 
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",

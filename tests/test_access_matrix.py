@@ -103,6 +103,17 @@ MATRIX = [
     ("GET", "/run/{run_id}/terbitkan", "/run/{run}/terbitkan", "403 200 403 403 403", "403 200 403 403 403"),
     ("POST", "/run/{run_id}/terbitkan", "write:/run/{run}/terbitkan", "403 409 403 403 403",
      "403 303 403 403 403"),
+    # reporting completeness: offices only, each for the offices it answers for (facts, not runs)
+    ("GET", "/kelengkapan", "/kelengkapan?cutoff={cutoff}", "403 200 200 200 200", "403 200 200 200 200"),
+    ("GET", "/kelengkapan.json", "/kelengkapan.json?cutoff={cutoff}", "403 200 200 200 200",
+     "403 200 200 200 200"),
+    ("GET", "/kelengkapan.csv", "/kelengkapan.csv?cutoff={cutoff}", "403 200 200 200 200", "403 200 200 200 200"),
+    # data-quality flags: of the run the picker chooses (offices: drafts of their own region)
+    ("GET", "/kualitas", "/kualitas?cutoff={cutoff}", ALL(200), "404 200 200 200 200"),
+    ("GET", "/kualitas.json", "/kualitas.json?cutoff={cutoff}", ALL(200), "404 200 200 200 200"),
+    ("GET", "/kualitas.csv", "/kualitas.csv?cutoff={cutoff}", ALL(200), "404 200 200 200 200"),
+    # marking a flag explained: national users only (an empty note is refused, 422)
+    ("POST", "/kualitas/catatan", "write:/kualitas/catatan", "403 422 403 403 403", "403 422 403 403 403"),
     # static and documentation
     ("GET", "/api", "/api", ALL(200), ALL(200)),
     ("GET", "/api/docs", "/api/docs", ALL(200), ALL(200)),  # interactive (Swagger UI, vendored)
@@ -129,6 +140,13 @@ MATRIX = [
      "404 200 200 200 403"),
     ("GET", "/api/explanations/{code}", "/api/explanations/65.01?run_id={run}", "403 200 200 403 403",
      "404 200 200 403 403"),
+    ("GET", "/api/completeness", "/api/completeness?cutoff={cutoff}", "403 200 200 200 200",
+     "403 200 200 200 200"),
+    ("GET", "/api/flags", "/api/flags?cutoff={cutoff}", ALL(200), "404 200 200 200 200"),
+    # a forecast: like the region's figures (the province rollup only within jurisdiction)
+    ("GET", "/api/forecast/{code}", "/api/forecast/65?cutoff={cutoff}", ALL(200), "404 200 200 404 404"),
+    ("GET", "/api/forecast/{code}", "/api/forecast/65.71?cutoff={cutoff}", "403 200 200 200 403",
+     "403 200 200 200 403"),
     ("GET", "/api/submissions", "/api/submissions", "403 200 200 200 200", "403 200 200 200 200"),
     ("POST", "/api/submissions", "upload:/api/submissions", "403 201 201 201 422", "403 201 201 201 422"),
 ]

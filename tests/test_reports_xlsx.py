@@ -62,7 +62,9 @@ def same_number(cell, expected) -> bool:
 
 def test_sheets_in_order(kaltara_wb, view):
     labels = [ind.label.id for ind in view.rubric.indicators]
-    assert kaltara_wb.sheetnames == ["Ringkasan", "Level wilayah", *labels, "Penjelasan", "Metadata"]
+    # an office report adds the forecast and data-quality sheet (capaian.quality) before the metadata
+    assert kaltara_wb.sheetnames == ["Ringkasan", "Level wilayah", *labels, "Penjelasan", "Kualitas dan perkiraan",
+                                     "Metadata"]
 
 
 def test_indicator_sheets_hold_the_run_values_as_numbers(kaltara_wb, view):

@@ -29,7 +29,7 @@ Actions:
 - `upload`: a submission for `region` (None: for some region of theirs): any logged-in user
   within jurisdiction.
 - `view_submission`: a stored submission whose scope is `region` (None: a national submission).
-- `evaluate`, `publish`: national users only (accounts are managed with `capaian users`, on the
+- `evaluate`, `publish`, `explain_flag` (mark a data-quality flag explained): national users only (accounts are managed with `capaian users`, on the
   server itself).
 
 Every region-code prefix test of an access decision is `covers()` here.
@@ -43,9 +43,9 @@ NATIONAL_CODE = "ID"
 
 ACTIONS = (
     "view", "view_below", "report", "view_run", "view_run_meta", "upload", "view_submission",
-    "evaluate", "publish",
+    "evaluate", "publish", "explain_flag",
 )
-NATIONAL_ONLY = ("evaluate", "publish")
+NATIONAL_ONLY = ("evaluate", "publish", "explain_flag")
 PUBLIC_TIERS = ("national", "province")
 
 

@@ -23,7 +23,7 @@ class Setting:
     type: type  # str, int or float
     help_id: str
     help_en: str
-    group: str  # where it applies: store, web, reports, facts
+    group: str  # where it applies: store, web, reports, quality, facts
     secret: bool = False  # never shown
 
     def help(self, lang: str = "id") -> str:
@@ -87,6 +87,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_GEOJSON", None, str,
             "Berkas batas provinsi (GeoJSON) pengganti peta petak (sama dengan `serve --geojson`).",
             "Province boundary file (GeoJSON) replacing the tile map (same as `serve --geojson`).", "web"),
+    Setting("CAPAIAN_DEADLINE_DAYS", 5, int,
+            "Batas waktu laporan kantor: jumlah hari setelah tanggal cut-off (0 sampai 366).",
+            "Reporting deadline of an office: days after the as-of date (0 to 366).", "quality"),
+    Setting("CAPAIAN_QUALITY_K", 5.0, float,
+            "Tanda lonjakan: perubahan lebih dari k kali MAD (lebih dari 0 sampai 100).",
+            "Jump flag: a change larger than k times the MAD (above 0 up to 100).", "quality"),
     Setting("CAPAIAN_SPARK_MASTER", "local[2]", str,
             "Spark master untuk `capaian facts --engine spark` (sama dengan `--spark-master`).",
             "Spark master of `capaian facts --engine spark` (same as `--spark-master`).", "facts"),

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "users_cmd",
     "serve_cmd",
     "settings_cmd",
+    "quality_cmd",
 )
 
 for _name in COMMAND_MODULES:

@@ -121,6 +121,7 @@ def explain_cmd(
     lines = lines[:1] + _rank_lines(view, explanation.region_code, state.lang) + lines[1:]
     if draft:
         lines = [f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), *lines]
+    lines += _flag_lines(view, explanation.region_code)
     typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
 
 
@@ -138,6 +139,22 @@ def _rank_lines(view, code: str, lang: str) -> list[str]:
         out.append(f"{tr(lang, 'Rank in province')}: "
                    f"{rank_text(row['rank_province'], row['peers_province'], 'regencies/cities in its province', lang)}")
     return out
+
+
+def _flag_lines(view, code: str) -> list[str]:
+    """The data-quality flags of the region, beside its figures (they never change one)."""
+    from capaian.accounts import OPERATOR
+    from capaian.present.i18n import tr
+    from capaian.quality.service import region_flags
+    from capaian.quality.text import flag_line
+    from capaian.runs import Catalog, choose
+
+    store = open_db()
+    choice = choose(Catalog.from_store(store), user=OPERATOR, run_id=view.run_id)
+    flags = region_flags(store, choice, code)
+    if not flags:
+        return []
+    return [tr(state.lang, "Data-quality flags:"), *(f"  {f.indicator}: {flag_line(f, state.lang)}" for f in flags)]
 
 
 @app.command("results")

@@ -96,6 +96,8 @@ class ReportInputs:
     synthetic: bool
     sources: tuple[str, ...] = ()
     trend: object = None  # the trend rows (`capaian.runs.trend_frame`) for the PDF chart
+    quality: tuple = ()  # the workbook's forecast and data-quality rows (`quality_rows`)
+    extra: tuple = ()  # the narrative's forecast and data-quality paragraphs (`quality_paragraphs`)
 
     @property
     def filename(self) -> str:
@@ -127,7 +129,14 @@ def gather(store, view, scope: Scope, fmt: str, lang: str = "id", synthetic: boo
             from capaian.reports.charts import trend_rows
 
             trend = trend_rows(store, choice, view, scope.code)
-    return ReportInputs(view, scope, fmt, lang, bool(synthetic), sources, trend)
+    quality: tuple = ()
+    extra: tuple = ()
+    if store is not None and choice is not None:
+        if fmt == "xlsx":
+            quality = tuple(quality_rows(store, choice, view, scope, lang))
+        elif fmt in ("md", "txt"):
+            extra = tuple(quality_paragraphs(store, choice, view, scope, lang))
+    return ReportInputs(view, scope, fmt, lang, bool(synthetic), sources, trend, quality, extra)
 
 
 def render_inputs(inputs: ReportInputs, generated_at: dt.datetime | None = None) -> bytes:
@@ -139,14 +148,15 @@ def render_inputs(inputs: ReportInputs, generated_at: dt.datetime | None = None)
     if fmt == "xlsx":
         from capaian.reports.xlsx import render_xlsx
 
-        return render_xlsx(view, scope, lang, generated_at, sources=inputs.sources, synthetic=inputs.synthetic)
+        return render_xlsx(view, scope, lang, generated_at, sources=inputs.sources, synthetic=inputs.synthetic,
+                           quality=inputs.quality)
     if fmt == "pdf":
         from capaian.reports.charts import trend_png
         from capaian.reports.pdf import render_pdf
 
         png = None if inputs.trend is None else trend_png(inputs.trend, view.rubric, lang)
         return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=inputs.synthetic)
-    return render_narrative(view, scope, lang, fmt, synthetic=inputs.synthetic).encode("utf-8")
+    return render_narrative(view, scope, lang, fmt, synthetic=inputs.synthetic, extra=inputs.extra).encode("utf-8")
 
 
 def _check_format(fmt: str) -> None:
@@ -161,6 +171,40 @@ def render(view, scope: Scope, fmt: str, lang: str = "id", generated_at: dt.date
            store=None, synthetic: bool | None = None, choice=None) -> bytes:
     """One format of the report of `view` for `scope` (the store adds sources and the trend chart)."""
     return render_inputs(gather(store, view, scope, fmt, lang, synthetic=synthetic, choice=choice), generated_at)
+
+
+def quality_paragraphs(store, choice, view, scope: Scope, lang: str) -> tuple[str, ...]:
+    """The forecast and data-quality paragraph of an office's narrative (`capaian.quality`)."""
+    if scope.tier not in ("province", "regency"):
+        return ()
+    from capaian.quality.service import region_flags, region_forecast
+    from capaian.quality.text import narrative_paragraphs
+
+    found = region_forecast(store, choice, scope.code)
+    labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
+    return tuple(narrative_paragraphs(found["forecasts"], region_flags(store, choice, scope.code), labels,
+                                      found["mae_pp"], lang))
+
+
+def quality_rows(store, choice, view, scope: Scope, lang: str) -> tuple[tuple[str, str, str], ...]:
+    """(region, indicator, text) of the workbook's forecast and data-quality sheet: an office's
+    forecasts and province rollup, and the flags of the office and the regions below it."""
+    if scope.tier not in ("province", "regency"):
+        return ()
+    from capaian.quality.service import region_flags, region_forecast
+    from capaian.quality.text import allocation_line, error_note, flag_line, forecast_line
+
+    found = region_forecast(store, choice, scope.code)
+    labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
+    note = error_note(found["mae_pp"], lang)
+    rows = [(scope.name, labels.get(f.indicator, f.indicator), f"{forecast_line(f, labels.get(f.indicator), lang)} ({note})")
+            for f in found["forecasts"]]
+    rows += [(scope.name, labels.get(a.indicator, a.indicator), allocation_line(a, labels.get(a.indicator), lang))
+             for a in found["allocations"]]
+    codes = set(scope.regions(view)["region_code"]) & set(view.regions[view.regions["tier"].isin(("province", "regency"))]["region_code"])
+    for f in region_flags(store, choice, scope.code, codes=sorted(codes | {scope.code})):
+        rows.append((f"{f.region_code} {f.region_name}", labels.get(f.indicator, f.indicator), flag_line(f, lang)))
+    return tuple(rows)
 
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",

@@ -344,9 +344,13 @@ def narrative_blocks(view, scope: Scope, lang: str = "id") -> list[Block]:
     return _office_blocks(view, scope, lang)
 
 
-def render_narrative(view, scope: Scope, lang: str = "id", markup: str = "md", synthetic: bool = False) -> str:
-    """The narrative as Markdown (`md`) or plain text (`txt`)."""
+def render_narrative(view, scope: Scope, lang: str = "id", markup: str = "md", synthetic: bool = False,
+                     extra: tuple[str, ...] = ()) -> str:
+    """The narrative as Markdown (`md`) or plain text (`txt`); `extra` paragraphs (the forecast and
+    data-quality paragraph, `capaian.quality.text.narrative_paragraphs`) go before the source line."""
     blocks = narrative_blocks(view, scope, lang)
+    for text in extra:
+        blocks.insert(len(blocks) - 1, Block("p", text))
     draft = draft_label(view, lang)
     if draft:  # an unpublished run says so on its first line
         blocks[0] = Block("title", f"{draft} — {blocks[0].text}")

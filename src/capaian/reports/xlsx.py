@@ -369,6 +369,19 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
 
 
+def _quality(s: _Sheets, ws, rows, lang: str) -> None:
+    """Forecasts and data-quality flags, one line each (flags never change a figure)."""
+    top = s.banner(ws)
+    s.header(ws, top, [tr(lang, "Region"), tr(lang, "Indicator"), tr(lang, "Description")], [30, 18, 120])
+    r = top
+    for region, indicator, text in rows:
+        r += 1
+        s.put(ws, r, 0, region)
+        s.put(ws, r, 1, indicator)
+        s.put(ws, r, 2, text)
+    ws.freeze_panes(top + 1, 0)
+
+
 def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.datetime,
               sources: tuple[str, ...], synthetic: bool) -> None:
     from capaian import __version__ as version
@@ -426,8 +439,10 @@ def render_xlsx(
     generated_at: dt.datetime | None = None,
     sources: tuple[str, ...] = (),
     synthetic: bool = False,
+    quality: tuple[tuple[str, str, str], ...] = (),
 ) -> bytes:
-    """The workbook of `view` for `scope`, as bytes."""
+    """The workbook of `view` for `scope`, as bytes; `quality`: rows (region, indicator, text) of the
+    forecast and data-quality sheet (`capaian.reports.build.quality_rows`)."""
     from capaian.reports.common import now_utc
 
     generated_at = generated_at or now_utc()
@@ -459,6 +474,8 @@ def render_xlsx(
         ws = wb.add_worksheet(_sheet_name(ind.label.get(lang), used))
         _indicator_sheet(s, ws, view, ind, rows, lang)
     _explanations(s, wb.add_worksheet(_sheet_name(tr(lang, "Explanations"), used)), view, regions, lang)
+    if quality:
+        _quality(s, wb.add_worksheet(_sheet_name(tr(lang, "Quality and forecast"), used)), quality, lang)
     _metadata(s, wb.add_worksheet(_sheet_name("Metadata", used)), view, scope, lang, generated_at,
               tuple(sources), synthetic)
     for ws in wb.worksheets():

@@ -287,7 +287,7 @@ def api_results(
 ):
     user, _ = api_user(request)
     scope = normalise(region) if region else (normalise(province) if province else "ID")
-    _, view = _pick(request, run_id, cutoff, rubric, region=scope)
+    choice, view = _pick(request, run_id, cutoff, rubric, region=scope)
     regions = view.regions[view.regions["tier"] == tier]
     if province:
         regions = regions[regions["province_code"] == normalise(province)]
@@ -297,6 +297,10 @@ def api_results(
     visible = regions["region_code"].map(lambda c: allowed(user, "view", c, view)).astype(bool)
     regions = regions[visible].sort_values(["rank_national", "region_code"], na_position="last")
     records = data._records(view, regions)
+    if tier in ("province", "regency"):  # data-quality flags beside the figures they concern
+        from capaian.web.quality import attach_flags
+
+        records = attach_flags(request, choice, view, records)
     return JSONResponse({"run": data.run_info(view), "tier": tier, "regions": records})
 
 

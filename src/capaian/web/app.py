@@ -125,10 +125,12 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, overview, regions, reports, runs, scorecard, upload
+    from capaian.web import api, apidocs, auth, overview, quality, regions, reports, runs, scorecard, upload
 
     for module in (reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
         app.include_router(module.router)
+    app.include_router(quality.router)
+    app.include_router(quality.api_router)
 
     @app.get("/peta.geojson", include_in_schema=False)
     def geojson_file():

@@ -117,6 +117,7 @@ def overview_page(
         "sort": sort,
         "desc": desc,
         "geojson": getattr(request.app.state, "geojson_url", None),
+        "quality": _quality_counts(request, cutoff, rubric),
     }
 
     def body_context() -> dict:
@@ -131,6 +132,16 @@ def overview_page(
     else:
         body = render_fragment(request, None, "overview_body.html", body_context())
     return render(request, "overview.html", {**ctx, "body": body})
+
+
+def _quality_counts(request: Request, cutoff: str | None, rubric: str | None) -> dict:
+    """The overview's counts: offices that reported (for users who answer for offices) and open flags."""
+    from capaian.web.quality import completeness_counts, run_flags
+
+    choice, view = pick_run(request, cutoff, rubric, region="ID")
+    flags = run_flags(request, choice, view)
+    return {"cutoff": choice.cutoff, "flags": sum(1 for f in flags if not f.explained),
+            "completeness": completeness_counts(request, choice.cutoff)}
 
 
 @router.get("/nasional/tabel")

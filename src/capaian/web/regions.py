@@ -34,7 +34,17 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
         (*choice.key, "trend", code),
         lambda: data.trend_model(trend_views(request, choice, code), code),
     )
-    out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs)}
+    from capaian.web.quality import flags_of_region, forecast_model
+
+    out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs),
+           "flags": flags_of_region(request, choice, view, code),
+           "forecast": forecast_model(request, choice, view, code)}
+    # flags beside the figures, as in /api/results (the same cells on both surfaces)
+    from capaian.web.quality import attach_flags
+
+    out["region"] = attach_flags(request, choice, view, [out["region"]])[0]
+    if out.get("children"):
+        out["children"] = attach_flags(request, choice, view, out["children"])
     request.state.choice_key = choice.key  # names the cached twin (with what the user may see)
     if not full:
         # the public (and other offices) see a province's summary, not its regencies' numbers
@@ -98,6 +108,8 @@ def region_page(request: Request, code: str, cutoff: str | None = None, rubric: 
     name = "province" if model["region"]["tier"] == "province" else "regency"
     ctx = {"m": model, "cutoffs": model["cutoffs"]}
     key = (model["run"]["run_id"], model["run"].get("previous_run_id"), model["region"]["code"],
-           bool(model.get("children_hidden")), tuple(model["cutoffs"]))
+           bool(model.get("children_hidden")), tuple(model["cutoffs"]),
+           tuple((f["key"], bool(f["explained"])) for items in model["flags"].values() for f in items),
+           bool(model["forecast"]["allocations"]))
     body = render_fragment(request, key, f"{name}_body.html", ctx)
     return render(request, f"{name}.html", {**ctx, "body": body})

@@ -1,0 +1,95 @@
+"""The quality answers for a chosen run, as every surface asks for them: the runs come from the one
+run picker and the one trend rule (`capaian.runs`), the facts from the store."""
+
+from __future__ import annotations
+
+from capaian.quality.flags import flags_for_cutoff
+from capaian.quality.notes import attach, notes
+
+
+def quality_flags(store, views: list, k=None) -> list:
+    """The flags of the last of `views` (the trend runs of a choice), with their notes."""
+    if not views:
+        return []
+    facts = store.current_facts(views[-1].cutoff)
+    return attach(flags_for_cutoff(views, facts, k=k), notes(store))
+
+
+def trend_views_of(store, choice) -> list:
+    """The runs of the trend of `choice` (the one trend rule), loaded from the store."""
+    from capaian.runs import Catalog, trend_run_ids
+    from capaian.service import get_run
+
+    return [get_run(store, run_id) for run_id in trend_run_ids(Catalog.from_store(store), choice)]
+
+
+def flags_for_choice(store, choice, k=None) -> list:
+    return quality_flags(store, trend_views_of(store, choice), k=k)
+
+
+class RegionRows:
+    """A run's indicator rows of a few regions only (enough for their flags and forecast)."""
+
+    def __init__(self, run_id: int, cutoff: str, rubric_id: str, indicators):
+        self.run_id, self.cutoff, self.indicators = run_id, cutoff, indicators
+        self._rubric_id = rubric_id
+
+    @property
+    def rubric(self):
+        from capaian.rubrics import load_rubric
+
+        return load_rubric(self._rubric_id)
+
+
+def region_trend_views(store, choice, codes) -> list:
+    """The trend runs of `choice` (the one trend rule), with only the rows of `codes`: one query,
+    fast enough for `capaian explain` and `capaian forecast`."""
+    import json
+
+    import pandas as pd
+
+    from capaian.runs import Catalog, trend_run_ids
+
+    catalog = Catalog.from_store(store)
+    ids = trend_run_ids(catalog, choice)
+    codes = list(codes)
+    marks = ",".join("?" * len(ids))
+    code_marks = ",".join("?" * len(codes))
+    frame = store.query_df(
+        f"SELECT * FROM results_indicators WHERE run_id IN ({marks}) AND region_code IN ({code_marks}) "
+        "ORDER BY run_id, row_no", [*ids, *codes])
+    extra = [json.loads(x) if isinstance(x, str) else {} for x in frame.pop("extra")]
+    for name in ("denominator_base", "complete", "value_basis", "own_value", "own_numerator", "own_denominator"):
+        frame[name] = [e.get(name) for e in extra]
+    views = []
+    for run_id in ids:
+        row = catalog.row(run_id)
+        views.append(RegionRows(run_id, row["cutoff"], row["rubric"],
+                                frame[frame["run_id"] == run_id].reset_index(drop=True)))
+    return [v for v in views if not v.indicators.empty] or views[-1:]
+
+
+def region_flags(store, choice, code: str, k=None, codes=None) -> list:
+    """The flags of one region (or of `codes`) in the chosen run, with their notes."""
+    codes = list(codes or [code])
+    facts = store.current_facts(choice.cutoff)
+    facts = facts[facts["region_code"].isin(codes)]
+    flags = flags_for_cutoff(region_trend_views(store, choice, codes), facts, k=k)
+    return attach([f for f in flags if f.region_code in codes], notes(store))
+
+
+def region_forecast(store, choice, code: str, k=None) -> dict:
+    """Forecasts of one region from the chosen run's trend, the province rollup (for a province) and
+    the backtest error."""
+    from capaian.quality.forecast import DEFAULT_K, backtest_error, province_allocations, region_forecasts
+    from capaian.regions import get_hierarchy, version_for_year
+    from capaian.periods import Cutoff
+
+    codes = [code]
+    if "." not in code and code != "ID":
+        hierarchy = get_hierarchy(version_for_year(Cutoff.parse(choice.cutoff).year))
+        codes += [r.code for r in hierarchy.children(code)]
+    views = region_trend_views(store, choice, codes)
+    found = region_forecasts(views, code, k=k or DEFAULT_K)
+    allocations = province_allocations(views[-1], code) if len(codes) > 1 and views else []
+    return {"forecasts": found, "allocations": allocations, "mae_pp": backtest_error(), "k": k or DEFAULT_K}

@@ -1,0 +1,307 @@
+"""The "Kelengkapan laporan" page (who reported, when, what) and the "Kualitas data" page (flags, with
+notes a national user adds), their .json/.csv twins and /api/completeness, /api/flags."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from capaian.access import allowed
+from capaian.errors import CapaianError
+from capaian.present.i18n import N_
+from capaian.quality.flags import FLAG_TYPES
+from capaian.web.api import CUTOFF_HELP
+from capaian.web.apispec import READ, WRITE, refusals
+from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
+from capaian.web.select import CUTOFF_RE, pick_run, trend_views
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api")
+FLAG_TYPE_RE = "^(" + "|".join(FLAG_TYPES) + ")$"
+
+
+# --- completeness -------------------------------------------------------------------------------
+
+
+def completeness_model(request: Request, cutoff: str | None, province: str | None = None,
+                       deadline: int | None = None) -> dict:
+    """Offices the user answers for (national: all; a province: its regencies; a regency: itself)."""
+    from capaian.quality import completeness
+
+    user = current_user(request)
+    if user is None or not allowed(user, "view_below", user.region_code or "ID"):
+        raise PageError(403, "forbidden")
+    if cutoff is not None and not CUTOFF_RE.match(cutoff):
+        raise PageError(404, "not_found")
+    state = web(request)
+    with state.db() as store:
+        known = store.list_cutoffs()
+    if cutoff is None:
+        try:
+            choice, _ = pick_run(request, None, None, region=user.region_code or "ID")
+            cutoff = choice.cutoff
+        except PageError:
+            cutoff = known[-1] if known else None
+    if cutoff is None or cutoff not in known:  # a cut-off without facts has nothing to complete
+        raise PageError(404, "not_found")
+    from capaian.quality.completeness import deadline_days
+
+    def build():
+        with state.db() as store:
+            return completeness(store, cutoff, deadline=deadline)
+
+    found = state.model(("completeness", cutoff, deadline_days(deadline)), build)
+    found = found.only(lambda code: allowed(user, "view_below", code)
+                       and (not province or code.split(".")[0] == province))
+    return {**found.to_dict(), "cutoffs": known, "province": province or ""}
+
+
+def completeness_counts(request: Request, cutoff: str) -> dict | None:
+    """The overview's count (only for users who answer for offices)."""
+    try:
+        return completeness_model(request, cutoff)["counts"]
+    except (PageError, CapaianError):
+        return None
+
+
+@router.get("/kelengkapan")
+def completeness_page(request: Request, cutoff: str | None = None, province: str | None = None,
+                      deadline_days: int | None = None):
+    from capaian.quality.text import status_label
+
+    model = completeness_model(request, cutoff, province, deadline_days)
+    lang = lang_of(request)
+    return render(request, "completeness.html", {"m": model, "cutoffs": model["cutoffs"],
+                                                 "status_label": lambda s: status_label(s, lang)})
+
+
+@router.get("/kelengkapan.json")
+def completeness_json(request: Request, cutoff: str | None = None, province: str | None = None,
+                      deadline_days: int | None = None):
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
+
+
+def _completeness_csv(model: dict) -> str:
+    rows = [{**o, "missing_facts": " ".join(o["missing_facts"]),
+             "submission_ids": " ".join(str(i) for i in o["submission_ids"])} for o in model["offices"]]
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+@router.get("/kelengkapan.csv")
+def completeness_csv(request: Request, cutoff: str | None = None, province: str | None = None,
+                     deadline_days: int | None = None):
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return Response(_completeness_csv(model), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="kelengkapan-{model["cutoff"]}.csv"'})
+
+
+@api_router.get("/completeness", tags=["quality"],
+                summary=N_("Reporting completeness and timeliness of a cut-off (offices you answer for)"),
+                responses=refusals(401, 403, 404, 422, 429), openapi_extra=WRITE)
+def api_completeness(
+    request: Request,
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+    province: str | None = Query(None, description=N_("Only regions of this province (e.g. 65).")),
+    deadline_days: int | None = Query(None, ge=0, le=366, description=N_("Days after the as-of date (default 5).")),
+):
+    from capaian.web.api import api_user
+
+    api_user(request)
+    model = completeness_model(request, cutoff, province, deadline_days)
+    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
+
+
+# --- flags ---------------------------------------------------------------------------------------
+
+
+def run_flags(request: Request, choice, view) -> list:
+    """The flags of a chosen run the user may see (cached per choice), with their current notes."""
+    from capaian.quality.flags import flags_for_cutoff
+    from capaian.quality.notes import attach, notes
+
+    state = web(request)
+
+    def build():
+        views = trend_views(request, choice)
+        with state.db() as store:
+            facts = store.current_facts(choice.cutoff)
+        return flags_for_cutoff(views, facts)
+
+    flags = state.model((*choice.key, "flags"), build)
+    with state.db() as store:
+        found = notes(store)
+    user = current_user(request)
+    return [f for f in attach(flags, found) if allowed(user, "view", f.region_code, view)]
+
+
+def flags_model(request: Request, cutoff: str | None, type: str | None, province: str | None,
+                severity: str | None) -> dict:
+    from capaian.quality.flags import FLAG_TYPES, SEVERITIES, counts, mad_k, select
+
+    user = current_user(request)
+    # an office asks about its own region (so it may see its drafts); which flags it sees: `view`
+    choice, view = pick_run(request, cutoff, None, region=(user.region_code or "ID") if user else "ID")
+    flags = run_flags(request, choice, view)
+    type = type if type in FLAG_TYPES else None
+    severity = severity if severity in SEVERITIES else None
+    shown = select(flags, type, province or None, severity)
+    return {"run": {"run_id": choice.run_id, "cutoff": choice.cutoff, "rubric": choice.rubric,
+                    "published": choice.published},
+            "k": mad_k(), "counts": counts(flags), "filters": {"type": type or "", "province": province or "",
+                                                                "severity": severity or ""},
+            "flags": [f.to_dict() for f in shown], "cutoffs": list(choice.cutoffs),
+            "types": list(FLAG_TYPES), "severities": list(SEVERITIES),
+            "_objects": shown}
+
+
+@router.get("/kualitas")
+def flags_page(request: Request, cutoff: str | None = None, type: str | None = None,
+               province: str | None = None, severity: str | None = None):
+    from capaian.quality.text import describe, severity_label, type_label
+
+    model = flags_model(request, cutoff, type, province, severity)
+    user = current_user(request)
+    lang = lang_of(request)
+    rows = [{"flag": d, "text": describe(o, lang)} for d, o in zip(model["flags"], model["_objects"])]
+    return render(request, "quality.html", {
+        "m": model, "cutoffs": model["cutoffs"], "rows": rows, "can_explain": allowed(user, "explain_flag"),
+        "type_label": lambda t: type_label(t, lang), "severity_label": lambda s: severity_label(s, lang)})
+
+
+@router.get("/kualitas.json")
+def flags_json(request: Request, cutoff: str | None = None, type: str | None = None,
+               province: str | None = None, severity: str | None = None):
+    model = flags_model(request, cutoff, type, province, severity)
+    return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
+
+
+@router.get("/kualitas.csv")
+def flags_csv(request: Request, cutoff: str | None = None, type: str | None = None,
+              province: str | None = None, severity: str | None = None):
+    model = flags_model(request, cutoff, type, province, severity)
+    rows = [{**{k: v for k, v in f.items() if k not in ("evidence", "explained")},
+             "evidence": json.dumps(f["evidence"], default=str),
+             "explained": (f["explained"] or {}).get("note", "")} for f in model["flags"]]
+    return Response(pd.DataFrame(rows).to_csv(index=False), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="kualitas-{model["run"]["cutoff"]}.csv"'})
+
+
+@router.post("/kualitas/catatan")
+def explain_flag_form(request: Request, key: str = Form(""), note: str = Form(""), csrf_token: str = Form(""),
+                      back: str = Form("/kualitas")):
+    user = require_user(request)
+    check_csrf(request, csrf_token)
+    if not allowed(user, "explain_flag"):
+        raise PageError(403, "forbidden")
+    from capaian.quality.notes import explain_flag
+
+    with web(request).db() as store:
+        explain_flag(store, key, note, user.name)
+    target = back if back.startswith("/kualitas") else "/kualitas"
+    return RedirectResponse(target, status_code=303)
+
+
+@api_router.get("/flags", tags=["quality"],
+                summary=N_("Data-quality flags of a cut-off's run, each with severity and evidence"),
+                responses=refusals(401, 404, 422, 429), openapi_extra=READ)
+def api_flags(
+    request: Request,
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+    type: str | None = Query(None, pattern=FLAG_TYPE_RE, description=N_("Only flags of this type.")),
+    province: str | None = Query(None, description=N_("Only regions of this province (e.g. 65).")),
+    severity: str | None = Query(None, pattern=r"^(high|medium|low)$"),
+):
+    from capaian.web.api import api_user
+
+    api_user(request)
+    model = flags_model(request, cutoff, type, province, severity)
+    return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
+
+
+# --- flags next to the figures they concern -------------------------------------------------------
+
+
+def flag_items(flags) -> list[dict]:
+    """Flags as page/API items: the flag's fields and its line in both languages."""
+    from capaian.quality.text import flag_line
+
+    return [{**f.to_dict(), "line": {"id": flag_line(f, "id"), "en": flag_line(f, "en")}} for f in flags]
+
+
+def flags_of_region(request: Request, choice, view, code: str) -> dict:
+    """{indicator: [flag items]} of one region in the chosen run (what this user may see)."""
+    out: dict = {}
+    for item in flag_items([f for f in run_flags(request, choice, view) if f.region_code == code]):
+        out.setdefault(item["indicator"], []).append(item)
+    return out
+
+
+def attach_flags(request: Request, choice, view, records: list[dict]) -> list[dict]:
+    """Result records (`data.region_record`) with `flags` on each indicator that has some."""
+    from capaian.quality.flags import by_row
+
+    found = by_row(run_flags(request, choice, view))
+    out = []
+    for rec in records:
+        indicators = {}
+        for ind, cell in (rec.get("indicators") or {}).items():
+            mine = found.get((rec.get("code") or rec.get("region_code"), ind))
+            indicators[ind] = {**cell, "flags": flag_items(mine)} if mine and isinstance(cell, dict) else cell
+        out.append({**rec, "indicators": indicators})
+    return out
+
+
+# --- forecast to target ----------------------------------------------------------------------------
+
+
+def forecast_model(request: Request, choice, view, code: str) -> dict:
+    """Forecasts of a region (cached per choice), each with its line in both languages; the province
+    rollup only for users who may see the regencies' figures."""
+    from capaian.quality.forecast import backtest_error, province_allocations, region_forecasts
+    from capaian.quality.text import allocation_line, error_note, forecast_line
+
+    labels = {i.id: {"id": i.label.get("id"), "en": i.label.get("en")} for i in view.rubric.indicators}
+
+    def build():
+        views = trend_views(request, choice)
+        found = region_forecasts(views, code)
+        allocations = province_allocations(views[-1], code) if "." not in code and code != "ID" else []
+        mae = backtest_error()
+        return {
+            "mae_pp": mae, "note": {lang: error_note(mae, lang) for lang in ("id", "en")},
+            "forecasts": [{**f.to_dict(), "line": {lang: forecast_line(f, labels[f.indicator][lang], lang)
+                                                   for lang in ("id", "en")}} for f in found],
+            "allocations": [{**a.to_dict(), "line": {lang: allocation_line(a, labels[a.indicator][lang], lang)
+                                                     for lang in ("id", "en")}} for a in allocations],
+        }
+
+    model = web(request).model((*choice.key, "forecast", code), build)
+    if not allowed(current_user(request), "view_below", code, view):
+        model = {**model, "allocations": []}
+    return model
+
+
+@api_router.get("/forecast/{code}", tags=["quality"],
+                summary=N_("Forecast to target of a region: pace, projection, status, people needed"),
+                responses=refusals(401, 403, 404, 422, 429), openapi_extra=READ)
+def api_forecast(
+    request: Request,
+    code: str,
+    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+):
+    from capaian.web.api import api_user
+    from capaian.web.select import normalise
+
+    user, _ = api_user(request)
+    code = normalise(code)
+    if not allowed(user, "view", code, run=True):  # as the region page: never, in no run
+        raise PageError(403, "forbidden")
+    choice, view = pick_run(request, cutoff, None, region=code)
+    if code not in set(view.regions["region_code"]) or not allowed(user, "view", code, view):
+        raise PageError(403 if code in set(view.regions["region_code"]) else 404, "forbidden")
+    return JSONResponse({"run": {"run_id": choice.run_id, "cutoff": choice.cutoff}, "region_code": code,
+                         **forecast_model(request, choice, view, code)})

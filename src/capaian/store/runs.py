@@ -22,7 +22,7 @@ class RunsMixin:
     def _table_columns(self, table: str) -> list[str]:
         rows = self.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position",
+            "AND table_schema = current_schema() ORDER BY ordinal_position",
             [table],
         ).fetchall()
         return [r[0] for r in rows if r[0] not in ("run_id", "row_no", "extra")]
@@ -36,8 +36,7 @@ class RunsMixin:
         if extra_cols:
             extras = frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None)
             data["extra"] = [to_json(r) for r in extras.to_dict("records")]
-        with self.registered("_results_in", data):
-            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _results_in")
+        self.insert_frame(table, data)
 
     def _read_results(self, run_id: int, table: str, columns: list) -> pd.DataFrame:
         frame = self.query_df(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY row_no", [run_id])

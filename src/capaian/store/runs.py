@@ -151,6 +151,15 @@ class RunsMixin:
             params.append(str(cutoff))
         return self.query_df(sql + " ORDER BY id DESC", params)
 
+    def runs_stamp(self) -> tuple:
+        """A cheap fingerprint of the runs table: changes when a run is saved, published,
+        annotated or deleted (by this process or any other)."""
+        row = self.con.execute(
+            "SELECT count(*), max(id), count(published_at), max(published_at), "
+            "sum(length(coalesce(note, ''))) FROM evaluation_runs"
+        ).fetchone()
+        return tuple(None if v is None else str(v) for v in row)
+
     def list_run_cutoffs(self, year: int | None = None) -> list[str]:
         """Cut-offs that have runs (of one year), in time order."""
         sql, params = "SELECT DISTINCT cutoff FROM evaluation_runs", []

@@ -170,6 +170,12 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app over the store in $CAPAIAN_DB: the factory each `capaian serve --workers N` process
+    imports (`uvicorn capaian.web.app:app_from_env --factory`)."""
+    return create_app(os.environ.get("CAPAIAN_DB"))
+
+
 def _idle_from_env(text: str) -> float:
     try:
         minutes = float(text)

@@ -1,6 +1,7 @@
 """Command-line interface: a thin Typer layer over the library.
 
-Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`).
+Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`): a
+DuckDB file, or a `postgresql://` URL for the server deployment (docs/deploy.md).
 Errors a user can act on print one line (Indonesian / English) and exit 1, never a traceback.
 """
 
@@ -37,7 +38,8 @@ state = State()
 @app.callback()
 def _root(
     db: Optional[str] = typer.Option(
-        None, "--db", help="DuckDB store file (default: $CAPAIAN_DB or ./capaian.duckdb)."
+        None, "--db",
+        help="Store: a DuckDB file or a postgresql://user@host/db URL (default: $CAPAIAN_DB or ./capaian.duckdb).",
     ),
     lang: str = typer.Option("id", "--lang", help="Language of output: id (default) or en."),
 ) -> None:

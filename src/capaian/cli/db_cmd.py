@@ -13,15 +13,19 @@ app.add_typer(db_app, name="db")
 @db_app.command("init")
 def db_init() -> None:
     """Buat/migrasikan basis data / create or migrate the store."""
+    from capaian.store.postgres import safe_url
+
     store = open_db()
-    console.print(f"{state.db}: schema {store.schema_version()}")
+    console.print(f"{safe_url(state.db)}: schema {store.schema_version()}")
 
 
 @db_app.command("status")
 def db_status() -> None:
     """Versi skema dan isi / schema version and contents."""
+    from capaian.store.postgres import safe_url
+
     store = open_db()
-    console.print(f"{state.db}: schema {store.schema_version()}")
+    console.print(f"{safe_url(state.db)}: schema {store.schema_version()}")
     for cutoff in store.list_cutoffs():
         console.print(f"  {cutoff}")
 

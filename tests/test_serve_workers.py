@@ -115,3 +115,17 @@ def test_workers_above_one_are_refused_on_duckdb(tmp_path):
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "needs PostgreSQL" in lines[0], done.stderr
+
+
+def test_cli_on_a_duckdb_file_held_by_a_server_says_why_in_one_line(tmp_path):
+    import duckdb
+
+    db = fresh_db(tmp_path / "held")
+    holder = duckdb.connect(str(db))  # what a running `capaian serve` does to the file
+    try:
+        done = run_capaian(db, "--lang", "en", "db", "status", check=False)
+    finally:
+        holder.close()
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "in use by another process" in lines[0] and "PostgreSQL" in lines[0]

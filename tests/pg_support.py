@@ -116,3 +116,11 @@ def copy_to_postgres(duckdb_file, server: PgServer) -> str:
 
 
 _TEMPLATES: dict[tuple[int, str], str] = {}
+
+
+def placed(request, duckdb_file) -> str:
+    """The DuckDB file itself, or a PostgreSQL copy of it when the test's parameter says so
+    (for module-scoped fixtures parametrised over the backends)."""
+    if getattr(request, "param", "duckdb") == "postgresql":
+        return copy_to_postgres(duckdb_file, request.getfixturevalue("pg_server"))
+    return str(duckdb_file)

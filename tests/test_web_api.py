@@ -9,9 +9,12 @@ from capaian.web import create_app
 from web_support import KALTARA, PASSWORD, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, fresh_db, login
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("api")), secret="test-secret")
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def app(request, tmp_path_factory):
+    """The app over the web test store, on each backend."""
+    from pg_support import placed
+
+    return create_app(placed(request, fresh_db(tmp_path_factory.mktemp("api"))), secret="test-secret")
 
 
 @pytest.fixture

@@ -23,9 +23,12 @@ BAD = (
 )
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app(fresh_db(tmp_path_factory.mktemp("upload")), secret="test-secret")
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def app(request, tmp_path_factory):
+    """The app over the web test store, on each backend."""
+    from pg_support import placed
+
+    return create_app(placed(request, fresh_db(tmp_path_factory.mktemp("upload"))), secret="test-secret")
 
 
 def logged_in(app, name):

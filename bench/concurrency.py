@@ -101,9 +101,12 @@ def uploads(base: str, db: str, users: list[tuple[str, str]], cutoff: str) -> st
         body = f"kode_wilayah,cutoff,layanan_online,pks\n{code},{cutoff},1,7\n"
         auth = "Basic " + base64.b64encode(f"{name}:{PASSWORD}".encode()).decode()
         barrier.wait()
-        r = httpx.post(base + "/api/submissions", files={"file": (f"{name}.csv", body.encode())},
-                       headers={"Authorization": auth}, timeout=120)
-        codes[name] = r.status_code
+        try:
+            r = httpx.post(base + "/api/submissions", files={"file": (f"{name}.csv", body.encode())},
+                           headers={"Authorization": auth}, timeout=600)
+            codes[name] = r.status_code
+        except httpx.HTTPError as exc:
+            codes[name] = type(exc).__name__
 
     threads = [threading.Thread(target=one, args=u) for u in users]
     started = time.perf_counter()

@@ -104,3 +104,35 @@ def test_copy_refuses_a_target_with_data(demo_db, tmp_path):
     with open_store(demo_db) as source, open_store(target) as store:
         with pytest.raises(CapaianError, match="not empty"):
             copy_store(source, store)
+
+
+def test_concurrent_writers_on_postgresql_keep_one_current_value(pg_server):
+    """Two processes' connections write the same fact at once: the writes are serialised, so the
+    later one supersedes the earlier and exactly one current value remains."""
+    import threading
+    import time
+
+    url = pg_server.new_database()
+    first, second = open_store(url), open_store(url)
+    row = lambda v: pd.DataFrame([{"region_code": "65.01", "cutoff": "2020-11-H1", "fact": "pks", "value": v}])
+    first.write_facts(row(1.0), "t", "me")
+    inside = threading.Event()
+
+    def slow_writer():
+        with first.transaction():
+            first.write_facts(row(2.0), "t", "a")
+            inside.set()
+            time.sleep(0.8)  # still uncommitted while the other writer starts
+
+    worker = threading.Thread(target=slow_writer)
+    worker.start()
+    inside.wait(10)
+    second.write_facts(row(3.0), "t", "b")
+    worker.join()
+    current = second.current_facts("2020-11-H1")
+    assert current["value"].tolist() == [3.0]
+    history = second.fact_history("2020-11-H1")
+    assert sorted(history["value"].tolist()) == [1.0, 2.0, 3.0]
+    assert int(history["superseded_by"].isna().sum()) == 1
+    first.close()
+    second.close()

@@ -12,6 +12,9 @@ import pandas as pd
 from capaian.errors import CapaianError
 
 
+WRITE_LOCK = 7_311_506  # PostgreSQL advisory lock held by every store transaction
+
+
 def utcnow() -> dt.datetime:
     """Now as naive UTC (how every timestamp of the store is kept)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -44,6 +47,10 @@ class StoreCore:
         self.con.execute("BEGIN TRANSACTION")
         self._depth = 1
         try:
+            if self.backend == "postgresql":
+                # One writer at a time, as with DuckDB: several server processes and the CLI write
+                # to one database, and a write reads the current facts before superseding them.
+                self.con.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK]).fetchall()
             yield self
         except BaseException:
             self._depth = 0

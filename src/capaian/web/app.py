@@ -175,6 +175,12 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app over the store in $CAPAIAN_DB (read through `capaian.settings`): the factory each
+    `capaian serve --workers N` process imports (`uvicorn capaian.web.app:app_from_env --factory`)."""
+    return create_app()
+
+
 def _warm(state) -> None:
     try:
         state.warm()

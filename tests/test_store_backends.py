@@ -1,8 +1,10 @@
 """Moving a store between backends and checking it: `capaian db copy` and `capaian db check`.
 
-The demo store goes DuckDB -> PostgreSQL -> DuckDB; afterwards every run's results are identical
-on all three (compared frame by frame) and `db check` finds nothing wrong on any of them. A
-changed published result, an orphan row and a non-empty target are caught.
+The web tests' small store (web_support.py: published and draft runs, national and register-style
+facts, users, audit) goes DuckDB -> PostgreSQL -> DuckDB; afterwards every run's results are
+identical on all three (compared frame by frame) and `db check` finds nothing wrong on any of them.
+A changed published result, an orphan row and a non-empty target are caught. (The whole demo store
+took minutes to copy twice on a loaded 2-core machine; `bench/concurrency.py` uses the demo.)
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from capaian.store import open_store
 from capaian.store.check import check_store
 from capaian.store.copy import copy_store
 from cli_support import run_capaian
+from web_support import fresh_db
 
 
 @pytest.fixture(scope="module")
-def round_trip(demo_db, pg_server, tmp_path_factory):
+def round_trip(pg_server, tmp_path_factory):
     """(source DuckDB, PostgreSQL copy, DuckDB copy back) through the `capaian db copy` command."""
     folder = tmp_path_factory.mktemp("round-trip")
-    source = folder / "source.duckdb"
-    source.write_bytes(demo_db.read_bytes())
+    source = fresh_db(folder / "source")
     pg = pg_server.new_database()
     back = folder / "back.duckdb"
     first = run_capaian(source, "db", "copy", str(source), pg)
@@ -40,7 +42,7 @@ def test_every_run_and_row_survives_duckdb_postgresql_duckdb(round_trip):
     source, pg, back = round_trip
     with open_store(source) as a, open_store(pg) as b, open_store(back) as c:
         counts = _tables(a)
-        assert counts["evaluation_runs"] > 0 and counts["facts"] > 0 and counts["residents"] > 0
+        assert counts["evaluation_runs"] > 1 and counts["facts"] > 0 and counts["users"] > 0
         assert _tables(b) == counts
         assert _tables(c) == counts
         assert a.list_runs().equals(c.list_runs())
@@ -72,9 +74,9 @@ def test_check_finds_nothing_wrong_after_the_copies(round_trip):
         assert report.runs_checked > 0
 
 
-def test_check_reports_a_changed_published_result_and_orphans(demo_db_copy, on_backend):
+def test_check_reports_a_changed_published_result_and_orphans(tmp_path, on_backend):
     """A published run's stored result edited behind capaian's back, and a result row of no run."""
-    with open_store(on_backend(demo_db_copy)) as store:
+    with open_store(on_backend(fresh_db(tmp_path))) as store:
         run_id = int(store.list_runs().query("published_at.notna()")["id"].iloc[0])
         store.con.execute(
             "UPDATE results_indicators SET value = value + 1 WHERE run_id = ? AND row_no = 0", [run_id]
@@ -87,21 +89,22 @@ def test_check_reports_a_changed_published_result_and_orphans(demo_db_copy, on_b
     assert [p.published for p in report.problems if p.kind == "digest"] == [True]
 
 
-def test_check_command_exit_codes(demo_db_copy):
-    good = run_capaian(demo_db_copy, "--lang", "en", "db", "check")
+def test_check_command_exit_codes(tmp_path):
+    db = fresh_db(tmp_path)
+    good = run_capaian(db, "--lang", "en", "db", "check")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "0 problems" in good.stdout
-    with open_store(demo_db_copy) as store:
-        store.con.execute("UPDATE results_regions SET level = level + 1 WHERE run_id = 1")
-    bad = run_capaian(demo_db_copy, "--lang", "en", "db", "check", check=False)
+    with open_store(db) as store:
+        run_id = int(store.list_runs()["id"].iloc[0])
+        store.con.execute("UPDATE results_regions SET level = level + 1 WHERE run_id = ?", [run_id])
+    bad = run_capaian(db, "--lang", "en", "db", "check", check=False)
     assert bad.returncode == 1
-    assert "run:1" in bad.stdout and "digest" in bad.stdout
+    assert f"run:{run_id}" in bad.stdout and "digest" in bad.stdout
 
 
-def test_copy_refuses_a_target_with_data(demo_db, tmp_path):
-    target = tmp_path / "full.duckdb"
-    target.write_bytes(demo_db.read_bytes())
-    with open_store(demo_db) as source, open_store(target) as store:
+def test_copy_refuses_a_target_with_data(tmp_path):
+    source_db, target = fresh_db(tmp_path / "source"), fresh_db(tmp_path / "target")
+    with open_store(source_db) as source, open_store(target) as store:
         with pytest.raises(CapaianError, match="not empty"):
             copy_store(source, store)
 

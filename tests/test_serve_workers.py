@@ -19,7 +19,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from cli_support import run_capaian
+from cli_support import run_capaian, run_capaian_process
 from pg_support import copy_to_postgres
 from web_support import UNPUBLISHED, csrf_of, fresh_db
 
@@ -123,7 +123,7 @@ def test_cli_on_a_duckdb_file_held_by_a_server_says_why_in_one_line(tmp_path):
     db = fresh_db(tmp_path / "held")
     holder = duckdb.connect(str(db))  # what a running `capaian serve` does to the file
     try:
-        done = run_capaian(db, "--lang", "en", "db", "status", check=False)
+        done = run_capaian_process(db, "--lang", "en", "db", "status", check=False)  # another process
     finally:
         holder.close()
     assert done.returncode == 1

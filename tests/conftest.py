@@ -112,3 +112,45 @@ def spark():
     session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false"})
     yield session
     session.stop()
+
+
+# -- the two store backends ----------------------------------------------------------------------
+BACKENDS = ["duckdb", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server (Debian's package) for the whole session, removed at the end."""
+    from pg_support import PgServer
+
+    server = PgServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_target(request) -> str:
+    """Where a new empty store lives: DuckDB in memory, or a new PostgreSQL database."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
+    return ":memory:"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The backend name, for fixtures that build their own store on either (see `on_backend`)."""
+    return request.param
+
+
+@pytest.fixture
+def on_backend(backend, request):
+    """`on_backend(duckdb_file)`: the file itself on DuckDB, a PostgreSQL copy of it on PostgreSQL."""
+
+    def place(path) -> str:
+        if backend == "duckdb":
+            return path
+        from pg_support import copy_to_postgres
+
+        return copy_to_postgres(path, request.getfixturevalue("pg_server"))
+
+    return place

@@ -18,8 +18,9 @@ from capaian.store import open_store
 
 
 @pytest.fixture
-def store():
-    s = open_store(":memory:")
+def store(store_target):
+    """An empty store on each backend (DuckDB, PostgreSQL)."""
+    s = open_store(store_target)
     yield s
     s.close()
 

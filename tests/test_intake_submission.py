@@ -24,8 +24,9 @@ TABLES = ("submissions", "fact_revisions", "facts", "audit_log", "evaluation_run
 
 
 @pytest.fixture
-def store():
-    s = open_store(":memory:")
+def store(store_target):
+    """An empty store on each backend (DuckDB, PostgreSQL)."""
+    s = open_store(store_target)
     yield s
     s.close()
 

@@ -20,8 +20,9 @@ TABLES = (
 
 
 @pytest.fixture
-def store():
-    s = open_store(":memory:")
+def store(store_target):
+    """An empty store on each backend (DuckDB, PostgreSQL)."""
+    s = open_store(store_target)
     yield s
     s.close()
 

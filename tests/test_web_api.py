@@ -5,7 +5,18 @@ import base64
 import pytest
 from fastapi.testclient import TestClient
 
-from web_support import KALTARA, PASSWORD, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, login
+from capaian.web import create_app
+from web_support import KALTARA, PASSWORD, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, fresh_db, login
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def app(request, tmp_path_factory):
+    """The app over the web test store, on each backend (replaces conftest's DuckDB-only `app`)."""
+    from pg_support import placed
+
+    web = create_app(placed(request, fresh_db(tmp_path_factory.mktemp("api"))), secret="test-secret")
+    yield web
+    web.state.web.store.close()
 
 
 @pytest.fixture

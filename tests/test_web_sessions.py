@@ -12,8 +12,9 @@ from web_support import PASSWORD, csrf_of, fresh_db, login
 
 
 @pytest.fixture
-def db(tmp_path):
-    return fresh_db(tmp_path / "sessions")
+def db(tmp_path, on_backend):
+    """The web test store on each backend (DuckDB file, PostgreSQL database)."""
+    return on_backend(fresh_db(tmp_path / "sessions"))
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_session_expires_after_inactivity(app):
     c = _logged_in(app)
     assert c.get("/unggah").status_code == 200
     with app.state.web.db() as store:
-        store.con.execute("UPDATE sessions SET last_seen = last_seen - INTERVAL 31 MINUTE")
+        store.con.execute("UPDATE sessions SET last_seen = last_seen - INTERVAL '31 minutes'")
     app.state.web.forget_sessions()
     assert c.get("/unggah").status_code == 403
 
@@ -105,7 +106,7 @@ def test_inactivity_limit_is_a_setting(db, monkeypatch):
     app = create_app(db, secret="test-secret", warm=False)
     c = _logged_in(app)
     with app.state.web.db() as store:
-        store.con.execute("UPDATE sessions SET last_seen = last_seen - INTERVAL 31 MINUTE")
+        store.con.execute("UPDATE sessions SET last_seen = last_seen - INTERVAL '31 minutes'")
     app.state.web.forget_sessions()
     assert c.get("/unggah").status_code == 200  # 31 minutes idle is within 120
 

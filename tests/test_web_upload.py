@@ -6,7 +6,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from web_support import PASSWORD, csrf_of, login
+from capaian.web import create_app
+from web_support import PASSWORD, csrf_of, fresh_db, login
 
 CUTOFF = "2020-12-H1"
 GOOD = (
@@ -20,6 +21,16 @@ BAD = (
     f"65.04,{CUTOFF},1000,900,500,600\n"  # more KIA holders than children
     f"99.99,{CUTOFF},1,1,1,1\n"  # unknown region
 )
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def app(request, tmp_path_factory):
+    """The app over the web test store, on each backend (replaces conftest's DuckDB-only `app`)."""
+    from pg_support import placed
+
+    web = create_app(placed(request, fresh_db(tmp_path_factory.mktemp("upload"))), secret="test-secret")
+    yield web
+    web.state.web.store.close()
 
 
 def logged_in(app, name):

@@ -118,6 +118,12 @@ def raw(env: str) -> str | None:
     return text if text else None
 
 
+def hand_down(env: str, text: str) -> None:
+    """Set a declared setting for the processes this one starts (`capaian serve --workers`)."""
+    setting(env)
+    os.environ.update({env: str(text)})
+
+
 def value(env: str):
     """The current value of a setting: the environment's (converted to its type) or the default."""
     spec = setting(env)

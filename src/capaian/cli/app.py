@@ -1,7 +1,8 @@
 """Command-line interface: a thin Typer layer over the library.
 
-Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`); only
-the commands that write (`db init`, `demo build`, imports, `facts`, `users add`) create it.
+Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capaian.duckdb`): a
+DuckDB file, or a `postgresql://` URL for the server deployment (docs/deploy.md). Only the commands
+that write (`db init`, `demo build`, imports, `facts`, `users add`) create it.
 Errors a user can act on print one line (Indonesian / English) and exit 1, usage errors one line
 and exit 2, never a traceback. That mapping lives in the app itself (`CapaianGroup.main`), so
 `typer.testing.CliRunner` sees exactly what a user sees.
@@ -108,7 +109,8 @@ state = State()
 @app.callback()
 def _root(
     db: Optional[str] = typer.Option(
-        None, "--db", help="DuckDB store file (default: $CAPAIAN_DB or ./capaian.duckdb)."
+        None, "--db",
+        help="Store: a DuckDB file or a postgresql://user@host/db URL (default: $CAPAIAN_DB or ./capaian.duckdb).",
     ),
     lang: str = typer.Option("id", "--lang", help="Language of output: id (default) or en."),
 ) -> None:

@@ -1,4 +1,4 @@
-"""`capaian db ...`: create and inspect the embedded store."""
+"""`capaian db ...`: create, inspect, check and copy the store (DuckDB or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,66 @@ import typer
 
 from capaian.cli.app import app, console, open_db, state, sub_app
 
-db_app = sub_app("Basis data tertanam / the embedded DuckDB store.")
+db_app = sub_app("Penyimpanan / the store (embedded DuckDB or PostgreSQL).")
 app.add_typer(db_app, name="db")
 
 
 @db_app.command("init")
 def db_init() -> None:
     """Buat/migrasikan basis data / create or migrate the store."""
+    from capaian.store.postgres import safe_url
+
     store = open_db(create=True)
-    console.print(f"{state.db}: schema {store.schema_version()}")
+    console.print(f"{safe_url(state.db)}: schema {store.schema_version()}")
 
 
 @db_app.command("status")
 def db_status() -> None:
     """Versi skema dan isi / schema version and contents."""
+    from capaian.store.postgres import safe_url
+
     store = open_db()
-    console.print(f"{state.db}: schema {store.schema_version()}")
+    console.print(f"{safe_url(state.db)}: schema {store.schema_version()}")
     for cutoff in store.list_cutoffs():
         console.print(f"  {cutoff}")
+
+
+@db_app.command("copy")
+def db_copy(
+    source: str = typer.Argument(..., help="Penyimpanan sumber / source store: a .duckdb file or postgresql://..."),
+    target: str = typer.Argument(..., help="Penyimpanan tujuan baru / new target store: a .duckdb file or postgresql://..."),
+) -> None:
+    """Salin seluruh penyimpanan / copy a whole store between backends (DuckDB <-> PostgreSQL)."""
+    from capaian.present.i18n import tr
+    from capaian.store import open_store
+    from capaian.store.copy import copy_store
+
+    with open_store(source, create=False) as src, open_store(target) as dst:
+        summary = copy_store(src, dst)
+    console.print(
+        tr(state.lang, "%(source)s -> %(target)s: %(rows)s rows in %(tables)s tables copied.",
+           source=summary.source, target=summary.target, rows=summary.total, tables=len(summary.rows)),
+        highlight=False,
+    )
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Periksa penyimpanan / check a store: migrations, orphan rows, run digests."""
+    from capaian.present.i18n import tr
+    from capaian.store.check import check_store
+    from capaian.store.postgres import safe_url
+
+    lang = state.lang
+    report = check_store(open_db())
+    for problem in report.problems:
+        mark = tr(lang, "published") + " " if problem.published else ""
+        console.print(f"  {mark}{problem.subject}: {problem.text(lang)}", highlight=False, markup=False)
+    console.print(
+        tr(lang, "%(db)s: schema %(version)s, %(runs)s runs checked, %(problems)s problems.",
+           db=safe_url(str(state.db)), version=report.schema_version, runs=report.runs_checked,
+           problems=len(report.problems)),
+        highlight=False,
+    )
+    if not report.ok:
+        raise typer.Exit(1)

@@ -15,6 +15,10 @@ def serve(
         None, "--geojson", help="Berkas batas provinsi (GeoJSON) pengganti peta petak / province boundaries."
     ),
     log_level: str = typer.Option("info", "--log-level"),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64,
+        help="Jumlah proses server (di atas 1 hanya dengan PostgreSQL) / server processes (above 1: PostgreSQL only).",
+    ),
     forwarded_allow_ips: str = typer.Option(
         "", "--forwarded-allow-ips",
         help="Alamat proksi tepercaya (dipisah koma) yang boleh memberi X-Forwarded-For/-Proto; bawaan: "
@@ -24,12 +28,44 @@ def serve(
     """Sajikan dasbor dan API / serve the dashboard and REST API."""
     import uvicorn
 
+    from capaian.store.postgres import safe_url
+
+    options = dict(host=host, port=port, log_level=log_level, access_log=False,
+                   **proxy_options(forwarded_allow_ips))
+    if workers > 1:
+        _prepare_workers(geojson)
+        console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)}, {workers} workers)",
+                      highlight=False)
+        uvicorn.run("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
+        return
     from capaian.web import create_app
 
     web_app = create_app(store=open_db(), geojson=geojson)  # a missing or locked store: one line
-    console.print(f"capaian: http://{host}:{port}/  ({state.db})", highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level=log_level, access_log=False,
-                **proxy_options(forwarded_allow_ips))
+    console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)})", highlight=False)
+    uvicorn.run(web_app, **options)
+
+
+def _prepare_workers(geojson: str | None) -> None:
+    """Check the store can be shared, migrate it and fix the session secret once, before the
+    workers start (each would otherwise race to make its own)."""
+    from capaian.errors import CapaianError
+    from capaian.settings import hand_down
+    from capaian.store import is_postgres, open_store
+    from capaian.web.state import session_secret
+
+    if not is_postgres(state.db):
+        raise CapaianError(
+            "--workers di atas 1 memerlukan PostgreSQL (--db postgresql://...): berkas DuckDB hanya "
+            "dapat dibuka oleh satu proses.",
+            "--workers above 1 needs PostgreSQL (--db postgresql://...): a DuckDB file can be opened "
+            "by one process only.",
+        )
+    with open_store(state.db) as store:
+        session_secret(store)
+    # the workers are new processes: they find the store and the map in their environment
+    hand_down("CAPAIAN_DB", state.db)
+    if geojson:
+        hand_down("CAPAIAN_GEOJSON", geojson)
 
 
 def proxy_options(forwarded_allow_ips: str | None) -> dict:

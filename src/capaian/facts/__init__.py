@@ -99,6 +99,15 @@ def ibis_backend(source):
 
     if isinstance(source, ibis.BaseBackend):
         return source
+    if getattr(source, "backend", "duckdb") == "postgresql":
+        from capaian.errors import CapaianError
+
+        raise CapaianError(
+            "Penyimpanan PostgreSQL tidak menyimpan register untuk dihitung: berikan ekstraknya "
+            "dengan `capaian facts --register BERKAS` (dihitung di DuckDB, fakta masuk ke PostgreSQL).",
+            "A PostgreSQL store holds no register to compute from: give the extract with "
+            "`capaian facts --register FILE` (computed on DuckDB, the facts go to PostgreSQL).",
+        )
     con = getattr(source, "con", source)
     return ibis.duckdb.from_connection(con)
 

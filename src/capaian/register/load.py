@@ -91,6 +91,13 @@ class ImportSummary:
 
 # -- plumbing -----------------------------------------------------------------------------
 def _con_and_store(store_or_con):
+    if getattr(store_or_con, "backend", "duckdb") == "postgresql":
+        raise CapaianError(
+            "Impor register/peristiwa belum tersedia untuk penyimpanan PostgreSQL: hitung fakta dari "
+            "ekstrak Parquet dengan `capaian facts --register BERKAS` (fakta masuk ke PostgreSQL).",
+            "Register and events imports are not available on a PostgreSQL store yet: compute facts "
+            "from the Parquet extract with `capaian facts --register FILE` (the facts go to PostgreSQL).",
+        )
     con = getattr(store_or_con, "con", store_or_con)
     store = store_or_con if hasattr(store_or_con, "transaction") else None
     return con, store

@@ -1,8 +1,12 @@
-"""The embedded DuckDB store: migrations, facts, submissions, runs, results, audit.
+"""The store: migrations, facts, submissions, runs, results, audit; embedded DuckDB or PostgreSQL.
 
     store = open_store()            # $CAPAIAN_DB or ./capaian.duckdb, created on first use
     store = open_store(path, create=False)  # readers: a missing file is an error, not a new store
     store = open_store(":memory:")  # tests
+    store = open_store("postgresql://capaian@db.example/capaian")  # the server deployment
+
+Both backends run the same migrations and the same SQL (`capaian.store.postgres` makes a
+psycopg connection answer like a DuckDB one), so every caller sees one contract.
 
 The CLI and the web app reach the data only through this API, never through SQL.
 """
@@ -21,7 +25,7 @@ from capaian.store.submissions import SubmissionsMixin
 
 DEFAULT_PATH = "capaian.duckdb"
 
-__all__ = ["FACT_COLUMNS", "FactWrite", "Store", "default_path", "open_store"]
+__all__ = ["FACT_COLUMNS", "FactWrite", "Store", "default_path", "is_postgres", "open_store"]
 
 
 class Store(FactsMixin, SubmissionsMixin, RunsMixin, StoreCore):
@@ -37,30 +41,45 @@ def default_path() -> str:
 def open_store(path: str | os.PathLike | None = None, migrations=None, create: bool = True) -> Store:
     """Open (create, migrate) the store at `path` (default $CAPAIAN_DB or ./capaian.duckdb).
 
+    A `postgresql://` (or `postgres://`) URL opens a PostgreSQL database instead of a file.
     With `create=False` a missing file is a CapaianError naming it, and no file is made.
     A file held by another process (DuckDB allows one writer: typically a running `capaian serve`)
     is a CapaianError naming that process.
-    Raises CapaianError, leaving the file untouched, when its schema is newer than this code.
+    Raises CapaianError, leaving the store untouched, when its schema is newer than this code.
     """
-    import duckdb
-
     from capaian.store.migrate import migrate
+    from capaian.store.postgres import PgConnection, is_postgres_url
 
     target = str(path) if path is not None else default_path()
-    if target != ":memory:":
-        if not create and not Path(target).is_file():
-            raise missing_store(target)
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target)
-    except duckdb.IOException as exc:
-        raise locked_store(target, str(exc)) or exc from None
+    if is_postgres_url(target):
+        con = PgConnection(target)
+    else:
+        con = _duckdb_connect(target, create)
     try:
         migrate(con, migrations)
     except BaseException:
         con.close()
         raise
     return Store(con, target)
+
+
+def is_postgres(target) -> bool:
+    from capaian.store.postgres import is_postgres_url
+
+    return is_postgres_url(str(target) if target is not None else default_path())
+
+
+def _duckdb_connect(target: str, create: bool):
+    import duckdb
+
+    if target != ":memory:":
+        if not create and not Path(target).is_file():
+            raise missing_store(target)
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(target)
+    except duckdb.IOException as exc:
+        raise locked_store(target, str(exc)) or exc from None
 
 
 def missing_store(path: str) -> CapaianError:
@@ -75,8 +94,8 @@ def missing_store(path: str) -> CapaianError:
 def locked_store(path: str, message: str) -> CapaianError | None:
     """The one-line error for DuckDB's "Could not set lock ... (PID n)", or None for other errors.
 
-    A DuckDB file has one writing process; several processes at once need a database server (not
-    part of this deployment), so the advice is to stop the holder or to work on a copy."""
+    A DuckDB file has one writing process; to run the CLI beside a server, use PostgreSQL
+    (docs/deploy.md), so the advice is to stop the holder, work on a copy, or move to PostgreSQL."""
     if "lock" not in message.lower():
         return None
     found = re.search(r"PID (\d+)", message)
@@ -87,9 +106,11 @@ def locked_store(path: str, message: str) -> CapaianError | None:
         who += f": {command}"
     return CapaianError(
         f"Basis data {path} sedang dipakai proses lain ({who}). DuckDB hanya mengizinkan satu penulis: "
-        "hentikan proses itu (mis. `capaian serve`) lalu ulangi, atau pakai salinan berkasnya.",
+        "hentikan proses itu (mis. `capaian serve`) lalu ulangi, pakai salinan berkasnya, atau pakai "
+        "PostgreSQL (`--db postgresql://...`) agar CLI dan server berjalan bersama.",
         f"Database {path} is in use by another process ({who}). DuckDB allows one writer: stop that "
-        "process (e.g. `capaian serve`) and try again, or work on a copy of the file.",
+        "process (e.g. `capaian serve`) and try again, work on a copy of the file, or use PostgreSQL "
+        "(`--db postgresql://...`) to run the CLI beside the server.",
     )
 
 

@@ -12,6 +12,9 @@ import pandas as pd
 from capaian.errors import CapaianError
 
 
+WRITE_LOCK = 7_311_506  # PostgreSQL advisory lock held by every store transaction
+
+
 def utcnow() -> dt.datetime:
     """Now as naive UTC (how every timestamp of the store is kept)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -27,6 +30,7 @@ class StoreCore:
     def __init__(self, con, path: str):
         self.con = con
         self.path = path
+        self.backend = getattr(con, "backend", "duckdb")  # duckdb | postgresql
         self._depth = 0
 
     # -- plumbing -------------------------------------------------------------------------
@@ -43,6 +47,10 @@ class StoreCore:
         self.con.execute("BEGIN TRANSACTION")
         self._depth = 1
         try:
+            if self.backend == "postgresql":
+                # One writer at a time, as with DuckDB: several server processes and the CLI write
+                # to one database, and a write reads the current facts before superseding them.
+                self.con.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK]).fetchall()
             yield self
         except BaseException:
             self._depth = 0
@@ -65,14 +73,29 @@ class StoreCore:
 
         DuckDB 2 refuses `register` while an earlier result on the connection is unfinished
         (e.g. after a bare `fetchone()` elsewhere), so a trivial query is finished first.
+        On PostgreSQL the frame becomes a temporary table.
         """
-        self.con.execute("SELECT 1").fetchall()
+        duck = self.backend == "duckdb"
+        if duck:
+            self.con.execute("SELECT 1").fetchall()
         self.con.register(name, frame)
         try:
             yield name
         finally:
-            self.con.execute("SELECT 1").fetchall()
+            if duck:
+                self.con.execute("SELECT 1").fetchall()
             self.con.unregister(name)
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
+        """Append the rows of `frame` to `table`, columns matched by name; returns the row count."""
+        if frame.empty:
+            return 0
+        if self.backend == "postgresql":
+            return self.con.copy_frame(table, frame)
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        with self.registered("_frame_in", frame):
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame_in")
+        return len(frame)
 
     def next_id(self, sequence: str) -> int:
         return int(self.scalar(f"SELECT nextval('{sequence}')"))
@@ -90,6 +113,14 @@ class StoreCore:
         from capaian.store.migrate import current_version
 
         return current_version(self.con)
+
+    def table_names(self) -> list[str]:
+        """The store's own tables (not temporary ones), sorted."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+        return [r[0] for r in rows]
 
     # -- audit ----------------------------------------------------------------------------
     def audit(self, actor: str, action: str, object: str | None, detail: dict | None = None) -> int:
@@ -165,8 +196,7 @@ class StoreCore:
             }
         )
         with self.transaction():
-            with self.registered("_regions_in", rows):
-                self.con.execute("INSERT INTO regions BY NAME SELECT * FROM _regions_in")
+            self.insert_frame("regions", rows)
         return len(rows)
 
     def regions(self, version: str) -> pd.DataFrame:

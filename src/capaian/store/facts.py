@@ -123,7 +123,8 @@ class FactsMixin:
                     """
                     INSERT INTO facts (region_code, cutoff, fact, value, source, submission_id,
                                        revision, superseded_by)
-                    SELECT region_code, cutoff, fact, new, ?, ?, ?, NULL FROM _facts_changed
+                    SELECT region_code, cutoff, fact, new, CAST(? AS VARCHAR), CAST(? AS BIGINT),
+                           CAST(? AS BIGINT), NULL FROM _facts_changed
                     """,
                     [source, submission_id, revision],
                 )

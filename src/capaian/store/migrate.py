@@ -1,7 +1,9 @@
 """Versioned schema migrations of the store.
 
 A migration is a file in `migrations/` named `NNNN_name.sql` (statements run as one script) or
-`NNNN_name.py` (a module with `upgrade(con)`). Each one runs inside its own transaction together
+`NNNN_name.py` (a module with `upgrade(con)`). The same migrations run on DuckDB and PostgreSQL:
+SQL is written to suit both; where the two must differ, `NNNN_name.duckdb.sql` and
+`NNNN_name.postgresql.sql` replace `NNNN_name.sql` for that backend. Each one runs inside its own transaction together
 with its row in `schema_migrations(version, name, applied_at)`, so a failing step leaves the
 database at the previous version. A database newer than the code is refused untouched.
 """
@@ -17,7 +19,9 @@ from typing import Callable
 
 from capaian.errors import CapaianError
 
-_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+?)(?:\.(duckdb|postgresql))?\.(sql|py)$")
+BACKENDS = ("duckdb", "postgresql")
+PG_LOCK = 7_311_505  # advisory lock id: one process migrates a PostgreSQL store at a time
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,24 @@ def _py_step(path) -> Callable:
     return apply
 
 
-def known_migrations() -> list[Migration]:
-    """The migrations shipped with this capaian, in version order."""
+def known_migrations(backend: str = "duckdb") -> list[Migration]:
+    """The migrations shipped with this capaian for `backend`, in version order."""
     folder = resources.files("capaian.store") / "migrations"
-    steps = []
+    chosen: dict[int, tuple[bool, Migration]] = {}
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if not match:
             continue
-        version, name, ext = int(match.group(1)), match.group(2), match.group(3)
+        version, name, variant, ext = int(match.group(1)), match.group(2), match.group(3), match.group(4)
+        if variant is not None and variant != backend:
+            continue
         apply = _sql_step(entry.read_text(encoding="utf-8")) if ext == "sql" else _py_step(entry)
-        steps.append(Migration(version, name, apply))
+        specific = variant is not None
+        if version in chosen and chosen[version][0] == specific:
+            raise RuntimeError(f"two migrations with version {version}")
+        if version not in chosen or specific:
+            chosen[version] = (specific, Migration(version, name, apply))
+    steps = [m for _, m in chosen.values()]
     steps.sort(key=lambda m: m.version)
     versions = [m.version for m in steps]
     if len(set(versions)) != len(versions) or versions != list(range(1, len(versions) + 1)):
@@ -64,7 +75,8 @@ def known_migrations() -> list[Migration]:
 
 def _has_table(con, name: str) -> bool:
     row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+        "AND table_schema = current_schema()",
         [name],
     ).fetchall()[0]
     return bool(row[0])
@@ -79,7 +91,18 @@ def current_version(con) -> int:
 
 def migrate(con, migrations: list[Migration] | None = None) -> list[int]:
     """Apply the pending migrations; returns the versions applied (empty when up to date)."""
-    steps = known_migrations() if migrations is None else migrations
+    backend = getattr(con, "backend", "duckdb")
+    steps = known_migrations(backend) if migrations is None else migrations
+    if backend == "postgresql":  # several workers may start at once
+        con.execute("SELECT pg_advisory_lock(?)", [PG_LOCK]).fetchall()
+        try:
+            return _migrate(con, steps)
+        finally:
+            con.execute("SELECT pg_advisory_unlock(?)", [PG_LOCK]).fetchall()
+    return _migrate(con, steps)
+
+
+def _migrate(con, steps: list[Migration]) -> list[int]:
     newest = steps[-1].version if steps else 0
     have = current_version(con)
     if have > newest:

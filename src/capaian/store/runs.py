@@ -8,6 +8,7 @@ method that changes or removes a run refuses a published one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -22,7 +23,7 @@ class RunsMixin:
     def _table_columns(self, table: str) -> list[str]:
         rows = self.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position",
+            "AND table_schema = current_schema() ORDER BY ordinal_position",
             [table],
         ).fetchall()
         return [r[0] for r in rows if r[0] not in ("run_id", "row_no", "extra")]
@@ -36,8 +37,7 @@ class RunsMixin:
         if extra_cols:
             extras = frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None)
             data["extra"] = [to_json(r) for r in extras.to_dict("records")]
-        with self.registered("_results_in", data):
-            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _results_in")
+        self.insert_frame(table, data)
 
     def _read_results(self, run_id: int, table: str, columns: list, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         if frame is None:
@@ -75,7 +75,9 @@ class RunsMixin:
         with self.transaction():
             run_id = self.next_id("run_id_seq")
             self.con.execute(
-                "INSERT INTO evaluation_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)",
+                "INSERT INTO evaluation_runs (id, cutoff, rubric, target_set, fact_revision, "
+                "hierarchy_version, created_at, created_by, note, indicator_rows, region_rows, "
+                "indicator_columns, region_columns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     run_id, str(cutoff), rubric, target_set, fact_revision, hierarchy_version,
                     utcnow(), actor, note, len(indicators), len(regions),
@@ -85,6 +87,10 @@ class RunsMixin:
             )
             self._insert_results(run_id, TABLES["indicators"], indicators)
             self._insert_results(run_id, TABLES["regions"], regions)
+            self.con.execute(
+                "UPDATE evaluation_runs SET results_digest = ? WHERE id = ?",
+                [self.results_digest(run_id), run_id],
+            )
             self.audit(
                 actor, "run.save", f"run:{run_id}",
                 {"cutoff": str(cutoff), "rubric": rubric, "target_set": target_set,
@@ -99,6 +105,18 @@ class RunsMixin:
         if row is None:
             raise not_found("Run evaluasi", "Evaluation run", run_id)
         return dict(zip([d[0] for d in cursor.description], row))
+
+    def results_digest(self, run_id: int) -> str:
+        """SHA-256 of a run's results as `load_run` gives them back (columns, dtypes, values).
+
+        The same on every backend, so it survives `capaian db copy`; kept in
+        `evaluation_runs.results_digest` when the run is saved and checked by `capaian db check`."""
+        _, indicators, regions = self.load_run(run_id)
+        digest = hashlib.sha256()
+        for frame in (indicators, regions):
+            digest.update(to_json([[c, str(t)] for c, t in frame.dtypes.items()]).encode())
+            digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
+        return digest.hexdigest()
 
     def load_run(self, run_id: int) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         """(metadata, indicators, regions) of a stored run, as saved."""
@@ -168,6 +186,15 @@ class RunsMixin:
             sql += " WHERE cutoff = ?"
             params.append(str(cutoff))
         return self.query_df(sql + " ORDER BY id DESC", params)
+
+    def runs_stamp(self) -> tuple:
+        """A cheap fingerprint of the runs table: changes when a run is saved, published,
+        annotated or deleted (by this process or any other)."""
+        row = self.con.execute(
+            "SELECT count(*), max(id), count(published_at), max(published_at), "
+            "sum(length(coalesce(note, ''))) FROM evaluation_runs"
+        ).fetchone()
+        return tuple(None if v is None else str(v) for v in row)
 
     def list_run_cutoffs(self, year: int | None = None) -> list[str]:
         """Cut-offs that have runs (of one year), in time order."""

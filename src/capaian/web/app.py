@@ -189,6 +189,12 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app over the store in $CAPAIAN_DB (read through `capaian.settings`): the factory each
+    `capaian serve --workers N` process imports (`uvicorn capaian.web.app:app_from_env --factory`)."""
+    return create_app()
+
+
 def _fewer_malloc_arenas(arenas: int = 2) -> None:
     """Cap glibc's malloc arenas: by default each of the server's threads may get its own, and
     freed page data then stays resident (bench/web_memory.py); a no-op off glibc."""

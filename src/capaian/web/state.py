@@ -3,6 +3,12 @@
 Runs are immutable snapshots, so a loaded run (and every page model built from it) is cached by
 run id. The list of runs (which cut-offs exist, which are published) is re-read at most every
 `catalog_ttl` seconds, and at once after this app writes (upload, evaluate, publish).
+
+On a PostgreSQL store several server processes (`capaian serve --workers N`) and the CLI write
+beside this one, so there the catalog is also re-read whenever the runs table's fingerprint
+(`store.runs_stamp()`, one small query) changed, and sessions and users are checked in the store
+on every request: a run published, a session ended or a user changed through one worker is what
+every worker sees on its next request.
 """
 
 from __future__ import annotations
@@ -134,6 +140,9 @@ class WebState:
         self.session_idle = float(session_idle_seconds() if session_idle is None else session_idle)
         self.session_lifetime = float(value("CAPAIAN_SESSION_MAX_AGE"))
         self.limiter = LoginLimiter(self)
+        self.shared = getattr(store, "backend", "duckdb") == "postgresql"  # other processes write too
+        self.recheck = 0.0 if self.shared else 5.0  # seconds a session or user look-up is trusted
+        self._stamp: tuple | None = None
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
@@ -196,9 +205,15 @@ class WebState:
     def catalog(self) -> Catalog:
         cat = self._catalog
         if cat is not None and time.monotonic() - cat.stamp < self.catalog_ttl:
-            return cat
+            if not self.shared:
+                return cat
+            with self.reader() as store:
+                if store.runs_stamp() == self._stamp:
+                    return cat
         with self.reader() as store:
+            stamp = store.runs_stamp() if self.shared else None
             runs = store.list_runs()
+        self._stamp = stamp
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
             self._models.clear()  # publication state may have changed
@@ -336,7 +351,7 @@ class WebState:
         if not token:
             return None
         hit = self._sessions.get(token)
-        if hit is not None and time.monotonic() - hit[0] < 5.0:
+        if hit is not None and time.monotonic() - hit[0] < self.recheck:
             return hit[1]
         from capaian.sessions import session_user
 
@@ -395,7 +410,7 @@ class WebState:
         if not name:
             return None
         hit = self._users.get(name)
-        if hit is not None and time.monotonic() - hit[0] < self.user_ttl:
+        if hit is not None and time.monotonic() - hit[0] < (self.recheck if self.shared else self.user_ttl):
             return hit[1]
         from capaian.accounts import get_user
 

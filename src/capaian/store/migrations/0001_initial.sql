@@ -33,7 +33,7 @@ CREATE TABLE fact_revisions (
 -- (region_code, cutoff, fact) inserts a row with a higher revision and marks the old row.
 CREATE TABLE facts (
     region_code VARCHAR NOT NULL, cutoff VARCHAR NOT NULL, fact VARCHAR NOT NULL,
-    value DOUBLE NOT NULL, source VARCHAR, submission_id BIGINT,
+    value DOUBLE PRECISION NOT NULL, source VARCHAR, submission_id BIGINT,
     revision BIGINT NOT NULL, superseded_by BIGINT
 );
 
@@ -49,10 +49,10 @@ CREATE TABLE results_indicators (
     run_id BIGINT NOT NULL, row_no INTEGER NOT NULL,
     cutoff VARCHAR, rubric VARCHAR, region_code VARCHAR, region_name VARCHAR, tier VARCHAR,
     province_code VARCHAR, regency_code VARCHAR, indicator VARCHAR, kind VARCHAR,
-    numerator DOUBLE, denominator DOUBLE, value DOUBLE, target DOUBLE, target_source VARCHAR,
+    numerator DOUBLE PRECISION, denominator DOUBLE PRECISION, value DOUBLE PRECISION, target DOUBLE PRECISION, target_source VARCHAR,
     target_set VARCHAR, met BOOLEAN, status VARCHAR, over_100 BOOLEAN,
     rank_national BIGINT, peers_national BIGINT, rank_province BIGINT, peers_province BIGINT,
-    prev_value DOUBLE, prev_rank_national BIGINT, change_value DOUBLE,
+    prev_value DOUBLE PRECISION, prev_rank_national BIGINT, change_value DOUBLE PRECISION,
     extra VARCHAR                                        -- JSON of any further columns
 );
 

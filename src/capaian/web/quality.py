@@ -267,9 +267,9 @@ def forecast_model(request: Request, choice, view, code: str) -> dict:
     labels = {i.id: {"id": i.label.get("id"), "en": i.label.get("en")} for i in view.rubric.indicators}
 
     def build():
-        views = trend_views(request, choice)
+        views = trend_views(request, choice, code)  # only the region's rows of earlier runs
         found = region_forecasts(views, code)
-        allocations = province_allocations(views[-1], code) if "." not in code and code != "ID" else []
+        allocations = province_allocations(view, code) if "." not in code and code != "ID" else []
         mae = backtest_error()
         return {
             "mae_pp": mae, "note": {lang: error_note(mae, lang) for lang in ("id", "en")},

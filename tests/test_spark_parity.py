@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from capaian.facts import age_on, as_of_date, compute_facts
+from capaian.facts import age_on, as_of_date, compute_facts, denominator_date
+from capaian.facts.register import DENOMINATOR_FACTS
 from capaian.register.schema import RESIDENT_COLUMNS
 from register_support import bench_module, years_before
 
@@ -148,7 +149,12 @@ def test_edge_village_matches_the_python_reference(register, cutoff):
         rows[col] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in rows[col]]
     facts = duckdb_facts(register, cutoff)
     got = facts[facts["region_code"] == EDGE_VILLAGE].set_index("fact")["value"].to_dict()
-    assert got == reference(rows, as_of)
+    # numerators on the as-of date, denominators on the population date of the base in force
+    expected = reference(rows, as_of)
+    on_base = reference(rows, denominator_date(cutoff))
+    assert denominator_date(cutoff) < as_of  # the base really moves the denominators here
+    expected.update({fact: on_base[fact] for fact in DENOMINATOR_FACTS})
+    assert got == expected
 
 
 def test_incremental_second_cutoff_on_spark_equals_the_full_facts(register, spark):

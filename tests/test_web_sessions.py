@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from capaian.web import create_app
-from web_support import PASSWORD, csrf_of, fresh_db, login
+from web_support import PASSWORD, csrf_of, fresh_db, login, run_async
 
 
 @pytest.fixture
@@ -245,8 +245,6 @@ def test_a_trusted_tls_proxy_counts_as_https(app):
 
 def _post_unread(app, path: str, headers: dict[str, str], size: int = 200 * 1024 * 1024) -> tuple[int, int]:
     """POST `size` bytes to `path` straight through ASGI; (status, body chunks the app read)."""
-    import anyio
-
     chunk = b"x" * (1024 * 1024)
     chunks = size // len(chunk)
     read = 0
@@ -268,7 +266,7 @@ def _post_unread(app, path: str, headers: dict[str, str], size: int = 200 * 1024
                     {"host": "testserver", "content-type": "multipart/form-data; boundary=b",
                      "content-length": str(size), **headers}.items()],
     }
-    anyio.run(app, scope, receive, send)
+    run_async(app, scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], read
 

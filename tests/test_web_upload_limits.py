@@ -3,7 +3,6 @@ read (issue 16, item 14); unreadable files give a 422 page, never a 500, and are
 
 from __future__ import annotations
 
-import asyncio
 import io
 import tempfile
 import zipfile
@@ -16,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from capaian.intake import MAX_FILE_BYTES
 from capaian.web import create_app
-from web_support import PASSWORD, csrf_of, fresh_db, login
+from web_support import PASSWORD, csrf_of, fresh_db, login, run_async
 
 BOUNDARY = "capaianbatas"
 BIG = 30 * 1024 * 1024
@@ -147,7 +146,7 @@ def test_body_without_length_is_cut_at_the_limit(app, spooled):
             r = await client.post(f"/unggah?csrf_token={token}", content=body(), headers=HEADERS)
             return r, sent
 
-    response, sent = asyncio.run(run())
+    response, sent = run_async(run)
     assert response.status_code == 413
     assert sent <= MAX_FILE_BYTES + 2 * 1024 * 1024 < BIG
     assert folder_bytes(folder) == 0

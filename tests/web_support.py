@@ -184,3 +184,17 @@ def login(client, name: str, password: str = PASSWORD):
         "/masuk", data={"name": name, "password": password, "csrf_token": csrf_of(page.text), "next": "/nasional"},
         follow_redirects=False,
     )
+
+
+def run_async(main, *args):
+    """`anyio.run(main, *args)` on a thread of its own.
+
+    The browser tests' session-wide Playwright (sync API) keeps an event loop running on the main
+    thread, so a plain `asyncio.run`/`anyio.run` there fails with "already running" depending on
+    which tests ran before.
+    """
+    import anyio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, main, *args).result()

@@ -35,8 +35,9 @@ demo: venv
 run: demo
 	$(BIN)/capaian --db $(DB) serve --host 127.0.0.1 --port 8000
 
+# two workers (the machine has two cores); tests/conftest.py says how the work is shared
 test: test-venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 # The vocabulary (docs/architecture.md, "Vocabulary"): extract every message, merge it into the id and en
 # catalogues, give new English entries their msgid, compile. Then translate the new `id` entries.

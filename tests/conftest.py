@@ -1,8 +1,11 @@
 """Shared fixtures (helpers stay importable in the *_support.py modules; fixtures live here).
 
 - `demo_db`: the synthetic national demo, built once per session by `capaian demo build` in a
-  background process started at collection, while the tests that do not need it run first (the
-  machine has two cores; pytest uses one); `demo_db_copy`: a private copy for tests that write.
+  background process started at collection, while the tests that do not need it run first;
+  `demo_db_copy`: a private copy for tests that write. Under pytest-xdist (`make test` runs two
+  workers) the controller starts the one build and the workers wait for it
+  (`CAPAIAN_TEST_DEMO_BUILD`); each test file runs whole on one worker (its module fixtures are set
+  up once), its demo tests apart at the end, and the browser tests together on one worker.
 - `small_store`: a private copy of the small real store of the web tests (`web_support`), one
   per test module; `app`: the web app over another such copy, one per test module.
 - `spark`: one local SparkSession for the whole session (a JVM starts once).
@@ -25,26 +28,70 @@ import pytest
 from cli_support import run_capaian
 
 DEMO_FIXTURES = {"demo_db", "demo_db_copy", "demo_server"}
+BUILD_ENV = "CAPAIAN_TEST_DEMO_BUILD"  # folder of the xdist controller's demo build (demo.duckdb, rc)
 _demo_build: dict = {}
+
+
+def _needs_demo(item) -> bool:
+    return bool(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _start_demo_build() -> Path:
+    """`capaian demo build` in the background into a new folder; `rc` appears there when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix="capaian-test-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    script = '"$0" -m capaian --db "$1/demo.duckdb" demo build > "$1/build.log" 2>&1; echo $? > "$1/rc.tmp"; mv "$1/rc.tmp" "$1/rc"'
+    proc = subprocess.Popen(["sh", "-c", script, sys.executable, str(folder)], env={**os.environ, "COLUMNS": "120"})
+    atexit.register(lambda: proc.poll() is None and proc.kill())
+    return folder
+
+
+def pytest_configure(config):
+    """The xdist controller starts the one demo build its workers share."""
+    is_controller = not hasattr(config, "workerinput")
+    if (is_controller and config.getoption("numprocesses", default=None)
+            and not os.environ.get("CAPAIAN_TEST_DEMO_DB") and not os.environ.get(BUILD_ENV)):
+        os.environ[BUILD_ENV] = str(_start_demo_build())  # inherited by the workers started later
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(session, config, items):
+    """xdist groups: a test file stays on one worker, its demo tests are a group of their own, and
+    the browser tests (one Chromium, one demo server) share a worker."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if "/browser/" in path:
+            group = "browser"
+        else:
+            group = ("demo:" if _needs_demo(item) else "") + path
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection: no build for deselected tests
 def pytest_collection_modifyitems(session, config, items):
     """Tests that need the demo run last; the demo builds meanwhile in a background process."""
-    needs = {id(item) for item in items if DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))}
+    needs = {id(item) for item in items if _needs_demo(item)}
     if not needs:
         return
     items[:] = [i for i in items if id(i) not in needs] + [i for i in items if id(i) in needs]
     cached = os.environ.get("CAPAIAN_TEST_DEMO_DB")
-    if (cached and Path(cached).is_file()) or _demo_build:
+    if (cached and Path(cached).is_file()) or _demo_build or os.environ.get(BUILD_ENV):
         return
-    folder = Path(tempfile.mkdtemp(prefix="capaian-test-demo-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    log = open(folder / "build.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "capaian", "--db", str(folder / "demo.duckdb"), "demo", "build"],
-                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "120"})
-    atexit.register(lambda: proc.poll() is None and proc.kill())
-    _demo_build.update(db=folder / "demo.duckdb", proc=proc, log=folder / "build.log")
+    _demo_build["folder"] = _start_demo_build()
+
+
+def _wait_for_build(folder: Path) -> Path:
+    """The background build's database, once it has ended well (fails the test otherwise)."""
+    import time
+
+    deadline = time.monotonic() + 1800
+    while not (folder / "rc").exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"capaian demo build did not end in 30 minutes ({folder})")
+        time.sleep(0.5)
+    if (folder / "rc").read_text().strip() != "0":
+        pytest.fail(f"capaian demo build failed:\n{(folder / 'build.log').read_text()}")
+    return folder / "demo.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -55,16 +102,14 @@ def demo_db(tmp_path_factory) -> Path:
     """
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     cached = os.environ.get("CAPAIAN_TEST_DEMO_DB")  # developer speed-up: reuse a built demo
+    building = os.environ.get(BUILD_ENV) or _demo_build.get("folder")
     if cached and Path(cached).is_file():
         shutil.copy(cached, db)
-    elif _demo_build:
-        proc = _demo_build["proc"]
-        if proc.wait(timeout=1800) != 0:
-            pytest.fail(f"capaian demo build failed ({proc.returncode}):\n{_demo_build['log'].read_text()}")
-        for suffix in ("", ".wal"):
-            built = Path(str(_demo_build["db"]) + suffix)
-            if built.exists():
-                shutil.move(built, Path(str(db) + suffix))
+    elif building:
+        built = _wait_for_build(Path(building))
+        for suffix in ("", ".wal"):  # copied, not moved: every xdist worker takes its own
+            if Path(str(built) + suffix).exists():
+                shutil.copy(Path(str(built) + suffix), Path(str(db) + suffix))
     else:
         run_capaian(db, "demo", "build")
     return db

@@ -50,10 +50,10 @@ def server(pg_server, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
         while True:
             try:
-                if httpx.get(f"{base}/api/evaluations", timeout=5).status_code == 200:
+                if httpx.get(f"{base}/api/evaluations", timeout=30).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -71,7 +71,7 @@ def server(pg_server, tmp_path):
 
 
 def _published_ids(base: str) -> set[int]:
-    body = httpx.get(f"{base}/api/evaluations", timeout=10).json()
+    body = httpx.get(f"{base}/api/evaluations", timeout=60).json()
     return {int(r["id"]) for r in body["evaluations"]}
 
 

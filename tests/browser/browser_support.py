@@ -51,12 +51,14 @@ class Server:
              "--log-level", "warning"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env,
         )
-        deadline = time.monotonic() + 60
+        # up when the login page answers (it opens no run: a cold overview on a busy machine can take
+        # longer than any per-request timeout, and retries would only queue more cold requests)
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"capaian serve exited: {log.read_text()}")
             try:
-                with urllib.request.urlopen(self.url + "/nasional", timeout=2) as r:
+                with urllib.request.urlopen(self.url + "/masuk", timeout=30) as r:
                     if r.status == 200:
                         return
             except OSError:

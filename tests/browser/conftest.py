@@ -53,7 +53,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="id-ID")
     pg = context.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(120_000)  # a hang bound: cold pages on a busy 2-core machine are slow
     pg.recorder = Recorder(pg)
     yield pg
     context.close()

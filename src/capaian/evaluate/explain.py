@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from capaian.cells import number
 from capaian.errors import CapaianError
 from capaian.evaluate.explain_text import explanation_lines, step_text
 from capaian.present.i18n import LANGS, tr
@@ -53,10 +54,9 @@ def coverage_goal(target_pct: Fraction, denominator: int, op: str) -> int:
 
 
 def _num(value):
-    if value is None or pd.isna(value):
-        return None
-    value = float(value)
-    return int(value) if value.is_integer() else value
+    """A cell as a number, whole numbers as int (they read "467701", not "467701.0")."""
+    value = number(value)
+    return int(value) if value is not None and value.is_integer() else value
 
 
 @dataclass

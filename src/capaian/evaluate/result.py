@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from capaian.cells import plain
 from capaian.errors import CapaianError
 from capaian.rubrics.model import NATIONAL_SET, Rubric
 
@@ -32,13 +33,6 @@ REGION_COLUMNS = [
     "level", "indicators_met", "indicators_total", "no_data", "rank_national", "peers_national",
     "rank_province", "peers_province", "prev_level", "prev_rank_national", "coverage_ratio",
 ]
-
-
-def _plain(value):
-    """A cell as a plain Python value (NA / NaN -> None)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -117,7 +111,7 @@ class Evaluation:
             raise CapaianError(
                 f"Wilayah {code} tidak ada dalam hasil evaluasi.", f"Region {code} is not in the evaluation results."
             )
-        return {col: _plain(self.regions[col].iat[pos]) for col in self.regions.columns}
+        return {col: plain(self.regions[col].iat[pos]) for col in self.regions.columns}
 
     def indicator_rows(self, code: str) -> pd.DataFrame:
         """Indicator rows of one region, in rubric order."""

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from capaian import settings
+from capaian.cells import number
 from capaian.errors import CapaianError
 
 DEFAULT_K = 5.0
@@ -79,17 +80,6 @@ class Flag:
         return {**asdict(self), "key": self.key}
 
 
-def _num(value):
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return None
-    return float(value)
-
-
 def _pct_change(old, new):
     if old in (None, 0) or new is None:
         return None
@@ -125,13 +115,13 @@ def _flag(kind, severity, row, evidence) -> Flag:
 def over_100(current: list[dict], previous: dict) -> list[Flag]:
     out = []
     for row in current:
-        value = _num(row.get("value"))
+        value = number(row.get("value"))
         if row["kind"] != "coverage" or value is None or value <= 100:
             continue
         prev = previous.get((row["region_code"], row["indicator"])) or {}
-        num, den = _num(row.get("numerator")), _num(row.get("denominator"))
-        num_growth = _pct_change(_num(prev.get("numerator")), num)
-        den_growth = _pct_change(_num(prev.get("denominator")), den)
+        num, den = number(row.get("numerator")), number(row.get("denominator"))
+        num_growth = _pct_change(number(prev.get("numerator")), num)
+        den_growth = _pct_change(number(prev.get("denominator")), den)
         side = None  # no earlier figure
         if num_growth is not None and den_growth is not None:
             # what moved the ratio up this half-month: a grown numerator or a shrunk denominator
@@ -143,7 +133,7 @@ def over_100(current: list[dict], previous: dict) -> list[Flag]:
                 side = "before"  # neither: it was above 100 % at the cut-off before
         out.append(_flag("over_100", "high" if value > 105 else "medium", row, {
             "value": value, "numerator": num, "denominator": den,
-            "previous_value": _num(prev.get("value")), "numerator_growth_pct": num_growth,
+            "previous_value": number(prev.get("value")), "numerator_growth_pct": num_growth,
             "denominator_growth_pct": den_growth, "side": side}))
     return out
 
@@ -151,9 +141,9 @@ def over_100(current: list[dict], previous: dict) -> list[Flag]:
 def count_falls(current: list[dict], previous: dict) -> list[Flag]:
     out = []
     for row in current:
-        num = _num(row.get("numerator"))
+        num = number(row.get("numerator"))
         prev = previous.get((row["region_code"], row["indicator"]))
-        before = _num(prev.get("numerator")) if prev else None
+        before = number(prev.get("numerator")) if prev else None
         if row["kind"] != "coverage" or num is None or before is None or num >= before:
             continue
         out.append(_flag("count_falls", "high", row, {
@@ -183,13 +173,13 @@ def jumps(frames: list[list[dict]], k: float) -> list[Flag]:
     series: dict = {}
     for frame in frames:
         for row in frame:
-            value = _num(row.get("value"))
+            value = number(row.get("value"))
             if row["kind"] == "coverage" and value is not None:
                 series.setdefault((row["region_code"], row["indicator"]), []).append(value)
     before = _index(frames[-2]) if len(frames) > 1 else {}
     out = []
     for row in current:
-        if row["kind"] != "coverage" or _num(row.get("value")) is None:
+        if row["kind"] != "coverage" or number(row.get("value")) is None:
             continue
         prev_base = (before.get((row["region_code"], row["indicator"])) or {}).get("denominator_base")
         if isinstance(prev_base, str) and isinstance(row.get("denominator_base"), str) \
@@ -205,7 +195,7 @@ def jumps(frames: list[list[dict]], k: float) -> list[Flag]:
 def reported_vs_recomputed(current: list[dict]) -> list[Flag]:
     out = []
     for row in current:
-        own, value = _num(row.get("own_value")), _num(row.get("value"))
+        own, value = number(row.get("own_value")), number(row.get("value"))
         if own is None or value is None or row.get("value_basis") == "own":
             continue
         difference = value - own
@@ -214,8 +204,8 @@ def reported_vs_recomputed(current: list[dict]) -> list[Flag]:
         severity = "high" if abs(difference) >= 1 else "medium" if abs(difference) >= 0.1 else "low"
         out.append(_flag("reported_vs_recomputed", severity, row, {
             "value": value, "own_value": own, "difference": difference,
-            "numerator": _num(row.get("numerator")), "own_numerator": _num(row.get("own_numerator")),
-            "denominator": _num(row.get("denominator")), "own_denominator": _num(row.get("own_denominator"))}))
+            "numerator": number(row.get("numerator")), "own_numerator": number(row.get("own_numerator")),
+            "denominator": number(row.get("denominator")), "own_denominator": number(row.get("own_denominator"))}))
     return out
 
 
@@ -228,8 +218,8 @@ def denominator_changes(current: list[dict], previous: dict) -> list[Flag]:
     out = []
     for row in current:
         prev = previous.get((row["region_code"], row["indicator"]))
-        den = _num(row.get("denominator"))
-        before = _num(prev.get("denominator")) if prev else None
+        den = number(row.get("denominator"))
+        before = number(prev.get("denominator")) if prev else None
         if row["kind"] != "coverage" or den is None or before is None or den == before:
             continue
         base, prev_base = row.get("denominator_base"), prev.get("denominator_base")
@@ -249,7 +239,7 @@ def implementation_flips(frames: list[list[dict]]) -> list[Flag]:
         for row in frame:
             if row["kind"] == "implementation" and row.get("status") in ("met", "not_met"):
                 series.setdefault((row["region_code"], row["indicator"]), []).append(
-                    (str(row["cutoff"]), row["status"], _num(row.get("value"))))
+                    (str(row["cutoff"]), row["status"], number(row.get("value"))))
     out = []
     for row in frames[-1]:
         seq = series.get((row["region_code"], row["indicator"]), [])

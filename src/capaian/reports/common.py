@@ -4,10 +4,10 @@ report use, the run's fixed timestamps, the one visible generation time and the 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 
+from capaian.cells import integer, number, plain  # noqa: F401 - the report formats' names for them
 from capaian.periods import Cutoff
 from capaian.present import numbers
 from capaian.present.i18n import N_, norm, tr
@@ -38,32 +38,6 @@ def status_text(status: str | None, lang: str | None) -> str:
 def draft_label(view, lang: str | None) -> str:
     """`DRAF` / `DRAFT` for a run that is not published, else an empty string."""
     return "" if getattr(view, "published", True) else tr(lang, "DRAFT")
-
-
-def plain(value):
-    """A frame cell as a Python value; NA / NaN -> None, numpy scalars -> Python numbers."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        try:
-            if pd.isna(value):
-                return None
-        except (TypeError, ValueError):
-            pass
-    return value.item() if hasattr(value, "item") else value
-
-
-def number(value) -> float | None:
-    value = plain(value)
-    if value is None:
-        return None
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
-def integer(value) -> int | None:
-    value = number(value)
-    return None if value is None else int(round(value))
 
 
 def f_int(value, lang: str | None) -> str:

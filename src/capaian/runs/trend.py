@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from capaian.cells import plain
 from capaian.periods import Cutoff
 from capaian.runs.catalog import Catalog
 from capaian.runs.select import Choice
@@ -51,18 +52,7 @@ def trend_frame(views: list, code: str) -> pd.DataFrame:
         level = region.iloc[0]["level"] if not region.empty else None
         met = region.iloc[0]["indicators_met"] if not region.empty else None
         frames.append(rows[["cutoff", "indicator", "kind", "value", "target", "status"]].assign(
-            level=_plain(level), indicators_met=_plain(met), run_id=int(view.run_id)))
+            level=plain(level), indicators_met=plain(met), run_id=int(view.run_id)))
     if not frames:
         return pd.DataFrame(columns=TREND_COLUMNS)
     return pd.concat(frames, ignore_index=True)[TREND_COLUMNS]
-
-
-def _plain(value):
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value

@@ -374,20 +374,7 @@ async def api_upload(request: Request):
 
     user = await run_in_threadpool(_writer, request)  # a Basic password check: argon2, off the event loop
 
-    from capaian.web.upload import (
-        check_declared_size, missing_file_outcome, read_upload_form, receive_upload, upload_content,
-    )
+    from capaian.web.upload import process_upload
 
-    check_declared_size(request)
-    form = await read_upload_form(request)
-    try:
-        filename, content = await upload_content(form)
-        evaluate = str(form.get("evaluate") or "").strip().lower() in ("1", "true", "on", "yes")
-        sheet = str(form.get("sheet") or "").strip() or None
-    finally:
-        await form.close()
-    if content is None:
-        outcome = missing_file_outcome()
-    else:
-        outcome = await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
+    outcome = await process_upload(request, user)
     return JSONResponse(data.clean(outcome), status_code=201 if outcome["ok"] else 422)

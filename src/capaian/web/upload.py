@@ -95,6 +95,31 @@ async def upload_content(form) -> tuple[str | None, bytes | None]:
     return part.filename, await part.read(max_bytes() + 1)
 
 
+YES = ("1", "true", "on", "yes", "ya")
+
+
+async def process_upload(request: Request, user, *, csrf_in_form: bool = False) -> dict:
+    """The one upload path of the page and the API, after the user (and a header CSRF token) passed:
+    the declared size, the form (bounded), its fields, then validation and import off the event loop.
+
+    `csrf_in_form`: an older page form posting the token in the body, checked once the body is read."""
+    from starlette.concurrency import run_in_threadpool
+
+    check_declared_size(request)
+    form = await read_upload_form(request)
+    try:
+        if csrf_in_form:
+            check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+        filename, content = await upload_content(form)
+        evaluate = str(form.get("evaluate") or "").strip().lower() in YES
+        sheet = str(form.get("sheet") or "").strip() or None
+    finally:
+        await form.close()
+    if content is None:
+        return missing_file_outcome()
+    return await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
+
+
 def missing_file_outcome() -> dict:
     problem = {
         "file": "", "rule": "no_file", "row": None, "column": None, "value": None,
@@ -271,20 +296,7 @@ async def upload(request: Request):
     token = header_csrf_token(request)
     if token:
         check_csrf(request, token)
-    check_declared_size(request)
-    form = await read_upload_form(request)
-    try:
-        if not token:  # an older form posting the token in the body (bounded by the cap above)
-            check_csrf(request, str(form.get(CSRF_FIELD) or ""))
-        filename, content = await upload_content(form)
-        evaluate = bool(form.get("evaluate"))
-        sheet = str(form.get("sheet") or "").strip() or None
-    finally:
-        await form.close()
-    if content is None:
-        outcome = missing_file_outcome()
-    else:
-        outcome = await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
+    outcome = await process_upload(request, user, csrf_in_form=not token)
     return render(
         request, "upload.html", _form(user, outcome, request),
         status=200 if outcome["ok"] else 422,

@@ -1,0 +1,38 @@
+"""Frame cells as plain Python values: the one NA-safe conversion every layer uses.
+
+None, NaN, pandas NA and NaT become None; numpy scalars become Python numbers; text stays text.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+
+def plain(value):
+    """A frame cell as a Python value; NA / NaN -> None, numpy scalars -> Python numbers."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):  # a list or array: not one missing value
+            pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def number(value) -> float | None:
+    """A cell as a float, or None when it is missing."""
+    value = plain(value)
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def integer(value) -> int | None:
+    """A cell rounded to an int, or None when it is missing."""
+    value = number(value)
+    return None if value is None else int(round(value))

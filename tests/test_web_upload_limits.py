@@ -13,7 +13,7 @@ import pytest
 import starlette.formparsers
 from fastapi.testclient import TestClient
 
-from capaian.intake import MAX_FILE_BYTES
+from capaian.intake import max_file_bytes
 from capaian.web import create_app
 from web_support import PASSWORD, csrf_of, fresh_db, login, run_async
 
@@ -148,7 +148,7 @@ def test_body_without_length_is_cut_at_the_limit(app, spooled):
 
     response, sent = run_async(run)
     assert response.status_code == 413
-    assert sent <= MAX_FILE_BYTES + 2 * 1024 * 1024 < BIG
+    assert sent <= max_file_bytes() + 2 * 1024 * 1024 < BIG
     assert folder_bytes(folder) == 0
 
 

@@ -45,7 +45,7 @@ def import_submission_cmd(
 ) -> None:
     """Validasi seluruh berkas lalu simpan utuh / validate the whole file, then store it whole.
 
-    Files over 20 MB are refused before they are read; at most 200 problems are listed, with
+    Files over CAPAIAN_UPLOAD_MAX_MB (20 MB) are refused before they are read; at most 200 problems are listed, with
     the count of every kind.
     """
     from capaian.intake import SubmissionInvalid, import_submission

@@ -8,7 +8,7 @@ subset of the fact columns of `capaian.intake.spec.FACTS`. The register path liv
 from __future__ import annotations
 
 from capaian.intake.numbers import MAX_COUNT, MAX_PERCENT, NumberProblem, parse_cell, parse_number
-from capaian.intake.reader import MAX_DATA_ROWS, MAX_FILE_BYTES
+from capaian.intake.reader import MAX_DATA_ROWS, max_file_bytes
 from capaian.intake.report import MAX_LISTED_PROBLEMS, Problem, SubmissionInvalid, ValidationReport
 from capaian.intake.spec import FACTS, IMPOSSIBLE_ABOVE, MAX_NUMERATOR_RATIO, REQUIRED_COLUMNS
 from capaian.intake.submission import ImportResult, content_hash, import_submission, record_refusal
@@ -16,7 +16,7 @@ from capaian.intake.template import template_regions, write_template
 from capaian.intake.validate import in_scope, validate_submission
 
 __all__ = [
-    "MAX_COUNT", "MAX_DATA_ROWS", "MAX_FILE_BYTES", "MAX_LISTED_PROBLEMS", "MAX_NUMERATOR_RATIO",
+    "MAX_COUNT", "MAX_DATA_ROWS", "max_file_bytes", "MAX_LISTED_PROBLEMS", "MAX_NUMERATOR_RATIO",
     "MAX_PERCENT", "record_refusal",
     "FACTS", "IMPOSSIBLE_ABOVE", "REQUIRED_COLUMNS", "ImportResult", "NumberProblem", "Problem",
     "SubmissionInvalid", "ValidationReport", "content_hash", "import_submission", "in_scope",

@@ -5,8 +5,9 @@ their sheet numbers. Fully empty rows are skipped (their numbers are not reused)
 
 Whatever the bytes, reading ends in a table, None (nothing in the file) or a `ReadProblem`
 with a two-language message: never a parser's own exception. Limits, checked before or while
-parsing so that an oversized file is refused quickly: `MAX_FILE_BYTES` (checked on the size
-before any byte is read), `MAX_DATA_ROWS` (a submission has one row per region; Indonesia has
+parsing so that an oversized file is refused quickly: `max_file_bytes()` (the setting
+CAPAIAN_UPLOAD_MAX_MB, the same limit as the upload page and API; checked on the size before any
+byte is read), `MAX_DATA_ROWS` (a submission has one row per region; Indonesia has
 fewer than 600 provinces and regencies/cities), `MAX_LINES` (rows scanned, blank ones included)
 and `MAX_COLUMNS`.
 
@@ -26,8 +27,7 @@ from pathlib import Path
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_FILE_TEXT = ("20 MB", "20 MB")
+MB = 1024 * 1024
 MAX_DATA_ROWS = 2000
 MAX_LINES = 10 * MAX_DATA_ROWS  # rows scanned, blank ones included (a sheet of styled empty rows)
 MAX_COLUMNS = 100
@@ -59,10 +59,22 @@ def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def max_file_bytes() -> int:
+    """The largest submission file, in bytes: the setting CAPAIAN_UPLOAD_MAX_MB (import, upload page, API)."""
+    from capaian.settings import value
+
+    return value("CAPAIAN_UPLOAD_MAX_MB") * MB
+
+
+def max_file_text() -> str:
+    """The limit as people read it: "20 MB"."""
+    return f"{max_file_bytes() // MB} MB"
+
+
 def too_large(size: int) -> ReadProblem:
     return ReadProblem(
-        f"Berkas terlalu besar ({size:,} byte); batasnya {MAX_FILE_TEXT[0]}.".replace(",", "."),
-        f"The file is too large ({size:,} bytes); the limit is {MAX_FILE_TEXT[1]}.",
+        f"Berkas terlalu besar ({size:,} byte); batasnya {max_file_text()}.".replace(",", "."),
+        f"The file is too large ({size:,} bytes); the limit is {max_file_text()}.",
         rule="file_size", value=str(size),
     )
 
@@ -81,7 +93,7 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable | None:
     except OSError as exc:
         raise ReadProblem(f"Berkas tidak dapat dibaca: {exc.strerror or exc}.",
                           f"File can't be read: {exc.strerror or exc}.") from None
-    if size > MAX_FILE_BYTES:
+    if size > max_file_bytes():
         raise too_large(size)
     if size == 0:
         return None

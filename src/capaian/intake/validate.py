@@ -7,7 +7,7 @@ from pathlib import Path
 
 from capaian.errors import CapaianError
 from capaian.intake.numbers import EXPECTED, NumberProblem, parse_cell
-from capaian.intake.reader import MAX_FILE_TEXT, ReadProblem, read_table
+from capaian.intake.reader import ReadProblem, max_file_text, read_table
 from capaian.intake.report import ValidationReport
 from capaian.intake.spec import (
     BASE_COLUMN, CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, MAX_NUMERATOR_RATIO, OPTIONAL_COLUMNS,
@@ -50,7 +50,7 @@ def validate_submission(path, operator_scope: str | None = None, sheet: str | No
     try:
         table = read_table(path, sheet=sheet)
     except ReadProblem as exc:
-        expected = (("paling besar " + MAX_FILE_TEXT[0], "at most " + MAX_FILE_TEXT[1])
+        expected = (("paling besar " + max_file_text(), "at most " + max_file_text())
                     if exc.rule == "file_size" else (None, None))
         report.add(exc.rule, exc.id_message, exc.en_message, row=exc.row, value=exc.value,
                    expected_id=expected[0], expected_en=expected[1])

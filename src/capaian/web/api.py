@@ -355,7 +355,7 @@ _UPLOAD_BODY = {
     "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["file"],
         "properties": {
-            "file": {"type": "string", "format": "binary", "description": N_("CSV or XLSX, at most 20 MB.")},
+            "file": {"type": "string", "format": "binary", "description": N_("CSV or XLSX, at most CAPAIAN_UPLOAD_MAX_MB (20 MB by default).")},
             "evaluate": {"type": "boolean", "default": False,
                          "description": N_("Evaluate the cut-off after a successful import.")},
             "sheet": {"type": "string", "description": N_("XLSX sheet to read when several hold data.")},

@@ -30,10 +30,10 @@ SUFFIXES = (".csv", ".xlsx")
 
 
 def max_bytes() -> int:
-    """The upload size limit (setting CAPAIAN_UPLOAD_MAX_MB)."""
-    from capaian.settings import value
+    """The upload size limit: intake's one limit (setting CAPAIAN_UPLOAD_MAX_MB)."""
+    from capaian.intake.reader import max_file_bytes
 
-    return value("CAPAIAN_UPLOAD_MAX_MB") * 1024 * 1024
+    return max_file_bytes()
 
 
 def _too_large(size: int | None = None) -> PageError:

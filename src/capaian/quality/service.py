@@ -27,6 +27,13 @@ def flags_for_choice(store, choice, k=None) -> list:
     return quality_flags(store, trend_views_of(store, choice), k=k)
 
 
+def office_flags(store, choice, k=None) -> list:
+    """The flags of every province and regency in the chosen run (one query for the trend rows, not
+    the whole runs: the national report stays fast), with their notes."""
+    return attach(flags_for_cutoff(region_trend_views(store, choice, None), store.current_facts(choice.cutoff), k=k),
+                  notes(store))
+
+
 class RegionRows:
     """A run's indicator rows of a few regions only (enough for their flags and forecast)."""
 
@@ -42,8 +49,9 @@ class RegionRows:
 
 
 def region_trend_views(store, choice, codes) -> list:
-    """The trend runs of `choice` (the one trend rule), with only the rows of `codes`: one query,
-    fast enough for `capaian explain` and `capaian forecast`."""
+    """The trend runs of `choice` (the one trend rule), with only the rows of `codes` (None: every
+    province and regency, for the national flags): one query, fast enough for `capaian explain`,
+    `capaian forecast` and the national report."""
     import json
 
     import pandas as pd
@@ -52,12 +60,15 @@ def region_trend_views(store, choice, codes) -> list:
 
     catalog = Catalog.from_store(store)
     ids = trend_run_ids(catalog, choice)
-    codes = list(codes)
     marks = ",".join("?" * len(ids))
-    code_marks = ",".join("?" * len(codes))
+    if codes is None:
+        where, params = "tier IN ('province', 'regency')", []
+    else:
+        params = list(codes)
+        where = f"region_code IN ({','.join('?' * len(params))})"
     frame = store.query_df(
-        f"SELECT * FROM results_indicators WHERE run_id IN ({marks}) AND region_code IN ({code_marks}) "
-        "ORDER BY run_id, row_no", [*ids, *codes])
+        f"SELECT * FROM results_indicators WHERE run_id IN ({marks}) AND {where} "
+        "ORDER BY run_id, row_no", [*ids, *params])
     extra = [json.loads(x) if isinstance(x, str) else {} for x in frame.pop("extra")]
     for name in ("denominator_base", "complete", "value_basis", "own_value", "own_numerator", "own_denominator"):
         frame[name] = [e.get(name) for e in extra]

@@ -175,6 +175,8 @@ def test_national_pdf_has_completeness_flag_counts_and_the_most_severe(store, pi
     lines = text.splitlines()
     for status in ("on_time", "late", "missing"):
         assert f"{status_label(status, lang)} {numbers.integer(done[status], lang)}" in lines
+    partial = {"id": "hanya mengirim sebagian angka", "en": "sent only part of the figures"}[lang]
+    assert f"{partial} {numbers.integer(done['partial'], lang)}" in lines
     assert done["on_time"] > done["late"] + done["missing"]  # the demo's offices mostly send on time
     per_type = counts(flags)
     for kind in FLAG_TYPES:
@@ -197,7 +199,7 @@ def test_national_workbook_sheet(store, picked, national_expected):
     by_label = {r[0]: r for r in rows if r[0]}
     for status in ("on_time", "late", "register", "missing"):
         assert by_label[status_label(status, "id")][1] == done[status]
-    assert by_label["di antaranya sebagian"][1] == done["partial"]
+    assert by_label["hanya mengirim sebagian angka"][1] == done["partial"]
     for kind in FLAG_TYPES:
         per = [sum(1 for f in flags if f.type == kind and f.severity == s) for s in SEVERITIES]
         assert list(by_label[type_label(kind, "id")][1:5]) == [*per, sum(per)]
@@ -208,3 +210,9 @@ def test_national_workbook_sheet(store, picked, national_expected):
     assert ranks == sorted(ranks)  # the most severe first
     worst = min((SEVERITIES.index(f.severity) for f in flags), default=None)
     assert worst is None or ranks[0] == worst
+    # within a severity the largest first: over 100 %, the highest figures
+    over = [r[5] for r in listed if r[4] == listed[0][4] and r[3] == type_label("over_100", "id")]
+    assert over == sorted(over, reverse=True)
+    if over and len(listed) == 20:
+        rest = [f for f in flags if f.type == "over_100" and severity_label(f.severity, "id") == listed[0][4]]
+        assert min(over) >= sorted((f.evidence["value"] for f in rest), reverse=True)[len(over) - 1] - 1e-9

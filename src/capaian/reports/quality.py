@@ -143,7 +143,8 @@ def national_section(store, choice, view, lang: str, top: int = TOP_FLAGS) -> Qu
         found = completeness(store, view.cutoff)
         counts = found.counts()
         rows = [(status_label(s, lang), counts[s]) for s in STATUSES]
-        rows.append((tr(lang, "of which partial"), counts["partial"]))
+        # partial offices are among those that sent: right under "late"
+        rows.insert(2, (tr(lang, "sent only part of the figures"), counts["partial"]))
         rows.append((tr(lang, "Offices"), counts["offices"]))
         deadline = found.deadline
     flags = [f for f in office_flags(store, choice) if f.region_code in shown_codes]
@@ -153,13 +154,32 @@ def national_section(store, choice, view, lang: str, top: int = TOP_FLAGS) -> Qu
         table.append((type_label(kind, lang), *per, sum(per)))
     table.append((tr(lang, "Total"), *[sum(1 for f in flags if f.severity == s) for s in SEVERITIES], len(flags)))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    # the most severe first; an explained flag after the open ones of its severity
-    shown = sorted(flags, key=lambda f: (order[f.severity], bool(f.explained), FLAG_TYPES.index(f.type),
-                                         f.region_code, f.indicator))[:top]
+    # the most severe first; an explained flag after the open ones of its severity; then the largest
+    shown = sorted(flags, key=lambda f: (order[f.severity], bool(f.explained), -magnitude(f),
+                                         FLAG_TYPES.index(f.type), f.region_code, f.indicator))[:top]
     mae = backtest_error()
     return QualitySection("national", lang, error_note(mae, lang), mae, mad_k(), flags=flag_items(view, shown, lang),
                           flags_total=len(flags), completeness=tuple(rows), deadline=deadline,
                           flag_counts=tuple(table), severities=tuple(severity_label(s, lang) for s in SEVERITIES))
+
+
+def magnitude(flag) -> float:
+    """How far off a flag's figure is, in its own terms (to order flags of one severity): pp above
+    100 % or off the recomputed / sent percentage, the share of a count lost or of a denominator
+    changed (%), a jump's deviation in limits."""
+    e = flag.evidence
+    try:
+        if flag.type == "over_100":
+            return float(e["value"]) - 100
+        if flag.type in ("reported_vs_recomputed", "percent_mismatch"):
+            return abs(float(e["difference"]))
+        if flag.type in ("count_falls", "denominator_change"):
+            return 100 * abs(float(e["current"]) - float(e["previous"])) / float(e["previous"])
+        if flag.type == "jump":
+            return float(e["deviation"]) / float(e["limit"])
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        pass
+    return 0.0
 
 
 def quality_section(store, choice, view, scope, lang: str) -> QualitySection | None:

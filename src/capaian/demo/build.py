@@ -1,9 +1,9 @@
 """`capaian demo build`: fill the embedded store with the synthetic national demo.
 
 Everything goes through the real paths: aggregate submission files through intake (dated the day
-each office sent them, `arrivals`), Kalimantan
-Utara's register and service events through the register import and the register → facts
-expressions, then one evaluation run per cut-off. The demo is marked as synthetic in the store.
+each office sent them, `arrivals`), Kalimantan Utara's register and service events through the
+register import and the register → facts expressions, then one evaluation run per cut-off. The
+demo is marked as synthetic in the store.
 """
 
 from __future__ import annotations

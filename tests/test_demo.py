@@ -122,3 +122,31 @@ def test_facts_command_recomputes_kaltara_identically_full_then_incremental(demo
     assert lines[0].startswith("2020-11-H1") and "(full)" in lines[0]
     assert lines[1].startswith("2020-11-H2") and "(incremental)" in lines[1]
     assert all("0 new or changed" in l and "nothing changed" in l for l in lines)
+
+
+def test_offices_mostly_send_on_time_a_few_late_missing_or_partial(demo_db):
+    """The demo's files are dated the day each office sent them: most within the deadline, a few
+    late; towards the year's end a few offices send nothing or only part of the columns."""
+    counts = {}
+    for cutoff in ("2020-03-H1", "2020-11-H1", "2022-06-H2", "2022-11-H2"):
+        data = json.loads(run_capaian(demo_db, "completeness", "--cutoff", cutoff, "--format", "json").stdout)
+        counts[cutoff] = c = data["counts"]
+        assert c["offices"] == 514
+        assert c["on_time"] >= 0.9 * 514 and 1 <= c["late"] <= 0.08 * 514
+        assert c["on_time"] + c["late"] + c["missing"] + c["register"] == 514
+    for early in ("2020-03-H1", "2020-11-H1", "2022-06-H2"):  # gaps only at the year's end
+        assert counts[early]["missing"] == 0 and counts[early]["partial"] == 0
+    newest = counts["2022-11-H2"]
+    assert 1 <= newest["missing"] <= 5 and 1 <= newest["partial"] <= 5
+
+
+def test_the_generator_makes_no_flags_of_its_own(demo_db):
+    """Cumulative counts never fall, denominators change only with a new base, implementation
+    counts do not flip back and forth: no flag comes from how the demo draws its numbers."""
+    for cutoff in ("2022-03-H1", "2022-09-H1", "2022-11-H2"):  # 03-H1 and 09-H1: a new base in force
+        data = json.loads(run_capaian(demo_db, "quality", "--cutoff", cutoff, "--format", "json").stdout)
+        assert data["counts"]["count_falls"] == 0
+        assert data["counts"]["denominator_change"] == 0
+        assert data["counts"]["implementation_flip"] == 0
+        assert data["counts"]["jump"] <= 30  # of some 1 650 coverage series
+        assert data["counts"]["reported_vs_recomputed"] == 1  # Bengkulu's own KTP-el total (seeded)

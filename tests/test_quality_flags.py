@@ -88,6 +88,25 @@ def test_jump_needs_three_earlier_changes():
     assert jump_test([0, 1, 2, 3, 4], 5) is None  # MAD 0 and no deviation
 
 
+def test_a_jump_is_at_least_half_a_point_from_the_usual_change():
+    # a steady series (MAD 0): a wobble of 0,4 pp is no jump, 0,5 pp is
+    assert jump_test([0, 1, 2, 3, 4, 5.4], 5) is None
+    found = jump_test([0, 1, 2, 3, 4, 5.5], 5)
+    assert found["deviation"] == pytest.approx(0.5) and found["limit"] == pytest.approx(0.5)
+
+
+def test_a_province_summing_fewer_regencies_is_not_a_fall_nor_a_jump():
+    """A regency that has not sent makes its province's sum drop: completeness tells that."""
+    def province(c, num, complete=True):
+        return row(c, code="65", num=num, den=1000 if complete else 800, complete=complete)
+
+    series = [province(c, 500 + 10 * i) for i, c in enumerate(CUTOFFS[:-1])] + [province(CUTOFFS[-1], 400, False)]
+    assert flags_for_cutoff(views(*[[r] for r in series])) == []
+    # the same fall with every regency in the sum is flagged
+    series[-1] = province(CUTOFFS[-1], 400)
+    assert kinds(flags_for_cutoff(views(*[[r] for r in series]))) == ["count_falls", "jump"]
+
+
 def test_jump_severity_doubles():
     found = jump_test([0, 1, 3, 4, 6, 20], 5)
     flags = flags_for_cutoff(_series([50, 51, 53, 54, 56, 70]), k=5)

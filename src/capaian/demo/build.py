@@ -1,8 +1,9 @@
 """`capaian demo build`: fill the embedded store with the synthetic national demo.
 
-Everything goes through the real paths: aggregate submission files through intake, Kalimantan
-Utara's register and service events through the register import and the register → facts
-expressions, then one evaluation run per cut-off. The demo is marked as synthetic in the store.
+Everything goes through the real paths: aggregate submission files through intake (dated the day
+each office sent them, `arrivals`), Kalimantan Utara's register and service events through the
+register import and the register → facts expressions, then one evaluation run per cut-off. The
+demo is marked as synthetic in the store.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 
+from capaian.demo.arrivals import plan_arrivals
 from capaian.demo.national import national_submissions, split_kaltara_2020
 from capaian.periods import cutoffs_of_year
 
@@ -55,17 +57,22 @@ def build_demo(
     with (tempfile.TemporaryDirectory() if workdir is None else nullcontext(workdir)) as tmp:
         tmp = Path(tmp)
         for year in years:
-            frames = national_submissions(year, seed=seed)
-            for i, (cutoff, rows) in enumerate(frames.items()):
-                parts = [("nasional", rows)]
-                if year == 2020:
-                    rest, kaltara = split_kaltara_2020(rows)
-                    parts = [("nasional", rest), ("65", kaltara)]
-                for name, part in parts:
-                    path = _write_csv(part, tmp / f"demo-{name}-{cutoff}.csv")
-                    import_submission(store, path, actor=DEMO_ACTOR, operator_scope=None)
-                    counts["submissions"] += 1
-                report(f"submissions {year}", i + 1, len(frames))
+            arrivals = plan_arrivals(national_submissions(year, seed=seed), year, seed=seed)
+            for i, (cutoff, files) in enumerate(arrivals.items()):
+                for arrival in files:
+                    parts = [("nasional", arrival.rows)]
+                    if year == 2020:
+                        rest, kaltara = split_kaltara_2020(arrival.rows)
+                        parts = [("nasional", rest), ("65", kaltara)]
+                    for name, part in parts:
+                        if part.empty:
+                            continue
+                        path = _write_csv(part, tmp / f"demo-{name}-{arrival.name}.csv")
+                        result = import_submission(store, path, actor=DEMO_ACTOR, operator_scope=None)
+                        if result.status == "imported":
+                            store.update_submission(result.submission_id, submitted_at=arrival.submitted_at)
+                        counts["submissions"] += 1
+                report(f"submissions {year}", i + 1, len(arrivals))
             if year == 2020:
                 counts.update(_kaltara_register(store, tmp, seed, report))
         cutoffs = [c for y in years for c in cutoffs_of_year(y)]

@@ -1,11 +1,16 @@
 """Synthetic national aggregate submissions: every regency/city, every cut-off of a year.
 
 Seeded and reproducible. Population sizes are drawn per regency (Java larger), coverage follows a
-province level plus regency noise and a slow rise over the year, and implementation indicators are
-adopted regency by regency. For 2020 the province levels at 2020-11-H1 are placed so that
-Kalimantan Utara (65) ranks as the seed article says: KTP-el 4th, KIA 7th, akta kelahiran 9th of 34.
-Kalimantan Utara's own coverage facts for 2020 come from its register (see `kaltara_register`), so
-its rows here carry only the facts the register cannot give.
+province level plus a regency's own offset (drawn once a year) and a rise over the year whose pace
+swings from regency to regency and month to month, and implementation indicators are adopted
+regency by regency. The figures behave as real ones do, so
+that the data-quality flags (`capaian.quality.flags`) find only what the data holds, not the
+generator: denominators change only when a new denominator base comes into force, cumulative
+counts never fall, and an office's partial implementation count stays put until it complies.
+For 2020 the province levels at 2020-11-H1 are placed so that Kalimantan Utara (65) ranks as the
+seed article says: KTP-el 4th, KIA 7th, akta kelahiran 9th of 34. Kalimantan Utara's own
+coverage facts for 2020 come from its register (see `kaltara_register`), so its rows here carry only
+the facts the register cannot give.
 """
 
 from __future__ import annotations
@@ -29,6 +34,14 @@ OWN_TOTALS = {"17": 1.408_525 / 1.402_535}
 # Kaltara's percentages at the seed cut-off and the ranks the seed gives them.
 SEED_PCT = {"ktp": 101.93, "kia": 44.76, "akta": 96.21}
 SEED_RANK = {"ktp": 4, "kia": 7, "akta": 9}
+# spread of the regencies' own distance from their province's coverage (pp): small where nearly
+# everyone is covered (KTP-el recording), wider for KIA
+OFFSET_PP = {"ktp": 1.2, "kia": 3.0, "akta": 1.5}
+SOFT_PP = 2.0  # coverage bends towards its cap within this many pp
+LOW_RISE = 0.6  # at most this share of a province's coverage at the anchor is gained before it
+SWING = 0.8  # a regency's pace swings within (1 ± SWING) × its province's over the year
+NOISE_PP = 0.03  # a regency's noise from one half-month to the next (pp)
+HALF_MONTH_DAYS = 365.25 / 24
 COVERAGE = {  # indicator -> (numerator fact, denominator fact, share of population in denominator)
     "ktp": ("ktp_terekam", "wajib_ktp", 0.70),
     "kia": ("kia_dimiliki", "anak_lt17", 0.29),
@@ -37,7 +50,7 @@ COVERAGE = {  # indicator -> (numerator fact, denominator fact, share of populat
 # Plausible ranges of province coverage (percent) at the end of each year.
 RANGES = {
     2020: {"ktp": (88.0, 103.5), "kia": (8.0, 68.0), "akta": (78.0, 99.5)},
-    2022: {"ktp": (94.0, 103.0), "kia": (20.0, 75.0), "akta": (88.0, 100.5)},
+    2022: {"ktp": (94.0, 102.0), "kia": (20.0, 75.0), "akta": (88.0, 100.5)},
 }
 
 
@@ -110,24 +123,63 @@ def _adoption_dates(regencies: pd.DataFrame, year: int, rng: np.random.Generator
     return out
 
 
+def _saturate(pct: np.ndarray, cap_pct: float) -> np.ndarray:
+    """Coverage that bends smoothly towards `cap_pct` (within SOFT_PP of it) instead of hitting a
+    wall: a regency near the cap slows down, its half-monthly gain never drops to 0 at once."""
+    knee = cap_pct - SOFT_PP
+    bent = cap_pct - SOFT_PP * np.exp(-(pct - knee) / SOFT_PP)
+    return np.where(pct > knee, bent, pct)
+
+
 def _spread_over_regencies(
-    den: np.ndarray, pct: float, rng: np.random.Generator, noise: float, cap_pct: float
+    den: np.ndarray, pct: float, rng: np.random.Generator, offsets: np.ndarray, cap_pct: float
 ) -> np.ndarray:
-    """Numerators whose sum over the regencies gives exactly `pct` (rounded to 2 places).
+    """Numerators whose sum over the regencies gives exactly `pct` (rounded to 2 places): each
+    regency at `pct` plus its own offset (pp) and a little noise of the half-month, what is left
+    over spread in proportion to the denominators (so no one regency takes it all at once).
 
     No regency goes above `cap_pct` of its denominator (100 % where more is impossible).
     """
     cap = np.floor(den * cap_pct / 100).astype(np.int64)
-    draw = np.clip(pct + rng.normal(0, noise, size=len(den)), 0.5, cap_pct)
+    draw = _saturate(np.clip(pct + offsets + rng.normal(0, NOISE_PP, size=len(den)), 0.5, None), cap_pct)
     num = np.minimum(np.round(den * draw / 100).astype(np.int64), cap)
-    diff = int(round(den.sum() * pct / 100)) - int(num.sum())
-    for k in np.argsort(-den):  # settle the rounding and noise on the largest regencies first
+    target = int(round(den.sum() * pct / 100))
+    for _ in range(4):
+        diff = target - int(num.sum())
+        room = (cap - num) if diff > 0 else num
+        if diff == 0 or not (room > 0).any():
+            break
+        weight = np.where(room > 0, den, 0).astype(float)
+        step = np.clip(np.round(diff * weight / weight.sum()).astype(np.int64), -num, cap - num)
+        num += step
+    diff = target - int(num.sum())
+    for k in np.argsort(-den):  # the last few people of rounding on the largest regencies
         if diff == 0:
             break
         step = min(diff, int(cap[k] - num[k])) if diff > 0 else -min(-diff, int(num[k]))
         num[k] += step
         diff -= step
     return num
+
+
+def _offsets(regencies: pd.DataFrame, den: np.ndarray, rng: np.random.Generator, spread: float) -> np.ndarray:
+    """Each regency's own distance (pp) from its province's coverage, for the whole year: drawn
+    once, centred per province (weighted by the denominator) so the province sum keeps its level."""
+    out = rng.normal(0, spread, size=len(regencies))
+    for prov in regencies["province"].unique():
+        mask = (regencies["province"] == prov).to_numpy()
+        out[mask] -= np.average(out[mask], weights=den[mask])
+    return out
+
+
+def _base_scale(cutoff: Cutoff, anchor: Cutoff, growth: np.ndarray) -> np.ndarray:
+    """Population growth from the anchor's denominator base to the cut-off's: denominators are counts
+    of a base (as of its population date), so they change only when a new base comes into force."""
+    def when(cut):
+        base = base_for(cut)
+        return base.population_as_of if base is not None else cut.as_of
+    half_months = (when(cutoff) - when(anchor)).days / HALF_MONTH_DAYS
+    return growth ** half_months
 
 
 def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]:
@@ -144,6 +196,12 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
     anchor = cutoffs.index(Cutoff.parse(SEED_CUTOFF)) if year == 2020 else len(cutoffs) - 1
     slope = {"ktp": 0.12, "kia": 0.55, "akta": 0.22}  # percentage points per cut-off
     growth = 1 + rng.normal(0.0004, 0.0002, size=len(regencies))
+    offsets = {ind: _offsets(regencies, pop * share, rng, OFFSET_PP[ind]) for ind, (_, _, share) in COVERAGE.items()}
+    amplitude = {ind: rng.uniform(0, SWING, size=len(regencies)) for ind in COVERAGE}
+    phase = {ind: rng.uniform(0, 2 * np.pi, size=len(regencies)) for ind in COVERAGE}
+    partials = {item.fact: rng.integers(0, item.done_value, size=len(regencies)) if item.done_value > 1 else 0
+                for item in IMPLEMENTATION}
+    previous: dict[str, np.ndarray] = {}
     out: dict[str, pd.DataFrame] = {}
     for i, cutoff in enumerate(cutoffs):
         rows = pd.DataFrame(
@@ -152,7 +210,7 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
         base = base_for(cutoff)
         if base is not None:  # the submission names the denominator base its figures belong to
             rows["basis_penyebut"] = base.id
-        scale = growth ** (i - anchor)
+        scale = _base_scale(cutoff, cutoffs[anchor], growth)
         for ind, (num_fact, den_fact, share) in COVERAGE.items():
             den = np.round(pop * share * scale).astype(np.int64)
             num = np.zeros(len(regencies), dtype=np.int64)
@@ -161,16 +219,24 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
                 base = levels.get(prov, {}).get(ind)
                 if base is None:
                     continue
-                pct = base - slope[ind] * (anchor - i) + (0 if i == anchor else rng.normal(0, 0.05))
+                # a low coverage rises more slowly, so it never sits at the floor and then takes off
+                rise = min(slope[ind], LOW_RISE * base / max(anchor, 1))
+                pct = base - rise * (anchor - i)
                 cap = 140.0 if ind == "ktp" else 100.0
-                num[mask] = _spread_over_regencies(den[mask], min(max(pct, 1.0), cap), rng, 2.5, cap)
+                # each regency's own pace swings through the year around its province's (outreach
+                # months, quiet months), never below 0: the change of sin(...) is at most SWING × rise
+                swing = rise * amplitude[ind][mask] * 24 / (2 * np.pi) * np.sin(2 * np.pi * i / 24 + phase[ind][mask])
+                num[mask] = _spread_over_regencies(den[mask], min(max(pct, 1.0), cap), rng,
+                                                   offsets[ind][mask] + swing, cap)
+            if ind in previous:  # recordings and documents held are cumulative: they never fall
+                num = np.maximum(num, previous[ind])
+            previous[ind] = num
             rows[den_fact] = den
             rows[num_fact] = num
         for fact, dates in adoption.items():
             done_value = next(x.done_value for x in IMPLEMENTATION if x.fact == fact)
             met = dates <= cutoff.as_of
-            partial = rng.integers(0, done_value, size=len(regencies)) if done_value > 1 else 0
-            rows[fact] = np.where(met, done_value, partial)
+            rows[fact] = np.where(met, done_value, partials[fact])  # the count reached so far stays
         out[str(cutoff)] = _with_own_totals(rows)
     return out
 

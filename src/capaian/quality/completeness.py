@@ -137,12 +137,14 @@ def completeness(store, cutoff, deadline: int | None = None, rubric_id: str | No
     expected = sorted(rubric.facts)
     hierarchy = get_hierarchy(version_for_year(cut.year))
     rows = _fact_rows(store, str(cut))
+    groups: dict = {}
     if not rows.empty:
         rows["office"] = rows["region_code"].map(_regency_of)
+        groups = dict(tuple(rows.groupby("office", sort=False)))
     offices = []
     for regency in hierarchy.regencies():
         province = hierarchy.parent(regency.code)
-        mine = rows[rows["office"] == regency.code] if not rows.empty else rows
+        mine = groups.get(regency.code, rows.iloc[0:0])
         current = mine[mine["superseded_by"].isna()] if not mine.empty else mine
         present = sorted(set(current["fact"]) & set(expected)) if not current.empty else []
         report = OfficeReport(

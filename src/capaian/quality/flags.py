@@ -6,12 +6,15 @@ Types:
 - `over_100`: a coverage value above 100 %; evidence: value, numerator and denominator and how
   much each grew since the cut-off before, in percent (`side`: `numerator` when it grew (more than
   the denominator fell), `denominator` when that fell, `before` when neither: it was over already).
-- `count_falls`: a cumulative count (a coverage numerator) lower than at the cut-off before.
+- `count_falls`: a cumulative count (a coverage numerator) lower than at the cut-off before (not
+  for a province whose sum covers fewer regencies now or then: completeness tells that).
 - `jump`: the latest half-monthly change of a coverage value deviates from the median of the
   region's own earlier changes by more than k × their median absolute deviation (MAD, unscaled;
   k = 5 by default, setting $CAPAIAN_QUALITY_K or `k=`: for normal noise 5 MAD ≈ 3,4 σ). At least
-  3 earlier changes are needed (4 cut-offs before this one); exactly k × MAD is not a jump; a
-  change at which a new denominator base comes into force is not a jump (the base explains it).
+  3 earlier changes are needed (4 cut-offs before this one); exactly k × MAD is not a jump, nor a
+  deviation under 0,5 pp (`MIN_JUMP_PP`: a steady series' MAD is near 0); a
+  change at which a new denominator base comes into force is not a jump (the base explains it), nor
+  the change of a province whose sum covers fewer regencies now or then.
 - `reported_vs_recomputed`: an office's own submitted totals differ from the sum of its children.
 - `denominator_change`: a denominator changes between cut-offs while the denominator base stays.
 - `implementation_flip`: an implementation indicator that was met, then not, then met (or the
@@ -36,6 +39,10 @@ from capaian.errors import CapaianError
 DEFAULT_K = 5.0
 K_ENV = "CAPAIAN_QUALITY_K"
 MIN_CHANGES = 3
+# A jump is at least this far (pp) from the usual change: a steady series has a MAD near 0, and a
+# MAD from a few changes is itself unsteady, so without a floor any wobble of a tenth of a point
+# would be a jump (on the demo: some 250 at the year's 6th cut-off, from honest noise).
+MIN_JUMP_PP = 0.5
 PERCENT_TOLERANCE = 0.01
 FLAG_TYPES = ("over_100", "count_falls", "jump", "reported_vs_recomputed", "denominator_change",
               "implementation_flip", "percent_mismatch")
@@ -146,6 +153,8 @@ def count_falls(current: list[dict], previous: dict) -> list[Flag]:
         before = number(prev.get("numerator")) if prev else None
         if row["kind"] != "coverage" or num is None or before is None or num >= before:
             continue
+        if not (_complete(row) and _complete(prev)):
+            continue  # a sum over fewer regencies than before: completeness says so, not a count that fell
         out.append(_flag("count_falls", "high", row, {
             "previous_cutoff": str(prev["cutoff"]), "previous": before, "current": num,
             "drop": before - num}))
@@ -162,10 +171,10 @@ def jump_test(values: list[float], k: float) -> dict | None:
     median = float(np.median(history))
     mad = float(np.median(np.abs(history - median)))
     deviation = abs(last - median)
-    if not deviation > k * mad:
+    if not (deviation > k * mad and deviation >= MIN_JUMP_PP):
         return None
     return {"change": last, "median_change": median, "mad": mad, "k": k, "deviation": deviation,
-            "limit": k * mad, "history_changes": len(history)}
+            "limit": max(k * mad, MIN_JUMP_PP), "history_changes": len(history)}
 
 
 def jumps(frames: list[list[dict]], k: float) -> list[Flag]:
@@ -181,7 +190,10 @@ def jumps(frames: list[list[dict]], k: float) -> list[Flag]:
     for row in current:
         if row["kind"] != "coverage" or number(row.get("value")) is None:
             continue
-        prev_base = (before.get((row["region_code"], row["indicator"])) or {}).get("denominator_base")
+        prev = before.get((row["region_code"], row["indicator"])) or {}
+        if not (_complete(row) and _complete(prev)):
+            continue  # a regency more or less in the sum moves it: completeness says so
+        prev_base = prev.get("denominator_base")
         if isinstance(prev_base, str) and isinstance(row.get("denominator_base"), str) \
                 and prev_base != row["denominator_base"]:
             continue  # a new denominator base came into force: the jump is the base's, not the data's

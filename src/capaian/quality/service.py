@@ -27,6 +27,13 @@ def flags_for_choice(store, choice, k=None) -> list:
     return quality_flags(store, trend_views_of(store, choice), k=k)
 
 
+def office_flags(store, choice, k=None) -> list:
+    """The flags of every province and regency in the chosen run (one query for the trend rows, not
+    the whole runs: the national report stays fast), with their notes."""
+    return attach(flags_for_cutoff(region_trend_views(store, choice, None), store.current_facts(choice.cutoff), k=k),
+                  notes(store))
+
+
 class RegionRows:
     """A run's indicator rows of a few regions only (enough for their flags and forecast)."""
 
@@ -41,9 +48,16 @@ class RegionRows:
         return load_rubric(self._rubric_id)
 
 
+# what flags and forecasts read of a run's indicator rows
+TREND_COLUMNS = ("run_id", "row_no", "cutoff", "rubric", "region_code", "region_name", "tier", "province_code",
+                 "regency_code", "indicator", "kind", "numerator", "denominator", "value", "target", "met",
+                 "status", "extra")
+
+
 def region_trend_views(store, choice, codes) -> list:
-    """The trend runs of `choice` (the one trend rule), with only the rows of `codes`: one query,
-    fast enough for `capaian explain` and `capaian forecast`."""
+    """The trend runs of `choice` (the one trend rule), with only the rows of `codes` (None: every
+    province and regency, for the national flags): one query, fast enough for `capaian explain`,
+    `capaian forecast` and the national report."""
     import json
 
     import pandas as pd
@@ -52,20 +66,32 @@ def region_trend_views(store, choice, codes) -> list:
 
     catalog = Catalog.from_store(store)
     ids = trend_run_ids(catalog, choice)
-    codes = list(codes)
     marks = ",".join("?" * len(ids))
-    code_marks = ",".join("?" * len(codes))
+    if codes is None:
+        where, params = "tier IN ('province', 'regency')", []
+    else:
+        params = list(codes)
+        where = f"region_code IN ({','.join('?' * len(params))})"
     frame = store.query_df(
-        f"SELECT * FROM results_indicators WHERE run_id IN ({marks}) AND region_code IN ({code_marks}) "
-        "ORDER BY run_id, row_no", [*ids, *codes])
-    extra = [json.loads(x) if isinstance(x, str) else {} for x in frame.pop("extra")]
+        f"SELECT {', '.join(TREND_COLUMNS)} FROM results_indicators WHERE run_id IN ({marks}) AND {where} "
+        "ORDER BY run_id, row_no", [*ids, *params])
+    parsed: dict = {}  # many rows share one text (implementation rows): parse each text once
+
+    def parse(text):
+        if not isinstance(text, str):
+            return {}
+        if text not in parsed:
+            parsed[text] = json.loads(text)
+        return parsed[text]
+
+    extra = [parse(x) for x in frame.pop("extra")]
     for name in ("denominator_base", "complete", "value_basis", "own_value", "own_numerator", "own_denominator"):
         frame[name] = [e.get(name) for e in extra]
+    per_run = {int(k): v.reset_index(drop=True) for k, v in frame.groupby("run_id", sort=False)}
     views = []
     for run_id in ids:
         row = catalog.row(run_id)
-        views.append(RegionRows(run_id, row["cutoff"], row["rubric"],
-                                frame[frame["run_id"] == run_id].reset_index(drop=True)))
+        views.append(RegionRows(run_id, row["cutoff"], row["rubric"], per_run.get(int(run_id), frame.iloc[0:0])))
     return [v for v in views if not v.indicators.empty] or views[-1:]
 
 

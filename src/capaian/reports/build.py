@@ -96,7 +96,7 @@ class ReportInputs:
     synthetic: bool
     sources: tuple[str, ...] = ()
     trend: object = None  # the trend rows (`capaian.runs.trend_frame`) for the PDF chart
-    quality: tuple = ()  # the workbook's forecast and data-quality rows (`quality_rows`)
+    quality: object = None  # the data-quality and forecast section of the PDF and workbook (`reports.quality`)
     extra: tuple = ()  # the narrative's forecast and data-quality paragraphs (`quality_paragraphs`)
 
     @property
@@ -129,14 +129,20 @@ def gather(store, view, scope: Scope, fmt: str, lang: str = "id", synthetic: boo
             from capaian.reports.charts import trend_rows
 
             trend = trend_rows(store, choice, view, scope.code)
-    quality: tuple = ()
-    extra: tuple = ()
-    if store is not None and choice is not None:
-        if fmt == "xlsx":
-            quality = tuple(quality_rows(store, choice, view, scope, lang))
-        elif fmt in ("md", "txt"):
-            extra = tuple(quality_paragraphs(store, choice, view, scope, lang))
-    return ReportInputs(view, scope, fmt, lang, bool(synthetic), sources, trend, quality, extra)
+    found = quality_inputs(store, choice, view, scope, fmt, lang)
+    return ReportInputs(view, scope, fmt, lang, bool(synthetic), sources, trend, **found)
+
+
+def quality_inputs(store, choice, view, scope: Scope, fmt: str, lang: str) -> dict:
+    """The data-quality and forecast part of a report's inputs: the PDF's section and the workbook's
+    sheet (`quality`), the narrative's paragraphs (`extra`); nothing without a store and a choice."""
+    if store is None or choice is None:
+        return {"quality": None, "extra": ()}
+    if fmt in ("xlsx", "pdf"):
+        from capaian.reports.quality import quality_section
+
+        return {"quality": quality_section(store, choice, view, scope, lang), "extra": ()}
+    return {"quality": None, "extra": tuple(quality_paragraphs(store, choice, view, scope, lang))}
 
 
 def render_inputs(inputs: ReportInputs, generated_at: dt.datetime | None = None) -> bytes:
@@ -155,7 +161,8 @@ def render_inputs(inputs: ReportInputs, generated_at: dt.datetime | None = None)
         from capaian.reports.pdf import render_pdf
 
         png = None if inputs.trend is None else trend_png(inputs.trend, view.rubric, lang)
-        return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=inputs.synthetic)
+        return render_pdf(view, scope, lang, generated_at, trend_png=png, synthetic=inputs.synthetic,
+                          quality=inputs.quality)
     return render_narrative(view, scope, lang, fmt, synthetic=inputs.synthetic, extra=inputs.extra).encode("utf-8")
 
 
@@ -184,27 +191,6 @@ def quality_paragraphs(store, choice, view, scope: Scope, lang: str) -> tuple[st
     labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
     return tuple(narrative_paragraphs(found["forecasts"], region_flags(store, choice, scope.code), labels,
                                       found["mae_pp"], lang))
-
-
-def quality_rows(store, choice, view, scope: Scope, lang: str) -> tuple[tuple[str, str, str], ...]:
-    """(region, indicator, text) of the workbook's forecast and data-quality sheet: an office's
-    forecasts and province rollup, and the flags of the office and the regions below it."""
-    if scope.tier not in ("province", "regency"):
-        return ()
-    from capaian.quality.service import region_flags, region_forecast
-    from capaian.quality.text import allocation_line, error_note, flag_line, forecast_line
-
-    found = region_forecast(store, choice, scope.code)
-    labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
-    note = error_note(found["mae_pp"], lang)
-    rows = [(scope.name, labels.get(f.indicator, f.indicator), f"{forecast_line(f, labels.get(f.indicator), lang)} ({note})")
-            for f in found["forecasts"]]
-    rows += [(scope.name, labels.get(a.indicator, a.indicator), allocation_line(a, labels.get(a.indicator), lang))
-             for a in found["allocations"]]
-    codes = set(scope.regions(view)["region_code"]) & set(view.regions[view.regions["tier"].isin(("province", "regency"))]["region_code"])
-    for f in region_flags(store, choice, scope.code, codes=sorted(codes | {scope.code})):
-        rows.append((f"{f.region_code} {f.region_name}", labels.get(f.indicator, f.indicator), flag_line(f, lang)))
-    return tuple(rows)
 
 
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",

@@ -1,7 +1,7 @@
 """The PDF report of a run for one scope: WeasyPrint from an HTML template (`templates/report.html`).
 
 Cover (scope, cut-off, run), level and explanation, indicator table, ranking position, the trend
-chart over the year's cut-offs, and the table of the regions below (a province's regencies; for
+chart over the year's cut-offs, data quality and forecast (`reports.quality`), and the table of the regions below (a province's regencies; for
 the nation the provinces and their regencies per level). A4 with page numbers, DejaVu fonts
 embedded, ✓ / ✗ with words so that it reads in black and white.
 
@@ -168,8 +168,9 @@ def _state_line(state, lang: str) -> str:
 
 
 def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
-                   trend_png: bytes | None = None, synthetic: bool = False) -> dict:
-    """Everything the template shows, already formatted as text."""
+                   trend_png: bytes | None = None, synthetic: bool = False, quality=None) -> dict:
+    """Everything the template shows, already formatted as text (`quality`: the data-quality and
+    forecast section, `capaian.reports.quality.QualitySection`)."""
     rubric = view.rubric
     regions = scope.regions(view)
     region = regions[regions["region_code"] == scope.code].iloc[0].to_dict()
@@ -213,6 +214,7 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
                   for b in sorted(rubric.bands.levels, key=lambda b: -b.level)],
         "chart": ("data:image/png;base64," + base64.b64encode(trend_png).decode("ascii")) if trend_png else None,
         "league": [], "league_title": "", "children": [], "children_title": "", "level_counts": [],
+        "quality": _quality(quality, lang),
     }
     ctx["tiles"] = []
     ctx["summary_regions"] = []
@@ -253,9 +255,33 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
     return ctx
 
 
+def _quality(section, lang: str) -> dict | None:
+    """The section's rows for the template; an office's flags cut at `OFFICE_FLAGS` (the workbook
+    and the "Kualitas data" page have them all)."""
+    from capaian.quality.flags import MIN_JUMP_PP
+    from capaian.reports.quality import OFFICE_FLAGS
+
+    if section is None or section.empty:
+        return None
+    flags = section.flags if section.tier == "national" else section.flags[:OFFICE_FLAGS]
+    shown = ""
+    if section.tier == "national":
+        shown = tr(lang, "The %(shown)s most severe of %(total)s flags (all on the Data quality page).",
+                   shown=f_int(len(flags), lang), total=f_int(section.flags_total, lang))
+    elif len(flags) < section.flags_total:
+        shown = tr(lang, "The first %(shown)s of %(total)s flags (all in the workbook and on the Data quality page).",
+                   shown=f_int(len(flags), lang), total=f_int(section.flags_total, lang))
+    return {"s": section, "flags": flags, "shown": shown,
+            "year_end": section.forecasts[0]["year_end"] if section.forecasts else "",
+            "k": numbers.decimal(section.k, lang, 1) if section.k is not None else "",
+            "floor": numbers.decimal(MIN_JUMP_PP, lang, 1),
+            "counts": [(row[0], [f_int(n, lang) for n in row[1:]]) for row in section.flag_counts],
+            "completeness": [(label, f_int(n, lang)) for label, n in section.completeness]}
+
+
 def render_html(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
-                trend_png: bytes | None = None, synthetic: bool = False) -> str:
-    ctx = report_context(view, scope, lang, generated_at or now_utc(), trend_png, synthetic)
+                trend_png: bytes | None = None, synthetic: bool = False, quality=None) -> str:
+    ctx = report_context(view, scope, lang, generated_at or now_utc(), trend_png, synthetic, quality)
     stamp = run_timestamp(view)
     ctx["dc_date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     ctx["runline"] = f"{ctx['scope_title']} · {view.cutoff} · {ctx['rubric_id']} · run {view.run_id}"
@@ -266,9 +292,10 @@ def render_html(view, scope: Scope, lang: str = "id", generated_at: dt.datetime 
 
 
 def render_pdf(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
-               trend_png: bytes | None = None, synthetic: bool = False) -> bytes:
-    """The PDF of `view` for `scope`, as bytes (`trend_png`: a chart from `charts.trend_png`)."""
+               trend_png: bytes | None = None, synthetic: bool = False, quality=None) -> bytes:
+    """The PDF of `view` for `scope`, as bytes (`trend_png`: a chart from `charts.trend_png`;
+    `quality`: the data-quality and forecast section, `reports.quality.quality_section`)."""
     from weasyprint import HTML
 
-    html = render_html(view, scope, lang, generated_at, trend_png, synthetic)
+    html = render_html(view, scope, lang, generated_at, trend_png, synthetic, quality)
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -1,8 +1,8 @@
 """The Excel workbook of a run for one scope (XlsxWriter).
 
 Sheets: a summary (scope region's level and explanation, counts per level), the levels of every
-region in scope, one sheet per indicator, the explanations (path to the next level) and the
-metadata (rubric, target set, run id, data sources, generation time).
+region in scope, one sheet per indicator, the explanations (path to the next level), data quality
+and forecast (`reports.quality`) and the metadata (rubric, target set, run id, data sources, generation time).
 
 Cells hold real numbers (`#,##0` for counts, `0.00` for percentages; the reader's locale shows
 `467.701` and `101,93` in Indonesian Excel), booleans for "met", and blanks for no data. Headers
@@ -369,17 +369,61 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
 
 
-def _quality(s: _Sheets, ws, rows, lang: str) -> None:
-    """Forecasts and data-quality flags, one line each (flags never change a figure)."""
+def _quality(s: _Sheets, ws, section, lang: str) -> None:
+    """Data quality and forecast (`capaian.reports.quality`): the forecasts (an office), the reporting
+    completeness and the flag counts (the nation), then the flags, one table under the other with
+    numbers in cells. Flags never change a figure."""
     top = s.banner(ws)
-    s.header(ws, top, [tr(lang, "Region"), tr(lang, "Indicator"), tr(lang, "Description")], [30, 18, 120])
-    r = top
-    for region, indicator, text in rows:
+    ws.write_string(top, 0, tr(lang, "Data quality and forecast"), s.title)
+    widths = [26, 16, 12, 12, 14, 14, 14, 20, 14, 70, 40]
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    r = top + 2
+
+    def table(title: str, headers: list[str], rows: list[list]) -> None:
+        nonlocal r
+        ws.write_string(r, 0, title, s.bold)
         r += 1
-        s.put(ws, r, 0, region)
-        s.put(ws, r, 1, indicator)
-        s.put(ws, r, 2, text)
-    ws.freeze_panes(top + 1, 0)
+        for col, text in enumerate(headers):
+            ws.write_string(r, col, text, s.head)
+        ws.set_row(r, 30)
+        for values in rows:
+            r += 1
+            for col, (value, cell_format) in enumerate(values):
+                s.put(ws, r, col, value, cell_format)
+        r += 2
+
+    if section.forecasts:
+        end = section.forecasts[0]["year_end"]
+        table(tr(lang, "Forecast to target") + f" ({section.note})", [
+            tr(lang, "Region"), tr(lang, "Indicator"), tr(lang, "Now (%)"), tr(lang, "Threshold (%)"),
+            tr(lang, "Pace (pp per half-month)"), tr(lang, "Projected at %(cutoff)s (%%)", cutoff=end),
+            tr(lang, "Threshold reached at"), tr(lang, "Status"), tr(lang, "People per half-month needed"),
+            tr(lang, "Mean backtest error (pp)")],
+            [[(f["region"], None), (f["indicator"], None), (f["value"], s.pct), (f["threshold"], s.pct),
+              (f["pace"], s.change_pct), (f["projected"], s.pct),
+              (f["reached_at"] or f["reached_text"], None), (f["status"], None), (f["people"], s.count),
+              (section.mae_pp, s.pct)] for f in section.forecasts])
+    if section.allocations:
+        table(tr(lang, "Province rollup"), [tr(lang, "Region"), tr(lang, "Indicator"), tr(lang, "Description")],
+              [[(a[0], None), (a[1], None), (a[2], None)] for a in section.allocations])
+    if section.completeness:
+        table(tr(lang, "Reporting completeness") + f" ({tr(lang, 'deadline')} {section.deadline})",
+              [tr(lang, "Status"), tr(lang, "Offices")],
+              [[(label, None), (n, s.count)] for label, n in section.completeness])
+    if section.flag_counts:
+        table(tr(lang, "Flags per type and severity"),
+              [tr(lang, "Type"), *section.severities, tr(lang, "Total")],
+              [[(row[0], None), *[(n, s.count) for n in row[1:]]] for row in section.flag_counts])
+    title = tr(lang, "Data-quality flags")
+    if section.tier == "national":
+        title += " — " + tr(lang, "the %(shown)s most severe of %(total)s", shown=len(section.flags),
+                            total=section.flags_total)
+    table(title, [tr(lang, "Code"), tr(lang, "Region"), tr(lang, "Indicator"), tr(lang, "Type"), tr(lang, "Severity"),
+                  tr(lang, "Figure"), tr(lang, "Evidence"), tr(lang, "Explained")],
+          [[(f["code"], None), (f["region"], None), (f["indicator"], None), (f["type"], None), (f["severity"], None),
+            (f["value"], s.pct if "%" in f["figure"] else s.count), (f["evidence"], None),
+            (f["explained"] or None, None)] for f in section.flags])
 
 
 def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.datetime,
@@ -439,10 +483,10 @@ def render_xlsx(
     generated_at: dt.datetime | None = None,
     sources: tuple[str, ...] = (),
     synthetic: bool = False,
-    quality: tuple[tuple[str, str, str], ...] = (),
+    quality=None,
 ) -> bytes:
-    """The workbook of `view` for `scope`, as bytes; `quality`: rows (region, indicator, text) of the
-    forecast and data-quality sheet (`capaian.reports.build.quality_rows`)."""
+    """The workbook of `view` for `scope`, as bytes; `quality`: the data-quality and forecast section
+    of its sheet (`capaian.reports.quality.quality_section`)."""
     from capaian.reports.common import now_utc
 
     generated_at = generated_at or now_utc()
@@ -474,7 +518,7 @@ def render_xlsx(
         ws = wb.add_worksheet(_sheet_name(ind.label.get(lang), used))
         _indicator_sheet(s, ws, view, ind, rows, lang)
     _explanations(s, wb.add_worksheet(_sheet_name(tr(lang, "Explanations"), used)), view, regions, lang)
-    if quality:
+    if quality is not None and not quality.empty:
         _quality(s, wb.add_worksheet(_sheet_name(tr(lang, "Quality and forecast"), used)), quality, lang)
     _metadata(s, wb.add_worksheet(_sheet_name("Metadata", used)), view, scope, lang, generated_at,
               tuple(sources), synthetic)

@@ -52,7 +52,7 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
     synthetic = state.is_demo()
 
     def prepare():
-        from capaian.reports.build import data_sources, gather, only_tiers
+        from capaian.reports.build import data_sources, gather, only_tiers, quality_inputs
         from capaian.reports.scope import resolve_scope
         from capaian.runs import trend_run_ids
 
@@ -65,6 +65,8 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
         if fmt == "xlsx":
             with state.db() as store:  # the store lock for this read only, not for the rendering
                 inputs = dataclasses.replace(inputs, sources=data_sources(store, shown, where, lang))
+        with state.db() as store:  # data quality and forecast: the PDF's section, the workbook's sheet
+            inputs = dataclasses.replace(inputs, **quality_inputs(store, choice, shown, where, fmt, lang))
         return inputs
 
     job = state.reports.submit(report_key(view, scope, fmt, lang, tiers), prepare, cacheable=view.published)

@@ -47,7 +47,7 @@
     var narrow = el.clientWidth < 440;  // the legend takes two lines
     // Every k-th cut-off labelled, k chosen from the width so that labels ("11/20 H1", 12 px) never touch.
     var fits = Math.max(1, Math.floor((el.clientWidth - 72) / 80));
-    var labels = { interval: Math.ceil(trend.cutoffs.length / fits) - 1, formatter: shortCutoff, fontSize: 12, margin: 10 };
+    var labels = { interval: Math.ceil(trend.cutoffs.length / fits) - 1, formatter: shortCutoff, fontSize: 12, margin: 14 };  // clear of "L1"
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
@@ -68,7 +68,7 @@
       axisPointer: { link: [{ xAxisIndex: "all" }] },
       legend: { top: 0, left: 0, right: 0, itemGap: 14 },
       grid: [{ left: 52, right: 20, top: narrow ? 84 : 56, height: narrow ? "42%" : "50%" },
-             { left: 52, right: 20, bottom: narrow ? 46 : 34, height: "14%" }],
+             { left: 52, right: 20, bottom: 38, height: "14%" }],
       xAxis: [{ type: "category", data: trend.cutoffs, gridIndex: 0, axisLabel: { show: false } },
               { type: "category", data: trend.cutoffs, gridIndex: 1, axisLabel: labels }],
       yAxis: [{ type: "value", name: "%", nameGap: 8, scale: true, gridIndex: 0,

@@ -51,7 +51,7 @@ def test_trend_chart_labels_never_touch(demo_server, browser, lang, width):
                 path=str(ARTIFACTS / f"trend-{name}-{lang}-{width}.png"))
             assert found["count"] >= 8, found  # legend, axes, cut-off labels are there
             assert not found["hits"], found["hits"]
-            shown = page.locator("#trend-chart svg text").all_inner_texts()
+            shown = page.locator("#trend-chart svg text").all_text_contents()
             assert any(re.fullmatch(r"\d\d/\d\d H[12]", t) for t in shown)  # x labels: "11/20 H1"
         page.goto(demo_server.url + f"/wilayah/65?cutoff={CUTOFF}")
         note = page.inner_text("#trend-note")

@@ -117,3 +117,24 @@ def test_publishing_asks_for_confirmation(demo_server, browser, lang):
         assert page.locator("#publish-submit").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_path_step_spread_over_the_regencies(demo_server, browser, lang, width):
+    """Riau (14) at 2020-11-H1 needs KIA for level 2: the step, and its people per regency/city
+    (largest uncovered first), right under the banner; regency figures are shown within the user's
+    jurisdiction only, so the national team looks."""
+    context, page = signed_in(browser, demo_server.url, width, lang, user="nasional")
+    try:
+        page.goto(demo_server.url + f"/wilayah/14?cutoff={CUTOFF}")
+        shares = page.locator("#next-step details.shares[data-ind='kia']")
+        assert shares.is_visible() and shares.locator("tbody tr").count() >= 10
+        uncovered = [int(re.sub(r"\D", "", t)) for t in shares.locator("tbody td:nth-child(2)").all_inner_texts()]
+        assert uncovered == sorted(uncovered, reverse=True)
+        page.locator("#next-step").screenshot(path=str(ARTIFACTS / f"next-step-shares-{lang}-{width}.png"))
+        banner = page.locator("#level-value").bounding_box()
+        assert page.locator("#next-step").bounding_box()["y"] > banner["y"]
+        assert page.locator("#next-step").bounding_box()["y"] < page.locator("#indicator-cards").bounding_box()["y"]
+    finally:
+        context.close()

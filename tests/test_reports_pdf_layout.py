@@ -77,3 +77,21 @@ def test_implementation_indicators_read_as_regencies_complying(pdfs):
     assert re.search(r"\d dari 5 kab/kota", province)
     nation = flat(" ".join(p[3] for p in pages(pdfs[("ID", "id")])))
     assert re.search(r"\d+ dari \d+ \(\d+,\d %\)", nation)
+
+
+@pytest.mark.parametrize("scope", ["65", "ID"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_league_of_provinces_counts_complying_regencies(pdfs, scope, lang):
+    """The ranking of provinces says per implementation indicator how many regencies/cities comply
+    (`numbers.complying`, as on the page), not one symbol; Kaltara at 2020-11-H1: white paper 4 of 5."""
+    heading = {"id": "Peringkat provinsi", "en": "Province ranking"}[lang]
+    league = [p for p in pages(pdfs[(scope, lang)]) if p[0] > p[1]]  # its landscape pages
+    assert league and heading in league[0][3]
+    text = flat(" ".join(p[3] for p in league))
+    counts = re.findall({"id": r"[✓✗] \d+ dari \d+", "en": r"[✓✗] \d+ of \d+"}[lang], text)
+    # 6 implementation indicators (white paper, TTE, online, integrated, PKS, data access) of the two
+    # provinces with data; a line may break before the unit, so the units are counted apart
+    assert len(counts) >= 6 * 2
+    assert text.count({"id": "kab/kota", "en": "regencies/cities"}[lang]) >= len(counts)
+    assert re.search(r"65 Kalimantan (Utara )?3 8/9 ✓ ✓ ✓ ✗ 4 (dari|of) 5", text), text[:600]
+    assert not re.search(r"– 0 (dari|of)", text)  # no data reads –, not "0 of 23"

@@ -87,7 +87,8 @@ def test_implementation_reads_as_regencies_that_comply(client):
     data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["national"]["indicators"]["kertas_putih"]
     share = f'{100 * data["numerator"] / data["denominator"]:.1f}'.replace(".", ",")
     indonesia = re.search(r'<td class="\w+" data-ind="kertas_putih">(.*?)</td>', overview, flags=re.S).group(1)
-    assert text_of(indonesia).startswith(f'{int(data["numerator"])} dari {int(data["denominator"])} ({share} %)')
+    symbol = "✓" if data["status"] == "met" else "✗"
+    assert text_of(indonesia).startswith(f'{symbol} {int(data["numerator"])} dari {int(data["denominator"])} ({share} %)')
 
 
 def test_map_has_a_legend_a_colour_selector_and_a_list(client):
@@ -229,6 +230,10 @@ def test_trend_carries_thresholds_and_base_events(client):
     targets = {i["id"]: i["target"] for i in rubric}
     assert trend["series"] and all(s["threshold"] == targets[k] for k, s in trend["series"].items())
     assert [e["cutoff"] for e in trend["events"]] == [c for c, _ in base_changes(trend["cutoffs"])]
+    assert trend["series"]["ktp_el"]["goal"] == {"id": "≥ 98 %", "en": "≥ 98 %"}  # named in the legend
+    note = text_of(re.search(r'<p class="note" id="trend-note">(.*?)</p>', client.get(
+        f"/wilayah/65?cutoff={SEED_CUTOFF}").text, flags=re.S).group(1))
+    assert SEED_CUTOFF in note and all(e["cutoff"] in note and e["label"]["id"] in note for e in trend["events"])
     from capaian.web.data import base_events
 
     events = base_events(["2020-06-H1", "2020-09-H1", "2021-03-H1"])

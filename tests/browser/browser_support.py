@@ -81,6 +81,26 @@ def _add_users(db: Path) -> None:
             stdin=PASSWORD + "\n")
 
 
+def signed_in(browser, base: str, width: int, lang: str, user: str = "kaltara"):
+    """A page of a context `width` px wide, logged in as `user` (the Kaltara office by default, who
+    lands on its province; `nasional` lands on the overview), in `lang`."""
+    import re
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True,  # to inject axe
+                                  locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(120_000)  # a cold region page on a busy 2-core machine
+    page.goto(base + "/masuk")
+    page.fill("#name", user)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit", no_wait_after=True)
+    page.wait_for_url(re.compile(r"/wilayah/65" if user == "kaltara" else r"/nasional"))
+    if page.get_attribute("html", "lang") != lang:
+        page.click("#lang-toggle")
+        page.wait_for_selector(f"html[lang='{lang}']")
+    return context, page
+
+
 class Recorder:
     """Every request the page makes, for the no-outside-request assertion."""
 

@@ -6,11 +6,10 @@ the screen. Each screen is saved under tests/browser/artifacts/ (git-ignored) to
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from browser_support import PASSWORD
+from browser_support import signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,23 +29,6 @@ RUN_AXE = """async () => {
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 4).map(n => n.target.join(" "))}));
 }"""
-
-
-def signed_in(browser, base: str, width: int, lang: str):
-    """A page of a context `width` px wide, logged in as the Kaltara office, in `lang`."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True,  # to inject axe
-                                  locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(120_000)  # a cold region page on a busy 2-core machine
-    page.goto(base + "/masuk")
-    page.fill("#name", "kaltara")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit", no_wait_after=True)
-    page.wait_for_url(re.compile(r"/wilayah/65"))  # a province office lands on its province
-    if page.get_attribute("html", "lang") != lang:
-        page.click("#lang-toggle")
-        page.wait_for_selector(f"html[lang='{lang}']")
-    return context, page
 
 
 @pytest.mark.parametrize("width", [1400, 390])

@@ -131,6 +131,38 @@ def _saturate(pct: np.ndarray, cap_pct: float) -> np.ndarray:
     return np.where(pct > knee, bent, pct)
 
 
+# Offices that still print on coloured paper, sign without TTE or grant no data access at the end
+# of 2022, so that "k of 514 regencies/cities" means something in the newest runs. Roll-outs lag
+# province by province; Kalimantan Timur and Utara (the stories and tests) are left out.
+LAGGARDS = {"provinces": 5, "share": (0.3, 0.7), "spared": ("64", "65")}
+
+
+def _with_laggards(adoption: dict, regencies: pd.DataFrame, year: int, seed: int) -> tuple[dict, dict]:
+    """`adoption` with some regencies of a few provinces adopting white paper, TTE and data access
+    only after `year` (2022 only), and per fact the regencies that have none of it yet (data access:
+    no agency at all). A stream of its own, so every other figure stays as it was."""
+    if year != 2022:
+        return adoption, {}
+    rng = np.random.default_rng((seed, year, 13))
+    provinces = sorted(set(regencies["province"]) - set(LAGGARDS["spared"]))
+    codes = regencies["province"].to_numpy()
+    late = dt.date(year + 1, 3, 1)
+    out, nothing = dict(adoption), {}
+    # TTE needs white paper first: its laggards include those of white paper, and a few more.
+    for facts, count, more in ((("dokumen_kertas_putih", "dokumen_tte"), LAGGARDS["provinces"], 1.25),
+                               (("akses_data",), 3, 1.0)):
+        chosen = rng.choice(provinces, size=count, replace=False)
+        by_province = {p: rng.uniform(*LAGGARDS["share"]) for p in chosen}
+        share = np.array([by_province.get(p, 0.0) for p in codes])
+        draw = rng.random(len(regencies))
+        for k, fact in enumerate(facts):
+            lag = draw < share * (more if k else 1.0)
+            out[fact] = np.where(lag, late, out[fact])
+            if fact == "akses_data":
+                nothing[fact] = lag
+    return out, nothing
+
+
 def _spread_over_regencies(
     den: np.ndarray, pct: float, rng: np.random.Generator, offsets: np.ndarray, cap_pct: float
 ) -> np.ndarray:
@@ -191,7 +223,7 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
     pop = _populations(regencies, rng)
     provinces = sorted(regencies["province"].unique())
     levels = _province_end_levels(provinces, year, rng)
-    adoption = _adoption_dates(regencies, year, rng)
+    adoption, nothing = _with_laggards(_adoption_dates(regencies, year, rng), regencies, year, seed)
     cutoffs = cutoffs_of_year(year)
     anchor = cutoffs.index(Cutoff.parse(SEED_CUTOFF)) if year == 2020 else len(cutoffs) - 1
     slope = {"ktp": 0.12, "kia": 0.55, "akta": 0.22}  # percentage points per cut-off
@@ -237,6 +269,8 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
             done_value = next(x.done_value for x in IMPLEMENTATION if x.fact == fact)
             met = dates <= cutoff.as_of
             rows[fact] = np.where(met, done_value, partials[fact])  # the count reached so far stays
+            if fact in nothing:
+                rows[fact] = np.where(nothing[fact] & ~met, 0, rows[fact])
         out[str(cutoff)] = _with_own_totals(rows)
     return out
 

@@ -34,6 +34,26 @@ def _short(cutoff: str) -> str:
     return str(c)[5:]  # "11-H1"
 
 
+def _base_events(top, bottom, cutoffs: list[str], lang: str) -> None:
+    """A dotted line where a new denominator base takes over, named along the line (upright text
+    beside a vertical line cannot collide with the next event's, which is at least one cut-off away)."""
+    from capaian.bases import base_changes
+
+    try:
+        changes = base_changes(cutoffs)
+    except Exception:  # an unknown cut-off form: no events rather than no chart
+        return
+    where = {c: i for i, c in enumerate(cutoffs)}
+    for n, (cutoff, base) in enumerate(changes):
+        x = where[cutoff]
+        for ax in (top, bottom):
+            ax.axvline(x, linestyle=(0, (1, 1.5)), color="0.25", linewidth=0.9, zorder=1,
+                       label=tr(lang, "new denominator base") if ax is top and n == 0 else None)
+        top.text(x + 0.12, 0.03, base.label.get(lang), transform=top.get_xaxis_transform(), rotation=90,
+                 fontsize=6, color="0.15", ha="left", va="bottom", zorder=4,
+                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6})
+
+
 def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> bytes | None:
     """A PNG of the coverage indicators (with targets) and the level over the cut-offs; None if empty."""
     import matplotlib
@@ -60,6 +80,7 @@ def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> b
         top.plot(xs, sub["value"].astype(float), linestyle=style, marker=marker, color=grey,
                  markersize=3.5, linewidth=1.3, label=label)
         top.axhline(target, linestyle=style, color="0.6", linewidth=0.8)
+    _base_events(top, bottom, cutoffs, lang)
     top.set_ylabel(tr(lang, "Coverage (%)"), fontsize=8)
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format_number(v, 0, lang=lang)))
     top.grid(axis="y", color="0.85", linewidth=0.5)
@@ -79,7 +100,7 @@ def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> b
                     color="0.0", linewidth=1.4)
         bottom.set_ylim(-0.5, len(rubric.indicators) + 0.5)
         bottom.set_ylabel(tr(lang, "Met"), fontsize=8)
-    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))  # a short strip: 0..9 collided
     bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format_int(v, lang=lang)))
     bottom.grid(axis="y", color="0.85", linewidth=0.5)
     bottom.set_xticks(range(len(cutoffs)))

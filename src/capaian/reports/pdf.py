@@ -107,11 +107,14 @@ def _value_text(row: dict, ind, lang: str, numerator, denominator, code: str) ->
 
 
 def _league(view, rows: pd.DataFrame, lang: str, highlight: str | None, rank_col: str) -> list[dict]:
-    """Rows of a league table: rank, code, name, level, met, one symbol per indicator."""
+    """Rows of a league table: rank, code, name, level, met, one cell per indicator: its symbol, and
+    for a province's implementation indicator the regencies/cities complying (`✗ 3 dari 5 kab/kota`,
+    as on the page's tables), not one symbol that hides how many."""
     rubric = view.rubric
-    ids = [ind.id for ind in rubric.indicators]
+    kinds = {ind.id: ind.kind for ind in rubric.indicators}
     wanted = view.indicators[view.indicators["region_code"].isin(set(rows["region_code"]))]
-    status = {(r, i): s for r, i, s in zip(wanted["region_code"], wanted["indicator"], wanted["status"])}
+    cells = {(r["region_code"], r["indicator"]): r
+             for r in wanted[["region_code", "indicator", "status", "numerator", "denominator"]].to_dict("records")}
     out = []
     for row in rows.to_dict("records"):
         level = integer(row["level"])
@@ -122,10 +125,23 @@ def _league(view, rows: pd.DataFrame, lang: str, highlight: str | None, rank_col
             "level": f_int(level, lang) if level is not None else "—",
             "level_label": level_label(rubric, level, lang),
             "met": f"{f_int(row['indicators_met'], lang)}/{f_int(row['indicators_total'], lang)}",
-            "symbols": [SYMBOL.get(status.get((row["region_code"], i), ""), "") for i in ids],
+            "symbols": [_league_cell(cells.get((row["region_code"], i)), kind, row["tier"], lang)
+                        for i, kind in kinds.items()],
             "highlight": row["region_code"] == highlight,
         })
     return out
+
+
+def _league_cell(cell: dict | None, kind: str, tier: str, lang: str) -> dict:
+    if cell is None:
+        return {"text": "", "comply": False}
+    symbol = SYMBOL.get(cell["status"], "")
+    numerator, denominator = plain(cell["numerator"]), plain(cell["denominator"])
+    if (kind != "coverage" and tier != "regency" and cell["status"] != "no_data"
+            and numerator is not None and denominator is not None):
+        text = f"{symbol} {numbers.complying(numerator, denominator, lang)}"
+        return {"text": text, "comply": True, "parts": text.rsplit(" ", 1)}  # a line may break before the unit only
+    return {"text": symbol, "comply": False}
 
 
 def _level_counts(view, rows: pd.DataFrame, lang: str) -> list[dict]:
@@ -252,6 +268,8 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
                                      for b in sorted(rubric.bands.levels, key=lambda b: -b.level)],
                            "total": f_int(len(sub), lang)})
         ctx["tier_counts"] = counts
+    # a table of provinces reads "3 dari 5 kab/kota" per implementation indicator: a landscape page
+    ctx["league_wide"] = any(cell["comply"] for row in ctx["league"] for cell in row["symbols"])
     return ctx
 
 

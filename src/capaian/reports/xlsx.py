@@ -275,6 +275,7 @@ INDICATOR_COLUMNS = (  # key, header, width, number format name
     ("over_100", N_("Above 100 %"), 9, None),
     ("target_set", N_("Target set"), 10, None),
 )
+REGENCY_ONLY = ("value", "prev_value", "change_value")  # implementation columns left empty above a regency
 IMPLEMENTATION_HEADERS = {
     "numerator": N_("Regencies/cities complying"),
     "denominator": N_("Number of regencies/cities"),
@@ -307,8 +308,13 @@ def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -
         if coverage:
             met = None if row["status"] == "no_data" else row["status"] == "met"
             formats["current"] = s.pct_with(max(column_places, numbers.places_for(row["value"], row["target"], met=met)))
+        # above a regency an implementation indicator is its complying regencies/cities (numerator of
+        # denominator); its stored value is one regency's (the lowest) and would read as the province's
+        above = not coverage and plain(row["denominator"]) is not None
         for col, (key, _, _, kind) in enumerate(INDICATOR_COLUMNS):
-            if key == "tier":
+            if above and key in REGENCY_ONLY:
+                value = None
+            elif key == "tier":
                 value = _tier_text(row, lang)
             elif key == "status":
                 value = status_text(row["status"], lang)

@@ -204,13 +204,10 @@ class Fmt:
 
     def comply(self, met, total, share: bool = False) -> str:
         """An implementation indicator above a regency: `3 dari 5 kab/kota`; with `share`,
-        `476 dari 514 (92,6 %)`."""
-        if numbers.missing(met) or numbers.missing(total) or not total:
+        `476 dari 514 (92,6 %)` (`capaian.present.numbers.complying`, as in the PDF and the CLI)."""
+        if numbers.missing(total) or not total:
             return numbers.DASH
-        if share:
-            return tr(self.lang, "%(met)s of %(total)s (%(share)s)", met=self.int(met), total=self.int(total),
-                      share=numbers.percent(float(met) * 100 / float(total), self.lang, places=1))
-        return tr(self.lang, "%(met)s of %(total)s regencies/cities", met=self.int(met), total=self.int(total))
+        return numbers.complying(met, total, self.lang, share=share)
 
     def goal(self, kind: str, value) -> str:
         """An indicator target: `98 %` for coverage, `≥ 18` for implementation."""

@@ -302,6 +302,7 @@ def outreach_all(view, code: str) -> list[dict]:
 
 def trend_model(views: list, code: str) -> dict:
     """Values and levels of one region over the trend's runs (`capaian.runs.trend`), for the chart."""
+    from capaian.present import numbers
     from capaian.runs import trend_frame
 
     frame = trend_frame(views, code)
@@ -318,7 +319,9 @@ def trend_model(views: list, code: str) -> dict:
         by_cutoff = dict(zip(rows["cutoff"], rows["value"]))
         series[ind.id] = {"label": {"id": ind.label.id, "en": ind.label.en},
                           "values": [clean(by_cutoff.get(c)) for c in cutoffs],
-                          "threshold": float(ind.target.value)}
+                          "threshold": float(ind.target.value),
+                          "goal": {lang: numbers.requirement(ind.kind, ind.target.value, lang, ind.comparison)
+                                   for lang in ("id", "en")}}
     return {"cutoffs": cutoffs, "levels": levels, "series": series, "order": list(series),
             "events": base_events(cutoffs)}
 

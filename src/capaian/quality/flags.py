@@ -82,6 +82,8 @@ class Flag:
 def _num(value):
     if value is None:
         return None
+    if type(value) is float:  # the common case, without pandas (called for every row of the year's runs)
+        return None if value != value else value
     try:
         if pd.isna(value):
             return None
@@ -106,6 +108,13 @@ def _rows(view) -> pd.DataFrame:
     frame = view.indicators
     frame = frame[frame["tier"].isin(TIERS)]
     return frame[[c for c in COLUMNS if c in frame.columns]].astype(object)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """`frame.to_dict("records")` of an object frame, 3-4× faster (column lists zipped; the values are
+    the same Python objects): the year's runs are 100,000+ rows on a first overview."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, values)) for values in zip(*(frame[c].tolist() for c in cols))]
 
 
 def _pairs(views):
@@ -297,8 +306,7 @@ def flags_for_cutoff(views: list, facts: pd.DataFrame | None = None, k: float | 
     if not views:
         return []
     k = mad_k(k)
-    frames = [_rows(v) for v in views]
-    frames = [f.to_dict("records") for f in frames]
+    frames = [_records(_rows(v)) for v in views]
     current = frames[-1]
     previous = _index(frames[-2]) if len(frames) > 1 else {}
     flags = (over_100(current, previous) + count_falls(current, previous) + jumps(frames, k)

@@ -117,6 +117,16 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(cols, values)) for values in zip(*(frame[c].tolist() for c in cols))]
 
 
+class _Passes:
+    """The records of a run's office rows, made afresh on each pass over it."""
+
+    def __init__(self, view):
+        self.view = view
+
+    def __iter__(self):
+        return iter(_records(_rows(self.view)))
+
+
 def _pairs(views):
     """(previous view, view) for consecutive runs."""
     return list(zip(views[:-1], views[1:]))
@@ -306,7 +316,9 @@ def flags_for_cutoff(views: list, facts: pd.DataFrame | None = None, k: float | 
     if not views:
         return []
     k = mad_k(k)
-    frames = [_records(_rows(v)) for v in views]
+    # the runs before the previous one are only iterated (jumps, flips): their records are made on
+    # each pass, one run at a time, not all kept at once (100,000+ dicts, ~90 MB at the peak)
+    frames = [_Passes(v) for v in views[:-2]] + [_records(_rows(v)) for v in views[-2:]]
     current = frames[-1]
     previous = _index(frames[-2]) if len(frames) > 1 else {}
     flags = (over_100(current, previous) + count_falls(current, previous) + jumps(frames, k)

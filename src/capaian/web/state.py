@@ -153,6 +153,7 @@ class WebState:
         self._opened = LRU(value("CAPAIAN_CACHE_OPENED"))  # opened runs (a picker's choice with its previous run attached)
         self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"), budget=budget)  # HTML of the user-independent part of a page
         self._twins = LRU(value("CAPAIAN_CACHE_TWINS"), budget=budget)  # serialised JSON of the .json twins (language-independent)
+        self._region_rows = LRU(4)  # a region's rows of the trend's runs not loaded whole
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
@@ -219,6 +220,7 @@ class WebState:
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
             self._models.clear()  # publication state may have changed
+            self._region_rows.clear()
             self._opened.clear()
             self._fragments.clear()
             self._twins.clear()
@@ -230,6 +232,7 @@ class WebState:
         with self.lock:
             self._catalog = None
             self._models.clear()
+            self._region_rows.clear()
             self._opened.clear()
             self._fragments.clear()
             self._twins.clear()
@@ -276,9 +279,15 @@ class WebState:
             have = {run_id: self._views[run_id] for run_id in run_ids if run_id in self._views}
         missing = [run_id for run_id in run_ids if run_id not in have]
         if missing:
-            # kept with the page models: a region page reads them twice (trend, forecast)
-            have.update(self.model(("region rows", tuple(missing), code),
-                                   lambda: self._runs_of_region(missing, code)))
+            # kept a moment: a region page reads them twice (trend, forecast); a few only, as
+            # each is ~20 runs' small frames (hundreds of KB)
+            key = (tuple(missing), code)
+            found = self._region_rows.get(key)
+            if found is None:
+                _slow_work_ahead()
+                found = self._once(("region rows", key), lambda: self._built(
+                    self._region_rows, key, lambda: self._runs_of_region(missing, code)))
+            have.update(found)
         return [have[run_id] for run_id in run_ids if run_id in have]
 
     def _runs_of_region(self, run_ids: list[int], code: str) -> dict:

@@ -210,6 +210,14 @@ def _fewer_malloc_arenas(arenas: int = 2) -> None:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.mallopt(-8, arenas)  # M_ARENA_MAX
     except (OSError, AttributeError):
+        return
+    # pandas keeps text columns in Arrow buffers; Arrow's own allocator (mimalloc) keeps what they
+    # freed. From the C library's, `malloc_trim` after a build gives it back (capaian.web.state).
+    try:
+        import pyarrow
+
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    except Exception:  # no pyarrow, or a build without the system pool: keep the default
         pass
 
 

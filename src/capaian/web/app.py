@@ -254,8 +254,9 @@ def _load_locale_data() -> None:
 def _warm(state) -> None:
     """After the port opened, in the background: the newest runs and what region pages import."""
     try:
-        state.warm()
         import scipy.stats  # noqa: F401  (the forecasts of region pages; ~0.6 s of CPU to import)
+
+        state.warm()
     except Exception:  # warming is an optimisation only
         pass
 

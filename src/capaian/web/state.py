@@ -303,6 +303,7 @@ class WebState:
         if found is None:
             from capaian.runs import open_choice
 
+            _slow_work_ahead()  # never wait on the event loop for another thread's build
             found = self._once(key, lambda: self._opened.get(key) or open_choice(choice, self.view))
             self._opened.put(key, found)
         return found

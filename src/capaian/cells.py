@@ -25,6 +25,8 @@ def plain(value):
 
 def number(value) -> float | None:
     """A cell as a float, or None when it is missing."""
+    if type(value) is float:  # the common case, without pandas (flags call this for every row of a year)
+        return None if value != value else value
     value = plain(value)
     if value is None:
         return None

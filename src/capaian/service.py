@@ -82,7 +82,9 @@ class RunView:
         the run the picker chose for the cut-off before (None: no previous figures)."""
         from capaian.evaluate.engine import with_previous
 
-        indicators, regions = with_previous(self.indicators.copy(), self.regions.copy(), previous)
+        # shallow copies: pandas' copy-on-write keeps this run's frames as they are when the change
+        # columns are set, and the opened run shares every other column with it (a server caches both)
+        indicators, regions = with_previous(self.indicators.copy(deep=False), self.regions.copy(deep=False), previous)
         meta = {**self.meta, "previous_run_id": None if previous is None else int(previous.run_id)}
         return RunView(run_id=self.run_id, meta=meta, indicators=indicators, regions=regions)
 

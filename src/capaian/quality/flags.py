@@ -105,6 +105,23 @@ def _rows(view) -> pd.DataFrame:
     return frame[[c for c in COLUMNS if c in frame.columns]].astype(object)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """`frame.to_dict("records")` of an object frame, 3-4× faster (column lists zipped; the values are
+    the same Python objects): the year's runs are 100,000+ rows on a first overview."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, values)) for values in zip(*(frame[c].tolist() for c in cols))]
+
+
+class _Passes:
+    """The records of a run's office rows, made afresh on each pass over it."""
+
+    def __init__(self, view):
+        self.view = view
+
+    def __iter__(self):
+        return iter(_records(_rows(self.view)))
+
+
 def _pairs(views):
     """(previous view, view) for consecutive runs."""
     return list(zip(views[:-1], views[1:]))
@@ -299,8 +316,9 @@ def flags_for_cutoff(views: list, facts: pd.DataFrame | None = None, k: float | 
     if not views:
         return []
     k = mad_k(k)
-    frames = [_rows(v) for v in views]
-    frames = [f.to_dict("records") for f in frames]
+    # the runs before the previous one are only iterated (jumps, flips): their records are made on
+    # each pass, one run at a time, not all kept at once (100,000+ dicts, ~90 MB at the peak)
+    frames = [_Passes(v) for v in views[:-2]] + [_records(_rows(v)) for v in views[-2:]]
     current = frames[-1]
     previous = _index(frames[-2]) if len(frames) > 1 else {}
     flags = (over_100(current, previous) + count_falls(current, previous) + jumps(frames, k)

@@ -24,7 +24,36 @@ def trend_views_of(store, choice) -> list:
 
 
 def flags_for_choice(store, choice, k=None) -> list:
-    return quality_flags(store, trend_views_of(store, choice), k=k)
+    from capaian.runs import Catalog, trend_run_ids
+    from capaian.service import get_run
+
+    catalog = Catalog.from_store(store)
+    ids = trend_run_ids(catalog, choice)
+    views = older_runs(store, catalog, ids[:-2]) + [get_run(store, run_id) for run_id in ids[-2:]]
+    return quality_flags(store, views, k=k)
+
+
+# What the flags read of the runs before the previous one: the coverage values (jumps) and the
+# implementation statuses (flips) of the office rows, all typed columns of the results table.
+HISTORY_COLUMNS = ["cutoff", "region_code", "tier", "indicator", "kind", "value", "status"]
+
+
+def older_runs(store, catalog, run_ids: list[int]) -> list:
+    """The trend runs before a cut-off's previous one, as the flags need them (`HISTORY_COLUMNS` of
+    the office rows, one query without JSON parsing): `RegionRows`, in the order of `run_ids`. The
+    last two runs of a trend are passed whole (the flags read every column of those)."""
+    from capaian.quality.flags import TIERS
+
+    if not run_ids:
+        return []
+    frame = store.load_runs_columns(run_ids, HISTORY_COLUMNS, list(TIERS))
+    parts = {int(k): v.drop(columns="run_id").reset_index(drop=True) for k, v in frame.groupby("run_id", sort=False)}
+    out = []
+    for run_id in run_ids:
+        row = catalog.row(run_id)
+        out.append(RegionRows(run_id, row["cutoff"], row["rubric"],
+                              parts.get(int(run_id), frame.iloc[0:0].drop(columns="run_id"))))
+    return out
 
 
 def office_flags(store, choice, k=None) -> list:

@@ -151,17 +151,32 @@ class RunsMixin:
             typed = self._read_results(0, table, json.loads(first[key] or "[]"), frame=raw)
             typed.index = raw["run_id"].to_numpy()
             parts[table] = typed
+        # split by run once (a `.loc` per run and table was most of a region page's first trend)
+        split = {table: dict(iter(frame.groupby(level=0, sort=False))) for table, frame in parts.items()}
+        empty = {table: frame.iloc[0:0] for table, frame in parts.items()}
         out = {}
         for meta in metas:
             run_id = int(meta["id"])
             meta.pop("indicator_columns", None)
             meta.pop("region_columns", None)
-            ind = parts[TABLES["indicators"]].loc[[run_id]] if run_id in parts[TABLES["indicators"]].index else \
-                parts[TABLES["indicators"]].iloc[0:0]
-            reg = parts[TABLES["regions"]].loc[[run_id]] if run_id in parts[TABLES["regions"]].index else \
-                parts[TABLES["regions"]].iloc[0:0]
+            ind, reg = (split[table].get(run_id, empty[table]) for table in (TABLES["indicators"], TABLES["regions"]))
             out[run_id] = (meta, ind.reset_index(drop=True), reg.reset_index(drop=True))
         return out
+
+    def load_runs_columns(self, run_ids: list[int], columns: list[str], tiers: list[str]) -> pd.DataFrame:
+        """The indicator rows of several runs in the `tiers` given, only the typed `columns` (not the
+        JSON extras), with `run_id`: one query, no JSON parsing (the older runs a cut-off's quality
+        flags compare with need only these; loading them whole took most of a first overview)."""
+        ids = [int(i) for i in run_ids]
+        known = set(self._table_columns(TABLES["indicators"]))
+        wanted = [c for c in columns if c in known]
+        if not ids:
+            return pd.DataFrame(columns=["run_id", *wanted])
+        cols = ", ".join(f'"{c}"' for c in ["run_id", *wanted])
+        marks, tier_marks = ", ".join("?" * len(ids)), ", ".join("?" * len(tiers))
+        return self.query_df(
+            f"SELECT {cols} FROM {TABLES['indicators']} WHERE run_id IN ({marks}) AND tier IN ({tier_marks}) "
+            "ORDER BY run_id, row_no", [*ids, *tiers])
 
     def find_run(
         self, cutoff: str, rubric: str, target_set: str, fact_revision: int | None

@@ -118,20 +118,32 @@ def api_completeness(
 # --- flags ---------------------------------------------------------------------------------------
 
 
+def chosen_flags(state, choice) -> list:
+    """The flags of a chosen run, without notes (cached per choice; the server's warm-up builds the
+    public's before the port opens): the last two runs of the trend whole, the older ones only as far
+    as the flags read them (`capaian.quality.service.older_runs`, one query)."""
+
+    def build():
+        from capaian.quality.flags import flags_for_cutoff
+        from capaian.quality.service import older_runs
+        from capaian.runs import trend_run_ids
+
+        catalog = state.catalog()
+        ids = trend_run_ids(catalog, choice)
+        with state.reader() as store:
+            views = older_runs(store, catalog, ids[:-2])
+            facts = store.current_facts(choice.cutoff)
+        return flags_for_cutoff(views + [state.view(run_id) for run_id in ids[-2:]], facts)
+
+    return state.model((*choice.key, "flags"), build)
+
+
 def run_flags(request: Request, choice, view) -> list:
     """The flags of a chosen run the user may see (cached per choice), with their current notes."""
-    from capaian.quality.flags import flags_for_cutoff
     from capaian.quality.notes import attach, notes
 
     state = web(request)
-
-    def build():
-        views = trend_views(request, choice)
-        with state.db() as store:
-            facts = store.current_facts(choice.cutoff)
-        return flags_for_cutoff(views, facts)
-
-    flags = state.model((*choice.key, "flags"), build)
+    flags = chosen_flags(state, choice)
     with state.db() as store:
         found = notes(store)
     user = current_user(request)

@@ -153,11 +153,14 @@ class WebState:
         self._opened = LRU(value("CAPAIAN_CACHE_OPENED"))  # opened runs (a picker's choice with its previous run attached)
         self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"), budget=budget)  # HTML of the user-independent part of a page
         self._twins = LRU(value("CAPAIAN_CACHE_TWINS"), budget=budget)  # serialised JSON of the .json twins (language-independent)
+        self._region_rows = LRU(4)  # a region's rows of the trend's runs not loaded whole
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
         self.reports = ReportJobs(report_cache, workers=workers)  # reports built on demand
         self._hash_pool = None
+        self._flight: dict = {}  # key -> (owner thread, Future) of a build under way, see `_once`
+        self._flight_lock = threading.Lock()
         self._login_key = secrets.token_bytes(32)
         self._logins = LRU(1024)  # keyed digest of (name, password) -> (checked at, user name), see verify_login
 
@@ -217,6 +220,7 @@ class WebState:
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
             self._models.clear()  # publication state may have changed
+            self._region_rows.clear()
             self._opened.clear()
             self._fragments.clear()
             self._twins.clear()
@@ -228,6 +232,7 @@ class WebState:
         with self.lock:
             self._catalog = None
             self._models.clear()
+            self._region_rows.clear()
             self._opened.clear()
             self._fragments.clear()
             self._twins.clear()
@@ -250,8 +255,15 @@ class WebState:
                     self._views[run_id] = view
             return view
         _slow_work_ahead()
+        return self._once(("view", run_id), lambda: self._load_view(run_id))
+
+    def _load_view(self, run_id: int):
         from capaian.service import get_run
 
+        with self._views_lock:  # loaded while this thread waited for the one loading it
+            view = self._views.get(run_id)
+        if view is not None:
+            return view
         with self.reader() as store:
             view = get_run(store, run_id=run_id)
         with self._views_lock:
@@ -267,12 +279,22 @@ class WebState:
             have = {run_id: self._views[run_id] for run_id in run_ids if run_id in self._views}
         missing = [run_id for run_id in run_ids if run_id not in have]
         if missing:
-            _slow_work_ahead()
-            from capaian.service import get_runs_of_region
-
-            with self.reader() as store:
-                have.update(get_runs_of_region(store, missing, code))
+            # kept a moment: a region page reads them twice (trend, forecast); a few only, as
+            # each is ~20 runs' small frames (hundreds of KB)
+            key = (tuple(missing), code)
+            found = self._region_rows.get(key)
+            if found is None:
+                _slow_work_ahead()
+                found = self._once(("region rows", key), lambda: self._built(
+                    self._region_rows, key, lambda: self._runs_of_region(missing, code)))
+            have.update(found)
         return [have[run_id] for run_id in run_ids if run_id in have]
+
+    def _runs_of_region(self, run_ids: list[int], code: str) -> dict:
+        from capaian.service import get_runs_of_region
+
+        with self.reader() as store:
+            return get_runs_of_region(store, run_ids, code)
 
     def opened(self, choice):
         """The RunView of a picker's choice, with its previous run attached, loaded once."""
@@ -281,7 +303,8 @@ class WebState:
         if found is None:
             from capaian.runs import open_choice
 
-            found = open_choice(choice, self.view)
+            _slow_work_ahead()  # never wait on the event loop for another thread's build
+            found = self._once(key, lambda: self._opened.get(key) or open_choice(choice, self.view))
             self._opened.put(key, found)
         return found
 
@@ -290,8 +313,7 @@ class WebState:
         found = self._models.get(key)
         if found is None:
             _slow_work_ahead()
-            found = build()
-            self._models.put(key, found)
+            found = self._once(("model", key), lambda: self._built(self._models, key, build))
         return found
 
     def fragment(self, key, build) -> str:
@@ -299,8 +321,7 @@ class WebState:
         found = self._fragments.get(key)
         if found is None:
             _slow_work_ahead()
-            found = build()
-            self._fragments.put(key, found)
+            found = self._once(("fragment", key), lambda: self._built(self._fragments, key, build))
         return found
 
     def twin(self, key, build) -> bytes:
@@ -308,26 +329,70 @@ class WebState:
         found = self._twins.get(key)
         if found is None:
             _slow_work_ahead()
-            found = build()
-            self._twins.put(key, found)
+            found = self._once(("twin", key), lambda: self._built(self._twins, key, build))
         return found
+
+    def _once(self, key, build):
+        """`build()` run by one thread at a time per key: a thread asking for a key already being
+        built waits for that build's answer instead of building it again (the start-up warm-up and
+        a first visitor, or two first visitors, would otherwise both load the same run, each at half
+        speed on a busy interpreter). A thread asking again for what it is building itself builds."""
+        import concurrent.futures
+
+        me = threading.get_ident()
+        with self._flight_lock:
+            running = self._flight.get(key)
+            if running is None or running[0] == me:
+                future = concurrent.futures.Future()
+                self._flight[key] = (me, future)
+                running = None
+        if running is not None:
+            return running[1].result()
+        try:
+            value = build()
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        finally:
+            with self._flight_lock:
+                if self._flight.get(key, (None, None))[1] is future:
+                    del self._flight[key]
+        future.set_result(value)
+        _trim_heap()
+        return value
+
+    @staticmethod
+    def _built(cache: "LRU", key, build):
+        found = cache.get(key)  # built while this thread waited for the one building it
+        if found is None:
+            found = build()
+            cache.put(key, found)
+        return found
+
+    def warm_first(self):
+        """What the first visitor of the public's default pages needs, built before the port opens
+        (`capaian serve`): the newest published run with its previous one, the overview model and
+        the run's quality flags (the overview counts them). Returns the choice (None: no run)."""
+        from capaian.runs import NoRun, choose
+
+        try:
+            choice = choose(self.catalog(), user=None, region="ID")
+        except NoRun:
+            return None
+        from capaian.web import data
+        from capaian.web.quality import chosen_flags
+
+        view = self.opened(choice)
+        self.model((*choice.key, "overview"), lambda: data.overview_model(view))
+        chosen_flags(self, choice)
+        return choice
 
     def warm(self, limit: int | None = None) -> int:
         """Load what a first visitor sees (the public's choice: the newest published run and the one
         before it, and its overview), then the newest runs (up to `limit`, default 4), so first
         visits are fast. Few runs: a long warm-up would compete with the first requests."""
-        from capaian.runs import NoRun, choose
-
         catalog = self.catalog()
-        try:
-            choice = choose(catalog, user=None, region="ID")
-        except NoRun:
-            choice = None
-        if choice is not None:
-            from capaian.web import data
-
-            view = self.opened(choice)
-            self.model((*choice.key, "overview"), lambda: data.overview_model(view))
+        self.warm_first()
         ids = sorted((r["id"] for r in catalog._rows), reverse=True)[: limit or 4]
         for run_id in ids:
             self.view(run_id)
@@ -434,6 +499,32 @@ def _second_connection(store):
         return clone
     except Exception:
         return store
+
+
+_LIBC = None
+_TRIMMED = [0.0]
+
+
+def _trim_heap(every: float = 1.0) -> None:
+    """Give freed heap memory back to the system (glibc `malloc_trim`), at most once a second:
+    after a run is loaded or a model built, the freed frames' memory otherwise stays resident and
+    fragmented (bench/web_memory.py). A no-op off glibc."""
+    global _LIBC
+    now = time.monotonic()
+    if now - _TRIMMED[0] < every:
+        return
+    _TRIMMED[0] = now
+    if _LIBC is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
 
 
 def _lower_priority(nice: int = 10) -> None:

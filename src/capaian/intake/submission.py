@@ -116,8 +116,8 @@ def check_against_stored(store, report: ValidationReport) -> list[dict]:
     from capaian.periods import Cutoff
 
     stored: dict[str, dict[str, float]] = {}
-    frame = store.current_facts(report.cutoff)
     regions = {code for _, code, _ in report.rows}
+    frame = store.current_facts(report.cutoff, regions=regions)
     for code, fact, value in zip(frame["region_code"], frame["fact"], frame["value"]):
         if code in regions and value == value:
             stored.setdefault(code, {})[fact] = float(value)

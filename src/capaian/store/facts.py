@@ -39,10 +39,14 @@ class FactWrite:
 
 
 class FactsMixin:
-    def current_facts(self, cutoff: str, revision: int | None = None) -> pd.DataFrame:
-        """Facts of one cut-off: the newest values, or the state as of `revision`."""
+    def current_facts(self, cutoff: str, revision: int | None = None, regions=None) -> pd.DataFrame:
+        """Facts of one cut-off: the newest values, or the state as of `revision`; only those of
+        `regions` (codes) when given."""
         sql = "SELECT region_code, cutoff, fact, value, source FROM facts WHERE cutoff = ? AND "
         params: list = [str(cutoff)]
+        if regions is not None:
+            sql += "region_code = ANY(?) AND "
+            params.append(sorted(regions))
         if revision is None:
             sql += "superseded_by IS NULL"
         else:

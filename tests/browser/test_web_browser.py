@@ -19,6 +19,10 @@ def log_in(page, base: str, name: str) -> None:
     page.click("#login-submit")
     page.wait_for_url(re.compile(r"/nasional"))
     assert name in page.inner_text("#who")
+    # an account remembers its language: another test of this session may have left it in English
+    if page.get_attribute("html", "lang") != "id":
+        page.click("#lang-toggle")
+        page.wait_for_selector("html[lang='id']")
 
 
 def test_golden_kaltara_2020(demo_server, page):

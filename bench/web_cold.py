@@ -18,12 +18,13 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from serve_support import start, stop
 
 PAGES = [
     "/nasional",
@@ -40,31 +41,6 @@ PAGES = [
     "/run",
     "/masuk",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(db: Path, extra_env: dict | None = None) -> tuple[subprocess.Popen, int, float]:
-    port = free_port()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "capaian", "--db", str(db), "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(extra_env or {})})
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(proc.stderr.read().decode()[-2000:])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.05):
-                return proc, port, time.perf_counter() - t0
-        except OSError:
-            time.sleep(0.01)
-        if time.perf_counter() - t0 > 60:
-            proc.kill()
-            raise SystemExit("capaian serve did not start")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -84,14 +60,6 @@ def timed_get(port: int, path: str) -> tuple[int, float]:
     resp.read()
     conn.close()
     return resp.status, time.perf_counter() - t0
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def main() -> int:

@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,14 +32,10 @@ import time
 import uuid
 from pathlib import Path
 
+from serve_support import start, stop
+
 PROBE = "/wilayah/65.json"
 USER, PASSWORD = "bench-national", "bench-password-123"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def capaian(db: Path, *args: str, **kw):
@@ -48,20 +43,13 @@ def capaian(db: Path, *args: str, **kw):
 
 
 def start_server(db: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "capaian", "--db", str(db), "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            status, _ = get(port, "/nasional")
-            if status == 200:
-                return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("capaian serve did not start")
+    """The server, up and past its first overview (the baseline measures warm pages)."""
+    proc, port, _ = start(db)
+    status, _ = get(port, "/nasional")
+    if status != 200:
+        stop(proc)
+        raise SystemExit(f"capaian serve answered {status} for /nasional")
+    return proc, port
 
 
 def get(port: int, path: str, headers: dict | None = None, conn=None, timeout: float = 120):
@@ -238,12 +226,7 @@ def main() -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

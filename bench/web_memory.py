@@ -19,7 +19,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,11 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from serve_support import start, stop
 
 
 def status_kib(pid: int, field: str) -> int:
@@ -91,19 +86,7 @@ def main() -> int:
     try:
         db = tmp / "bench.duckdb"
         shutil.copy(args.db, db)
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "capaian", "--db", str(db), "serve", "--host", "127.0.0.1",
-                                 "--port", str(port), "--log-level", "warning"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("capaian serve did not start")
-                time.sleep(0.1)
+        proc, port, _ = start(db)
         # the server runs as a child of `python -m capaian`? then measure the process that listens
         pid = proc.pid
         paths = urls(port)
@@ -147,12 +130,7 @@ def main() -> int:
         if counter["errors"]:
             print("  5xx:", list(counter["errors"].items())[:10])
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -310,26 +310,22 @@ class WebState:
 
     def model(self, key, build):
         """A cached page model (language-independent dict) built by `build()`."""
-        found = self._models.get(key)
-        if found is None:
-            _slow_work_ahead()
-            found = self._once(("model", key), lambda: self._built(self._models, key, build))
-        return found
+        return self._cached(self._models, "model", key, build)
 
     def fragment(self, key, build) -> str:
         """Cached HTML of a page part that depends only on the run, the language and the key."""
-        found = self._fragments.get(key)
-        if found is None:
-            _slow_work_ahead()
-            found = self._once(("fragment", key), lambda: self._built(self._fragments, key, build))
-        return found
+        return self._cached(self._fragments, "fragment", key, build)
 
     def twin(self, key, build) -> bytes:
         """Cached JSON bytes of a page's twin; `key` names everything it shows (it has no language)."""
-        found = self._twins.get(key)
+        return self._cached(self._twins, "twin", key, build)
+
+    def _cached(self, cache, kind: str, key, build):
+        """`cache[key]`, or `build()` once (one thread per key, off the event loop) and kept there."""
+        found = cache.get(key)
         if found is None:
             _slow_work_ahead()
-            found = self._once(("twin", key), lambda: self._built(self._twins, key, build))
+            found = self._once((kind, key), lambda: self._built(cache, key, build))
         return found
 
     def _once(self, key, build):

@@ -455,3 +455,26 @@ def test_province_without_regency_data_uses_its_own_totals_and_says_so():
     regency = evaluate(facts_frame([("65.01", "wajib_ktp", 10), ("65.01", "ktp_terekam", 10)]), regions, R22)
     line = next(s for s in regency.explain("65.01").lines("id") if s.startswith("  ✓ KTP-el"))
     assert "sendiri" not in line  # a regency's own submission is the normal source
+
+
+def test_facts_of_unknown_regions_or_given_twice_are_refused_by_name(regions):
+    with pytest.raises(CapaianError, match=r"not in the hierarchy: 99\.01"):
+        evaluate(facts_frame([("11.01", "pks", 1), ("99.01", "pks", 1)]), regions, R22)
+    with pytest.raises(CapaianError, match=r"Duplicate fact: pks for region 11\.71"):
+        evaluate(facts_frame([("11.01", "pks", 1), ("11.71", "pks", 1), ("11.71", "pks", 0)]), regions, R22)
+    # a fact the rubric does not use, or a missing value, is ignored whatever its region
+    ev = evaluate(facts_frame([("11.01", "pks", 1), ("99.01", "not_in_rubric", 3), ("98.01", "pks", None)]),
+                  regions, R22)
+    assert row(ev, "11.01", "pks")["value"] == 1
+
+
+def test_a_prepared_region_index_gives_the_same_evaluation(regions):
+    from capaian.evaluate.frame import prepare_regions
+
+    villages = village_codes(regions, "11.01")
+    facts = facts_frame([(v, f, n) for v in villages for f, n in (("wajib_ktp", 100), ("ktp_terekam", 97))]
+                        + [("11.01", "pks", 1)])
+    index = prepare_regions(regions)
+    first, second = evaluate(facts, index, R22), evaluate(facts, index, R22)
+    pd.testing.assert_frame_equal(first.indicators, evaluate(facts, regions, R22).indicators)
+    pd.testing.assert_frame_equal(second.regions, first.regions)

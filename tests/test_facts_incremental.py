@@ -27,12 +27,9 @@ from capaian.facts import (
     resident_facts_delta,
 )
 from capaian.register.schema import RESIDENT_COLUMNS, ensure_tables
-from register_support import bench_module, years_before
+from register_support import NEW_VILLAGE, ONE, bench_module, edge_rows, row, years_before
 
 D = dt.date
-ONE = dt.timedelta(days=1)
-NEW_VILLAGE = "65.99.99.2999"  # its only residents are born in the window of one pair
-EDGE_VILLAGE = "65.01.01.2001"
 PAIRS = [
     ("2025-12-H1", "2025-12-H2"),  # the bench's two cut-offs
     ("2025-11-H2", "2025-12-H1"),
@@ -45,47 +42,6 @@ PAIRS = [
     ("2020-11-H1", "2020-11-H2"),  # a new denominator base in force from 16 Nov 2020
     ("2020-08-H2", "2020-11-H2"),  # over two base changes
 ]
-
-
-def row(birth, village=EDGE_VILLAGE, married=False, ktp=None, kia=None, akta=None, died=None, moved=None,
-        moved_in=None, married_on=None):
-    return {"nik": None, "birth_date": birth, "sex": "P", "ever_married": married, "village_code": village,
-            "ktp_recorded_on": ktp, "kia_issued_on": kia, "birth_cert_issued_on": akta,
-            "died_on": died, "moved_out_on": moved, "moved_in_on": moved_in, "married_on": married_on}
-
-
-def edge_rows(a: dt.date, b: dt.date) -> list[dict]:
-    """Rows on the edges of the window (a, b]: birthdays, deaths, births, records on a and b."""
-    out = []
-    for day in (a, b):
-        b17, b18, b16 = (years_before(day, n) for n in (17, 18, 16))
-        out += [
-            row(b17, ktp=day, kia=day - ONE, akta=b17 + ONE),  # 17th birthday on the day
-            row(b17 + ONE, ktp=day + ONE, kia=day, akta=day),  # 17 the day after
-            row(b18, akta=day),  # 18th birthday on the day
-            row(b18 + ONE, akta=day + ONE),
-            row(b16 - 100 * ONE, married=True, kia=day - 10 * ONE),  # married at 16
-            row(b16 + ONE, married=None, kia=day),  # unknown marital status
-            row(D(1970, 5, 5), ktp=D(2012, 1, 1), died=day - ONE),
-            row(D(1970, 5, 5), ktp=D(2012, 1, 1), died=day),  # death on the day
-            row(D(1970, 5, 5), ktp=D(2012, 1, 1), died=day + ONE),
-            row(D(1990, 1, 1), ktp=D(2012, 1, 1), moved=day),  # moved out on the day
-            row(D(2010, 3, 3), kia=D(2018, 1, 1), moved_in=day),  # moved in on the day
-            row(D(1991, 1, 1), ktp=D(2012, 1, 1), moved_in=day + ONE),
-            row(b16 - 30 * ONE, married=True, married_on=day, kia=day - 20 * ONE),  # married on the day
-            row(b16 - 30 * ONE, married=True, married_on=day + ONE),
-            row(day, akta=day),  # born on the day
-            row(day + ONE, akta=day + ONE),
-        ]
-    out += [
-        row(D(2008, 2, 29), kia=D(2016, 5, 1)),  # born 29 Feb: 17 on 1 Mar 2025, 16 on 29 Feb 2024
-        row(D(2007, 2, 28)),
-        row(D(2007, 2, 28) + ONE),  # 1 Mar 2007
-        row(D(2006, 2, 28), akta=D(2006, 3, 1)),  # 18 on 28 Feb 2024
-        row(D(2004, 2, 29), married=True, ktp=D(2021, 3, 1)),
-        row(min(a, b) + ONE, village=NEW_VILLAGE, akta=max(a, b)),  # a village that is new in (a, b]
-    ]
-    return out
 
 
 def load(con, rows) -> None:
@@ -114,7 +70,7 @@ def register(tmp_path_factory):
     con.close()
     backend = ibis.duckdb.connect(threads=2)
     for name in ("residents", "service_events"):
-        backend.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{out / name / '*.parquet'}')")
+        backend.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{out / name / '*.parquet'}', union_by_name = true)")
     return backend
 
 

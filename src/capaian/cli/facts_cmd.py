@@ -18,6 +18,13 @@ class Engine(str, Enum):
     spark = "spark"
 
 
+def _how(how: str, lang: str) -> str:
+    from capaian.present.i18n import tr
+
+    return {"full": tr(lang, "full"), "incremental": tr(lang, "incremental"),
+            "reused": tr(lang, "reused: same extract")}[how]
+
+
 def _report(step) -> None:
     from capaian.present import numbers
     from capaian.present.i18n import tr
@@ -27,7 +34,7 @@ def _report(step) -> None:
                     "(%(how)s) in %(seconds)s s; %(changed)s new or changed",
               cutoff=step.cutoff, facts=numbers.integer(len(frame), lang),
               villages=numbers.integer(step.villages, lang), regencies=numbers.integer(step.regencies, lang),
-              engine=step.engine, how=tr(lang, "full") if step.how == "full" else tr(lang, "incremental"),
+              engine=step.engine, how=_how(step.how, lang),
               seconds=numbers.decimal(step.seconds, lang, 1), changed=numbers.integer(result.inserted, lang))
     if result.revision is not None:
         text += " " + tr(lang, "(revision %(revision)s)", revision=result.revision)
@@ -57,6 +64,8 @@ def facts_cmd(
 
     With several `--cutoff` on DuckDB, the first is computed in full and each next one from the
     previous one plus the residents whose state changed in between (same register, same result).
+    Facts stored by an earlier call from the same extract (same content fingerprint) are reused,
+    and a cut-off still to compute starts from the nearest of them.
     """
     from capaian.facts.batch import plan_cutoffs, store_register_facts
 

@@ -23,7 +23,7 @@ from capaian.rubrics.model import Rubric
 
 def evaluate(
     facts: pd.DataFrame,
-    regions: pd.DataFrame,
+    regions: pd.DataFrame | RegionIndex,
     rubric: Rubric,
     target_sets=(),
     previous: Evaluation | None = None,
@@ -31,11 +31,14 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate every region of `regions` (all tiers) on the facts of one cut-off.
 
+    `regions` is a region frame, or the `RegionIndex` that `prepare_regions` made of one (to
+    evaluate several cut-offs over the same regions without preparing them each time).
+
     `base` is the denominator base (`capaian.bases.DenominatorBase`) the facts' denominators
     belong to; coverage rows name it (`denominator_base`, `denominator_base_label`).
     """
     target_sets = check_target_sets(rubric, target_sets)
-    index = prepare_regions(regions)
+    index = regions if isinstance(regions, RegionIndex) else prepare_regions(regions)
     cutoff = facts_cutoff(facts)
     fact_names = rubric.facts
     own = fact_matrix(facts, index, fact_names)

@@ -47,14 +47,23 @@ def fact_matrix(facts: pd.DataFrame, regions: RegionIndex, fact_names: tuple[str
             f"The facts frame lacks column(s) {', '.join(missing)}.",
         )
     out = np.full((len(regions), len(fact_names)), np.nan)
-    used = facts.loc[facts["fact"].isin(fact_names) & facts["value"].notna(), ["region_code", "fact", "value"]]
-    if used.empty:
+    # Positional numpy work instead of a filtered copy of the frame (a national cut-off has
+    # 500,000 fact rows; the facts' names and codes are factorised once, then looked up).
+    values = pd.to_numeric(facts["value"]).to_numpy(dtype=float, na_value=np.nan)
+    fact_no, fact_uniques = pd.factorize(facts["fact"])
+    fact_col = pd.Index(fact_names).get_indexer(pd.Index(np.asarray(fact_uniques, dtype=object)))
+    col_all = np.where(fact_no >= 0, fact_col[fact_no], -1)
+    kept = np.flatnonzero((col_all >= 0) & ~np.isnan(values))
+    if not len(kept):
         return out
-    code_no, uniques = pd.factorize(used["region_code"])
+    code_no, uniques = pd.factorize(facts["region_code"])
     uniques = np.asarray(uniques, dtype=object).astype(str).astype(object)
     unique_pos = regions.index.get_indexer(pd.Index(uniques, dtype=object))
-    if (unique_pos < 0).any():
-        unknown = sorted(uniques[unique_pos < 0])
+    code_no = code_no[kept]
+    unknown_used = np.zeros(len(uniques), bool)
+    unknown_used[code_no[unique_pos[code_no] < 0]] = True
+    if unknown_used.any():
+        unknown = sorted(uniques[unknown_used])
         raise CapaianError(
             f"Fakta untuk kode wilayah yang tidak ada di hierarki: {', '.join(unknown[:5])}"
             + (f" (dan {len(unknown) - 5} lainnya)" if len(unknown) > 5 else "") + ".",
@@ -62,16 +71,16 @@ def fact_matrix(facts: pd.DataFrame, regions: RegionIndex, fact_names: tuple[str
             + (f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else "") + ".",
         )
     pos = unique_pos[code_no]
-    col = pd.Index(fact_names).get_indexer(used["fact"])
+    col = col_all[kept]
     key = pos.astype(np.int64) * len(fact_names) + col
     dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if dup.any():
-        row = used[dup].iloc[0]
+        row = facts.iloc[kept[np.flatnonzero(dup)[0]]]
         raise CapaianError(
             f"Fakta ganda: {row['fact']} untuk wilayah {row['region_code']} muncul lebih dari sekali.",
             f"Duplicate fact: {row['fact']} for region {row['region_code']} appears more than once.",
         )
-    out[pos, col] = pd.to_numeric(used["value"]).to_numpy(dtype=float)
+    out[pos, col] = values[kept]
     return out
 
 

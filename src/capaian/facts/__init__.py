@@ -178,6 +178,7 @@ def compute_facts_incremental(
     with_events: bool = True,
     denominators_on=BASE,
     previous_denominators_on=BASE,
+    residents=None,
 ) -> pd.DataFrame:
     """Facts of `cutoff` from the facts of `previous_cutoff` plus the change between the two.
 
@@ -189,10 +190,12 @@ def compute_facts_incremental(
     document facts of `cutoff` are computed from the events as usual (half a month of events).
     Either cut-off may be the earlier one. Numerators change between the two as-of dates,
     denominators between the two denominator dates (none when both use the same base).
+    `residents` (default: the backend's `residents`) may be any subset holding every row that
+    changed between the dates, e.g. the rows changed anywhere in a year (`facts.batch`).
     """
     backend = ibis_backend(con_or_backend)
     as_of, before = as_of_date(cutoff), as_of_date(previous_cutoff)
-    residents = _table(backend, "residents")
+    residents = _table(backend, "residents") if residents is None else residents
     if residents is None:
         return pd.DataFrame(columns=["region_code", "cutoff", "fact", "value", "source"])
     prev = previous_frame.loc[previous_frame["fact"].isin(VILLAGE_FACTS), ["region_code", "fact", "value"]]

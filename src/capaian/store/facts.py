@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -26,15 +27,26 @@ FACT_COLUMNS = ["region_code", "cutoff", "fact", "value", "source"]
 
 @dataclass
 class FactWrite:
-    """What one `write_facts` call did. `revision` is None when nothing changed."""
+    """What one `write_facts` call did. `revision` is None when nothing changed.
+
+    `changes` (one dict per changed fact: region_code, cutoff, fact, old, new, old_source, ...)
+    is made from the changed rows when first asked for: a register computation writes 500,000
+    facts per cut-off and nobody reads them as dicts.
+    """
 
     revision: int | None
     inserted: int
-    changes: list[dict] = field(default_factory=list)  # region_code, cutoff, fact, old, new, ...
+    changed: pd.DataFrame | None = field(default=None, repr=False)
+
+    @cached_property
+    def changes(self) -> list[dict]:
+        return [] if self.changed is None else _records(self.changed)
 
     @property
     def superseded_submissions(self) -> list[int]:
-        ids = {c["old_submission_id"] for c in self.changes if c.get("old_submission_id") is not None}
+        if self.changed is None:
+            return []
+        ids = self.changed["old_submission_id"].dropna().unique()
         return sorted(int(i) for i in ids)
 
 
@@ -74,6 +86,24 @@ class FactsMixin:
             sql += " AND region_code = ?"
             params.append(region_code)
         return self.query_df(sql + " ORDER BY region_code, fact, revision", params)
+
+    def record_fact_extract(self, cutoff: str, scope: str, method: str, fingerprint: str, rows: int,
+                            digest: str, actor: str) -> None:
+        """Note what the register facts of `cutoff` just written were computed from
+        (`capaian.facts.extract`); the caller writes facts and note in one transaction."""
+        self.con.execute(
+            "INSERT INTO fact_extracts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [str(cutoff), scope, method, fingerprint, int(rows), digest, utcnow(), actor],
+        )
+
+    def fact_extracts(self, fingerprint: str, scope: str) -> pd.DataFrame:
+        """The register computations noted for an extract and scope, newest first per cut-off
+        (cutoff, method, rows, digest)."""
+        return self.query_df(
+            "SELECT cutoff, method, rows, digest, computed_at FROM fact_extracts "
+            "WHERE fingerprint = ? AND scope = ? ORDER BY cutoff, computed_at DESC",
+            [fingerprint, scope],
+        )
 
     def list_cutoffs(self) -> list[str]:
         """Cut-offs that have facts, in time order."""
@@ -136,14 +166,13 @@ class FactsMixin:
                 "INSERT INTO fact_revisions VALUES (?, ?, ?, ?, ?, ?)",
                 [revision, source, submission_id, actor, utcnow(), len(changed)],
             )
-            changes = [_change(row) for row in changed.to_dict("records")]
-            result = FactWrite(revision, len(changed), changes)
+            result = FactWrite(revision, len(changed), changed)
             if audit:
                 self.audit(
                     actor,
                     "facts.write",
                     f"revision:{revision}",
-                    {"source": source, "rows": len(changed), "changes": _updates_only(changes)},
+                    {"source": source, "rows": len(changed), "changes": _updates_only(changed)},
                 )
         return result
 
@@ -154,21 +183,22 @@ def _none(value):
     return value
 
 
-def _change(row: dict) -> dict:
-    out = {k: _none(v) for k, v in row.items()}
-    for key in ("old_submission_id", "old_revision"):
-        if out.get(key) is not None:
-            out[key] = int(out[key])
-    return out
+def _records(changed: pd.DataFrame) -> list[dict]:
+    """The changed rows as dicts with plain values (None for missing, ints for ids)."""
+    columns = list(changed.columns)
+    values = []
+    for name in columns:
+        column = [_none(v) for v in changed[name].tolist()]
+        if name in ("old_submission_id", "old_revision"):
+            column = [None if v is None else int(v) for v in column]
+        values.append(column)
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
-def _updates_only(changes: list[dict]) -> list[dict]:
+def _updates_only(changed: pd.DataFrame) -> list[dict]:
     """Changes that replaced an earlier value (old -> new), for the audit log."""
-    return [
-        {k: c[k] for k in ("region_code", "cutoff", "fact", "old", "new", "old_source")}
-        for c in changes
-        if c.get("old") is not None
-    ]
+    replaced = changed.loc[changed["old"].notna(), ["region_code", "cutoff", "fact", "old", "new", "old_source"]]
+    return _records(replaced)
 
 
 def _clean(facts: pd.DataFrame) -> pd.DataFrame:

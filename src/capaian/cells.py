@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 
@@ -38,3 +39,22 @@ def integer(value) -> int | None:
     """A cell rounded to an int, or None when it is missing."""
     value = number(value)
     return None if value is None else int(round(value))
+
+
+def plain_list(series: pd.Series) -> list:
+    """A column as a list of plain values (what `plain` gives for each cell), column-wise: numpy
+    integer and boolean columns have no missing values, float ones only NaN."""
+    values = series.tolist()
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else None
+    if kind in ("i", "u", "b"):
+        return values
+    if kind == "f":
+        return [None if v != v else v for v in values]
+    return [plain(v) for v in values]
+
+
+def rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a frame as dicts of plain values (`frame.to_dict("records")` with `plain` on
+    every cell, made column by column: several times faster on thousands of rows)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in zip(*(plain_list(frame[c]) for c in columns))]

@@ -51,15 +51,20 @@ class RunView:
 
     def explain(self, code: str):
         """The explanation of one region (met, not met, path to the next level)."""
+        return self.explain_many([code])[0]
+
+    def explain_many(self, codes) -> list:
+        """The explanations of several regions, their rows read at once."""
         from capaian.regions import normalize_code
 
-        code = normalize_code(code)
-        if not self.evaluation.has_region(code):
-            raise CapaianError(
-                f"Wilayah {code} tidak ada dalam hasil evaluasi {self.cutoff}.",
-                f"Region {code} is not in the evaluation results of {self.cutoff}.",
-            )
-        return self.evaluation.explain(code)
+        codes = [normalize_code(code) for code in codes]
+        for code in codes:
+            if not self.evaluation.has_region(code):
+                raise CapaianError(
+                    f"Wilayah {code} tidak ada dalam hasil evaluasi {self.cutoff}.",
+                    f"Region {code} is not in the evaluation results of {self.cutoff}.",
+                )
+        return self.evaluation.explain_many(codes)
 
     def region_row(self, code: str) -> dict:
         rows = self.regions[self.regions["region_code"] == code]

@@ -192,20 +192,18 @@ def _state(row: dict, ind) -> IndicatorState:
     )
 
 
-def _base(rows: pd.DataFrame) -> dict | None:
+def _base(rows: list[dict]) -> dict | None:
     """The denominator base named on the region's coverage rows."""
-    if "denominator_base" not in rows:
-        return None
-    ids = rows["denominator_base"].dropna()
-    if ids.empty:
+    ids = [r["denominator_base"] for r in rows if r.get("denominator_base") is not None]
+    if not ids:
         return None
     from capaian.bases import get_base
 
     try:
-        base = get_base(str(ids.iloc[0]))
+        base = get_base(str(ids[0]))
     except CapaianError:
-        return {"id": str(ids.iloc[0]), "label": None, "population_as_of": None, "in_force_from": None,
-                "text": {"id": str(ids.iloc[0]), "en": str(ids.iloc[0])}}
+        return {"id": str(ids[0]), "label": None, "population_as_of": None, "in_force_from": None,
+                "text": {"id": str(ids[0]), "en": str(ids[0])}}
     return {"id": base.id, "label": base.label.model_dump(), "population_as_of": base.population_as_of.isoformat(),
             "in_force_from": base.in_force_from.isoformat(), "assumption": base.assumption,
             "text": {"id": base.describe("id"), "en": base.describe("en")}}
@@ -256,16 +254,25 @@ def _implementation_step(evaluation, row: dict, ind) -> Step:
 
 def explain(evaluation, code: str) -> Explanation:
     """The explanation of region `code` in `evaluation`."""
+    return explain_many(evaluation, [code])[0]
+
+
+def explain_many(evaluation, codes) -> list[Explanation]:
+    """The explanations of regions `codes` in `evaluation`, their rows read at once."""
+    codes = list(codes)
+    regions = evaluation.region_records(codes)
+    return [_explain(evaluation, code, region, rows)
+            for code, region, rows in zip(codes, regions, evaluation.indicator_records(codes))]
+
+
+def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanation:
     rubric = evaluation.rubric
-    region = evaluation.region(code)
-    rows = evaluation.indicator_rows(code)
-    if rows.empty:
+    if not rows:
         raise CapaianError(
             f"Tidak ada baris indikator untuk wilayah {code}.", f"No indicator rows for region {code}."
         )
     met, not_met, candidates = [], [], []
-    for order, row in enumerate(rows.to_dict(orient="records")):
-        row = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
+    for order, row in enumerate(rows):
         ind = rubric.indicator(row["indicator"])
         state = _state(row, ind)
         (met if row["status"] == "met" else not_met).append(state)

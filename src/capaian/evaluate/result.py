@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from capaian.cells import plain
+from capaian.cells import plain, rows
 from capaian.errors import CapaianError
 from capaian.rubrics.model import NATIONAL_SET, Rubric
 
@@ -37,13 +37,7 @@ REGION_COLUMNS = [
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """JSON-able rows: NaN / NA -> None, numpy scalars -> Python numbers."""
-    obj = frame.astype(object).where(frame.notna(), None)
-    out = obj.to_dict(orient="records")
-    for row in out:
-        for key, value in row.items():
-            if hasattr(value, "item"):
-                row[key] = value.item()
-    return out
+    return rows(frame)
 
 
 @dataclass(eq=False)
@@ -162,6 +156,28 @@ class Evaluation:
 
     def explain(self, code: str):
         """Why this level, and the fewest indicators to fix to reach the next one."""
-        from capaian.evaluate.explain import explain
+        return self.explain_many([code])[0]
 
-        return explain(self, code)
+    def explain_many(self, codes) -> list:
+        """The explanations of several regions, their rows read at once (a national workbook
+        explains every office)."""
+        from capaian.evaluate.explain import explain_many
+
+        return explain_many(self, codes)
+
+    def region_records(self, codes) -> list[dict]:
+        """The region rows of `codes` as dicts (JSON-able values), in that order."""
+        for code in codes:
+            if code not in self._region_pos:
+                self.region(code)  # the error naming it
+        return records(self.regions.iloc[[self._region_pos[c] for c in codes]])
+
+    def indicator_records(self, codes) -> list[list[dict]]:
+        """The indicator rows of each of `codes` as dicts, in rubric order, read at once."""
+        groups = [self._indicator_groups.get(code, np.empty(0, np.int64)) for code in codes]
+        flat = records(self.indicators.iloc[np.concatenate(groups) if groups else []])
+        out, start = [], 0
+        for group in groups:
+            out.append(flat[start:start + len(group)])
+            start += len(group)
+        return out

@@ -352,8 +352,8 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
     s.header(ws, top, headers, widths)
     r = top
     offices = regions[regions["tier"].isin(("national", "province", "regency"))]
-    for row in offices.to_dict("records"):
-        e = view.explain(row["region_code"])
+    rows = offices.to_dict("records")
+    for row, e in zip(rows, view.explain_many([row["region_code"] for row in rows])):
         head = [row["region_code"], row["region_name"], _tier_text(row, lang), e.level,
                 e.indicators_met, e.indicators_total, e.next_level, e.more_needed if e.path else None]
         steps = e.path or [None]

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from capaian.quality.flags import flags_for_cutoff
-from capaian.quality.service import flags_for_choice, older_runs, quality_flags
+from capaian.quality.notes import attach, notes
+from capaian.quality.service import flags_for_choice, older_runs
 from capaian.runs import Catalog, choose, trend_run_ids
 from capaian.service import get_run
 from capaian.store import open_store
@@ -37,7 +38,7 @@ def test_flags_from_the_older_runs_typed_columns_are_the_flags_of_the_whole_runs
     assert [f.to_dict() for f in slim] == [f.to_dict() for f in whole]
     # the CLI's answer is the same one
     assert [f.to_dict() for f in flags_for_choice(demo_store, choice)] == \
-        [f.to_dict() for f in quality_flags(demo_store, [get_run(demo_store, i) for i in ids])]
+        [f.to_dict() for f in attach(whole, notes(demo_store))]
 
 
 def test_runs_of_a_region_are_the_region_rows_of_the_whole_runs(demo_store):
@@ -133,3 +134,20 @@ def test_the_public_default_pages_are_built_before_the_port_opens(demo_db_copy):
         assert page.status_code == 200
         assert client.get("/nasional.json").json()["run"]["run_id"] == choice.run_id
     state.store.close()
+
+
+def test_page_models_are_bounded_by_their_weight_not_only_their_number():
+    from capaian.web.state import LRU, _model_weight
+
+    small, large = {"rows": list(range(10))}, {"rows": [{"code": str(i), "value": i / 3} for i in range(20_000)]}
+    assert _model_weight(large) > 100 * _model_weight(small)
+    cache = LRU(100, budget=2 * _model_weight(large) + 10 * _model_weight(small), weigh=_model_weight)
+    for i in range(3):
+        cache.put(("large", i), large)
+    assert cache.get(("large", 0)) is None and cache.get(("large", 2)) is large  # the oldest went first
+    for i in range(5):
+        cache.put(("small", i), small)
+    assert cache.weight <= cache.budget and cache.get(("small", 4)) is small
+    cache.put(("large", 2), small)  # replaced: its weight is the new value's
+    assert cache.weight <= 3 * _model_weight(large) and cache.get(("large", 2)) is small
+    assert _model_weight({"unpicklable": lambda: None}) == 256 << 10

@@ -214,9 +214,12 @@ def publish_cmd(
     actor: str = typer.Option("cli", "--as", help="Siapa yang menerbitkan / who publishes."),
 ) -> None:
     """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
+    from capaian.present.i18n import tr
+    from capaian.quality.saved import save_published
+
     store = open_db()
     store.publish_run(run_id, actor)
-    from capaian.present.i18n import tr
+    save_published(store, run_id)  # the public's first view of it reads them, computed once here
 
     console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
 

@@ -76,13 +76,19 @@ def build_demo(
             if year == 2020:
                 counts.update(_kaltara_register(store, tmp, seed, report))
         cutoffs = [c for y in years for c in cutoffs_of_year(y)]
+        newest = None
         for i, cutoff in enumerate(cutoffs):
             view = evaluate_cutoff(store, cutoff, actor=DEMO_ACTOR)
             counts["runs"] += 1
             if publish and i < len(cutoffs) - UNPUBLISHED_TAIL:
                 store.publish_run(view.run_id, DEMO_ACTOR)
                 counts["published"] += 1
+                newest = view.run_id
             report("evaluations", i + 1, len(cutoffs))
+        if newest is not None:  # the public's default view; other cut-offs' flags are saved on first use
+            from capaian.quality.saved import save_published
+
+            save_published(store, newest)
     return counts
 
 

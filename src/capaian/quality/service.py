@@ -7,14 +7,6 @@ from capaian.quality.flags import flags_for_cutoff
 from capaian.quality.notes import attach, notes
 
 
-def quality_flags(store, views: list, k=None) -> list:
-    """The flags of the last of `views` (the trend runs of a choice), with their notes."""
-    if not views:
-        return []
-    facts = store.current_facts(views[-1].cutoff)
-    return attach(flags_for_cutoff(views, facts, k=k), notes(store))
-
-
 def trend_views_of(store, choice) -> list:
     """The runs of the trend of `choice` (the one trend rule), loaded from the store."""
     from capaian.runs import Catalog, trend_run_ids
@@ -24,13 +16,11 @@ def trend_views_of(store, choice) -> list:
 
 
 def flags_for_choice(store, choice, k=None) -> list:
-    from capaian.runs import Catalog, trend_run_ids
-    from capaian.service import get_run
+    """The flags of a chosen run with their notes (saved once per state, `capaian.quality.saved`)."""
+    from capaian.quality.saved import choice_flags
+    from capaian.runs import Catalog
 
-    catalog = Catalog.from_store(store)
-    ids = trend_run_ids(catalog, choice)
-    views = older_runs(store, catalog, ids[:-2]) + [get_run(store, run_id) for run_id in ids[-2:]]
-    return quality_flags(store, views, k=k)
+    return attach(choice_flags(store, Catalog.from_store(store), choice, k=k), notes(store))
 
 
 # What the flags read of the runs before the previous one: the coverage values (jumps) and the
@@ -57,10 +47,9 @@ def older_runs(store, catalog, run_ids: list[int]) -> list:
 
 
 def office_flags(store, choice, k=None) -> list:
-    """The flags of every province and regency in the chosen run (one query for the trend rows, not
-    the whole runs: the national report stays fast), with their notes."""
-    return attach(flags_for_cutoff(region_trend_views(store, choice, None), store.current_facts(choice.cutoff), k=k),
-                  notes(store))
+    """The flags of every province and regency in the chosen run, with their notes: the same saved
+    answer as every other surface (the national report stays fast)."""
+    return flags_for_choice(store, choice, k=k)
 
 
 class RegionRows:

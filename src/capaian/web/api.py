@@ -256,6 +256,10 @@ def publish(request: Request, user, run_id: int) -> None:
     except CapaianError as exc:
         raise PageError(409, "bad_request", exc.id_message, exc.en_message)
     state.invalidate()
+    from capaian.quality.saved import save_published
+
+    with state.db() as store:
+        save_published(store, run_id)  # the public's first view of it reads them, computed once here
 
 
 # --- results and explanations -----------------------------------------------------------------

@@ -119,21 +119,18 @@ def api_completeness(
 
 
 def chosen_flags(state, choice) -> list:
-    """The flags of a chosen run, without notes (cached per choice; the server's warm-up builds the
-    public's before the port opens): the last two runs of the trend whole, the older ones only as far
-    as the flags read them (`capaian.quality.service.older_runs`, one query)."""
+    """The flags of a chosen run, without notes (kept per choice; the server's warm-up reads the
+    public's before the port opens): the store's saved ones (`capaian.quality.saved`), or computed
+    from the last two runs of the trend, which the server holds whole, and saved."""
 
     def build():
-        from capaian.quality.flags import flags_for_cutoff
-        from capaian.quality.service import older_runs
+        from capaian.quality.saved import choice_flags
         from capaian.runs import trend_run_ids
 
         catalog = state.catalog()
-        ids = trend_run_ids(catalog, choice)
+        whole = [state.view(run_id) for run_id in trend_run_ids(catalog, choice)[-2:]]
         with state.reader() as store:
-            views = older_runs(store, catalog, ids[:-2])
-            facts = store.current_facts(choice.cutoff)
-        return flags_for_cutoff(views + [state.view(run_id) for run_id in ids[-2:]], facts)
+            return choice_flags(store, catalog, choice, writer=state.db, whole=lambda ids: whole)
 
     return state.model((*choice.key, "flags"), build)
 

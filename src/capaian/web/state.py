@@ -82,16 +82,30 @@ class LoginLimiter:
             self.throttle.succeeded(store, name, ip)
 
 
+def _model_weight(model) -> int:
+    """What a page model weighs in a cache: its pickled size (a dict of a few thousand rows
+    pickles in milliseconds, far less than it took to build); 256 KB if it does not pickle."""
+    import pickle
+
+    try:
+        return len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - a model holding something unpicklable
+        return 256 << 10
+
+
 class LRU:
     """A small thread-safe least-recently-used cache: at most `size` entries and, with `budget`,
-    at most that many bytes of str/bytes values (pages and twins vary from 2 KB to 300 KB)."""
+    at most that many bytes of values as `weigh` counts them (default: the length of str/bytes
+    values; pages and twins vary from 2 KB to 300 KB)."""
 
-    def __init__(self, size: int, budget: int | None = None):
+    def __init__(self, size: int, budget: int | None = None, weigh=None):
         self.size = size
         self.budget = budget
         self.weight = 0
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        if weigh is not None:
+            self._weigh = weigh
 
     @staticmethod
     def _weigh(value) -> int:
@@ -99,23 +113,24 @@ class LRU:
 
     def get(self, key):
         with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
+            entry = self._data.get(key)
+            if entry is None:
+                return None
+            self._data.move_to_end(key)
+            return entry[0]
 
     def put(self, key, value) -> None:
+        weight = self._weigh(value) if self.budget is not None else 0  # outside the lock: may take ms
         with self._lock:
-            old = self._data.get(key)
+            old = self._data.pop(key, None)
             if old is not None:
-                self.weight -= self._weigh(old)
-            self._data[key] = value
-            self._data.move_to_end(key)
-            self.weight += self._weigh(value)
+                self.weight -= old[1]
+            self._data[key] = (value, weight)
+            self.weight += weight
             while len(self._data) > self.size or (self.budget is not None and self.weight > self.budget
                                                   and len(self._data) > 1):
-                _, dropped = self._data.popitem(last=False)
-                self.weight -= self._weigh(dropped)
+                _, (_, dropped) = self._data.popitem(last=False)
+                self.weight -= dropped
 
     def clear(self) -> None:
         with self._lock:
@@ -149,7 +164,8 @@ class WebState:
         # Bounded so that the server stays under 400 MB (bench/web_memory.py): a loaded run is
         # about 4 MB, an opened one (with its previous run's columns) as much again.
         budget = value("CAPAIAN_CACHE_MB") << 20
-        self._models = LRU(value("CAPAIAN_CACHE_MODELS"))  # page models (language-independent dicts; a national one is ~1-2 MB)
+        # page models (language-independent dicts: a national one is 1-2 MB, a province one 250 KB)
+        self._models = LRU(value("CAPAIAN_CACHE_MODELS"), budget=budget, weigh=_model_weight)
         self._opened = LRU(value("CAPAIAN_CACHE_OPENED"))  # opened runs (a picker's choice with its previous run attached)
         self._fragments = LRU(value("CAPAIAN_CACHE_FRAGMENTS"), budget=budget)  # HTML of the user-independent part of a page
         self._twins = LRU(value("CAPAIAN_CACHE_TWINS"), budget=budget)  # serialised JSON of the .json twins (language-independent)

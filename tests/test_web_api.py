@@ -133,3 +133,35 @@ def test_public_explanation_names_lagging_regencies_without_their_values(client)
     assert named and all(set(r) == {"code", "name"} for r in named)
     own = client.get("/api/explanations/65", params={"cutoff": SEED_CUTOFF}, headers=basic("kaltara")).json()
     assert any("value" in r for step in own["explanation"]["path"] for r in step["regions"])
+
+
+def test_region_lists_from_the_stores_copy_are_the_hierarchys(tmp_path, monkeypatch):
+    """A store holding its copy of the hierarchy (`capaian db init`, the demo) answers region lists
+    from it, without loading the 91,600-region hierarchy into the server: the same answers."""
+    from fastapi.testclient import TestClient
+
+    from capaian.regions import get_hierarchy
+    from capaian.store import open_store
+    from capaian.web.app import create_app
+
+    store = open_store(tmp_path / "copy.duckdb")
+    for version in ("2020", "2025"):
+        store.ensure_regions(version)
+    store.close()
+    with TestClient(create_app(tmp_path / "copy.duckdb", warm=False)) as stored, \
+            TestClient(create_app(tmp_path / "none.duckdb", warm=False)) as loaded:
+        import capaian.regions
+
+        calls = []
+        real = capaian.regions.get_hierarchy
+        monkeypatch.setattr(capaian.regions, "get_hierarchy", lambda v: calls.append(v) or real(v))
+        for url in ("/api/regions", "/api/regions?version=2020", "/api/regions?parent=65",
+                    "/api/regions?parent=65.01&tier=district", "/api/regions?parent=65.01.01",
+                    "/api/regions/65", "/api/regions/65.71.01", "/api/regions/65?version=2020"):
+            calls.clear()
+            answer = stored.get(url)
+            assert calls == [], url  # answered from the store's copy, the hierarchy never loaded
+            assert answer.status_code == 200 and answer.json() == loaded.get(url).json(), url
+        assert len(stored.get("/api/regions?parent=65").json()["regions"]) == len(get_hierarchy("2025").children("65"))
+        for url in ("/api/regions/99", "/api/regions?parent=99.99"):
+            assert stored.get(url).status_code == loaded.get(url).status_code == 404, url

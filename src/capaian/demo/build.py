@@ -54,6 +54,8 @@ def build_demo(
     report = progress or (lambda step, done, total: None)
     counts = {"submissions": 0, "runs": 0, "published": 0}
     store.mark_demo()
+    for version in ("2020", "2025"):  # the region lists the server gives, without loading the hierarchy
+        store.ensure_regions(version)
     with (tempfile.TemporaryDirectory() if workdir is None else nullcontext(workdir)) as tmp:
         tmp = Path(tmp)
         for year in years:

@@ -191,8 +191,9 @@ class _Known:
         stored = self.store.current_facts(str(cut))
         stored = stored[stored["fact"].isin(VILLAGE_FACTS + (REGENCY_FACTS if self.with_events else ()))]
         if self.scope:
-            codes = stored["region_code"]
-            stored = stored[(codes == self.scope) | codes.str.startswith(self.scope + ".")]
+            from capaian.access import covers
+
+            stored = stored[[covers(self.scope, code) for code in stored["region_code"]]]
         if len(stored) != int(note["rows"]) or frame_digest(stored) != note["digest"]:
             return None  # changed since (a correction, another source, a later extract)
         stored = stored.reset_index(drop=True)

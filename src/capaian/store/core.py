@@ -11,6 +11,8 @@ import pandas as pd
 
 from capaian.errors import CapaianError
 
+REGION_FIELDS = ("code", "name", "tier", "kind", "parent")  # a stored region, as the API gives it
+
 
 WRITE_LOCK = 7_311_506  # PostgreSQL advisory lock held by every store transaction
 
@@ -198,6 +200,24 @@ class StoreCore:
         with self.transaction():
             self.insert_frame("regions", rows)
         return len(rows)
+
+    def region_children(self, version: str, parent: str) -> list[dict] | None:
+        """The direct children of `parent` (`ID`: the provinces) as dicts (code, name, tier, kind,
+        parent), ordered by code, from the stored copy of hierarchy `version` (`ensure_regions`);
+        None when the store holds no copy of it (the caller reads `capaian.regions` then), [] when
+        `parent` is not in it."""
+        if not self.scalar("SELECT count(*) FROM regions WHERE version = ?", [version]):
+            return None
+        rows = self.con.execute(
+            "SELECT code, name, tier, kind, parent FROM regions WHERE version = ? AND parent = ? ORDER BY code",
+            [version, parent]).fetchall()
+        return [dict(zip(REGION_FIELDS, row)) for row in rows]
+
+    def region_row(self, version: str, code: str) -> dict | None:
+        """One region of the stored copy of hierarchy `version` as a dict, or None."""
+        row = self.con.execute(f"SELECT {', '.join(REGION_FIELDS)} FROM regions WHERE version = ? AND code = ?",
+                               [version, code]).fetchone()
+        return None if row is None else dict(zip(REGION_FIELDS, row))
 
     def regions(self, version: str) -> pd.DataFrame:
         """The stored `regions` rows of one hierarchy version (filled on demand)."""

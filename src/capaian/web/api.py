@@ -89,41 +89,64 @@ VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces) or 2025 (38 provinces)
 @router.get("/regions", tags=["regions"], summary=N_("Regions of a hierarchy version"),
             responses=refusals(404, 422))
 def api_regions(
+    request: Request,
     version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP),
     parent: str | None = Query(None, description=N_("Only the children of this region (e.g. 65).")),
     tier: str | None = Query(None, pattern=r"^(province|regency|district|village)$"),
     q: str | None = Query(None, description=N_("Find by name (case- and accent-insensitive).")),
     limit: int = Query(100, ge=1, le=1000),
 ):
-    from capaian.regions import get_hierarchy
-
-    hierarchy = get_hierarchy(version)
     if q:
-        found = hierarchy.find(q, tier=tier, limit=limit)
+        from capaian.regions import get_hierarchy
+
+        found = [_region_dict(r) for r in get_hierarchy(version).find(q, tier=tier, limit=limit)]
     elif parent:
-        found = [r for r in hierarchy.children(normalise(parent)) if not tier or r.tier == tier]
+        found = [r for r in _children(request, version, normalise(parent)) if not tier or r["tier"] == tier]
     else:
-        found = [r for r in hierarchy.provinces()] if tier in (None, "province") else []
+        found = _children(request, version, "ID") if tier in (None, "province") else []
         if tier and tier != "province":
             raise PageError(404, "not_found", "Berikan parent atau q.", "Give parent or q.")
-    return {"version": version, "regions": [_region_dict(r) for r in found[:limit]]}
+    return {"version": version, "regions": found[:limit]}
+
+
+def _children(request: Request, version: str, code: str) -> list[dict]:
+    """Children of a region (404 for an unknown one): from the store's copy of the hierarchy when
+    it has one (no 91,600-region hierarchy held in the server for a list), else `capaian.regions`."""
+    with web(request).reader() as store:
+        stored = store.region_children(version, code)
+        known = stored is None or bool(stored) or store.region_row(version, code) is not None
+    if not known:
+        raise PageError(404, "not_found")
+    if stored is not None:
+        return stored
+    from capaian.regions import get_hierarchy
+
+    try:
+        return [_region_dict(r) for r in get_hierarchy(version).children(code)]
+    except (CapaianError, KeyError):
+        raise PageError(404, "not_found")
 
 
 @router.get("/regions/{code}", tags=["regions"], summary=N_("One region and its children"),
             responses=refusals(404, 422))
-def api_region(code: str, version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP)):
-    from capaian.regions import get_hierarchy
-
-    hierarchy = get_hierarchy(version)
+def api_region(request: Request, code: str,
+               version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP)):
     code = normalise(code)
-    try:
-        region = hierarchy.get(code)
-    except (CapaianError, KeyError):
-        raise PageError(404, "not_found")
+    with web(request).reader() as store:
+        stored = store.region_children(version, code)
+        region = store.region_row(version, code) if stored is not None else None
+    if stored is None:
+        from capaian.regions import get_hierarchy
+
+        hierarchy = get_hierarchy(version)
+        try:
+            found = hierarchy.get(code)
+        except (CapaianError, KeyError):
+            raise PageError(404, "not_found")
+        region, stored = _region_dict(found), [_region_dict(r) for r in hierarchy.children(code)]
     if region is None:
         raise PageError(404, "not_found")
-    return {**_region_dict(region), "version": version,
-            "children": [_region_dict(r) for r in hierarchy.children(code)]}
+    return {**region, "version": version, "children": stored}
 
 
 @router.get("/cutoffs", tags=["cut-offs"], summary=N_("Cut-offs with evaluation runs you may see"),

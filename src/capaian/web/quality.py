@@ -137,14 +137,20 @@ def chosen_flags(state, choice) -> list:
 
 def run_flags(request: Request, choice, view) -> list:
     """The flags of a chosen run the user may see (cached per choice), with their current notes."""
-    from capaian.quality.notes import attach, notes
+    from capaian.quality.notes import attach
 
+    memo = getattr(request.state, "run_flags", None)  # a region page asks three times
+    if memo is not None and memo[0] == choice.key:
+        return memo[1]
     state = web(request)
     flags = chosen_flags(state, choice)
-    with state.db() as store:
-        found = notes(store)
+    version, found = state.quality_notes()
     user = current_user(request)
-    return [f for f in attach(flags, found) if allowed(user, "view", f.region_code, view)]
+    # what a user may see depends on their role and region only: kept per (choice, notes, those)
+    key = (*choice.key, "shown flags", version, getattr(user, "role", None), getattr(user, "region_code", None))
+    shown = state.model(key, lambda: [f for f in attach(flags, found) if allowed(user, "view", f.region_code, view)])
+    request.state.run_flags = (choice.key, shown)
+    return shown
 
 
 def flags_model(request: Request, cutoff: str | None, type: str | None, province: str | None,
@@ -210,6 +216,7 @@ def explain_flag_form(request: Request, key: str = Form(""), note: str = Form(""
 
     with web(request).db() as store:
         explain_flag(store, key, note, user.name)
+    web(request).forget_notes()
     target = back if back.startswith("/kualitas") else "/kualitas"
     return RedirectResponse(target, status_code=303)
 
@@ -234,11 +241,27 @@ def api_flags(
 # --- flags next to the figures they concern -------------------------------------------------------
 
 
-def flag_items(flags) -> list[dict]:
-    """Flags as page/API items: the flag's fields and its line in both languages."""
-    from capaian.quality.text import flag_line
+_LINES = None
 
-    return [{**f.to_dict(), "line": {"id": flag_line(f, "id"), "en": flag_line(f, "en")}} for f in flags]
+
+def flag_items(flags) -> list[dict]:
+    """Flags as page/API items: the flag's fields and its line in both languages (the lines kept
+    per flag, evidence and note: a province page shows them on every request)."""
+    global _LINES
+    from capaian.quality.text import flag_line
+    from capaian.web.state import LRU
+
+    if _LINES is None:
+        _LINES = LRU(20_000)
+    out = []
+    for f in flags:
+        key = (f.key, repr(f.evidence), repr(f.explained))
+        line = _LINES.get(key)
+        if line is None:
+            line = {"id": flag_line(f, "id"), "en": flag_line(f, "en")}
+            _LINES.put(key, line)
+        out.append({**f.to_dict(), "line": line})
+    return out
 
 
 def flags_of_region(request: Request, choice, view, code: str) -> dict:

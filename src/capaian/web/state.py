@@ -172,6 +172,8 @@ class WebState:
         self._region_rows = LRU(4)  # a region's rows of the trend's runs not loaded whole
         self._users: dict[str, tuple[float, object]] = {}
         self._demo: bool | None = None
+        self._notes: tuple | None = None  # (read at, notes on flags, version), see quality_notes
+        self._notes_read = 0
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
         self.reports = ReportJobs(report_cache, workers=workers)  # reports built on demand
         self._hash_pool = None
@@ -247,6 +249,7 @@ class WebState:
         """Forget the catalog and page models (after this app wrote to the store)."""
         with self.lock:
             self._catalog = None
+            self._notes = None
             self._models.clear()
             self._region_rows.clear()
             self._opened.clear()
@@ -409,6 +412,27 @@ class WebState:
         for run_id in ids:
             self.view(run_id)
         return len(ids)
+
+    def quality_notes(self) -> tuple[int, dict]:
+        """(version, the notes on quality flags) (`capaian.quality.notes.notes`), read again after
+        this app writes one (`forget_notes`) and, on a store other processes write too
+        (PostgreSQL), every `recheck` seconds: a page showing flags read them on every request
+        (7 ms of its 10). The version changes with every read, to key what is built from them."""
+        cached = self._notes
+        if cached is not None and (not self.shared or time.monotonic() - cached[0] < self.recheck):
+            return cached[2], cached[1]
+        from capaian.quality.notes import notes
+
+        with self.reader() as store:
+            found = notes(store)
+        with self._flight_lock:
+            self._notes_read += 1
+            version = self._notes_read
+        self._notes = (time.monotonic(), found, version)
+        return version, found
+
+    def forget_notes(self) -> None:
+        self._notes = None
 
     def is_demo(self) -> bool:
         if self._demo is None:

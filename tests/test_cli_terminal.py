@@ -22,9 +22,11 @@ WIDTH = 100
 @pytest.fixture
 def cli(demo_db, monkeypatch):
     monkeypatch.setenv("COLUMNS", str(WIDTH))
-    # the consoles are lazy (cli.app.LazyConsole): set the width on the Rich console itself
-    monkeypatch.setattr(app_module.console.real, "width", WIDTH)
-    monkeypatch.setattr(app_module.err_console.real, "width", WIDTH)
+    # the consoles are lazy (cli.app.LazyConsole): set the width on the Rich console itself. Its
+    # `_width` (None: follow $COLUMNS), not the `width` property, whose undo would pin the width
+    # for every later test of this process
+    monkeypatch.setattr(app_module.console.real, "_width", WIDTH)
+    monkeypatch.setattr(app_module.err_console.real, "_width", WIDTH)
     runner = CliRunner()
 
     def run(*args, lang="id"):

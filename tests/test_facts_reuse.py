@@ -184,3 +184,16 @@ def test_cli_says_which_cutoffs_were_reused(tmp_path, extract):
     assert "2025-12-H2" in first and "inkremental" in first.lower(), first
     assert said().count("dipakai ulang: ekstrak sama") == 2
     assert said("--lang", "en").count("reused: same extract") == 2
+
+
+def test_reuse_on_either_store(store_target, extract):
+    """The extract notes and the reuse work the same on the PostgreSQL store (facts computed on
+    DuckDB, written to PostgreSQL) as on DuckDB."""
+    store = open_store(store_target)
+    first = _run(store, extract, ["2025-06-H1", "2025-06-H2"])
+    assert [s.how for s in first] == ["full", "incremental"]
+    again = _run(store, extract, ["2025-06-H1", "2025-06-H2"])
+    assert [s.how for s in again] == ["reused", "reused"]
+    for a, b in zip(first, again):
+        pd.testing.assert_frame_equal(b.frame, a.frame, check_exact=True)
+    store.close()

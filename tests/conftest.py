@@ -94,6 +94,19 @@ def _wait_for_build(folder: Path) -> Path:
     return folder / "demo.duckdb"
 
 
+@pytest.fixture(autouse=True)
+def _cli_console_follows_columns():
+    """Rich fixes a console's width from $COLUMNS when the console is made, so the first CLI test
+    of a worker would set the width of every later one: each test starts with the CLI consoles
+    following $COLUMNS again (a CLI process makes its console once; only tests share one)."""
+    cli_app = sys.modules.get("capaian.cli.app")
+    if cli_app is not None:
+        for lazy in (cli_app.console, cli_app.err_console):
+            if lazy._real is not None:
+                lazy._real._width = None
+    yield
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """A demo database built once per test session with `capaian demo build` (read it, don't write).

@@ -173,6 +173,7 @@ class _Known:
         self.store, self.fingerprint, self.scope, self.ages = store, fingerprint, scope or "", ages
         self.with_events = with_events
         self.noted = store.fact_extracts(fingerprint, self.scope)
+        self._proved: dict = {}  # cut-off -> its stored facts or None, read and checked once per call
 
     def method(self, cut) -> str:
         from capaian.facts.extract import facts_method
@@ -181,6 +182,11 @@ class _Known:
 
     def frame(self, cut):
         """The stored facts of `cut` when they are provably what this extract gives, else None."""
+        if str(cut) not in self._proved:
+            self._proved[str(cut)] = self._stored(cut)
+        return self._proved[str(cut)]
+
+    def _stored(self, cut):
         from capaian.facts import REGENCY_FACTS, SOURCE, VILLAGE_FACTS
         from capaian.facts.extract import frame_digest
 
@@ -220,6 +226,7 @@ class _Known:
             result = self.store.write_facts(frame, source=SOURCE, actor=actor)
             self.store.record_fact_extract(str(cut), self.scope, self.method(cut), self.fingerprint, len(frame),
                                            frame_digest(frame), actor)
+        self._proved.pop(str(cut), None)
         return result
 
 

@@ -7,14 +7,6 @@ from capaian.quality.flags import flags_for_cutoff
 from capaian.quality.notes import attach, notes
 
 
-def trend_views_of(store, choice) -> list:
-    """The runs of the trend of `choice` (the one trend rule), loaded from the store."""
-    from capaian.runs import Catalog, trend_run_ids
-    from capaian.service import get_run
-
-    return [get_run(store, run_id) for run_id in trend_run_ids(Catalog.from_store(store), choice)]
-
-
 def flags_for_choice(store, choice, k=None) -> list:
     """The flags of a chosen run with their notes (saved once per state, `capaian.quality.saved`)."""
     from capaian.quality.saved import choice_flags

@@ -209,7 +209,7 @@ class StoreCore:
         if not self.scalar("SELECT count(*) FROM regions WHERE version = ?", [version]):
             return None
         rows = self.con.execute(
-            "SELECT code, name, tier, kind, parent FROM regions WHERE version = ? AND parent = ? ORDER BY code",
+            f"SELECT {', '.join(REGION_FIELDS)} FROM regions WHERE version = ? AND parent = ? ORDER BY code",
             [version, parent]).fetchall()
         return [dict(zip(REGION_FIELDS, row)) for row in rows]
 

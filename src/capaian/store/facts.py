@@ -13,12 +13,12 @@ same (region_code, cutoff, fact) is inserted with that revision and the row it r
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
+from capaian.cells import rows
 from capaian.errors import CapaianError
 from capaian.store.core import utcnow
 
@@ -177,22 +177,14 @@ class FactsMixin:
         return result
 
 
-def _none(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return value
-
-
 def _records(changed: pd.DataFrame) -> list[dict]:
     """The changed rows as dicts with plain values (None for missing, ints for ids)."""
-    columns = list(changed.columns)
-    values = []
-    for name in columns:
-        column = [_none(v) for v in changed[name].tolist()]
-        if name in ("old_submission_id", "old_revision"):
-            column = [None if v is None else int(v) for v in column]
-        values.append(column)
-    return [dict(zip(columns, row)) for row in zip(*values)]
+    out = rows(changed)
+    for row in out:
+        for key in ("old_submission_id", "old_revision"):
+            if row.get(key) is not None:
+                row[key] = int(row[key])
+    return out
 
 
 def _updates_only(changed: pd.DataFrame) -> list[dict]:

@@ -14,6 +14,7 @@ from capaian.errors import CapaianError
 from capaian.present.i18n import N_
 from capaian.quality.flags import FLAG_TYPES
 from capaian.web.api import CUTOFF_HELP
+from capaian.web.state import LRU
 from capaian.web.apispec import READ, WRITE, refusals
 from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
 from capaian.web.select import CUTOFF_RE, pick_run, trend_views
@@ -241,18 +242,14 @@ def api_flags(
 # --- flags next to the figures they concern -------------------------------------------------------
 
 
-_LINES = None
+_LINES = LRU(20_000)  # (flag key, evidence, note) -> its line in both languages
 
 
 def flag_items(flags) -> list[dict]:
     """Flags as page/API items: the flag's fields and its line in both languages (the lines kept
     per flag, evidence and note: a province page shows them on every request)."""
-    global _LINES
     from capaian.quality.text import flag_line
-    from capaian.web.state import LRU
 
-    if _LINES is None:
-        _LINES = LRU(20_000)
     out = []
     for f in flags:
         key = (f.key, repr(f.evidence), repr(f.explained))

@@ -249,7 +249,7 @@ class WebState:
         """Forget the catalog and page models (after this app wrote to the store)."""
         with self.lock:
             self._catalog = None
-            self._notes = None
+            self.forget_notes()
             self._models.clear()
             self._region_rows.clear()
             self._opened.clear()

@@ -23,7 +23,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path.insert(0, str(TESTS))
 
-from api_fuzz_support import fuzz_app, fuzz_store, national_headers, run_fuzz  # noqa: E402
+from api_fuzz_support import MAX_RESPONSE_SECONDS, fuzz_app, fuzz_store, national_headers, run_fuzz  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,11 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             db = fuzz_store(source, Path(tmp) / f"{who}.duckdb")
             if who == "anonymous":
                 app = fuzz_app(db)
-                result = run_fuzz(app, who=who, max_examples=args.examples, seed=args.seed, max_time=args.max_time)
+                result = run_fuzz(app, who=who, max_examples=args.examples, seed=args.seed, max_time=args.max_time,
+                                  max_response_seconds=MAX_RESPONSE_SECONDS)
             else:
                 app = fuzz_app(db, login_limit=1_000_000)
                 result = run_fuzz(app, who=who, headers=national_headers(app), max_examples=args.examples,
-                                  seed=args.seed, max_time=args.max_time, generated_credentials=False)
+                                  seed=args.seed, max_time=args.max_time, generated_credentials=False,
+                                  max_response_seconds=MAX_RESPONSE_SECONDS)
             print(result.summary(), flush=True)
             for failure in result.failures:
                 print("  " + str(failure))

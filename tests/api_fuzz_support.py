@@ -26,7 +26,8 @@ PASSWORD = "rahasia-123"
 NATIONAL = "nasional"
 OPERATIONS_WITH_CONTENT_RULES = (("POST", "/api/evaluations"), ("POST", "/api/submissions"))
 POSITIVE_EXPECTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]  # schemathesis' default
-MAX_RESPONSE_SECONDS = 30.0  # a hang, not a slow evaluation on a busy machine
+MAX_RESPONSE_SECONDS = 30.0  # bench/api_fuzz.py's bound on one answer; the tests check conformance only
+HANG_SECONDS = 900.0  # the tests' read timeout: a hang, never a slow answer on a busy machine
 
 
 @dataclass
@@ -94,7 +95,7 @@ def national_headers(app) -> dict[str, str]:
 
 
 def config(*, headers: dict[str, str], max_examples: int, seed: int, max_time: int | None,
-           generated_credentials: bool = True):
+           generated_credentials: bool = True, max_response_seconds: float | None = None):
     from schemathesis.config import SchemathesisConfig
 
     operations = [
@@ -107,19 +108,21 @@ def config(*, headers: dict[str, str], max_examples: int, seed: int, max_time: i
         "headers": headers,
         "generation": {"max-examples": max_examples, "mode": "all", "database": "none",
                        "with-security-parameters": generated_credentials},
-        "checks": {"max_response_time": MAX_RESPONSE_SECONDS},
-        # schemathesis' own 10 s read timeout fails slow-but-correct answers on a busy machine;
-        # a hang is still caught, at the same bound as the check above
-        "request-timeout": MAX_RESPONSE_SECONDS,
+        # schemathesis' own 10 s read timeout fails slow-but-correct answers on a busy machine:
+        # speed is the benchmark's to measure (max_response_seconds), a hang is still caught
+        "request-timeout": max_response_seconds or HANG_SECONDS,
         "operations": operations,
     }
+    if max_response_seconds is not None:
+        data["checks"] = {"max_response_time": max_response_seconds}
     if max_time is not None:
         data["max-time"] = max_time
     return SchemathesisConfig.from_dict(data)
 
 
 def run_fuzz(app, *, who: str, headers: dict[str, str] | None = None, max_examples: int = 10, seed: int = 1,
-             max_time: int | None = None, generated_credentials: bool = True) -> FuzzResult:
+             max_time: int | None = None, generated_credentials: bool = True,
+             max_response_seconds: float | None = None) -> FuzzResult:
     """Every schemathesis phase and check against `app` (ASGI, in-process).
 
     `generated_credentials`: also send made-up Basic credentials and session cookies (each costs an
@@ -128,7 +131,7 @@ def run_fuzz(app, *, who: str, headers: dict[str, str] | None = None, max_exampl
     from schemathesis.engine import Status, events, from_schema
 
     cfg = config(headers=headers or {}, max_examples=max_examples, seed=seed, max_time=max_time,
-                 generated_credentials=generated_credentials)
+                 generated_credentials=generated_credentials, max_response_seconds=max_response_seconds)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=cfg)
     result = FuzzResult(who)
     started = time.monotonic()

@@ -54,30 +54,31 @@ def pytest_configure(config):
         os.environ[BUILD_ENV] = str(_start_demo_build())  # inherited by the workers started later
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(session, config, items):
-    """xdist groups: a test file stays on one worker, its demo tests are a group of their own, and
-    the browser tests (one Chromium, one demo server) share a worker."""
+    """The one collection hook. Before the other hooks (xdist's reads the groups): every test gets
+    its xdist group: a test file stays on one worker, its demo tests are a group of their own, and
+    the browser tests (one Chromium, one demo server) share a worker. After them (so after -k / -m
+    deselection, and no build for deselected tests): the tests that need the demo run last, while
+    it builds in a background process."""
     for item in items:
-        path = item.nodeid.split("::")[0]
-        if "/browser/" in path:
-            group = "browser"
-        else:
-            group = ("demo:" if _needs_demo(item) else "") + path
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
-@pytest.hookimpl(trylast=True)  # after -k / -m deselection: no build for deselected tests
-def pytest_collection_modifyitems(session, config, items):
-    """Tests that need the demo run last; the demo builds meanwhile in a background process."""
+        item.add_marker(pytest.mark.xdist_group(_group_of(item)))
+    result = yield
     needs = {id(item) for item in items if _needs_demo(item)}
     if not needs:
-        return
+        return result
     items[:] = [i for i in items if id(i) not in needs] + [i for i in items if id(i) in needs]
     cached = os.environ.get("CAPAIAN_TEST_DEMO_DB")
-    if (cached and Path(cached).is_file()) or _demo_build or os.environ.get(BUILD_ENV):
-        return
-    _demo_build["folder"] = _start_demo_build()
+    if not ((cached and Path(cached).is_file()) or _demo_build or os.environ.get(BUILD_ENV)):
+        _demo_build["folder"] = _start_demo_build()
+    return result
+
+
+def _group_of(item) -> str:
+    path = item.nodeid.split("::")[0]
+    if "/browser/" in path:
+        return "browser"
+    return ("demo:" if _needs_demo(item) else "") + path
 
 
 def _wait_for_build(folder: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -89,13 +88,11 @@ def test_regency_names_carry_their_kind(h25):
         assert region.name.startswith(prefix), region
 
 
-def test_hierarchy_loads_fast():
+def test_hierarchy_builds_whole_and_is_cached():
+    """How fast it loads is bench/cli_start.py's to measure, not a test's."""
     from capaian.regions.hierarchy import Hierarchy
 
-    # CPU time of this process, not wall time: other processes on a shared machine must not fail it
-    start = time.process_time()
     built = Hierarchy("2025", lokal_names())
-    assert time.process_time() - start < 1.0
     assert len(built) == len(get_hierarchy("2025"))
     assert get_hierarchy("2025") is get_hierarchy(2025)  # cached, version as int accepted
 

@@ -7,7 +7,8 @@ import json
 import typer
 
 from capaian.cli.app import app, console, open_db, state
-from capaian.cli.evaluation_cmd import DRAFT_HELP, RUN_HELP, Format
+from capaian.cli.evaluation_cmd import DRAFT_HELP, PROVINCE_HELP, RUN_HELP, Format
+from capaian.cli.region_args import province_code, region_code
 
 DEADLINE_HELP = "Hari setelah tanggal cut-off / days after the as-of date (default $CAPAIAN_DEADLINE_DAYS or 5)."
 K_HELP = "Lonjakan: k × MAD / a jump: k × MAD (default $CAPAIAN_QUALITY_K or 5)."
@@ -16,7 +17,7 @@ K_HELP = "Lonjakan: k × MAD / a jump: k × MAD (default $CAPAIAN_QUALITY_K or 5
 @app.command("completeness")
 def completeness_cmd(
     cutoff: str = typer.Option(..., "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
-    province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
+    province: str = typer.Option(None, "--province", help=PROVINCE_HELP),
     deadline: int = typer.Option(None, "--deadline-days", help=DEADLINE_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
 ) -> None:
@@ -27,6 +28,7 @@ def completeness_cmd(
     from capaian.quality import completeness
     from capaian.quality.text import status_label
 
+    province = province_code(province)
     found = completeness(open_db(), cutoff, deadline=deadline).only(
         lambda code: allowed(OPERATOR, "view_below", code)
         and (province is None or code.split(".")[0] == province))
@@ -57,7 +59,7 @@ def completeness_cmd(
 @app.command("quality")
 def quality_cmd(
     cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1 (default: the newest)."),
-    province: str = typer.Option(None, "--province", help="Hanya satu provinsi / only one province."),
+    province: str = typer.Option(None, "--province", help=PROVINCE_HELP),
     type_: str = typer.Option(None, "--type", help="Jenis tanda / flag type, e.g. jump."),
     severity: str = typer.Option(None, "--severity", help="high, medium or low."),
     k: float = typer.Option(None, "--k", help=K_HELP),
@@ -76,6 +78,7 @@ def quality_cmd(
     from capaian.quality.text import flag_line
     from capaian.runs import Catalog, choose
 
+    province = province_code(province)
     store = open_db()
     choice = choose(Catalog.from_store(store), user=OPERATOR, cutoff=cutoff, run_id=run, draft=draft)
     flags = [f for f in flags_for_choice(store, choice, k=k)
@@ -102,7 +105,7 @@ def quality_cmd(
 
 @app.command("forecast")
 def forecast_cmd(
-    code: str = typer.Argument(..., help="Kode wilayah / region code, e.g. 65."),
+    code: str = typer.Argument(..., help="Kode, nama atau singkatan wilayah / region code, name or abbreviation."),
     cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-09-H2 (default: the newest)."),
     k: int = typer.Option(None, "--k", help="Cut-off terakhir untuk laju / last cut-offs of the pace (default 6)."),
     run: int = typer.Option(None, "--run", help=RUN_HELP),
@@ -114,10 +117,9 @@ def forecast_cmd(
     from capaian.present.i18n import tr
     from capaian.quality.service import region_forecast
     from capaian.quality.text import allocation_line, error_note, forecast_line
-    from capaian.regions import normalize_code
     from capaian.runs import Catalog, choose
 
-    code = normalize_code(code)
+    code = region_code(code)
     store = open_db()
     choice = choose(Catalog.from_store(store), user=OPERATOR, region=code, cutoff=cutoff, run_id=run, draft=draft)
     found = region_forecast(store, choice, code, k=k)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
-from capaian.cli.app import err_console, state
+from capaian.cli.app import err_console, open_db, state
+from capaian.errors import CapaianError
 from capaian.present.i18n import tr
 from capaian.regions import NATIONAL_CODE, get_hierarchy, normalize_code
-from capaian.regions.lookup import EVALUATED_TIERS, describe, resolve
+from capaian.regions.hierarchy import Hierarchy
+from capaian.regions.lookup import EVALUATED_TIERS, RegionNotFoundError, describe, resolve
+
+LOOKUP_VERSION = "2025"  # names and abbreviations are looked up in the current hierarchy
 
 TIER_ALIASES = {
     "provinsi": "province", "kabkota": "regency", "kab/kota": "regency", "kabupaten": "regency",
@@ -21,14 +25,34 @@ def region_code(text: str, tiers: tuple[str, ...] = EVALUATED_TIERS) -> str:
     """The code of the region `text` names; prints `Wilayah: Kabupaten Malinau (65.02)` unless
     `text` was already that code."""
     code = _as_code(text)
-    if code is not None:  # a code is passed on as it is: the run (maybe of the 2020 hierarchy) judges it
-        if code not in get_hierarchy() or str(text).strip().upper() == code:
-            return code
-    region = get_hierarchy().get(code) if code else resolve(text, tiers=tiers)
+    if code is not None and str(text).strip().upper() == code:
+        return code  # a code is passed on as it is: the run (maybe of the 2020 hierarchy) judges it
+    hierarchy = _lookup_hierarchy(tiers)
+    if code is not None and code not in hierarchy:
+        return code
+    region = hierarchy.get(code) if code else resolve(text, tiers=tiers, hierarchy=hierarchy)
     if str(text).strip().upper() != region.code:
         err_console.print(tr(state.lang, "Region: %(region)s", region=describe(region)),
                           highlight=False, markup=False)
     return region.code
+
+
+def _lookup_hierarchy(tiers: tuple[str, ...]) -> Hierarchy:
+    """The regions a name is looked for in: the store's copy of the evaluated tiers (a few hundred
+    rows) when the store has one, else the whole hierarchy from the region package."""
+    if set(tiers) <= set(EVALUATED_TIERS):
+        try:
+            store = open_db()
+        except CapaianError:  # no store yet (e.g. `template` on a fresh machine)
+            store = None
+        if store is not None:
+            try:
+                names = store.region_names(LOOKUP_VERSION, tuple(t for t in tiers if t != "national"))
+            finally:
+                store.close()
+            if names:
+                return Hierarchy(LOOKUP_VERSION, names)
+    return get_hierarchy(LOOKUP_VERSION)
 
 
 def _as_code(text: str) -> str | None:
@@ -41,7 +65,14 @@ def _as_code(text: str) -> str | None:
 
 
 def province_code(text: str | None) -> str | None:
-    return None if text is None else region_code(text, tiers=("province",))
+    """The code of the province `text` names (code, name or abbreviation); None for None. A code
+    of no province is an error, never a filter that silently keeps nothing."""
+    if text is None:
+        return None
+    code = region_code(text, tiers=("province",))
+    if code not in _lookup_hierarchy(("province",)):
+        raise RegionNotFoundError(str(text))
+    return code
 
 
 def tier_name(text: str) -> str:

@@ -56,9 +56,12 @@ def _code(text: str, hierarchy) -> Region | None:
     return hierarchy.get(code)  # UnknownRegionError for a well-formed code not in this version
 
 
-def resolve(text, version: str = "2025", tiers: tuple[str, ...] = EVALUATED_TIERS) -> Region:
-    """The one region of `tiers` that `text` names (code, name or province abbreviation)."""
-    hierarchy = get_hierarchy(version)
+def resolve(text, version: str = "2025", tiers: tuple[str, ...] = EVALUATED_TIERS, hierarchy=None) -> Region:
+    """The one region of `tiers` that `text` names (code, name or province abbreviation).
+
+    `hierarchy`: where to look (default: the whole hierarchy of `version`); the CLI passes the
+    store's copy of the evaluated tiers, so that naming a region loads no 91,600-region hierarchy."""
+    hierarchy = hierarchy if hierarchy is not None else get_hierarchy(version)
     raw = str(text).strip()
     query = fold(raw)
     if query in _NATIONAL_WORDS and "national" in tiers:

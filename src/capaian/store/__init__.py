@@ -38,8 +38,11 @@ def default_path() -> str:
     return value("CAPAIAN_DB")
 
 
-def open_store(path: str | os.PathLike | None = None, migrations=None, create: bool = True) -> Store:
+def open_store(path: "str | os.PathLike | Store | None" = None, migrations=None, create: bool = True) -> Store:
     """Open (create, migrate) the store at `path` (default $CAPAIAN_DB or ./capaian.duckdb).
+
+    `path` may also be an open `Store`, which is returned as it is; anything other than a string,
+    a path or a store is a TypeError (never a file named after an object's repr).
 
     A `postgresql://` (or `postgres://`) URL opens a PostgreSQL database instead of a file.
     With `create=False` a missing file is a CapaianError naming it, and no file is made.
@@ -50,7 +53,11 @@ def open_store(path: str | os.PathLike | None = None, migrations=None, create: b
     from capaian.store.migrate import migrate
     from capaian.store.postgres import PgConnection, is_postgres_url
 
-    target = str(path) if path is not None else default_path()
+    if isinstance(path, Store):
+        return path
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"open_store takes a path, a URL or a Store, not {type(path).__name__}")
+    target = os.fspath(path) if path is not None else default_path()
     if is_postgres_url(target):
         con = PgConnection(target)
     else:

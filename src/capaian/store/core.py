@@ -219,6 +219,15 @@ class StoreCore:
                                [version, code]).fetchone()
         return None if row is None else dict(zip(REGION_FIELDS, row))
 
+    def region_names(self, version: str, tiers: tuple[str, ...]) -> dict[str, str] | None:
+        """`code -> name` of the regions of `tiers` in the stored copy of hierarchy `version`
+        (without `ID`), or None when the store holds no copy of it."""
+        marks = ", ".join("?" for _ in tiers)
+        rows = self.con.execute(
+            f"SELECT code, name FROM regions WHERE version = ? AND tier IN ({marks}) AND code <> 'ID'",
+            [version, *tiers]).fetchall()
+        return dict(rows) if rows else None
+
     def regions(self, version: str) -> pd.DataFrame:
         """The stored `regions` rows of one hierarchy version (filled on demand)."""
         self.ensure_regions(version)

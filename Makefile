@@ -7,7 +7,7 @@ DB     ?= capaian.duckdb
 LOCALE := src/capaian/present/locale
 POT    := $(LOCALE)/capaian.pot
 
-.PHONY: run test venv test-venv demo serve clean i18n i18n-compile
+.PHONY: run test test-all test-slow venv test-venv demo serve clean i18n i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,18 @@ demo: venv
 run: demo
 	$(BIN)/capaian --db $(DB) serve --host 127.0.0.1 --port 8000
 
-# two workers (the machine has two cores); tests/conftest.py says how the work is shared
+# two workers (the machine has two cores); tests/conftest.py says how the work is shared.
+# `slow` tests (Spark parity, the schemathesis runs) are left to `make test-all` / `make test-slow`.
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
 test: test-venv
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(PYTEST) -m "not slow"
+
+test-slow: test-venv
+	$(PYTEST) -m slow
+
+test-all: test-venv
+	$(PYTEST)
 
 # The vocabulary (docs/architecture.md, "Vocabulary"): extract every message, merge it into the id and en
 # catalogues, give new English entries their msgid, compile. Then translate the new `id` entries.

@@ -1,7 +1,8 @@
 """Shared fixtures (helpers stay importable in the *_support.py modules; fixtures live here).
 
-- `demo_db`: the synthetic national demo, built once per session by `capaian demo build` in a
-  background process started at collection, while the tests that do not need it run first;
+- `demo_db`: the synthetic national demo, built by `capaian demo build` in a background process
+  started at collection, while the tests that do not need it run first, and kept outside the tree
+  for the next run of the same sources (`_demo_cache`; a fresh machine builds it);
   `demo_db_copy`: a private copy for tests that write. Under pytest-xdist (`make test` runs two
   workers) the controller starts the one build and the workers wait for it
   (`CAPAIAN_TEST_DEMO_BUILD`); each test file runs whole on one worker (its module fixtures are set
@@ -46,12 +47,48 @@ def _start_demo_build() -> Path:
     return folder
 
 
+def _demo_cache() -> Path:
+    """Where the demo built from exactly these sources is kept between runs, outside the tree
+    (`$XDG_CACHE_HOME/capaian-tests`, else `~/.cache/capaian-tests`): any change to the package's
+    files, pyproject.toml, Python or DuckDB gives another name, so a stale demo is never used."""
+    import hashlib
+    from importlib.metadata import version
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{sys.version}|duckdb {version('duckdb')}".encode())
+    for path in sorted((root / "src" / "capaian").rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc", ".mo") and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    digest.update((root / "pyproject.toml").read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "capaian-tests"
+    return base / f"demo-{digest.hexdigest()[:20]}.duckdb"
+
+
+def _keep_in_cache(built: Path) -> None:
+    """The built demo into the cache, atomically (another run may read or write it at once)."""
+    target = _demo_cache()
+    if target.exists():
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        shutil.copy(built, partial)
+        os.replace(partial, target)
+    except OSError:
+        pass  # a read-only home only costs the next run a build
+
+
 def pytest_configure(config):
-    """The xdist controller starts the one demo build its workers share."""
+    """A demo built from these sources before is reused; otherwise the xdist controller starts
+    the one demo build its workers share."""
     is_controller = not hasattr(config, "workerinput")
-    if (is_controller and config.getoption("numprocesses", default=None)
-            and not os.environ.get("CAPAIAN_TEST_DEMO_DB") and not os.environ.get(BUILD_ENV)):
-        os.environ[BUILD_ENV] = str(_start_demo_build())  # inherited by the workers started later
+    if not is_controller or os.environ.get("CAPAIAN_TEST_DEMO_DB") or os.environ.get(BUILD_ENV):
+        return
+    cached = _demo_cache()
+    if cached.is_file():
+        os.environ["CAPAIAN_TEST_DEMO_DB"] = str(cached)  # inherited by the workers started later
+    elif config.getoption("numprocesses", default=None):
+        os.environ[BUILD_ENV] = str(_start_demo_build())
 
 
 @pytest.hookimpl(wrapper=True)
@@ -92,7 +129,10 @@ def _wait_for_build(folder: Path) -> Path:
         time.sleep(0.5)
     if (folder / "rc").read_text().strip() != "0":
         pytest.fail(f"capaian demo build failed:\n{(folder / 'build.log').read_text()}")
-    return folder / "demo.duckdb"
+    built = folder / "demo.duckdb"
+    if not Path(str(built) + ".wal").exists():  # a closed build holds everything in its one file
+        _keep_in_cache(built)
+    return built
 
 
 @pytest.fixture(autouse=True)
@@ -126,6 +166,7 @@ def demo_db(tmp_path_factory) -> Path:
                 shutil.copy(Path(str(built) + suffix), Path(str(db) + suffix))
     else:
         run_capaian(db, "demo", "build")
+        _keep_in_cache(db)
     return db
 
 

@@ -36,6 +36,7 @@ def _report(result) -> str:
     return result.summary() + "\n" + "\n".join(str(f) for f in result.failures[:20]) + "\n".join(result.errors[:5])
 
 
+@pytest.mark.slow  # every phase of schemathesis over the demo: minutes on a busy machine
 def test_schemathesis_anonymous(app):
     result = run_fuzz(app, who="anonymous", max_examples=MAX_EXAMPLES, seed=SEED)
     print(result.summary())
@@ -43,6 +44,7 @@ def test_schemathesis_anonymous(app):
     assert not result.failures and not result.errors, _report(result)
 
 
+@pytest.mark.slow
 def test_schemathesis_national(fuzz_db, tmp_path):
     app = fuzz_app(fuzz_db, login_limit=1_000_000)  # see api_fuzz_support: ignored_auth vs the throttle
     result = run_fuzz(app, who="national", headers=national_headers(app), max_examples=MAX_EXAMPLES, seed=SEED,

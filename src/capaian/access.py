@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from typing import Any
 
-NATIONAL_CODE = "ID"
+from capaian.regions.codes import NATIONAL_CODE, shape_tier
 
 ACTIONS = (
     "view", "view_below", "report", "view_run", "view_run_meta", "upload", "view_submission",
@@ -49,16 +49,7 @@ NATIONAL_ONLY = ("evaluate", "publish", "explain_flag")
 PUBLIC_TIERS = ("national", "province")
 
 
-def tier_of(code: str | None) -> str | None:
-    """The tier of a region code by its shape: `ID` national, `65` province, `65.71` regency, ..."""
-    if not code:
-        return None
-    if code == NATIONAL_CODE:
-        return "national"
-    parts = code.split(".")
-    if not all(p.isdigit() for p in parts):
-        return None
-    return {1: "province", 2: "regency", 3: "district", 4: "village"}.get(len(parts))
+tier_of = shape_tier  # the tier of a region code by its shape (None for what is no code)
 
 
 def jurisdiction(user) -> str | None:

@@ -82,10 +82,24 @@ def check_tier(tier: str | None) -> str | None:
 
 
 def tier_of(code: str) -> str:
-    """Tier of a dotted code (no check that it exists)."""
+    """Tier of a dotted code (no check that it exists); KeyError for what is no dotted code."""
+    tier = shape_tier(code)
+    if tier is None:
+        raise KeyError(code)
+    return tier
+
+
+def shape_tier(code: str | None) -> str | None:
+    """The tier a code's shape says (`ID` national, `65` province, `65.71` regency, ...), or None
+    for anything that is no dotted code; no check that the region exists."""
+    if not code:
+        return None
     if code == NATIONAL_CODE:
         return "national"
-    return _TIER_BY_PARTS[code.count(".") + 1]
+    parts = code.split(".")
+    if not all(p.isdigit() for p in parts):
+        return None
+    return _TIER_BY_PARTS.get(len(parts))
 
 
 def parent_of(code: str) -> str | None:

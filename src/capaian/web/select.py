@@ -7,6 +7,7 @@ import re
 
 from fastapi import Request
 
+from capaian.regions.codes import shape_tier
 from capaian.web.common import PageError, current_user, web
 
 # Years 2000-2099: the pattern the API declares is exactly what the pages and the API accept.
@@ -15,15 +16,7 @@ RUBRIC_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 TARGET_SET_RE = re.compile(r"^[a-z0-9][a-z0-9_.,-]{0,127}$")
 
 
-def tier_of(code: str) -> str | None:
-    """The tier of a dotted region code by its shape."""
-    if code == "ID":
-        return "national"
-    parts = code.split(".")
-    shapes = {1: "province", 2: "regency", 3: "district", 4: "village"}
-    if not all(p.isdigit() for p in parts):
-        return None
-    return shapes.get(len(parts))
+tier_of = shape_tier  # the tier of a dotted region code by its shape
 
 
 def normalise(code: str) -> str:

@@ -32,8 +32,14 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_DB", "capaian.duckdb", str,
-            "Berkas basis data DuckDB (sama dengan `--db`).",
-            "The DuckDB store file (same as `--db`).", "store"),
+            "Basis data: berkas DuckDB atau URL `postgresql://` (sama dengan `--db`).",
+            "The store: a DuckDB file or a `postgresql://` URL (same as `--db`).", "store"),
+    Setting("CAPAIAN_PG_POOL_SIZE", 8, int,
+            "Koneksi PostgreSQL paling banyak per proses server web (kumpulan koneksi).",
+            "Most PostgreSQL connections per web server process (the connection pool).", "store"),
+    Setting("CAPAIAN_PG_POOL_TIMEOUT", 10.0, float,
+            "Detik sebuah permintaan menunggu koneksi PostgreSQL yang bebas sebelum dijawab 503.",
+            "Seconds a request waits for a free PostgreSQL connection before it is answered 503.", "store"),
     Setting("CAPAIAN_SECRET", None, str,
             "Kunci penanda tangan cookie sesi; bila kosong, satu kunci acak disimpan di basis data.",
             "Secret that signs session cookies; when unset, a random one is kept in the store.",

@@ -127,6 +127,15 @@ class PgConnection:
             ) from None
         self._types: dict[str, dict[str, str]] = {}
 
+    @classmethod
+    def over(cls, raw, url: str, types: dict | None = None) -> "PgConnection":
+        """A PgConnection over an open psycopg connection (one of a pool, `capaian.store.pool`);
+        `types`: a column-type cache shared by the connections of one pool."""
+        con = cls.__new__(cls)
+        con.url, con.raw = url, raw
+        con._types = {} if types is None else types
+        return con
+
     def execute(self, sql: str, params=None) -> PgCursor:
         params = list(params) if params else None
         cursor = self.raw.cursor()

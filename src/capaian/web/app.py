@@ -31,6 +31,7 @@ from capaian.errors import CapaianError
 from capaian.present.i18n import N_
 from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
+from capaian.web.failures import Failures
 from capaian.web.messages import message
 from capaian.web.state import WebState, session_secret
 
@@ -100,7 +101,7 @@ def create_app(
             await anyio.to_thread.run_sync(_warm_first, state)
             threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
         yield
-        state.reports.close()
+        state.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -116,6 +117,7 @@ def create_app(
     geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
+    app.add_middleware(Failures)  # inside the session: an error page still knows its language
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(store, secret),

@@ -156,6 +156,12 @@ class WebState:
         self.session_lifetime = float(value("CAPAIAN_SESSION_MAX_AGE"))
         self.limiter = LoginLimiter(self)
         self.shared = getattr(store, "backend", "duckdb") == "postgresql"  # other processes write too
+        self._held = threading.local()  # the pooled store a thread is using (see `_pooled`)
+        self.pool = None  # on PostgreSQL: a connection per unit of work (capaian.store.pool)
+        if self.shared:
+            from capaian.store.pool import StorePool
+
+            self.pool = StorePool(store.path)
         self.recheck = 0.0 if self.shared else 5.0  # seconds a session or user look-up is trusted
         self._stamp: tuple | None = None
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
@@ -184,12 +190,17 @@ class WebState:
 
     @contextmanager
     def db(self):
-        """The store, for one thread at a time (one DuckDB connection is shared).
+        """The store, for one thread at a time (one DuckDB connection is shared); on PostgreSQL a
+        store over a connection of the pool, for this block only, without any lock.
 
         On the event loop (`INLINE`) the lock is only tried: when another thread holds it, the
         request raises `Cold` and is re-run in the thread pool, so the loop never waits for it.
         Hold it only for store calls: hash checks and report rendering happen outside it.
         """
+        if self.pool is not None:
+            with self._pooled() as store:
+                yield store
+            return
         if INLINE.get():
             if not self.lock.acquire(blocking=False):
                 raise Cold()
@@ -205,7 +216,11 @@ class WebState:
         """A second connection to the same store for short reads (runs, sessions, accounts,
         throttle), under its own lock: a long write on the main connection (an import, an
         evaluation) does not hold them up. DuckDB isolates the two; reads see committed data.
-        On the event loop the lock is only tried, as for `db()`."""
+        On the event loop the lock is only tried, as for `db()`. On PostgreSQL: as `db()`."""
+        if self.pool is not None:
+            with self._pooled() as store:
+                yield store
+            return
         if INLINE.get():
             if not self._read_lock.acquire(blocking=False):
                 raise Cold()
@@ -221,6 +236,28 @@ class WebState:
                 yield self._read_store
         finally:
             self._read_lock.release()
+
+    @contextmanager
+    def _pooled(self):
+        """A store over a pooled connection; never on the event loop (a network round trip would
+        hold up every request of the process): there the request is re-run in a thread."""
+        held = getattr(self._held, "store", None)
+        if held is not None:  # nested in this thread (a write calling a read): the same connection
+            yield held
+            return
+        _slow_work_ahead()
+        with self.pool.store() as store:
+            self._held.store = store
+            try:
+                yield store
+            finally:
+                self._held.store = None
+
+    def close(self) -> None:
+        """At server stop: the report workers, the connection pool."""
+        self.reports.close()
+        if self.pool is not None:
+            self.pool.close()
 
     # -- catalog and runs -------------------------------------------------------------------
     def catalog(self) -> Catalog:

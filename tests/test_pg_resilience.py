@@ -117,3 +117,27 @@ def test_an_unexpected_error_is_a_styled_500_with_a_reference(client, caplog):
     # the traceback of each place (two here) is written once; later failures there are one line each
     assert sum("Traceback" in line for line in logged) == 2
     assert len(logged) == 3
+
+
+def test_a_lock_timeout_is_one_line_in_the_cli_and_a_503_on_the_web(own_pg, monkeypatch):
+    import psycopg
+    from cli_support import run_capaian
+
+    url = own_pg.new_database()
+    open_store(url).close()
+    holder = psycopg.connect(url)  # holds the users table for the length of the test
+    holder.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+    try:
+        monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=300")  # libpq reads it for every connection
+        ran = run_capaian(url, "users", "list", check=False)
+        assert ran.returncode == 1
+        assert ran.stderr.count("\n") == 1 and "Traceback" not in ran.stderr
+        assert "LockNotAvailable" in ran.stderr and "Try again in a moment" in ran.stderr
+
+        app = create_app(url, warm=False, secret="x" * 32)
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.get("/api/submissions", auth=("someone", "password"))
+        assert response.status_code == 503, response.text
+        assert response.json()["error"] == "db_busy" and response.headers["retry-after"] == "2"
+    finally:
+        holder.close()

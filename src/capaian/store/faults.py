@@ -118,3 +118,17 @@ def detail(exc: BaseException, limit: int = 200) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return f"{type(exc).__name__}: {text}"
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True when `exc` is a unique constraint refusing a second copy (PostgreSQL or DuckDB)."""
+    import sys
+
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(exc, psycopg.errors.UniqueViolation):
+        return True
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None or not isinstance(exc, duckdb.ConstraintException):
+        return False
+    text = str(exc).lower()
+    return "unique" in text or "duplicate key" in text

@@ -123,3 +123,34 @@ def test_a_store_without_duplicates_migrates_without_a_merge_entry(store_target)
     with open_store(store_target) as store:
         assert store.list_audit(action="store.merge").empty
         assert migrate(store.con) == []
+
+
+def test_a_retry_with_the_same_key_gets_the_first_answer(apps):
+    from web_support import csrf_of, login
+
+    app = apps[0]
+    api = TestClient(app)
+    body = f"kode_wilayah,cutoff,wajib_ktp,ktp_terekam\n65.71,{CUTOFF},130000,129000\n".encode()
+    headers = {**AUTH, "Idempotency-Key": "kirim-1"}
+    first = api.post("/api/submissions", files={"file": ("ulang.csv", body)}, headers=headers)
+    again = api.post("/api/submissions", files={"file": ("ulang.csv", body)}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["result"]["status"] == "imported" and "already_received" not in first.json()
+    assert again.json()["already_received"] is True
+    assert again.json()["result"] == first.json()["result"]  # the first answer, not "duplicate"
+
+    page = TestClient(app)
+    assert login(page, "kaltara").status_code == 303
+    form = page.get("/unggah").text
+    key = form.split('name="upload_key" value="')[1].split('"')[0]
+    other = f"kode_wilayah,cutoff,wajib_ktp,ktp_terekam\n65.04,{CUTOFF},99000,98000\n".encode()
+    sent = [page.post("/unggah", data={"csrf_token": csrf_of(form), "upload_key": key},
+                      files={"file": ("halaman.csv", other, "text/csv")}) for _ in range(2)]
+    assert [r.status_code for r in sent] == [200, 200]
+    assert 'id="upload-already-received"' not in sent[0].text
+    assert 'id="upload-already-received"' in sent[1].text and "Sudah diterima" in sent[1].text
+    assert key != page.get("/unggah").text.split('name="upload_key" value="')[1].split('"')[0]
+    store = app.state.web.store
+    imports = store.list_audit(action="submission.import")
+    assert sorted(d.get("file") for d in imports["detail"] if d.get("file") in ("ulang.csv", "halaman.csv")) \
+        == ["halaman.csv", "ulang.csv"]

@@ -76,11 +76,15 @@ def test_pages_and_api_answer_503_while_the_database_is_away_and_200_soon_after(
         for _ in range(3):
             _is_away_answer(client.get(PAGE), json_expected=False)
             _is_away_answer(client.get(API), json_expected=True)
+        assert client.get("/healthz").status_code == 200  # the process itself is fine
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["checks"]["store"].startswith("unavailable: ")
     finally:
         own_pg.resume()  # returns once PostgreSQL accepts connections
     waited = _first_ok_after(client, API)
     assert waited < 5.0
     assert client.get(PAGE).status_code == 200
+    assert client.get("/readyz").json()["status"] == "ready"
 
 
 def test_a_fast_restart_is_survived_without_restarting_the_app(own_pg, client):

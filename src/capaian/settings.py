@@ -90,6 +90,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_REPORT_WORKERS", 1, int,
             "Jumlah proses pembuat laporan untuk server web (0: dibuat di thread server).",
             "Processes building reports for the web server (0: built in a thread of the server).", "reports"),
+    Setting("CAPAIAN_TIMEOUT_KEEP_ALIVE", 5, int,
+            "Detik koneksi HTTP yang menganggur tetap dibuka server (uvicorn `timeout_keep_alive`).",
+            "Seconds the server keeps an idle HTTP connection open (uvicorn `timeout_keep_alive`).", "web"),
+    Setting("CAPAIAN_TIMEOUT_WORKER_HEALTHCHECK", 60, int,
+            "Detik `serve --workers` menunggu jawaban proses pekerja sebelum menggantinya (uvicorn "
+            "`timeout_worker_healthcheck`; jangan terlalu kecil pada host 2 inti yang sibuk).",
+            "Seconds `serve --workers` waits for a worker process to answer before replacing it (uvicorn "
+            "`timeout_worker_healthcheck`; keep it generous on a busy 2-core host).", "web"),
+    Setting("CAPAIAN_TIMEOUT_GRACEFUL_SHUTDOWN", 30, int,
+            "Detik server menunggu permintaan yang sedang berjalan saat dihentikan.",
+            "Seconds a stopping server waits for requests under way.", "web"),
     Setting("CAPAIAN_GEOJSON", None, str,
             "Berkas batas provinsi (GeoJSON) pengganti peta petak (sama dengan `serve --geojson`).",
             "Province boundary file (GeoJSON) replacing the tile map (same as `serve --geojson`).", "web"),

@@ -70,8 +70,8 @@ def create_app(
 
     `geojson`: an optional operator-supplied province boundary file (features carrying the
     province code in `properties.code` / `kode`); it replaces the tile-grid map.
-    `warm`: on server start-up, build what the public's default pages show before the port opens,
-    then load the newest runs in a background thread.
+    `warm`: on server start-up, build what the public's default pages show, then load the newest
+    runs, in a background thread (the port opens at once; `/readyz` says when the first part is done).
     `session_idle`: seconds without a request after which a login ends (default
     $CAPAIAN_SESSION_IDLE_MINUTES, else 30 minutes).
     `report_cache`: the folder of built reports of published runs (default $CAPAIAN_REPORT_CACHE,
@@ -91,15 +91,14 @@ def create_app(
         report_workers = value("CAPAIAN_REPORT_WORKERS")
     state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle, report_cache=report_cache,
                      report_workers=report_workers)
+    state.warmed = not warm  # without a warm-up there is nothing to wait for (/readyz)
 
     @asynccontextmanager
     async def lifespan(_app):
         if warm:
-            # uvicorn opens the port after this: what the public's default pages need is ready then
-            import anyio
-
-            await anyio.to_thread.run_sync(_warm_first, state)
-            threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
+            # the port opens at once: warming runs beside the first requests, and /readyz answers
+            # 200 once what the public's default pages need is built
+            threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
         state.close()
 
@@ -132,9 +131,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, overview, quality, regions, reports, runs, scorecard, upload
+    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, upload
 
-    for module in (reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
+    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)
@@ -251,6 +250,14 @@ def _load_locale_data() -> None:
     for lang in LANGS:
         format_date(dt.date(2020, 11, 15), lang)
         format_number(1234.5, 1, lang)
+
+
+def _warm_all(state) -> None:
+    """The whole warm-up, in a background thread: first what the public's default pages need
+    (then the app reads as ready, `/readyz`), then the newest runs."""
+    _warm_first(state)
+    state.warmed = True
+    _warm(state)
 
 
 def _warm(state) -> None:

@@ -156,6 +156,7 @@ class WebState:
         self.session_lifetime = float(value("CAPAIAN_SESSION_MAX_AGE"))
         self.limiter = LoginLimiter(self)
         self.shared = getattr(store, "backend", "duckdb") == "postgresql"  # other processes write too
+        self.warmed = False  # set once the start-up warm-up built the public's default pages
         self._held = threading.local()  # the pooled store a thread is using (see `_pooled`)
         self.pool = None  # on PostgreSQL: a connection per unit of work (capaian.store.pool)
         if self.shared:

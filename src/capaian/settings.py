@@ -83,9 +83,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_USER_TTL", 5.0, float,
             "Berapa detik data akun pengguna di-cache server web.",
             "Seconds the web server caches a user account.", "web"),
+    Setting("CAPAIAN_DATA_DIR", None, str,
+            "Folder data server (cache laporan); bila kosong: folder berkas DuckDB, atau "
+            "`~/.local/share/capaian` dengan PostgreSQL.",
+            "The server's data folder (report cache); when unset: the DuckDB file's folder, or "
+            "`~/.local/share/capaian` with PostgreSQL.", "store"),
     Setting("CAPAIAN_REPORT_CACHE", None, str,
-            "Folder laporan jadi dari run terbit; bila kosong, `<berkas basis data>.reports` di sebelah basis data.",
-            "Folder of built reports of published runs; when unset, `<store file>.reports` beside the store.",
+            "Folder laporan jadi dari run terbit; bila kosong, `<berkas basis data>.reports` di sebelah berkas "
+            "DuckDB, atau `reports/<id basis data>` di folder data (CAPAIAN_DATA_DIR).",
+            "Folder of built reports of published runs; when unset, `<store file>.reports` beside a DuckDB "
+            "file, or `reports/<store id>` in the data folder (CAPAIAN_DATA_DIR).",
             "reports"),
     Setting("CAPAIAN_REPORT_WORKERS", 1, int,
             "Jumlah proses pembuat laporan untuk server web (0: dibuat di thread server).",
@@ -160,13 +167,21 @@ def value(env: str):
     return converted
 
 
+def masked(text: str) -> str:
+    """`text` with any password in it replaced by *** (a URL's `user:password@`, a `password=`)."""
+    import re
+
+    text = re.sub(r"(://[^:/@\s]+):[^@\s]*@", r"\1:***@", text)
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.I)
+
+
 def shown(spec: Setting, current: object) -> str:
-    """A value as `capaian settings` shows it (secrets hidden)."""
+    """A value as `capaian settings` shows it (secrets hidden, passwords masked)."""
     if current is None:
         return "-"
     if spec.secret:
         return "(diset / set)"
-    return str(current)
+    return masked(str(current))
 
 
 def listing(lang: str = "id") -> list[dict]:

@@ -109,12 +109,9 @@ def classify(exc: BaseException) -> Fault | None:
 
 def detail(exc: BaseException, limit: int = 200) -> str:
     """The exception's type and message on one line, shortened, with any password masked."""
-    import re
+    from capaian.settings import masked
 
-    from capaian.store.postgres import safe_url
-
-    text = safe_url(" ".join(str(exc).split()))
-    text = re.sub(r"(password\s*=\s*)\S+", r"\1***", text, flags=re.I)
+    text = masked(" ".join(str(exc).split()))
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return f"{type(exc).__name__}: {text}"

@@ -34,7 +34,9 @@ def is_postgres_url(target) -> bool:
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    from capaian.settings import masked
+
+    return masked(url)
 
 
 @lru_cache(maxsize=512)

@@ -86,7 +86,7 @@ def create_app(
     from capaian.settings import value
 
     if report_cache is None:
-        report_cache = value("CAPAIAN_REPORT_CACHE") or _beside(store, ".reports")
+        report_cache = value("CAPAIAN_REPORT_CACHE") or default_report_cache(store)
     if report_workers is None:
         report_workers = value("CAPAIAN_REPORT_WORKERS")
     state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle, report_cache=report_cache,
@@ -222,9 +222,33 @@ def _fewer_malloc_arenas(arenas: int = 2) -> None:
         pass
 
 
-def _beside(store, suffix: str) -> str | None:
+def default_report_cache(store) -> str | None:
+    """The report cache's folder when CAPAIAN_REPORT_CACHE is unset: `<file>.reports` beside a
+    DuckDB store (or `reports` in CAPAIAN_DATA_DIR); for PostgreSQL `reports/<store id>` in the
+    data folder, never a name made from the URL (it may hold a password). None in memory."""
+    from pathlib import Path
+
+    from capaian.settings import value
+
     path = str(getattr(store, "path", "") or "")
-    return path + suffix if path and path != ":memory:" else None
+    folder = value("CAPAIAN_DATA_DIR")
+    if getattr(store, "backend", "duckdb") != "postgresql":
+        if not path or path == ":memory:":
+            return None
+        return str(Path(folder) / "reports") if folder else path + ".reports"
+    base = Path(folder) if folder else Path.home() / ".local" / "share" / "capaian"
+    return str(base / "reports" / store_id(store))
+
+
+def store_id(store) -> str:
+    """A random id of the store, made on first use and kept in its metadata (names its folders)."""
+    import secrets
+
+    found = store.get_meta("store_id")
+    if not found:
+        found = secrets.token_hex(8)
+        store.set_meta("store_id", found)
+    return found
 
 
 def _warm_first(state) -> None:

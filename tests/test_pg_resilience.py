@@ -145,3 +145,66 @@ def test_a_lock_timeout_is_one_line_in_the_cli_and_a_503_on_the_web(own_pg, monk
         assert response.json()["error"] == "db_busy" and response.headers["retry-after"] == "2"
     finally:
         holder.close()
+
+
+def test_a_real_server_with_two_workers_survives_a_restart(own_pg, tmp_path):
+    """`capaian serve --workers 2` (uvicorn) over PostgreSQL: `pg_ctl restart -m fast`, then only
+    styled 503s until it answers 200 again, without restarting capaian; its log holds no traceback
+    for the database being away."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    url = own_pg.new_database()
+    open_store(url).close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "capaian", "serve", "--workers", "2", "--port", str(port), "--log-level", "warning"],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "CAPAIAN_DB": url, "CAPAIAN_CATALOG_TTL": "0"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/readyz", timeout=10).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        assert httpx.get(f"{base}{API}", timeout=10).status_code == 200
+        own_pg.halt()
+        try:
+            for path in (API, PAGE):
+                _is_away_answer(httpx.get(f"{base}{path}", timeout=30), path.startswith("/api/"))
+        finally:
+            own_pg.resume()
+        start = time.monotonic()
+        answers = []
+        while True:  # a fresh connection each time: either worker may answer
+            answer = httpx.get(f"{base}{API}", timeout=30)
+            answers.append(answer.status_code)
+            if answer.status_code == 200:
+                break
+            _is_away_answer(answer, True)
+            assert time.monotonic() - start < 5.0, answers
+            time.sleep(0.1)
+        assert [httpx.get(f"{base}{p}", timeout=30).status_code for p in (PAGE, API, PAGE, API)] == [200] * 4
+        assert proc.poll() is None  # the same server throughout
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = log.read_text()
+    assert "Traceback" not in text and "Exception in ASGI application" not in text, text[-3000:]

@@ -182,7 +182,7 @@ class WebState:
         self._notes: tuple | None = None  # (read at, notes on flags, version), see quality_notes
         self._notes_read = 0
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
-        self.reports = ReportJobs(report_cache, workers=workers)  # reports built on demand
+        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job)  # reports built on demand
         self._hash_pool = None
         self._flight: dict = {}  # key -> (owner thread, Future) of a build under way, see `_once`
         self._flight_lock = threading.Lock()
@@ -450,6 +450,28 @@ class WebState:
         for run_id in ids:
             self.view(run_id)
         return len(ids)
+
+    def _record_job(self, job) -> None:
+        """The ledger of report jobs: their state in the store, for the other server processes."""
+        import datetime as dt
+
+        from capaian.reports.jobs import key_digest
+
+        started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=job.seconds)
+        with self.db() as store:
+            store.record_report_job(job.id, key_digest(job.key), job.state, job.info.get("url"),
+                                    job.filename, started)
+
+    def report_job(self, job_id: str):
+        """A report job of this process, or as another process recorded it (`StoredJob`), or None."""
+        job = self.reports.get(job_id)
+        if job is not None:
+            return job
+        from capaian.reports.jobs import StoredJob
+
+        with self.reader() as store:
+            row = store.report_job(job_id)
+        return None if row is None else StoredJob.from_row(row)
 
     def quality_notes(self) -> tuple[int, dict]:
         """(version, the notes on quality flags) (`capaian.quality.notes.notes`), read again after

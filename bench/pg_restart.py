@@ -105,6 +105,9 @@ def main() -> None:
     print(f"first 200 {times[0]:.2f} s after PostgreSQL accepted connections again; "
           f"every client {times[-1]:.2f} s" if times else "no 200 after the restart")
     print(f"server log: {err.count('Traceback')} tracebacks, {len(err.splitlines())} lines")
+    kinds = collections.Counter(" ".join(line.split()[:6]) for line in err.splitlines())
+    for kind, count in kinds.most_common(8):
+        print(f"  {count:4d}  {kind}")
 
 
 if __name__ == "__main__":

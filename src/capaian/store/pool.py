@@ -17,11 +17,14 @@ The pool survives the database going away (a restart, a failover, a killed serve
   connections;
 - while the server is away a request waits at most `DOWN_TIMEOUT` for a connection, then fails
   with `psycopg_pool.PoolTimeout` (a fault `capaian.store.faults` calls `unavailable`: 503).
-The schema is migrated once, by `open_store`, before the pool opens.
+The schema is migrated once, by `open_store`, before the pool opens. The pool's own warnings
+(each failed connection attempt while the server is away) are logged at most once per
+`LOG_EVERY` seconds per kind, with the count of those left out.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -29,6 +32,37 @@ from typing import Iterator
 
 RECONNECT_DELAY = 2.0  # most seconds between two connection attempts while the server is away
 DOWN_TIMEOUT = 0.5  # seconds a request waits for a connection once the server is known away
+LOG_EVERY = 10.0  # seconds between two warnings of one kind from psycopg_pool
+
+
+class _EveryFewSeconds(logging.Filter):
+    """Lets a message of a given kind (its format string) through once per `LOG_EVERY` seconds."""
+
+    def __init__(self):
+        super().__init__()
+        self._last: dict = {}
+        self._skipped: dict = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        kind = str(record.msg)
+        with self._lock:
+            last = self._last.get(kind)
+            if last is not None and now - last < LOG_EVERY:
+                self._skipped[kind] = self._skipped.get(kind, 0) + 1
+                return False
+            self._last[kind] = now
+            skipped = self._skipped.pop(kind, 0)
+        if skipped:
+            record.msg = f"{record.msg} (+{skipped} alike in the last {LOG_EVERY:.0f} s)"
+        return True
+
+
+def _quiet_pool_log() -> None:
+    pool_log = logging.getLogger("psycopg.pool")
+    if not any(isinstance(f, _EveryFewSeconds) for f in pool_log.filters):
+        pool_log.addFilter(_EveryFewSeconds())
 
 
 class StorePool:
@@ -55,6 +89,7 @@ class StorePool:
             reconnect_timeout=RECONNECT_DELAY, reconnect_failed=self._gave_up,
             max_idle=300.0,
         )
+        _quiet_pool_log()
         self.pool.open(wait=False)
 
     @contextmanager

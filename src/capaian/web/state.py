@@ -164,6 +164,7 @@ class WebState:
 
             self.pool = StorePool(store.path)
         self.recheck = 0.0 if self.shared else 5.0  # seconds a session or user look-up is trusted
+        self.notes_recheck = 2.0  # seconds notes on flags written by another process may go unseen
         self._stamp: tuple | None = None
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
@@ -476,10 +477,10 @@ class WebState:
     def quality_notes(self) -> tuple[int, dict]:
         """(version, the notes on quality flags) (`capaian.quality.notes.notes`), read again after
         this app writes one (`forget_notes`) and, on a store other processes write too
-        (PostgreSQL), every `recheck` seconds: a page showing flags read them on every request
+        (PostgreSQL), every `notes_recheck` seconds: a page showing flags read them on every request
         (7 ms of its 10). The version changes with every read, to key what is built from them."""
         cached = self._notes
-        if cached is not None and (not self.shared or time.monotonic() - cached[0] < self.recheck):
+        if cached is not None and (not self.shared or time.monotonic() - cached[0] < self.notes_recheck):
             return cached[2], cached[1]
         from capaian.quality.notes import notes
 

@@ -76,7 +76,8 @@ class StorePool:
 
         self.url = url
         self.max_size = max(1, value("CAPAIAN_PG_POOL_SIZE") if max_size is None else max_size)
-        self.min_size = min(self.max_size, 1 if min_size is None else min_size)
+        # none kept open while idle: a quiet worker (or an app a test forgot) holds no connection
+        self.min_size = min(self.max_size, 0 if min_size is None else min_size)
         self.timeout = value("CAPAIAN_PG_POOL_TIMEOUT") if timeout is None else timeout
         self._down_since: float | None = None  # when a connection last failed to be made
         self._types: dict = {}  # column types of the store's tables (`PgConnection.column_types`)
@@ -87,7 +88,7 @@ class StorePool:
             # a short reconnection attempt, then a fresh one on the next request: the pool's own
             # backoff doubles without bound (1, 2, 4 ... s), which would delay the recovery
             reconnect_timeout=RECONNECT_DELAY, reconnect_failed=self._gave_up,
-            max_idle=300.0,
+            max_idle=60.0,
         )
         _quiet_pool_log()
         self.pool.open(wait=False)

@@ -163,6 +163,9 @@ class WebState:
             from capaian.store.pool import StorePool
 
             self.pool = StorePool(store.path)
+            import weakref
+
+            weakref.finalize(self, self.pool.close)  # an app dropped without its shutdown
         self.recheck = 0.0 if self.shared else 5.0  # seconds a session or user look-up is trusted
         self.notes_recheck = 2.0  # seconds notes on flags written by another process may go unseen
         self._stamp: tuple | None = None

@@ -186,7 +186,8 @@ class WebState:
         self._notes: tuple | None = None  # (read at, notes on flags, version), see quality_notes
         self._notes_read = 0
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
-        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job)  # reports built on demand
+        # reports built on demand; on a shared store their state is recorded for the other processes
+        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job if self.shared else None)
         self._hash_pool = None
         self._flight: dict = {}  # key -> (owner thread, Future) of a build under way, see `_once`
         self._flight_lock = threading.Lock()
@@ -469,7 +470,7 @@ class WebState:
     def report_job(self, job_id: str):
         """A report job of this process, or as another process recorded it (`StoredJob`), or None."""
         job = self.reports.get(job_id)
-        if job is not None:
+        if job is not None or not self.shared:
             return job
         from capaian.reports.jobs import StoredJob
 

@@ -61,11 +61,27 @@ class PgServer:
         server = cls(folder, _free_port(), bindir, as_user)
         server._run("initdb", "-D", str(server.data), "-A", "trust", "-U", "postgres",
                     "--no-sync", "-E", "UTF8", "--locale=C")
-        options = (f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        server._run("pg_ctl", "-D", str(server.data), "-o", options, "-l", str(folder / "log"),
-                    "-w", "-t", "60", "start")
+        server.resume()
         return server
+
+    @property
+    def options(self) -> str:
+        return (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+
+    def halt(self) -> None:
+        """Stop the server (`pg_ctl stop -m fast`), keeping its data: `resume()` starts it again."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        """Start the server (again) and wait until it accepts connections."""
+        self._run("pg_ctl", "-D", str(self.data), "-o", self.options, "-l", str(self.folder / "log"),
+                  "-w", "-t", "60", "start")
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast`: every open connection is cut."""
+        self._run("pg_ctl", "-D", str(self.data), "-o", self.options, "-l", str(self.folder / "log"),
+                  "-m", "fast", "-w", "-t", "60", "restart")
 
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run([*self.as_user, str(self.bindir / tool), *args],

@@ -122,6 +122,8 @@ MATRIX = [
     # a report job's progress: ids are random tokens handed out after the access rule; an unknown one is 404
     ("GET", "/laporan/job/{job_id}", "/laporan/job/tidak-ada", ALL(404), ALL(404)),
     ("GET", "/favicon.ico", "/favicon.ico", ALL(200), ALL(200)),
+    ("GET", "/healthz", "/healthz", ALL(200), ALL(200)),  # health of the process, for a load balancer
+    ("GET", "/readyz", "/readyz", ALL(200), ALL(200)),
     ("GET", "/static", "/static/favicon.svg", ALL(200), ALL(200)),
     # the REST API
     ("GET", "/api/regions", "/api/regions?parent=65", ALL(200), ALL(200)),

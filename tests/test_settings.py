@@ -100,3 +100,28 @@ def test_capaian_settings_lists_every_setting_with_its_value(tmp_path):
     assert not (tmp_path / "x.duckdb").exists()
     markdown = run_capaian(tmp_path / "x.duckdb", "settings", "--markdown").stdout
     assert markdown == settings.markdown()
+
+
+def test_the_login_throttle_is_per_account_and_address(tmp_path):
+    from capaian.sessions import BACKOFF, SPREAD, LoginThrottle
+    from capaian.store import open_store
+
+    throttle = LoginThrottle(limit=2, window=300)
+    with open_store(tmp_path / "throttle.duckdb") as store:
+        for _ in range(2):
+            throttle.failed(store, "kaltara", "10.0.0.1")
+        assert throttle.blocked(store, "kaltara", "10.0.0.1")
+        assert not throttle.blocked(store, "tarakan", "10.0.0.1")  # a colleague behind the same NAT
+        assert not throttle.blocked(store, "kaltara", "10.9.9.9")  # the owner from elsewhere
+        for n in range(SPREAD * 2 - 2):  # names sprayed from one address
+            throttle.failed(store, f"nama{n}", "10.0.0.2")
+        assert not throttle.blocked(store, "tarakan", "10.0.0.2")
+        throttle.failed(store, "lain", "10.0.0.2")
+        throttle.failed(store, "lain2", "10.0.0.2")
+        assert throttle.blocked(store, "tarakan", "10.0.0.2")
+        for n in range(SPREAD * 2):  # one account guessed at from many addresses: a backoff only
+            throttle.failed(store, "pusat", f"10.1.0.{n}")
+        assert throttle.blocked(store, "pusat", "10.2.0.1")
+        store.con.execute('UPDATE login_failures SET "at" = "at" - ?::INTERVAL WHERE user_name = ?',
+                          [f"{int(BACKOFF) + 1} seconds", "pusat"])
+        assert not throttle.blocked(store, "pusat", "10.2.0.1")

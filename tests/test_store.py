@@ -256,6 +256,8 @@ def test_run_reads_back_identically(store):
 
 def test_latest_and_listing(store):
     a = save(store)
+    assert save(store) == a  # a run is stored once per identity (cut-off, rubric, targets, facts)
+    store.write_facts(facts({("65.01", "pks"): 1}), "t", "me")  # a new fact revision: a new identity
     b = save(store)
     c = save(store, cutoff="2020-12-H2")
     from capaian.runs import Catalog

@@ -29,7 +29,7 @@ def round_trip(pg_server, tmp_path_factory):
     back = folder / "back.duckdb"
     first = run_capaian(source, "db", "copy", str(source), pg)
     assert first.returncode == 0, first.stderr
-    second = run_capaian(source, "db", "copy", pg, str(back))
+    second = run_capaian(source, "db", "copy", pg, str(back), "--with-accounts")  # a full move
     assert second.returncode == 0, second.stderr
     return source, pg, back
 

@@ -89,3 +89,62 @@ def test_htmx_click_shows_progress_then_a_download_link(tmp_path):
     assert done.status_code == 200 and f'href="{url.replace("&", "&amp;")}"' in done.text
     assert c.get("/laporan/job/nope").status_code == 404
     assert c.get(url).content == job.content and app.state.web.reports.builds == 1
+
+
+def test_a_progress_poll_is_answered_by_another_server_process(tmp_path, pg_server):
+    """Two apps over one PostgreSQL database (two workers, or two app servers): the job started on
+    one is answered on the other, from the state the first recorded in the store."""
+    from pg_support import copy_to_postgres
+
+    url_db = copy_to_postgres(fresh_db(tmp_path / "db"), pg_server)
+    first, _ = _app(tmp_path / "a", db=url_db)
+    second, _ = _app(tmp_path / "b", db=url_db)
+    c = _national(first)
+    url = f"/nasional/laporan.md?cutoff={SEED_CUTOFF}"
+    started = c.get(url, headers={"HX-Request": "true"})
+    assert started.status_code == 200 and "report-job" in started.text
+    job = next(iter(first.state.web.reports._jobs.values()))
+    job.wait(120)
+    elsewhere = TestClient(second).get(f"/laporan/job/{job.id}")
+    assert elsewhere.status_code == 200 and 'report-job done' in elsewhere.text
+    assert f'href="{url.replace("&", "&amp;")}"' in elsewhere.text
+    assert TestClient(second).get("/laporan/job/nope").status_code == 404
+    assert second.state.web.reports.builds == 0  # the second process built nothing
+    for app in (first, second):
+        app.state.web.close()
+
+
+def test_renderer_processes_die_with_a_killed_server(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from capaian.reports.jobs import ReportJobs\n"
+        "jobs = ReportJobs(None, workers=1)\n"
+        "pool = jobs._process_pool()\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "pool.submit(time.sleep, 600)  # the renderer is busy when its server is killed\n"
+        "time.sleep(600)\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    renderer = int(server.stdout.readline())
+    os.kill(renderer, 0)  # alive
+    time.sleep(1)  # the long task reached the renderer
+    server.send_signal(signal.SIGKILL)
+    server.wait(30)
+    for _ in range(100):
+        try:
+            os.kill(renderer, 0)
+        except ProcessLookupError:
+            break
+        try:  # reap it if it became our child (it is not: it was the server's)
+            os.waitpid(renderer, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"renderer {renderer} outlived its server")

@@ -5,10 +5,13 @@ the `sessions` table. A session ends when its user logs out, when an administrat
 `capaian users revoke NAME`, after `idle` seconds without a request, or `lifetime` seconds after
 the login, whichever comes first; a cookie saved before then no longer logs anyone in.
 
-The throttle counts failed logins in the `login_failures` table: at most `limit` within `window`
-seconds per account (from any address) and per client address (across any names, so spraying
-many names from one address is stopped too). A successful login clears its account's count, not
-its address's.
+The throttle counts failed logins in the `login_failures` table, within `window` seconds:
+- at most `limit` per account and client address: a typist is stopped, not the others of an office
+  behind the same address (NAT), and not the account's owner elsewhere;
+- at most `SPREAD` x `limit` per client address across any names (spraying names from one address);
+- past `SPREAD` x `limit` for one account across addresses (a distributed guess), that account
+  waits `BACKOFF` seconds after each failure, from every address: slowed, never locked out.
+A successful login clears its account's count, not its address's.
 """
 
 from __future__ import annotations
@@ -84,6 +87,10 @@ def revoke_sessions(store, user_name: str) -> int:
     return len(rows)
 
 
+SPREAD = 4  # failures per address (any names) or per account (any addresses), in `limit`s
+BACKOFF = 30.0  # seconds an account guessed at from many addresses waits after each failure
+
+
 @dataclass
 class LoginThrottle:
     """Failed logins per account and per client address, counted in the store."""
@@ -96,12 +103,17 @@ class LoginThrottle:
 
     def blocked(self, store, name: str, client: str) -> bool:
         name = _name_key(name)
-        row = store.con.execute(
-            'SELECT count(*) FILTER (WHERE user_name = ?), count(*) FILTER (WHERE client = ?) '
+        pair, address, account, last = store.con.execute(
+            'SELECT count(*) FILTER (WHERE user_name = ? AND client = ?), count(*) FILTER (WHERE client = ?), '
+            'count(*) FILTER (WHERE user_name = ?), max("at") FILTER (WHERE user_name = ?) '
             'FROM login_failures WHERE "at" > ?',
-            [name, client, self._since()],
+            [name, client, client, name, name, self._since()],
         ).fetchone()
-        return row[0] >= self.limit or row[1] >= self.limit
+        if pair >= self.limit or address >= SPREAD * self.limit:
+            return True
+        if account >= SPREAD * self.limit and last is not None:
+            return (utcnow() - last).total_seconds() < BACKOFF
+        return False
 
     def failed(self, store, name: str, client: str) -> None:
         store.con.execute('DELETE FROM login_failures WHERE "at" <= ?', [self._since()])

@@ -32,8 +32,14 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_DB", "capaian.duckdb", str,
-            "Berkas basis data DuckDB (sama dengan `--db`).",
-            "The DuckDB store file (same as `--db`).", "store"),
+            "Basis data: berkas DuckDB atau URL `postgresql://` (sama dengan `--db`).",
+            "The store: a DuckDB file or a `postgresql://` URL (same as `--db`).", "store"),
+    Setting("CAPAIAN_PG_POOL_SIZE", 8, int,
+            "Koneksi PostgreSQL paling banyak per proses server web (kumpulan koneksi).",
+            "Most PostgreSQL connections per web server process (the connection pool).", "store"),
+    Setting("CAPAIAN_PG_POOL_TIMEOUT", 10.0, float,
+            "Detik sebuah permintaan menunggu koneksi PostgreSQL yang bebas sebelum dijawab 503.",
+            "Seconds a request waits for a free PostgreSQL connection before it is answered 503.", "store"),
     Setting("CAPAIAN_SECRET", None, str,
             "Kunci penanda tangan cookie sesi; bila kosong, satu kunci acak disimpan di basis data.",
             "Secret that signs session cookies; when unset, a random one is kept in the store.",
@@ -77,13 +83,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_USER_TTL", 5.0, float,
             "Berapa detik data akun pengguna di-cache server web.",
             "Seconds the web server caches a user account.", "web"),
+    Setting("CAPAIAN_DATA_DIR", None, str,
+            "Folder data server (cache laporan); bila kosong: folder berkas DuckDB, atau "
+            "`~/.local/share/capaian` dengan PostgreSQL.",
+            "The server's data folder (report cache); when unset: the DuckDB file's folder, or "
+            "`~/.local/share/capaian` with PostgreSQL.", "store"),
     Setting("CAPAIAN_REPORT_CACHE", None, str,
-            "Folder laporan jadi dari run terbit; bila kosong, `<berkas basis data>.reports` di sebelah basis data.",
-            "Folder of built reports of published runs; when unset, `<store file>.reports` beside the store.",
+            "Folder laporan jadi dari run terbit; bila kosong, `<berkas basis data>.reports` di sebelah berkas "
+            "DuckDB, atau `reports/<id basis data>` di folder data (CAPAIAN_DATA_DIR).",
+            "Folder of built reports of published runs; when unset, `<store file>.reports` beside a DuckDB "
+            "file, or `reports/<store id>` in the data folder (CAPAIAN_DATA_DIR).",
             "reports"),
     Setting("CAPAIAN_REPORT_WORKERS", 1, int,
             "Jumlah proses pembuat laporan untuk server web (0: dibuat di thread server).",
             "Processes building reports for the web server (0: built in a thread of the server).", "reports"),
+    Setting("CAPAIAN_TIMEOUT_KEEP_ALIVE", 5, int,
+            "Detik koneksi HTTP yang menganggur tetap dibuka server (uvicorn `timeout_keep_alive`).",
+            "Seconds the server keeps an idle HTTP connection open (uvicorn `timeout_keep_alive`).", "web"),
+    Setting("CAPAIAN_TIMEOUT_WORKER_HEALTHCHECK", 60, int,
+            "Detik `serve --workers` menunggu jawaban proses pekerja sebelum menggantinya (uvicorn "
+            "`timeout_worker_healthcheck`; jangan terlalu kecil pada host 2 inti yang sibuk).",
+            "Seconds `serve --workers` waits for a worker process to answer before replacing it (uvicorn "
+            "`timeout_worker_healthcheck`; keep it generous on a busy 2-core host).", "web"),
+    Setting("CAPAIAN_TIMEOUT_GRACEFUL_SHUTDOWN", 30, int,
+            "Detik server menunggu permintaan yang sedang berjalan saat dihentikan.",
+            "Seconds a stopping server waits for requests under way.", "web"),
     Setting("CAPAIAN_GEOJSON", None, str,
             "Berkas batas provinsi (GeoJSON) pengganti peta petak (sama dengan `serve --geojson`).",
             "Province boundary file (GeoJSON) replacing the tile map (same as `serve --geojson`).", "web"),
@@ -143,13 +167,21 @@ def value(env: str):
     return converted
 
 
+def masked(text: str) -> str:
+    """`text` with any password in it replaced by *** (a URL's `user:password@`, a `password=`)."""
+    import re
+
+    text = re.sub(r"(://[^:/@\s]+):[^@\s]*@", r"\1:***@", text)
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.I)
+
+
 def shown(spec: Setting, current: object) -> str:
-    """A value as `capaian settings` shows it (secrets hidden)."""
+    """A value as `capaian settings` shows it (secrets hidden, passwords masked)."""
     if current is None:
         return "-"
     if spec.secret:
         return "(diset / set)"
-    return str(current)
+    return masked(str(current))
 
 
 def listing(lang: str = "id") -> list[dict]:

@@ -4,7 +4,8 @@ Every command opens the store given by `--db` (or `CAPAIAN_DB`, default `./capai
 DuckDB file, or a `postgresql://` URL for the server deployment (docs/deploy.md). Only the commands
 that write (`db init`, `demo build`, imports, `facts`, `users add`) create it.
 Errors a user can act on print one line (Indonesian / English) and exit 1, usage errors one line
-and exit 2, never a traceback. That mapping lives in the app itself (`CapaianGroup.main`), so
+and exit 2, never a traceback; so do database errors (`capaian.store.faults`: the server away, a
+timeout, a lost connection). That mapping lives in the app itself (`CapaianGroup.main`), so
 `typer.testing.CliRunner` sees exactly what a user sees.
 
 Start-up is kept short (`bench/cli_start.py`): this module and the command modules import only
@@ -54,6 +55,13 @@ class CapaianGroup(TyperGroup):
             if not standalone_mode:
                 raise
             fail("dibatalkan / aborted", 1)
+        except Exception as exc:  # a database error (away, timeout, ...): one line, no traceback
+            from capaian.store.faults import classify, detail
+
+            fault = classify(exc)
+            if fault is None or not standalone_mode:
+                raise
+            fail(f"{fault.text()} ({detail(exc)})", 1)
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)

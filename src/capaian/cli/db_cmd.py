@@ -36,14 +36,22 @@ def db_status() -> None:
 def db_copy(
     source: str = typer.Argument(..., help="Penyimpanan sumber / source store: a .duckdb file or postgresql://..."),
     target: str = typer.Argument(..., help="Penyimpanan tujuan baru / new target store: a .duckdb file or postgresql://..."),
+    with_accounts: bool = typer.Option(
+        False, "--with-accounts",
+        help="Ke berkas DuckDB juga salin hash kata sandi, sesi, kunci sesi dan alamat klien / into a DuckDB "
+             "file also copy password hashes, sessions, the session secret and client addresses.",
+    ),
 ) -> None:
-    """Salin seluruh penyimpanan / copy a whole store between backends (DuckDB <-> PostgreSQL)."""
+    """Salin seluruh penyimpanan / copy a whole store between backends (DuckDB <-> PostgreSQL).
+
+    Into a DuckDB file the copy is a snapshot without password hashes, sessions, the session secret
+    and client addresses, unless --with-accounts is given."""
     from capaian.present.i18n import tr
     from capaian.store import open_store
     from capaian.store.copy import copy_store
 
     with open_store(source, create=False) as src, open_store(target) as dst:
-        summary = copy_store(src, dst)
+        summary = copy_store(src, dst, with_accounts=True if with_accounts else None)
     console.print(
         tr(state.lang, "%(source)s -> %(target)s: %(rows)s rows in %(tables)s tables copied.",
            source=summary.source, target=summary.target, rows=summary.total, tables=len(summary.rows)),

@@ -31,7 +31,7 @@ def serve(
     from capaian.store.postgres import safe_url
 
     options = dict(host=host, port=port, log_level=log_level, access_log=False,
-                   **proxy_options(forwarded_allow_ips))
+                   **proxy_options(forwarded_allow_ips), **timeout_options())
     if workers > 1:
         _prepare_workers(geojson)
         console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)}, {workers} workers)",
@@ -75,3 +75,20 @@ def proxy_options(forwarded_allow_ips: str | None) -> dict:
     choose its address (and so slip past the login throttle)."""
     ips = ",".join(p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip())
     return {"proxy_headers": bool(ips), "forwarded_allow_ips": ips}
+
+
+def timeout_options() -> dict:
+    """uvicorn's timeouts from the settings (CAPAIAN_TIMEOUT_KEEP_ALIVE, CAPAIAN_TIMEOUT_WORKER_HEALTHCHECK,
+    CAPAIAN_TIMEOUT_GRACEFUL_SHUTDOWN), those this uvicorn knows."""
+    import inspect
+
+    import uvicorn
+
+    from capaian.settings import value
+
+    known = inspect.signature(uvicorn.Config).parameters
+    wanted = {"timeout_keep_alive": value("CAPAIAN_TIMEOUT_KEEP_ALIVE"),
+              "timeout_worker_healthcheck": value("CAPAIAN_TIMEOUT_WORKER_HEALTHCHECK"),
+              "timeout_graceful_shutdown": value("CAPAIAN_TIMEOUT_GRACEFUL_SHUTDOWN")}
+    return {name: v for name, v in wanted.items() if name in known}
+

@@ -156,10 +156,32 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
     digest = content_hash(path)
     existing = store.find_submission_by_hash(digest)
     if existing is not None:
-        row = store.get_submission(existing)
-        return ImportResult(existing, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
+        return _duplicate(store, existing, path)
     facts = _facts_frame(report)
+    try:
+        return _store_submission(store, path, actor, report, scope, digest, facts, unusable)
+    except Exception as exc:  # a copy sent at the same time won (unique constraint submissions_once)
+        from capaian.store.faults import is_unique_violation
+
+        existing = store.find_submission_by_hash(digest) if is_unique_violation(exc) else None
+        if existing is None:
+            raise
+        return _duplicate(store, existing, path)
+
+
+def _duplicate(store, submission_id: int, path: Path) -> ImportResult:
+    row = store.get_submission(submission_id)
+    return ImportResult(submission_id, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
+
+
+def _store_submission(store, path: Path, actor: str, report, scope, digest: str, facts, unusable) -> ImportResult:
+    """The import transaction: the submission row, its facts and the audit entry, or a duplicate
+    when a copy of the same bytes was committed since the first look (the check is repeated inside
+    the transaction, which on PostgreSQL holds the store's write lock)."""
     with store.transaction():
+        existing = store.find_submission_by_hash(digest)
+        if existing is not None:
+            return _duplicate(store, existing, path)
         submission_id = store.add_submission(
             report.cutoff, actor, path.name, digest, len(report.rows), scope
         )

@@ -12,6 +12,12 @@ run's publication time, so a report built from a draft is never served once the 
 (WeasyPrint, matplotlib, XlsxWriter: seconds of pure-Python CPU) runs in a separate process at a
 lower CPU priority, so it never holds the store lock nor the server's interpreter lock, and page
 requests keep their speed while reports are built.
+
+With a `ledger` (the web app gives one writing to the store's `report_jobs` table), every change
+of a job's state is recorded, so a progress poll reaching another worker process or another app
+server is answered from the record (`StoredJob`) instead of "not found". The rendering processes
+die with the server: each asks the kernel for SIGKILL when its parent goes (Linux
+`PR_SET_PDEATHSIG`), so none outlives a killed or stopped server.
 """
 
 from __future__ import annotations
@@ -37,10 +43,54 @@ def _worker_start() -> None:
         os.nice(WORKER_NICE)
     except OSError:
         pass
+    _die_with_parent()
     # import the renderers once per worker, not in the first job
     import capaian.reports.charts  # noqa: F401
     import capaian.reports.pdf  # noqa: F401
     import capaian.reports.xlsx  # noqa: F401
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent ends (a no-op elsewhere)."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent already went before the request took effect
+        os._exit(1)
+
+
+def key_digest(key: tuple) -> str:
+    """A job key as a short digest (what the store records; the key itself may name a draft)."""
+    return hashlib.sha256(repr((CACHE_VERSION, *key)).encode()).hexdigest()[:40]
+
+
+@dataclass
+class StoredJob:
+    """A job as recorded by the server process building it (see `ReportJobs.ledger`)."""
+
+    id: str
+    state: str
+    started_at: dt.datetime
+    info: dict = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("done", "failed")
+
+    @property
+    def seconds(self) -> float:
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        return max(0.0, (now - self.started_at).total_seconds())
+
+    @classmethod
+    def from_row(cls, row: dict) -> "StoredJob":
+        return cls(id=row["id"], state=row["state"], started_at=row["started_at"], info={"url": row["url"]})
 
 
 def _render(inputs, generated_at):
@@ -83,8 +133,9 @@ class Job:
 class ReportJobs:
     """Report builds of one server: de-duplicated by key, cached on disk when published."""
 
-    def __init__(self, cache_dir: str | os.PathLike | None, workers: int = 1):
+    def __init__(self, cache_dir: str | os.PathLike | None, workers: int = 1, ledger=None):
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.ledger = ledger  # ledger(job): record the job's state for other processes (best effort)
         self.workers = max(0, int(workers))
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}  # by id
@@ -97,8 +148,7 @@ class ReportJobs:
     def _path(self, key: tuple) -> Path | None:
         if self.cache_dir is None:
             return None
-        digest = hashlib.sha256(repr((CACHE_VERSION, *key)).encode()).hexdigest()[:40]
-        return self.cache_dir / f"{digest}.bin"
+        return self.cache_dir / f"{key_digest(key)}.bin"
 
     def _cached(self, key: tuple) -> tuple[bytes, str] | None:
         path = self._path(key)
@@ -148,6 +198,15 @@ class ReportJobs:
             self._threads.submit(self._run, job, prepare, cacheable)
         return job
 
+    def record(self, job: Job) -> None:
+        """Hand the job's state to the ledger; a failing ledger never fails the build."""
+        if self.ledger is None:
+            return
+        try:
+            self.ledger(job)
+        except Exception:  # noqa: BLE001 - the record only serves other processes' polls
+            pass
+
     def _remember(self, job: Job) -> None:
         self._jobs[job.id] = job
         self._by_key[job.key] = job
@@ -160,8 +219,10 @@ class ReportJobs:
     def _run(self, job: Job, prepare, cacheable: bool) -> None:
         try:
             job.state = "preparing"
+            self.record(job)
             inputs = prepare()
             job.state = "rendering"
+            self.record(job)
             generated_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
             if self.workers:
                 content = self._process_pool().submit(_render, inputs, generated_at).result()
@@ -178,6 +239,7 @@ class ReportJobs:
             job.state = "failed"
         finally:
             job.finished = time.monotonic()
+            self.record(job)
             job.done_event.set()
 
     def _process_pool(self) -> cf.ProcessPoolExecutor:

@@ -20,6 +20,7 @@ from pathlib import Path
 from capaian.errors import CapaianError
 from capaian.store.core import StoreCore
 from capaian.store.facts import FACT_COLUMNS, FactsMixin, FactWrite
+from capaian.store.report_jobs import ReportJobsMixin
 from capaian.store.runs import RunsMixin
 from capaian.store.submissions import SubmissionsMixin
 
@@ -28,7 +29,7 @@ DEFAULT_PATH = "capaian.duckdb"
 __all__ = ["FACT_COLUMNS", "FactWrite", "Store", "default_path", "is_postgres", "open_store"]
 
 
-class Store(FactsMixin, SubmissionsMixin, RunsMixin, StoreCore):
+class Store(FactsMixin, SubmissionsMixin, RunsMixin, ReportJobsMixin, StoreCore):
     """A migrated capaian database. Use `open_store` to get one."""
 
 

@@ -4,6 +4,11 @@
 
 The target must be at the same schema version and hold no data (a freshly created store). The
 rows are written in one transaction on the target, so a failed copy leaves it empty.
+
+A copy into a DuckDB file is a snapshot (for an analyst) unless `with_accounts=True`: it leaves
+out what lets someone log in or tells who logged in from where: password hashes (accounts keep
+their name, role and region), sessions, failed logins, the session-signing secret, and the client
+addresses of the audit log. A copy into PostgreSQL (a move of the server's store) keeps everything.
 """
 
 from __future__ import annotations
@@ -25,11 +30,15 @@ SCRATCH = ("store_meta", "regions")
 SKIP = ("schema_migrations",)
 
 
+PRIVATE_TABLES = ("sessions", "login_failures")  # left out of a snapshot
+
+
 @dataclass
 class CopySummary:
     source: str
     target: str
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied
+    snapshot: bool = False  # accounts' secrets left out (see the module's docstring)
 
     @property
     def total(self) -> int:
@@ -42,15 +51,18 @@ def _label(store) -> str:
     return safe_url(str(store.path))
 
 
-def copy_store(source, target) -> CopySummary:
-    """Copy every row of `source` into the empty store `target`; returns rows per table."""
+def copy_store(source, target, with_accounts: bool | None = None) -> CopySummary:
+    """Copy every row of `source` into the empty store `target`; returns rows per table.
+    `with_accounts`: keep password hashes, sessions and the like (default: only into PostgreSQL)."""
+    snapshot = not (target.backend == "postgresql" if with_accounts is None else with_accounts)
     have, want = source.schema_version(), target.schema_version()
     if have != want:
         raise CapaianError(
             f"Versi skema berbeda: sumber {have}, tujuan {want}.",
             f"Schema versions differ: source {have}, target {want}.",
         )
-    tables = [t for t in source.table_names() if t not in SKIP and not t.startswith("_")]
+    tables = [t for t in source.table_names() if t not in SKIP and not t.startswith("_")
+              and not (snapshot and t in PRIVATE_TABLES)]
     target_tables = set(target.table_names())
     for table in tables:
         if table in target_tables and table not in SCRATCH and target.scalar(f"SELECT count(*) FROM {table}"):
@@ -60,7 +72,7 @@ def copy_store(source, target) -> CopySummary:
                 f"Target store {_label(target)} is not empty (table {table} has rows); "
                 "copy only into a new store.",
             )
-    summary = CopySummary(_label(source), _label(target))
+    summary = CopySummary(_label(source), _label(target), snapshot=snapshot)
     if any(t not in target_tables for t in tables):  # register tables are made on first import
         from capaian.register.schema import ensure_tables
 
@@ -71,7 +83,7 @@ def copy_store(source, target) -> CopySummary:
         for table in SCRATCH:
             target.con.execute(f"DELETE FROM {table}")
         for table in tables:
-            summary.rows[table] = _copy_table(source, target, table)
+            summary.rows[table] = _copy_table(source, target, table, snapshot)
         for sequence, columns in SEQUENCES.items():
             _continue_sequence(target, sequence, max(_sequence_position(source, sequence, columns), 0))
     return summary
@@ -86,12 +98,36 @@ def _columns(store, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _copy_table(source, target, table: str) -> int:
+def _copy_table(source, target, table: str, snapshot: bool = False) -> int:
     wanted = set(_columns(target, table))
     cols = [c for c in _columns(source, table) if c in wanted]
     quoted = ", ".join(f'"{c}"' for c in cols)
     frame = source.query_df(f"SELECT {quoted} FROM {table}")
+    if snapshot:
+        frame = _without_secrets(table, frame)
     return target.insert_frame(table, frame)
+
+
+def _without_secrets(table: str, frame):
+    """A table's rows as a snapshot holds them (see the module's docstring)."""
+    import json
+
+    from capaian.web.state import SECRET_META_KEY
+
+    if table == "users" and "password_hash" in frame:
+        frame = frame.assign(password_hash=None)
+    elif table == "store_meta":
+        frame = frame[frame["key"] != SECRET_META_KEY]
+    elif table == "audit_log" and "detail" in frame:
+        def clean(text):
+            if not text or '"ip"' not in text:
+                return text
+            detail = json.loads(text)
+            detail.pop("ip", None)
+            return json.dumps(detail, ensure_ascii=False, sort_keys=True)
+
+        frame = frame.assign(detail=[clean(d) for d in frame["detail"]])
+    return frame
 
 
 def _sequence_position(store, sequence: str, columns) -> int:

@@ -34,7 +34,9 @@ def is_postgres_url(target) -> bool:
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    from capaian.settings import masked
+
+    return masked(url)
 
 
 @lru_cache(maxsize=512)
@@ -126,6 +128,15 @@ class PgConnection:
                 f"Cannot connect to PostgreSQL {safe_url(url)}: {detail}",
             ) from None
         self._types: dict[str, dict[str, str]] = {}
+
+    @classmethod
+    def over(cls, raw, url: str, types: dict | None = None) -> "PgConnection":
+        """A PgConnection over an open psycopg connection (one of a pool, `capaian.store.pool`);
+        `types`: a column-type cache shared by the connections of one pool."""
+        con = cls.__new__(cls)
+        con.url, con.raw = url, raw
+        con._types = {} if types is None else types
+        return con
 
     def execute(self, sql: str, params=None) -> PgCursor:
         params = list(params) if params else None

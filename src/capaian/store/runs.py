@@ -69,10 +69,29 @@ class RunsMixin:
         fact_revision: int | None = None,
         note: str | None = None,
     ) -> int:
-        """Store an evaluation run (new id, unpublished) in one transaction; returns its id."""
+        """Store an evaluation run (new id, unpublished) in one transaction; returns its id, or the
+        id of the identical run already stored."""
         if fact_revision is None:
             fact_revision = self.fact_revision(cutoff)
+        try:
+            return self._save_run(cutoff, rubric, target_set, hierarchy_version, indicators, regions, actor,
+                                  fact_revision, note)
+        except Exception as exc:  # the same run saved at the same time (unique evaluation_runs_once)
+            from capaian.store.faults import is_unique_violation
+
+            found = self.find_run(cutoff, rubric, target_set, fact_revision) if is_unique_violation(exc) else None
+            if found is None:
+                raise
+            return found
+
+    def _save_run(self, cutoff, rubric, target_set, hierarchy_version, indicators, regions, actor,
+                  fact_revision, note) -> int:
+        """The run's transaction; an identical run committed meanwhile is returned instead (a run
+        is stored once per identity: cut-off, rubric, target set, fact revision)."""
         with self.transaction():
+            found = self.find_run(cutoff, rubric, target_set, fact_revision)
+            if found is not None:
+                return found
             run_id = self.next_id("run_id_seq")
             self.con.execute(
                 "INSERT INTO evaluation_runs (id, cutoff, rubric, target_set, fact_revision, "

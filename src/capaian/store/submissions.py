@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from capaian.store.core import not_found, utcnow
+from capaian.store.core import not_found, to_json, utcnow
 
 
 class SubmissionsMixin:
@@ -74,3 +74,19 @@ class SubmissionsMixin:
             status = "partly_superseded"
         self.update_submission(submission_id, status=status)
         return status
+
+    # -- idempotency keys of uploads -------------------------------------------------------
+    def upload_answer(self, key: str, user_name: str) -> dict | None:
+        """The answer kept for upload key `key` of `user_name`, or None."""
+        import json
+
+        text = self.scalar("SELECT answer FROM upload_keys WHERE key = ? AND user_name = ?", [key, user_name])
+        return None if text is None else json.loads(text)
+
+    def keep_upload_answer(self, key: str, user_name: str, submission_id: int | None, answer: dict) -> None:
+        """Keep the first answer to upload key `key` (a later one for the same key is ignored)."""
+        with self.transaction():
+            self.con.execute(
+                "INSERT INTO upload_keys VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [key, user_name, submission_id, to_json(answer), utcnow()])
+

@@ -31,6 +31,7 @@ from capaian.errors import CapaianError
 from capaian.present.i18n import N_
 from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
+from capaian.web.failures import Failures
 from capaian.web.messages import message
 from capaian.web.state import WebState, session_secret
 
@@ -69,8 +70,8 @@ def create_app(
 
     `geojson`: an optional operator-supplied province boundary file (features carrying the
     province code in `properties.code` / `kode`); it replaces the tile-grid map.
-    `warm`: on server start-up, build what the public's default pages show before the port opens,
-    then load the newest runs in a background thread.
+    `warm`: on server start-up, build what the public's default pages show, then load the newest
+    runs, in a background thread (the port opens at once; `/readyz` says when the first part is done).
     `session_idle`: seconds without a request after which a login ends (default
     $CAPAIAN_SESSION_IDLE_MINUTES, else 30 minutes).
     `report_cache`: the folder of built reports of published runs (default $CAPAIAN_REPORT_CACHE,
@@ -85,22 +86,21 @@ def create_app(
     from capaian.settings import value
 
     if report_cache is None:
-        report_cache = value("CAPAIAN_REPORT_CACHE") or _beside(store, ".reports")
+        report_cache = value("CAPAIAN_REPORT_CACHE") or default_report_cache(store)
     if report_workers is None:
         report_workers = value("CAPAIAN_REPORT_WORKERS")
     state = WebState(store, catalog_ttl=catalog_ttl, session_idle=session_idle, report_cache=report_cache,
                      report_workers=report_workers)
+    state.warmed = not warm  # without a warm-up there is nothing to wait for (/readyz)
 
     @asynccontextmanager
     async def lifespan(_app):
         if warm:
-            # uvicorn opens the port after this: what the public's default pages need is ready then
-            import anyio
-
-            await anyio.to_thread.run_sync(_warm_first, state)
-            threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
+            # the port opens at once: warming runs beside the first requests, and /readyz answers
+            # 200 once what the public's default pages need is built
+            threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
-        state.reports.close()
+        state.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -116,6 +116,7 @@ def create_app(
     geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
+    app.add_middleware(Failures)  # inside the session: an error page still knows its language
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(store, secret),
@@ -130,9 +131,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, overview, quality, regions, reports, runs, scorecard, upload
+    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, upload
 
-    for module in (reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
+    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)
@@ -221,9 +222,33 @@ def _fewer_malloc_arenas(arenas: int = 2) -> None:
         pass
 
 
-def _beside(store, suffix: str) -> str | None:
+def default_report_cache(store) -> str | None:
+    """The report cache's folder when CAPAIAN_REPORT_CACHE is unset: `<file>.reports` beside a
+    DuckDB store (or `reports` in CAPAIAN_DATA_DIR); for PostgreSQL `reports/<store id>` in the
+    data folder, never a name made from the URL (it may hold a password). None in memory."""
+    from pathlib import Path
+
+    from capaian.settings import value
+
     path = str(getattr(store, "path", "") or "")
-    return path + suffix if path and path != ":memory:" else None
+    folder = value("CAPAIAN_DATA_DIR")
+    if getattr(store, "backend", "duckdb") != "postgresql":
+        if not path or path == ":memory:":
+            return None
+        return str(Path(folder) / "reports") if folder else path + ".reports"
+    base = Path(folder) if folder else Path.home() / ".local" / "share" / "capaian"
+    return str(base / "reports" / store_id(store))
+
+
+def store_id(store) -> str:
+    """A random id of the store, made on first use and kept in its metadata (names its folders)."""
+    import secrets
+
+    found = store.get_meta("store_id")
+    if not found:
+        found = secrets.token_hex(8)
+        store.set_meta("store_id", found)
+    return found
 
 
 def _warm_first(state) -> None:
@@ -249,6 +274,14 @@ def _load_locale_data() -> None:
     for lang in LANGS:
         format_date(dt.date(2020, 11, 15), lang)
         format_number(1234.5, 1, lang)
+
+
+def _warm_all(state) -> None:
+    """The whole warm-up, in a background thread: first what the public's default pages need
+    (then the app reads as ready, `/readyz`), then the newest runs."""
+    _warm_first(state)
+    state.warmed = True
+    _warm(state)
 
 
 def _warm(state) -> None:

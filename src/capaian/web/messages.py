@@ -15,6 +15,12 @@ MESSAGES = {
     "bad_request": N_("Bad request"),
     "method_not_allowed": N_("This address does not accept that method."),
     "bad_cutoff": N_("Cut-off not valid"),
+    "db_unavailable": N_("Database unavailable"),
+    "db_unavailable_text": N_("The database cannot be reached right now. Try again in a moment."),
+    "db_busy": N_("Database busy"),
+    "db_busy_text": N_("The database was too busy to answer in time. Try again in a moment."),
+    "server_error": N_("Server error"),
+    "server_error_text": N_("Something went wrong on the server. If it happens again, give the reference below to the administrator."),
 }
 ROLES = {"national": N_("national"), "province": N_("province"), "regency": N_("regency/city")}
 

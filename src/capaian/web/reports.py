@@ -104,7 +104,7 @@ def _progress(request: Request, job) -> HTMLResponse:
 @router.get("/laporan/job/{job_id}")
 def report_job(request: Request, job_id: str):
     """The progress line of a report job (htmx polls it until the file is ready)."""
-    job = web(request).reports.get(job_id)
+    job = web(request).report_job(job_id)  # this process's, or as the one building it recorded it
     if job is None:
         raise PageError(404, "not_found")
     return _progress(request, job)

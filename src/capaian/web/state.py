@@ -156,7 +156,18 @@ class WebState:
         self.session_lifetime = float(value("CAPAIAN_SESSION_MAX_AGE"))
         self.limiter = LoginLimiter(self)
         self.shared = getattr(store, "backend", "duckdb") == "postgresql"  # other processes write too
+        self.warmed = False  # set once the start-up warm-up built the public's default pages
+        self._held = threading.local()  # the pooled store a thread is using (see `_pooled`)
+        self.pool = None  # on PostgreSQL: a connection per unit of work (capaian.store.pool)
+        if self.shared:
+            from capaian.store.pool import StorePool
+
+            self.pool = StorePool(store.path)
+            import weakref
+
+            weakref.finalize(self, self.pool.close)  # an app dropped without its shutdown
         self.recheck = 0.0 if self.shared else 5.0  # seconds a session or user look-up is trusted
+        self.notes_recheck = 2.0  # seconds notes on flags written by another process may go unseen
         self._stamp: tuple | None = None
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
@@ -175,7 +186,8 @@ class WebState:
         self._notes: tuple | None = None  # (read at, notes on flags, version), see quality_notes
         self._notes_read = 0
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
-        self.reports = ReportJobs(report_cache, workers=workers)  # reports built on demand
+        # reports built on demand; on a shared store their state is recorded for the other processes
+        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job if self.shared else None)
         self._hash_pool = None
         self._flight: dict = {}  # key -> (owner thread, Future) of a build under way, see `_once`
         self._flight_lock = threading.Lock()
@@ -184,12 +196,17 @@ class WebState:
 
     @contextmanager
     def db(self):
-        """The store, for one thread at a time (one DuckDB connection is shared).
+        """The store, for one thread at a time (one DuckDB connection is shared); on PostgreSQL a
+        store over a connection of the pool, for this block only, without any lock.
 
         On the event loop (`INLINE`) the lock is only tried: when another thread holds it, the
         request raises `Cold` and is re-run in the thread pool, so the loop never waits for it.
         Hold it only for store calls: hash checks and report rendering happen outside it.
         """
+        if self.pool is not None:
+            with self._pooled() as store:
+                yield store
+            return
         if INLINE.get():
             if not self.lock.acquire(blocking=False):
                 raise Cold()
@@ -205,7 +222,11 @@ class WebState:
         """A second connection to the same store for short reads (runs, sessions, accounts,
         throttle), under its own lock: a long write on the main connection (an import, an
         evaluation) does not hold them up. DuckDB isolates the two; reads see committed data.
-        On the event loop the lock is only tried, as for `db()`."""
+        On the event loop the lock is only tried, as for `db()`. On PostgreSQL: as `db()`."""
+        if self.pool is not None:
+            with self._pooled() as store:
+                yield store
+            return
         if INLINE.get():
             if not self._read_lock.acquire(blocking=False):
                 raise Cold()
@@ -221,6 +242,28 @@ class WebState:
                 yield self._read_store
         finally:
             self._read_lock.release()
+
+    @contextmanager
+    def _pooled(self):
+        """A store over a pooled connection; never on the event loop (a network round trip would
+        hold up every request of the process): there the request is re-run in a thread."""
+        held = getattr(self._held, "store", None)
+        if held is not None:  # nested in this thread (a write calling a read): the same connection
+            yield held
+            return
+        _slow_work_ahead()
+        with self.pool.store() as store:
+            self._held.store = store
+            try:
+                yield store
+            finally:
+                self._held.store = None
+
+    def close(self) -> None:
+        """At server stop: the report workers, the connection pool."""
+        self.reports.close()
+        if self.pool is not None:
+            self.pool.close()
 
     # -- catalog and runs -------------------------------------------------------------------
     def catalog(self) -> Catalog:
@@ -413,13 +456,35 @@ class WebState:
             self.view(run_id)
         return len(ids)
 
+    def _record_job(self, job) -> None:
+        """The ledger of report jobs: their state in the store, for the other server processes."""
+        import datetime as dt
+
+        from capaian.reports.jobs import key_digest
+
+        started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=job.seconds)
+        with self.db() as store:
+            store.record_report_job(job.id, key_digest(job.key), job.state, job.info.get("url"),
+                                    job.filename, started)
+
+    def report_job(self, job_id: str):
+        """A report job of this process, or as another process recorded it (`StoredJob`), or None."""
+        job = self.reports.get(job_id)
+        if job is not None or not self.shared:
+            return job
+        from capaian.reports.jobs import StoredJob
+
+        with self.reader() as store:
+            row = store.report_job(job_id)
+        return None if row is None else StoredJob.from_row(row)
+
     def quality_notes(self) -> tuple[int, dict]:
         """(version, the notes on quality flags) (`capaian.quality.notes.notes`), read again after
         this app writes one (`forget_notes`) and, on a store other processes write too
-        (PostgreSQL), every `recheck` seconds: a page showing flags read them on every request
+        (PostgreSQL), every `notes_recheck` seconds: a page showing flags read them on every request
         (7 ms of its 10). The version changes with every read, to key what is built from them."""
         cached = self._notes
-        if cached is not None and (not self.shared or time.monotonic() - cached[0] < self.recheck):
+        if cached is not None and (not self.shared or time.monotonic() - cached[0] < self.notes_recheck):
             return cached[2], cached[1]
         from capaian.quality.notes import notes
 

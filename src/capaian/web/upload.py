@@ -113,11 +113,59 @@ async def process_upload(request: Request, user, *, csrf_in_form: bool = False) 
         filename, content = await upload_content(form)
         evaluate = str(form.get("evaluate") or "").strip().lower() in YES
         sheet = str(form.get("sheet") or "").strip() or None
+        key = upload_key(request, form)
     finally:
         await form.close()
     if content is None:
         return missing_file_outcome()
-    return await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
+    if key is None:
+        return await run_in_threadpool(receive_upload, request, user, filename, content, evaluate, sheet)
+    return await run_in_threadpool(receive_once, request, user, key, filename, content, evaluate, sheet)
+
+
+KEY_FIELD = "upload_key"
+KEY_HEADER = "idempotency-key"
+
+
+def upload_key(request: Request, form) -> str | None:
+    """The sending's idempotency key: the form's one-time `upload_key`, or the API's
+    `Idempotency-Key` header (at most 200 characters); None without one."""
+    key = str(form.get(KEY_FIELD) or request.headers.get(KEY_HEADER) or "").strip()
+    return key[:200] or None
+
+
+def new_upload_key() -> str:
+    """A fresh key for one upload form (a retry of that form's sending carries it again)."""
+    import secrets
+
+    return secrets.token_urlsafe(18)
+
+
+def receive_once(request: Request, user, key: str, filename, content: bytes, evaluate: bool, sheet) -> dict:
+    """`receive_upload` once per key: a sending repeated with the same key (double click, proxy
+    retry, a reply lost on the way) gets the first answer again, marked `already_received`."""
+    state = web(request)
+    with state.reader() as store:
+        first = store.upload_answer(key, user.name)
+    if first is None:
+        outcome = receive_upload(request, user, filename, content, evaluate, sheet)
+        if not outcome["ok"]:
+            return outcome
+        with state.db() as store:
+            store.keep_upload_answer(key, user.name, outcome["result"]["submission_id"], outcome)
+            first = store.upload_answer(key, user.name)  # another copy may have been kept first
+        if first == data_clean(outcome):
+            return outcome
+    return {**first, "already_received": True}
+
+
+def data_clean(outcome: dict) -> dict:
+    """`outcome` as it reads back from its JSON copy."""
+    import json
+
+    from capaian.store.core import to_json
+
+    return json.loads(to_json(outcome))
 
 
 def missing_file_outcome() -> dict:
@@ -278,7 +326,7 @@ def _form(user, outcome, request: Request | None = None, cutoff: str | None = No
     return {"outcome": outcome, "scope_name": _scope_name(user), "can_evaluate": allowed(user, "evaluate"),
             "cutoff_choices": choices, "template_cutoff": cutoff, "template_region": user.region_code,
             "submissions": submissions_of(request, user) if request is not None else [],
-            "status_words": SUBMISSION_STATUS}
+            "status_words": SUBMISSION_STATUS, "upload_key": new_upload_key()}
 
 
 @router.get("/unggah")

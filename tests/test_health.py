@@ -1,0 +1,40 @@
+"""/healthz (alive) and /readyz (store reachable, schema current, warm-up done)."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from capaian.store import open_store
+from capaian.web import create_app
+from web_support import fresh_db
+
+
+def test_alive_at_once_ready_after_the_background_warm_up(tmp_path):
+    app = create_app(fresh_db(tmp_path), secret="test-secret")
+    bare = TestClient(app)  # no lifespan: the warm-up never ran
+    assert bare.get("/healthz").json() == {"status": "alive"}
+    pending = bare.get("/readyz")
+    assert pending.status_code == 503 and pending.headers["retry-after"] == "2"
+    assert pending.json() == {"status": "not_ready", "checks": {"store": "ok", "schema": "ok", "warm": "pending"}}
+    with TestClient(app) as client:  # starts the warm-up in the background
+        for _ in range(600):
+            ready = client.get("/readyz")
+            if ready.status_code == 200:
+                break
+            assert ready.json()["checks"]["warm"] == "pending"
+            time.sleep(0.1)
+        assert ready.json() == {"status": "ready", "checks": {"store": "ok", "schema": "ok", "warm": "ok"}}
+        assert app.state.web._catalog is not None  # the warm-up read the runs
+
+
+def test_not_ready_on_a_schema_this_code_does_not_know(tmp_path):
+    path = fresh_db(tmp_path)
+    app = create_app(path, secret="test-secret", warm=False)
+    with open_store(path) as store:  # what an older capaian would have left (a migration missing)
+        newest = store.schema_version()
+    app.state.web.store.con.execute("DELETE FROM schema_migrations WHERE version = ?", [newest])
+    answer = TestClient(app).get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["checks"]["schema"] == f"{newest - 1} (this capaian: {newest})"

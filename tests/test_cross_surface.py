@@ -197,7 +197,7 @@ def test_cli_json_and_csv_are_the_api_and_the_twins(world, client):
     def cli(*args):
         result = runner.invoke(app, ["--db", str(db), *args])
         assert result.exit_code == 0, result.output
-        return result.stdout
+        return result.stdout_bytes  # as written (Click's `stdout` folds CRLF)
 
     for view, choice in cases:
         params = {"cutoff": choice.cutoff, "rubric": choice.rubric}
@@ -215,7 +215,7 @@ def test_cli_json_and_csv_are_the_api_and_the_twins(world, client):
             assert explained == client.get(f"/wilayah/{code}.json", params=params).json(), code
             assert explained["region"]["level"] == expected(view, code)["level"]
             assert cli("explain", code, "--cutoff", choice.cutoff, "--rubric", choice.rubric, "--format", "csv") \
-                == client.get(f"/wilayah/{code}.csv", params=params).text, code
+                == client.get(f"/wilayah/{code}.csv", params=params).content, code
 
 
 def test_workbook_cells_give_the_same_answer(world):

@@ -11,7 +11,6 @@ import hashlib
 import shutil
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from capaian.store import open_store

@@ -240,7 +240,7 @@ def flags_of_region(request: Request, choice, view, code: str) -> dict:
 
 
 def attach_flags(request: Request, choice, view, records: list[dict]) -> list[dict]:
-    """Result records (`data.region_record`) with `flags` on each indicator that has some."""
+    """Result records (`capaian.records.region_record`) with the `flags` of each indicator (what this user may see)."""
     from capaian.quality.flags import by_row
 
     found = by_row(run_flags(request, choice, view))

@@ -1,10 +1,12 @@
-"""One answer everywhere: the guard of issue 11.
+"""One answer everywhere: the guard of issues 11 and 21.
 
 For every province, a sample of regencies and one published cut-off of each rubric in the demo,
 the level, the indicators met, each coverage value to 2 decimals and each rank must be the same on
-every surface: the HTML page, its `.json` and `.csv` twins, `/api/results`, the workbook's cells,
-the PDF's text, the narrative and the CLI's JSON. The expectation is the run the one picker
-(`capaian.runs`) chooses, read straight from the store.
+every surface: the HTML page, its `.json`, `.csv` and `.parquet` twins, `/api/results`, the
+workbook's cells, the PDF's text, the narrative and the CLI's JSON. The expectation is the run the
+one picker (`capaian.runs`) chooses, read straight from the store. The data formats are renderers
+of one record set (`capaian.records`): the CLI's JSON and CSV equal `/api/results` and the page's
+twins key for key and value for value.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -123,6 +126,9 @@ def test_twins_api_and_page_give_the_same_answer(world, client):
             assert _from_record(api[code]) == want, ("api", code)
             table = list(csv.DictReader(io.StringIO(client.get(f"/wilayah/{code}.csv", params=params).text)))
             assert _from_csv(table[0], view) == want, ("csv", code)
+            parquet = pd.read_parquet(io.BytesIO(client.get(f"/wilayah/{code}.parquet", params=params).content))
+            assert list(parquet.columns) == list(table[0]) and len(parquet) == len(table), ("parquet", code)
+            assert _from_csv({k: "" if pd.isna(v) else v for k, v in parquet.iloc[0].items()}, view) == want
             assert _from_page(client.get(f"/wilayah/{code}", params=params).text) == want, ("html", code)
 
 
@@ -142,14 +148,14 @@ def _from_record(rec: dict) -> dict:
 def _from_csv(row: dict, view) -> dict:
     as_int = lambda v: int(float(v)) if v not in ("", None) else None  # noqa: E731
     coverage = [i.id for i in view.rubric.indicators if i.kind == "coverage"]
-    present = [i for i in coverage if row.get(f"{i}_status") not in ("no_data", "", None)]
+    present = [i for i in coverage if row.get(f"{i}.status") not in ("no_data", "", None)]
     return {
         "level": as_int(row["level"]),
         "met": as_int(row["indicators_met"]),
         "rank": as_int(row["rank_national"]),
         "rank_province": as_int(row["rank_province"]),
-        "values": {i: r2(row[f"{i}_value"]) for i in present},
-        "ranks": {i: as_int(row[f"{i}_rank_national"]) for i in present},
+        "values": {i: r2(row[f"{i}.value"]) for i in present},
+        "ranks": {i: as_int(row[f"{i}.rank_national"]) for i in present},
     }
 
 
@@ -179,36 +185,37 @@ def _from_page(page: str) -> dict:
     }
 
 
-def test_cli_json_gives_the_same_answer(world):
+def test_cli_json_and_csv_are_the_api_and_the_twins(world, client):
+    """`capaian results --format json|csv` is /api/results, `capaian explain --format json|csv` the
+    region page's .json/.csv: the same keys and values (one record set, one renderer per format)."""
     db, _, cases = world
     from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
     from capaian.cli.app import app
 
     runner = CliRunner()
+
+    def cli(*args):
+        result = runner.invoke(app, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout_bytes  # as written (Click's `stdout` folds CRLF)
+
     for view, choice in cases:
-        got = {}
+        params = {"cutoff": choice.cutoff, "rubric": choice.rubric}
         for tier in ("province", "regency"):
-            result = runner.invoke(app, ["--db", str(db), "results", "--cutoff", choice.cutoff, "--rubric",
-                                         choice.rubric, "--tier", tier, "--format", "json"])
-            assert result.exit_code == 0, result.output
-            payload = json.loads(result.stdout)
-            assert payload["run"] == choice.run_id
-            for rec in payload["regions"]:
-                got[rec["region_code"]] = {
-                    "level": rec["level"], "met": rec["indicators_met"], "rank": rec["rank_national"],
-                    "rank_province": rec["rank_province"],
-                    "values": {i["indicator"]: r2(i["value"]) for i in rec["indicators"]
-                               if i["kind"] == "coverage" and i["status"] != "no_data"},
-                    "ranks": {i["indicator"]: i["rank_national"] for i in rec["indicators"]
-                              if i["kind"] == "coverage" and i["status"] != "no_data"},
-                }
-        for code in regions_of(view):
-            assert got[code] == expected(view, code), ("cli", code)
-        explained = runner.invoke(app, ["--db", str(db), "explain", "65", "--cutoff", choice.cutoff,
-                                        "--rubric", choice.rubric, "--format", "json"])
-        assert explained.exit_code == 0, explained.output
-        data = json.loads(explained.stdout)
-        assert data["run_id"] == choice.run_id and data["level"] == expected(view, "65")["level"]
+            got = json.loads(cli("results", "--cutoff", choice.cutoff, "--rubric", choice.rubric, "--tier", tier,
+                                 "--format", "json"))
+            api = client.get("/api/results", params={**params, "tier": tier}).json()
+            assert got == api, tier
+            for rec in got["regions"]:
+                if rec["code"] in regions_of(view):
+                    assert _from_record(rec) == expected(view, rec["code"]), ("cli", rec["code"])
+        for code in ("65", "65.71"):
+            explained = json.loads(cli("explain", code, "--cutoff", choice.cutoff, "--rubric", choice.rubric,
+                                       "--format", "json"))
+            assert explained == client.get(f"/wilayah/{code}.json", params=params).json(), code
+            assert explained["region"]["level"] == expected(view, code)["level"]
+            assert cli("explain", code, "--cutoff", choice.cutoff, "--rubric", choice.rubric, "--format", "csv") \
+                == client.get(f"/wilayah/{code}.csv", params=params).content, code
 
 
 def test_workbook_cells_give_the_same_answer(world):
@@ -290,7 +297,7 @@ def test_a_regional_target_set_is_shown_only_when_asked_for(demo_db_copy):
     made = runner.invoke(app, ["--db", str(demo_db_copy), "evaluate", "--cutoff", cut, "--target-set",
                                "kaltim-2022", "--format", "json"])
     assert made.exit_code == 0, made.output
-    regional = json.loads(made.stdout)["run"]
+    regional = json.loads(made.stdout)["run"]["run_id"]
     store = open_store(demo_db_copy)
     national = choose(Catalog.from_store(store), cutoff=cut).run_id
     assert regional != national
@@ -303,7 +310,7 @@ def test_a_regional_target_set_is_shown_only_when_asked_for(demo_db_copy):
         cli = json.loads(runner.invoke(app, ["--db", str(demo_db_copy), "explain", "64", "--cutoff", cut, *sets,
                                              "--format", "json"]).stdout)
         report = build_report(store, "64", cut, "md", target_set=params.get("target_set"))
-        assert page["run"]["run_id"] == api["run"]["run_id"] == cli["run_id"] == report.run_id == want, params
+        assert page["run"]["run_id"] == api["run"]["run_id"] == cli["run"]["run_id"] == report.run_id == want, params
         if params:
             assert page["run"]["target_set"] == "kaltim-2022"
             assert "kaltim-2022" in web.get("/wilayah/64", params={"cutoff": cut, **params}).text

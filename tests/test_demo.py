@@ -12,15 +12,15 @@ from cli_support import run_capaian
 def _kaltara(db, cutoff):
     out = run_capaian(db, "evaluate", "--cutoff", cutoff, "--format", "json").stdout
     payload = json.loads(out)
-    return payload, next(r for r in payload["regions"] if r["region_code"] == "65")
+    return payload, next(r for r in payload["regions"] if r["code"] == "65")
 
 
 def test_seed_scenario_at_2020_11_h1(demo_db):
     payload, kaltara = _kaltara(demo_db, "2020-11-H1")
-    assert payload["meta"]["rubric"] == "levelisasi-2020"
+    assert payload["run"]["rubric"] == "levelisasi-2020"
     assert len(payload["regions"]) == 34  # the 2020 hierarchy
     assert kaltara["level"] == 3 and kaltara["indicators_met"] == 8
-    ind = {i["indicator"]: i for i in kaltara["indicators"]}
+    ind = kaltara["indicators"]
     assert (ind["ktp_el"]["numerator"], ind["ktp_el"]["rank_national"]) == (467_701, 4)
     assert (ind["kia"]["numerator"], ind["kia"]["rank_national"]) == (91_763, 7)
     assert (ind["akta_kelahiran"]["numerator"], ind["akta_kelahiran"]["rank_national"]) == (218_142, 9)
@@ -55,7 +55,7 @@ def test_level_4_at_2020_11_h2(demo_db):
     _, kaltara = _kaltara(demo_db, "2020-11-H2")
     assert kaltara["level"] == 4 and kaltara["indicators_met"] == 9
     assert kaltara["prev_level"] == 3
-    ind = {i["indicator"]: i for i in kaltara["indicators"]}
+    ind = kaltara["indicators"]
     assert ind["ktp_el"]["numerator"] == 468_151 and round(ind["ktp_el"]["value"], 2) == 102.80
     assert ind["kia"]["numerator"] == 92_450 and round(ind["kia"]["value"], 2) == 40.77
     assert ind["kia"]["met"] is True and ind["kia"]["program_target_met"] is False
@@ -64,12 +64,18 @@ def test_level_4_at_2020_11_h2(demo_db):
 
 def test_explain_json_and_csv(demo_db):
     data = json.loads(run_capaian(demo_db, "explain", "65", "--cutoff", "2020-11-H1", "--format", "json").stdout)
-    assert data["level"] == 3 and data["next_level"] == 4
-    assert [s["indicator"] for s in data["path"]] == ["kertas_putih"]
+    assert data["region"]["level"] == 3 and data["explanation"]["next_level"] == 4
+    assert [s["indicator"] for s in data["explanation"]["path"]] == ["kertas_putih"]
+    # the province reads k of n regencies/cities, never its weakest regency's count (14)
+    white = data["region"]["indicators"]["kertas_putih"]
+    assert (white["value"], white["numerator"], white["denominator"]) == (None, 3, 5)
     rows = list(csv.DictReader(io.StringIO(
         run_capaian(demo_db, "explain", "65", "--cutoff", "2020-11-H1", "--format", "csv").stdout)))
-    kia = next(r for r in rows if r["indicator"] == "kia")
-    assert float(kia["numerator"]) == 91_763 and float(kia["denominator"]) == 205_011
+    assert [r["code"] for r in rows] == ["65", *(r["code"] for r in data["regions"])]
+    # counts as whole numbers, percentages at full precision
+    assert (rows[0]["kia.numerator"], rows[0]["kia.denominator"]) == ("91763", "205011")
+    assert float(rows[0]["kia.value"]) == data["region"]["indicators"]["kia"]["value"] == 91_763 / 205_011 * 100
+    assert rows[0]["kertas_putih.value"] == "" and rows[0]["kertas_putih.numerator"] == "3"
 
 
 def test_demo_covers_every_regency_in_both_years(demo_db):
@@ -102,8 +108,8 @@ def test_regional_target_set_is_applied_and_stated(demo_db_copy):
     payload = json.loads(run_capaian(demo_db_copy, "evaluate", "--cutoff", "2022-06-H2", "--tier", "regency",
                                      "--province", "64", "--target-set", "kaltim-2022",
                                      "--format", "json").stdout)
-    assert payload["meta"]["target_set"] == "kaltim-2022"
-    kia = [i for r in payload["regions"] for i in r["indicators"] if i["indicator"] == "kia"]
+    assert payload["run"]["target_set"] == "kaltim-2022"
+    kia = [r["indicators"]["kia"] for r in payload["regions"]]
     assert len(kia) == 10
     assert {i["target"] for i in kia} == {35.0}
     assert {i["target_set"] for i in kia} == {"kaltim-2022"}
@@ -111,7 +117,7 @@ def test_regional_target_set_is_applied_and_stated(demo_db_copy):
     # the national run of the same cut-off still uses the national 40 %
     national = json.loads(run_capaian(demo_db_copy, "evaluate", "--cutoff", "2022-06-H2", "--tier", "regency",
                                       "--province", "64", "--format", "json").stdout)
-    assert {i["target"] for r in national["regions"] for i in r["indicators"] if i["indicator"] == "kia"} == {40.0}
+    assert {r["indicators"]["kia"]["target"] for r in national["regions"]} == {40.0}
 
 
 def test_facts_command_recomputes_kaltara_identically_full_then_incremental(demo_db_copy):
@@ -157,7 +163,7 @@ def test_newest_runs_leave_some_regencies_without_white_paper_tte_or_data_access
     data access, so "k of 514" means something (issue 13: it read 514 of 514); Kaltara is not one."""
     data = json.loads(run_capaian(demo_db, "explain", "ID", "--cutoff", "2022-12-H2", "--draft",
                                   "--format", "json").stdout)
-    states = {s["indicator"]: s for s in data["met"] + data["not_met"]}
+    states = data["region"]["indicators"]  # the nation reads k of 514 regencies/cities
     for ind in ("kertas_putih", "tte", "akses_data"):
         assert states[ind]["denominator"] == 514
         assert 440 <= states[ind]["numerator"] < 514, (ind, states[ind]["numerator"])
@@ -167,4 +173,4 @@ def test_newest_runs_leave_some_regencies_without_white_paper_tte_or_data_access
     assert states["pks"]["numerator"] == reported["counts"]["reported"] < 514
     kaltara = json.loads(run_capaian(demo_db, "explain", "65", "--cutoff", "2022-12-H2", "--draft",
                                      "--format", "json").stdout)
-    assert {s["indicator"] for s in kaltara["not_met"]}.isdisjoint({"kertas_putih", "tte", "akses_data"})
+    assert {s["indicator"] for s in kaltara["explanation"]["not_met"]}.isdisjoint({"kertas_putih", "tte", "akses_data"})

@@ -1,6 +1,6 @@
 """Flags computed once and kept (`capaian.quality.saved`): a saved answer is the computed one, it is
 read instead of recomputed, and any change of what it depends on (the facts, k, the trend's runs)
-gives another key; publishing saves the public's flags of the run."""
+gives another key; publishing saves the public's flags of the run, and a read never saves."""
 
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ def test_saved_flags_are_the_computed_ones_and_are_read_back_not_recomputed(stor
     choice = choose(catalog, cutoff="2022-06-H1")
     key, _ = saved.flags_key(store, catalog, choice)
     assert saved.saved_flags(store, key) is None
-    first = saved.choice_flags(store, catalog, choice)
-    assert first and _dicts(first) == _dicts(_computed(store, choice))
+    read = saved.choice_flags(store, catalog, choice)  # a read computes them and keeps nothing
+    assert saved.saved_flags(store, key) is None
+    first = saved.choice_flags(store, catalog, choice, save=True)
+    assert first and _dicts(first) == _dicts(_computed(store, choice)) == _dicts(read)
     assert saved.saved_flags(store, key) is not None
 
     def refuse(*a, **kw):
@@ -49,7 +51,7 @@ def test_saved_flags_are_the_computed_ones_and_are_read_back_not_recomputed(stor
 def test_a_fact_revision_or_another_k_is_another_key(store):
     catalog = Catalog.from_store(store)
     choice = choose(catalog, cutoff="2022-06-H1")
-    before = saved.choice_flags(store, catalog, choice)
+    before = saved.choice_flags(store, catalog, choice, save=True)
     key, _ = saved.flags_key(store, catalog, choice)
     assert saved.flags_key(store, catalog, choice, k=3)[0] != key
     facts = store.current_facts(choice.cutoff)
@@ -59,7 +61,7 @@ def test_a_fact_revision_or_another_k_is_another_key(store):
     store.write_facts(one, source="correction", actor="test")
     new_key, _ = saved.flags_key(store, catalog, choice)
     assert new_key != key
-    after = saved.choice_flags(store, catalog, choice)
+    after = saved.choice_flags(store, catalog, choice, save=True)
     assert _dicts(after) == _dicts(_computed(store, choice))
     # the run's answer for the old facts is replaced, not kept beside the new one
     rows = store.query_df("SELECT key FROM saved_flags WHERE run_id = ?", [int(choice.run_id)])

@@ -70,9 +70,9 @@ def _check_h2(data, lines):
 
 
 def test_both_articles_through_the_cli(demo_db):
-    h1 = json.loads(_cli(demo_db, H1).stdout)
+    h1 = json.loads(_cli(demo_db, H1).stdout)["explanation"]  # the record set's explanation, as /api/explanations
     _check_h1(h1, h1["lines"]["id"])
-    h2 = json.loads(_cli(demo_db, H2).stdout)
+    h2 = json.loads(_cli(demo_db, H2).stdout)["explanation"]
     _check_h2(h2, h2["lines"]["id"])
     text = run_capaian(demo_db, "explain", "65", "--cutoff", H2).stdout
     assert "level 4 (terbaik), 9 dari 9 indikator tercapai" in text

@@ -66,7 +66,7 @@ def test_everyone_defaults_to_the_published_run_and_asks_for_drafts(app):
     c = client_for(app, "kaltara")
     own = c.get("/wilayah/65.json").json()
     assert own["run"]["cutoff"] == PUBLISHED[-1] and own["run"]["published"]
-    assert [ch["code"] for ch in own["children"]]
+    assert [ch["code"] for ch in own["regions"]]
     # the page and the API agree on the run (issue 11: the API used to default to the draft)
     api = c.get("/api/explanations/65")
     assert api.status_code == 200 and api.json()["run"]["run_id"] == own["run"]["run_id"]
@@ -75,7 +75,7 @@ def test_everyone_defaults_to_the_published_run_and_asks_for_drafts(app):
     api_draft = c.get("/api/explanations/65", params={"draft": "true"}).json()
     assert api_draft["run"]["run_id"] == draft["run"]["run_id"]
     other = c.get("/wilayah/64.json?draft=1").json()  # no drafts outside its jurisdiction
-    assert other["run"]["cutoff"] == PUBLISHED[-1] and other["children"] is None
+    assert other["run"]["cutoff"] == PUBLISHED[-1] and other["regions"] == [] and other["regions_hidden"]
     overview = c.get("/nasional.json?draft=1").json()
     assert overview["run"]["published"] and overview["run"]["cutoff"] == PUBLISHED[-1]
 

@@ -92,12 +92,11 @@ def test_overview_map_tile_carries_level_and_symbol(client):
 def test_overview_level_counts_match_table(client):
     data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()
     levels = [r["level"] for r in data["regions"]]
-    for level, count in data["level_counts"].items():
-        expected = sum(1 for lv in levels if (str(lv) if lv is not None else "none") == level)
-        assert count == expected
     page = client.get(f"/nasional?cutoff={SEED_CUTOFF}").text
     counts = re.findall(r'<li data-level="(\w+)">.*?<b class="n">([^<]+)</b>', page, flags=re.S)
-    assert {k: int(v) for k, v in counts} == {k: v for k, v in data["level_counts"].items() if k != "none" or v}
+    assert counts
+    for level, count in counts:
+        assert int(count) == sum(1 for lv in levels if (str(lv) if lv is not None else "none") == level)
 
 
 def test_overview_json_and_csv_twins_equal_page(client):
@@ -105,8 +104,9 @@ def test_overview_json_and_csv_twins_equal_page(client):
     data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()
     table = list(csv.DictReader(io.StringIO(client.get(f"/nasional.csv?cutoff={SEED_CUTOFF}").text)))
     rows = table_rows(page, "league-table")
-    assert [r["code"] for r in data["regions"]] == list(rows) == [r["code"] for r in table]
-    kinds = {i["id"]: i["kind"] for i in data["indicators"]}
+    # the CSV is the record set's table: the nation first, then the provinces as on the page
+    assert data["region"]["code"] == table[0]["code"] == "ID"
+    assert [r["code"] for r in data["regions"]] == list(rows) == [r["code"] for r in table[1:]]
     by_csv = {r["code"]: r for r in table}
     checked = 0
     for rec in data["regions"]:
@@ -119,15 +119,22 @@ def test_overview_json_and_csv_twins_equal_page(client):
         assert c["level"] == ("" if rec["level"] is None else str(rec["level"]))
         for ind, cell in rec["indicators"].items():
             assert shown_cells[ind]["status"] == cell["status"]
-            assert c[f"{ind}_status"] == cell["status"]
-            if cell["value"] is None:
-                assert c[f"{ind}_value"] == ""
+            assert c[f"{ind}.status"] == cell["status"]
+            if cell["status"] == "no_data":
+                assert c[f"{ind}.value"] == "" and cell["value"] is None
                 continue
-            if kinds[ind] == "coverage":
-                assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"])
-            else:  # a province complies through its regencies: "3 dari 5 kab/kota"
+            if cell["kind"] == "implementation" and cell["denominator"]:
+                # a province complies through its regencies: "3 dari 5 kab/kota", never one regency's count
+                assert cell["value"] is None and c[f"{ind}.value"] == ""
                 assert shown_cells[ind]["value"] == f'{cell["numerator"]:.0f} dari {cell["denominator"]:.0f} kab/kota'
-            assert float(c[f"{ind}_value"]) == pytest.approx(cell["value"], rel=1e-12)
+                assert int(c[f"{ind}.numerator"]) == cell["numerator"]
+                checked += 1
+                continue
+            if cell["value"] is None:
+                assert c[f"{ind}.value"] == ""
+                continue
+            assert shown_cells[ind]["value"] == shown(cell["kind"], cell["value"])
+            assert float(c[f"{ind}.value"]) == cell["value"]  # full precision
             assert ("✓" if cell["status"] == "met" else "✗") in shown_cells[ind]["html"]
             checked += 1
     assert checked >= 2 * 9
@@ -198,40 +205,49 @@ def test_province_json_csv_twins(national):
     data = national.get(f"/wilayah/65.json?cutoff={SEED_CUTOFF}").json()
     table = list(csv.DictReader(io.StringIO(national.get(f"/wilayah/65.csv?cutoff={SEED_CUTOFF}").text)))
     assert data["region"]["level"] == 3 and table[0]["code"] == "65" and table[0]["level"] == "3"
-    kinds = {i["id"]: i["kind"] for i in data["indicators"]}
+    kinds = {ind: cell["kind"] for ind, cell in data["region"]["indicators"].items()}
     for ind, cell in data["region"]["indicators"].items():
         card = re.search(rf'<article class="icard [^"]*" data-ind="{ind}"[^>]*>(.*?)</article>', page, flags=re.S)
         value = re.search(r'data-field="value">([^<]+)<', card.group(1)).group(1)
         if kinds[ind] == "coverage":
             assert value == shown(kinds[ind], cell["value"])
-        else:  # a province complies through its regencies
+            assert float(table[0][f"{ind}.value"]) == cell["value"]
+        else:  # a province complies through its regencies: k of n, no value of its own
             assert value == f'{cell["numerator"]:.0f} dari {cell["denominator"]:.0f} kab/kota'
-        assert float(table[0][f"{ind}_value"]) == pytest.approx(cell["value"])
+            assert cell["value"] is None and table[0][f"{ind}.value"] == ""
     children = table_rows(page, "regency-table")
-    assert list(children) == [c["code"] for c in data["children"]] == [r["code"] for r in table[1:]]
+    assert list(children) == [c["code"] for c in data["regions"]] == [r["code"] for r in table[1:]]
     assert set(children) == set(KALTARA)
-    places = {ind: numbers.distinct_places([c["indicators"][ind]["value"] for c in data["children"]
+    places = {ind: numbers.distinct_places([c["indicators"][ind]["value"] for c in data["regions"]
                                             if ind in c["indicators"]]) for ind in kinds}
     assert places["ktp_el"] == 4  # 65.04 and 65.71 (ranks 1 and 2) both round to 101,93 %
-    for child in data["children"]:
+    for child in data["regions"]:
         shown_cells = cells(children[child["code"]])
         for ind, cell in child["indicators"].items():
             if cell["value"] is not None:
                 assert shown_cells[ind]["value"] == shown(kinds[ind], cell["value"], cell=cell, places=places[ind])
-    ktp = {c["code"]: shown_cells_value for c in data["children"]
+    ktp = {c["code"]: shown_cells_value for c in data["regions"]
            for shown_cells_value in [cells(children[c["code"]])["ktp_el"]["value"]]}
     assert (ktp["65.04"], ktp["65.71"]) == ("101,9310 %", "101,9309 %")
-    trend = data["trend"]
+    trend = trend_of(page)
     assert trend["cutoffs"] == list(PUBLISHED)  # the one trend: up to the selected cut-off
     assert trend["levels"][1] == 3
-    draft = national.get("/wilayah/65.json?draft=1").json()["trend"]
+    draft = trend_of(national.get("/wilayah/65?draft=1").text)
     assert draft["cutoffs"] == list(PUBLISHED) + [UNPUBLISHED]  # a draft's trend includes drafts
 
 
+def trend_of(page: str) -> dict:
+    """The trend the page's chart draws (its embedded data)."""
+    import json
+
+    found = re.search(r'<script type="application/json" id="trend-data">(.*?)</script>', page, flags=re.S)
+    return json.loads(htmllib.unescape(found.group(1)))["trend"]
+
+
 def test_public_trend_has_only_published_runs(client):
+    assert trend_of(client.get("/wilayah/65").text)["cutoffs"] == list(PUBLISHED)
     data = client.get("/wilayah/65.json").json()
-    assert data["trend"]["cutoffs"] == list(PUBLISHED)
-    assert data["children"] is None and data["children_hidden"] is True
+    assert data["regions"] == [] and data["regions_hidden"] is True
 
 
 # --- regency page -----------------------------------------------------------------------------
@@ -261,7 +277,8 @@ def test_regency_without_village_data(national):
     page = national.get(f"/wilayah/65.71?cutoff={SEED_CUTOFF}").text
     assert 'id="outreach-none"' in page
     data = national.get(f"/wilayah/65.71.json?cutoff={SEED_CUTOFF}").json()
-    assert data["region"]["tier"] == "regency" and data["outreach"]["village"] == []
+    outreach = national.get(f"/wilayah/65.71/jangkauan.json?cutoff={SEED_CUTOFF}").json()
+    assert data["region"]["tier"] == "regency" and [r for r in outreach["rows"] if r["tier"] == "village"] == []
     assert data["region"]["rank_province"] is not None
 
 

@@ -84,7 +84,8 @@ def test_implementation_reads_as_regencies_that_comply(client):
     overview = client.get(f"/nasional?cutoff={SEED_CUTOFF}").text
     row = re.search(r'<tr data-code="65">.*?</tr>', overview, flags=re.S).group(0)
     assert "4 dari 5 kab/kota" in text_of(row)
-    data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["national"]["indicators"]["kertas_putih"]
+    data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["region"]["indicators"]["kertas_putih"]
+    assert data["value"] is None  # the nation reads k of n regencies/cities, never one regency's count
     share = f'{100 * data["numerator"] / data["denominator"]:.1f}'.replace(".", ",")
     indonesia = re.search(r'<td class="\w+" data-ind="kertas_putih">(.*?)</td>', overview, flags=re.S).group(1)
     symbol = "✓" if data["status"] == "met" else "✗"
@@ -225,9 +226,13 @@ def test_scorecard_arrows_follow_the_change_since_the_previous_run(app):
 def test_trend_carries_thresholds_and_base_events(client):
     from capaian.bases import base_changes
 
-    trend = client.get(f"/wilayah/65.json?cutoff={SEED_CUTOFF}").json()["trend"]
-    rubric = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["indicators"]
-    targets = {i["id"]: i["target"] for i in rubric}
+    import json
+
+    page = client.get(f"/wilayah/65?cutoff={SEED_CUTOFF}").text
+    embedded = re.search(r'<script type="application/json" id="trend-data">(.*?)</script>', page, flags=re.S)
+    trend = json.loads(htmllib.unescape(embedded.group(1)))["trend"]  # what the chart draws
+    cells = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["region"]["indicators"]
+    targets = {ind: c["target"] for ind, c in cells.items()}
     assert trend["series"] and all(s["threshold"] == targets[k] for k, s in trend["series"].items())
     assert [e["cutoff"] for e in trend["events"]] == [c for c, _ in base_changes(trend["cutoffs"])]
     assert trend["series"]["ktp_el"]["goal"] == {"id": "≥ 98 %", "en": "≥ 98 %"}  # named in the legend
@@ -274,7 +279,7 @@ def test_publish_asks_for_confirmation_showing_what_is_published(app):
     summary = text_of(re.search(r'<section class="card narrow" id="publish-confirm".*?</section>', page,
                                 flags=re.S).group(0))
     meta = national.get("/nasional.json?draft=1").json()
-    assert meta["run"]["cutoff"] in summary and meta["rubric"]["id"] in summary
+    assert meta["run"]["cutoff"] in summary and meta["run"]["rubric"] in summary
     assert 'id="publish-counts"' in page and 'id="publish-changes"' in page
     assert 'id="publish-submit"' in page
     assert national.get("/nasional.json").json()["run"]["run_id"] != run_id  # nothing published by looking

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 
 import typer
 
 from capaian.cli.app import app, console, open_db, state, sub_app
-from capaian.cli.output import cell_text, echo_json, frame_to_csv, frame_to_json, indicator_legend, level_table_rows
+from capaian.cli.output import cell_text, echo_json, frame_csv, indicator_legend, level_table_rows
 from capaian.cli.region_args import province_code, region_code, tier_name
 from capaian.present.i18n import N_, tr
 
@@ -62,8 +61,8 @@ def evaluate_cmd(
     from capaian.runs import pick
 
     made = _evaluate(cutoff, rubric, target_set, revision)
-    view, _ = pick(open_db(), user=OPERATOR, run_id=made.run_id)  # with its previous run's changes
-    _print_ranking(view, tier, province, fmt, wide)
+    view, choice = pick(open_db(), user=OPERATOR, run_id=made.run_id)  # with its previous run's changes
+    _print_ranking(view, choice, tier, province, fmt, wide)
 
 
 def _tier(text: str) -> str:
@@ -79,15 +78,22 @@ DRAFT_HELP = "Run terbaru walau belum terbit / the newest run, published or not 
 
 def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: list[str] | None,
               run: int | None, draft: bool):
-    """The run the one picker (`capaian.runs.select`) chooses for the command line."""
+    """(view, choice): the run the one picker (`capaian.runs.select`) chooses for the command line."""
     from capaian.accounts import OPERATOR
     from capaian.rubrics import load_target_set
     from capaian.runs import pick, target_set_id
 
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
-    view, _ = pick(open_db(), user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
-                   draft=draft, target_set=sets)
-    return view
+    return pick(open_db(), user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
+                draft=draft, target_set=sets)
+
+
+def _flags(choice) -> dict:
+    """The chosen run's data-quality flags by (region, indicator), as /api/results shows them."""
+    from capaian.quality.flags import by_row
+    from capaian.quality.service import flags_for_choice
+
+    return by_row(flags_for_choice(open_db(), choice))
 
 
 @app.command("explain")
@@ -103,15 +109,12 @@ def explain_cmd(
 ) -> None:
     """Mengapa level ini dan apa yang perlu untuk naik / why this level, what reaches the next."""
     code = region_code(code)
-    view = pick_view(code, cutoff, rubric, target_set, run, draft)
+    view, choice = pick_view(code, cutoff, rubric, target_set, run, draft)
     explanation = view.explain(code)
-    if fmt is Format.json:
-        payload = {**explanation.to_dict(), "run_id": int(view.run_id), "published": bool(view.published)}
-        echo_json(json.dumps(payload, default=str))
-        return
-    if fmt is Format.csv:
-        rows = view.indicator_rows(explanation.region_code)
-        typer.echo(rows.to_csv(index=False), nl=False)
+    if fmt is not Format.table:  # the region's record set, as its page's .json / .csv
+        from capaian.records import region_set
+
+        _print_records(region_set(view, explanation.region_code, flags=_flags(choice)), view, fmt)
         return
     from capaian.present.i18n import tr
     from capaian.reports.common import draft_label
@@ -172,19 +175,30 @@ def results_cmd(
     """Hasil tersimpan tanpa evaluasi ulang / stored results, as the dashboard shows them."""
     tier = _tier(tier)
     province = province_code(province)
-    view = pick_view(province or "ID", cutoff, rubric, target_set, run, draft)
-    _print_ranking(view, tier, province, fmt, wide)
+    view, choice = pick_view(province or "ID", cutoff, rubric, target_set, run, draft)
+    _print_ranking(view, choice, tier, province, fmt, wide)
 
 
-def _print_ranking(view, tier: str, province: str | None, fmt: Format, wide: bool = False) -> None:
+def _print_records(record_set: dict, view, fmt: Format) -> None:
+    """A record set (`capaian.records`) through the one renderer of its format."""
+    from capaian.records import render, results_table
+
+    body, _ = render(results_table(record_set, [i.id for i in view.rubric.indicators]), fmt.value)
+    if fmt is Format.json:
+        echo_json(body.decode())
+    else:
+        typer.echo(body.decode(), nl=False)
+
+
+def _print_ranking(view, choice, tier: str, province: str | None, fmt: Format, wide: bool = False) -> None:
     from rich.table import Table
 
     rows = view.tier(tier, province=province)
-    if fmt is Format.json:
-        echo_json(frame_to_json(rows, view.indicators, view))
-        return
-    if fmt is Format.csv:
-        typer.echo(frame_to_csv(rows, view.indicators, view), nl=False)
+    if fmt is not Format.table:  # the record set, as /api/results gives it
+        from capaian.records import results_set
+
+        flags = _flags(choice) if tier in ("province", "regency") else {}
+        _print_records(results_set(view, rows, tier, flags=flags), view, fmt)
         return
     header, body = level_table_rows(rows, view.indicators, view, state.lang, wide=wide)
     from capaian.reports.common import draft_label
@@ -243,7 +257,7 @@ def runs_list(
         echo_json(runs.to_json(orient="records", date_format="iso"))
         return
     if fmt is Format.csv:
-        typer.echo(runs.to_csv(index=False), nl=False)
+        typer.echo(frame_csv(runs), nl=False)
         return
     shown = list(runs.columns) if wide else [c for c in RUN_COLUMNS if c in runs.columns]
     table = Table(*[str(c) if wide else tr(state.lang, RUN_COLUMNS[c]) for c in shown])

@@ -1,4 +1,5 @@
-"""Shapes evaluation results for the terminal: the ranking table, and its JSON and CSV forms.
+"""Shapes evaluation results for the terminal: the ranking table (the JSON and CSV forms are the
+record set's renderers, `capaian.records`).
 
 The table fits the terminal (100 columns and up): by default one symbol per indicator, numbered,
 with a legend; `wide=True` shows every value. Missing values print as empty cells, never `nan`.
@@ -132,41 +133,11 @@ def cell_text(value, lang: str) -> str:
     return "" if numbers.missing(value) and not isinstance(value, str) else str(value)
 
 
-def _records(regions: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
-    wanted = indicators[indicators["region_code"].isin(regions["region_code"])]
-    grouped = {code: g for code, g in wanted.groupby("region_code", sort=False)}
-    out = []
-    for reg in regions.to_dict(orient="records"):
-        rows = grouped.get(reg["region_code"])
-        reg["indicators"] = [] if rows is None else json.loads(rows.to_json(orient="records"))
-        out.append(reg)
-    return out
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A frame through the one CSV writer (`capaian.records.render.csv_text`)."""
+    from capaian.records import clean, csv_text
 
-
-def frame_to_json(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
-    payload = {"run": view.run_id, "meta": view.meta, "regions": _records(regions, indicators)}
-    return json.dumps(payload, default=_jsonable)
-
-
-def _jsonable(value):
-    import pandas as pd
-
-    if pd.isna(value):
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
-
-
-def frame_to_csv(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
-    """One row per region and indicator, with the region's level and rank."""
-    wanted = indicators[indicators["region_code"].isin(regions["region_code"])]
-    level = regions[["region_code", "level", "indicators_met", "rank_national"]].rename(
-        columns={"rank_national": "region_rank_national"}
-    )
-    return wanted.merge(level, on="region_code", how="left").to_csv(index=False)
+    return csv_text([{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")], list(frame.columns))
 
 
 def echo_json(text: str) -> None:

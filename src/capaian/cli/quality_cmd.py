@@ -8,6 +8,7 @@ import typer
 
 from capaian.cli.app import app, console, open_db, state
 from capaian.cli.evaluation_cmd import DRAFT_HELP, PROVINCE_HELP, RUN_HELP, Format
+from capaian.cli.output import frame_csv
 from capaian.cli.region_args import province_code, region_code
 
 DEADLINE_HELP = "Hari setelah tanggal cut-off / days after the as-of date (default $CAPAIAN_DEADLINE_DAYS or 5)."
@@ -36,7 +37,7 @@ def completeness_cmd(
         console.print_json(json.dumps(found.to_dict(), default=str))
         return
     if fmt is Format.csv:
-        typer.echo(found.frame().to_csv(index=False), nl=False)
+        typer.echo(frame_csv(found.frame()), nl=False)
         return
     lang = state.lang
     c = found.counts()
@@ -68,8 +69,6 @@ def quality_cmd(
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
 ) -> None:
     """Tanda kualitas data / data-quality flags of a cut-off (they never change a figure)."""
-    import pandas as pd
-
     from capaian.accounts import OPERATOR
     from capaian.access import allowed
     from capaian.present.i18n import tr
@@ -90,9 +89,12 @@ def quality_cmd(
         console.print_json(json.dumps(payload, default=str))
         return
     if fmt is Format.csv:
+        from capaian.records.render import csv_text
+
         rows = [{**{k_: v for k_, v in f.to_dict().items() if k_ != "evidence"},
                  "evidence": json.dumps(f.evidence, default=str)} for f in shown]
-        typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+        columns = list(dict.fromkeys(k_ for r in rows for k_ in r)) or ["key"]
+        typer.echo(csv_text(rows, columns), nl=False)
         return
     lang = state.lang
     console.print(tr(lang, "Data-quality flags %(cutoff)s (run %(run)s, jump = k × MAD with k = %(k)s): %(n)s",

@@ -1,20 +1,19 @@
 """The flags of a chosen run, computed once and kept in the store (table `saved_flags`).
 
-    flags = choice_flags(store, catalog, choice)      # saved ones, or computed and saved
+    flags = choice_flags(store, catalog, choice)      # saved ones, or computed (never saved by a read)
 
 A run never changes, so the flags of a cut-off depend only on the runs of its trend (their ids,
 the one trend rule), on the cut-off's facts (its fact revision: the percentage check reads them)
 and on the jump setting k. They are saved under a key naming exactly those; any other state has
 another key, so a saved answer is never stale. The flags of a run are saved when it is published
-(`save_published`), others on first use. Every surface asks here: the web's overview and flags
-page, the reports, `capaian quality flags`. Notes are attached when shown, never saved with them.
+(`save_published`, by every way of publishing); any other choice is computed when asked for and
+not stored: reads never write. Every surface asks here: the web's overview and flags page, the
+reports, `capaian explain`, `capaian quality flags`. Notes are attached when shown, never saved with them.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
-
 from capaian.quality.flags import Flag, flags_for_cutoff, mad_k
 
 KEY_VERSION = 1  # bump when a flag rule changes: every saved answer is then recomputed
@@ -55,10 +54,10 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else str(value)
 
 
-def choice_flags(store, catalog, choice, k=None, *, writer=None, whole=None) -> list[Flag]:
-    """The flags of `choice` (without notes): saved, or computed and saved.
+def choice_flags(store, catalog, choice, k=None, *, whole=None, save: bool = False) -> list[Flag]:
+    """The flags of `choice` (without notes): saved, or computed (and saved only with `save`, which
+    only a writing command asks for: publishing).
 
-    `store` is read; `writer()` gives a context yielding the store to save into (default: `store`);
     `whole(run_ids)` gives the last two runs of the trend whole when the caller already holds them
     (default: loaded). The runs before those are read only as far as the flags read them
     (`capaian.quality.service.older_runs`, one query)."""
@@ -71,8 +70,8 @@ def choice_flags(store, catalog, choice, k=None, *, writer=None, whole=None) -> 
         return found
     last = whole(ids[-2:]) if whole is not None else [get_run(store, run_id) for run_id in ids[-2:]]
     flags = flags_for_cutoff(older_runs(store, catalog, ids[:-2]) + last, store.current_facts(choice.cutoff), k=k)
-    with (writer() if writer is not None else nullcontext(store)) as target:
-        save_flags(target, key, choice, flags)
+    if save:
+        save_flags(store, key, choice, flags)
     return flags
 
 
@@ -89,4 +88,4 @@ def save_published(store, run_id: int) -> int:
         return 0
     if int(choice.run_id) != int(run_id):  # a newer published run of the cut-off is the public's
         return 0
-    return len(choice_flags(store, catalog, choice))
+    return len(choice_flags(store, catalog, choice, save=True))

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from capaian.access import allowed, covers
 from capaian.errors import CapaianError
 from capaian.present.i18n import N_
+from capaian.records.models import models
 from capaian.web import data
 from capaian.web.apispec import READ, WRITE, UploadRefusal, refusals
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
@@ -300,7 +301,7 @@ def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str 
 
 @router.get("/results", tags=["results"],
             summary=N_("Results of a run: regions with level, ranks and every indicator (what you may see)"),
-            responses=refusals(401, 404, 422, 429), openapi_extra=READ)
+            responses={**refusals(401, 404, 422, 429), 200: {"model": models()["Results"]}}, openapi_extra=READ)
 def api_results(
     request: Request,
     cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
@@ -333,7 +334,8 @@ def api_results(
 
 @router.get("/explanations/{code}", tags=["explanations"],
             summary=N_("Why a region has its level, and the path to the next level"),
-            responses=refusals(401, 403, 404, 422, 429), openapi_extra=READ)
+            responses={**refusals(401, 403, 404, 422, 429), 200: {"model": models()["Explanation"]}},
+            openapi_extra=READ)
 def api_explanation(
     request: Request,
     code: str,
@@ -344,20 +346,24 @@ def api_explanation(
     draft: bool = Query(False, description=DRAFT_HELP),
     target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
 ):
+    """The region's record set, as its page's JSON twin, and the explanation's lines in one language."""
     user, _ = api_user(request)
     code = normalise(code)
-    _, view = _pick(request, run_id, cutoff, rubric, region=code)
+    choice, view = _pick(request, run_id, cutoff, rubric, region=code)
     if code not in set(view.regions["region_code"]):
         raise PageError(404, "not_found")
     if not allowed(user, "view", code, view):
         raise PageError(403, "forbidden")
-    model = data.explanation_model(view, code)
-    if model is None:
+    below = allowed(user, "view_below", code, view)
+    found = web(request).model((*choice.key, "region", code, below),
+                               lambda: data.region_model(view, code, below=below))
+    if found["explanation"] is None:
         raise PageError(404, "not_found")
-    if not allowed(user, "view_below", code, view):
-        model = data.without_child_values(model)
-    return JSONResponse({"run": data.run_info(view), "region_code": code, "lines": model["lines"][lang],
-                         "explanation": model["detail"]})
+    from capaian.web.quality import attach_flags
+
+    found = {**data.record_set(found), "region": attach_flags(request, choice, view, [found["region"]])[0],
+             "regions": attach_flags(request, choice, view, found["regions"])}
+    return JSONResponse({**found, "lines": found["explanation"]["lines"][lang]})
 
 
 # --- submissions ------------------------------------------------------------------------------

@@ -314,4 +314,4 @@ def fast(fn):
 
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path.endswith(".json") or path.endswith(".csv")
+    return path.startswith("/api/") or path.endswith((".json", ".csv", ".parquet"))

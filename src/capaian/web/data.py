@@ -1,64 +1,17 @@
-"""Page models: plain dicts built from a stored run, shared by each page and its .json/.csv twins.
+"""Page models: a page's record set (`capaian.records`) and what its HTML adds.
 
-A page, its JSON twin and its CSV twin are all rendered from the same model, so they show the
-same numbers (the HTML formats them through `capaian.formatting`; JSON and CSV keep them raw).
-Models are language-independent and cached per run.
+A page and its data twins (`capaian.web.twins`: .json, .csv, .parquet) read the same record set,
+so they show the same numbers (the HTML formats them through `capaian.present.numbers`; the data
+formats keep them at full precision). Models are language-independent and cached per run.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
+from capaian.records.build import as_int, clean, records as _records, run_record as run_info  # noqa: F401  (page modules' names)
 
-import pandas as pd
-
-CELL_FIELDS = (
-    "numerator", "denominator", "value", "target", "target_source", "target_set", "status", "met",
-    "over_100", "rank_national", "peers_national", "rank_province", "peers_province", "prev_value",
-    "prev_rank_national", "change_value",
-    # how the figure was formed (capaian.evaluate.formed) and its denominator base
-    "program_target", "program_target_met", "margin", "denominator_base", "denominator_base_label",
-    "regencies_total", "regencies_reporting", "regencies_missing", "complete", "value_basis",
-    "own_numerator", "own_denominator", "own_value", "own_difference",
-)
-REGION_FIELDS = (
-    "level", "prev_level", "indicators_met", "indicators_total", "no_data", "rank_national",
-    "peers_national", "rank_province", "peers_province", "prev_rank_national",
-)
 KIA_FACT = "kia_dimiliki"
 AKTA_FACT = "akta_lahir_dimiliki"
-
-
-def clean(value):
-    """A JSON-safe Python value: NaN/NA -> None, numpy scalars -> Python, timestamps -> ISO text."""
-    if value is None:
-        return None
-    if hasattr(value, "model_dump"):
-        return clean(value.model_dump(mode="json"))
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return value
-    return value
-
-
-def as_int(value):
-    value = clean(value)
-    return None if value is None else int(value)
+RECORD_KEYS = ("run", "region", "regions", "regions_hidden", "explanation", "completeness")  # a page's record set
 
 
 RUN_META_FIELDS = ("created_by", "published_by", "note")  # `view_run_meta` in capaian.access
@@ -73,28 +26,6 @@ def run_row(user, meta: dict, columns) -> dict:
     if not allowed(user, "view_run_meta", run=meta):
         row.update({k: None for k in RUN_META_FIELDS if k in row})
     return row
-
-
-def run_info(view) -> dict:
-    meta = view.meta
-    from capaian.periods import Cutoff
-
-    cutoff = Cutoff.parse(view.cutoff)
-    return {
-        "run_id": int(view.run_id),
-        "cutoff": view.cutoff,
-        "as_of": cutoff.as_of.isoformat() if hasattr(cutoff, "as_of") else None,
-        "year": int(view.cutoff[:4]),
-        "rubric": meta.get("rubric"),
-        "target_set": meta.get("target_set"),
-        "hierarchy_version": meta.get("hierarchy_version"),
-        "fact_revision": clean(meta.get("fact_revision")),
-        "created_at": clean(meta.get("created_at")),
-        "published": bool(view.published),
-        "draft": not bool(view.published),
-        "published_at": clean(meta.get("published_at")),
-        "previous_run_id": clean(meta.get("previous_run_id")),
-    }
 
 
 def indicator_list(rubric) -> list[dict]:
@@ -125,131 +56,40 @@ def bands(rubric) -> dict:
     }
 
 
-def _cell(row: dict) -> dict:
-    out = {k: clean(row.get(k)) for k in CELL_FIELDS}
-    for k in ("rank_national", "peers_national", "rank_province", "peers_province", "prev_rank_national"):
-        out[k] = as_int(out[k])
-    for k in ("met", "over_100", "program_target_met", "complete"):
-        out[k] = None if out[k] is None else bool(out[k])
-    for k in ("margin", "regencies_total", "regencies_reporting"):
-        out[k] = as_int(out[k])
-    out["kind"] = clean(row.get("kind"))
-    out["indicator"] = row.get("indicator")
-    return out
+def record_set(model: dict) -> dict:
+    """The record set inside a page model (what its data twins and the API render)."""
+    return {k: model[k] for k in RECORD_KEYS if k in model}
 
 
-def region_record(reg: dict, ind_rows: list[dict]) -> dict:
-    rec = {
-        "code": reg["region_code"],
-        "name": reg["region_name"],
-        "tier": reg["tier"],
-        "province_code": clean(reg.get("province_code")),
-        "regency_code": clean(reg.get("regency_code")),
-    }
-    for k in REGION_FIELDS:
-        rec[k] = as_int(reg.get(k))
-    rec["level_change"] = (
-        None if rec["level"] is None or rec["prev_level"] is None else rec["level"] - rec["prev_level"]
-    )
-    # positive = moved up the table
-    rec["rank_change"] = (
-        None
-        if rec["rank_national"] is None or rec["prev_rank_national"] is None
-        else rec["prev_rank_national"] - rec["rank_national"]
-    )
-    rec["indicators"] = {r["indicator"]: _cell(r) for r in ind_rows}
-    return rec
-
-
-def _records(view, regions: pd.DataFrame) -> list[dict]:
-    codes = list(regions["region_code"])
-    wanted = view.indicators[view.indicators["region_code"].isin(codes)]
-    by_code: dict[str, list[dict]] = {}
-    for row in wanted.to_dict("records"):
-        by_code.setdefault(row["region_code"], []).append(row)
-    return [region_record(reg, by_code.get(reg["region_code"], [])) for reg in regions.to_dict("records")]
+def _page(view, rs: dict) -> dict:
+    """A page model: the record set, and what the HTML adds (rubric, bands, indicators)."""
+    return {**rs, "rubric": {"id": view.rubric.id, "label": {"id": view.rubric.label.id, "en": view.rubric.label.en}},
+            "bands": bands(view.rubric), "indicators": indicator_list(view.rubric)}
 
 
 def overview_model(view) -> dict:
-    """National overview: the nation's row, provinces (best first) and the count per level."""
-    provinces = view.tier("province")
-    records = _records(view, provinces)
+    """National overview: the nation's record set (the nation, provinces best first) and the count per level."""
+    from capaian.records import region_set
+
+    rs = region_set(view, "ID")
     counts = {str(level): 0 for level in sorted(bands(view.rubric))}
     counts["none"] = 0
-    for rec in records:
+    for rec in rs["regions"]:
         key = str(rec["level"]) if rec["level"] is not None else "none"
         counts[key] = counts.get(key, 0) + 1
-    national = view.tier("national")
-    return {
-        "run": run_info(view),
-        "rubric": {"id": view.rubric.id, "label": {"id": view.rubric.label.id, "en": view.rubric.label.en}},
-        "bands": bands(view.rubric),
-        "indicators": indicator_list(view.rubric),
-        "national": _records(view, national)[0] if not national.empty else None,
-        "level_counts": counts,
-        "regions": records,
-    }
+    return {**_page(view, rs), "national": rs["region"], "level_counts": counts}
 
 
-def explanation_model(view, code: str) -> dict | None:
-    try:
-        explanation = view.explain(code)
-    except Exception:  # no explanation for this region (e.g. no level)
-        return None
-    return {
-        "lines": {"id": list(explanation.lines("id")), "en": list(explanation.lines("en"))},
-        "detail": clean(explanation.to_dict()),
-    }
+def region_model(view, code: str, below: bool = True) -> dict:
+    """A province or regency page: its record set (the regencies of a province when the reader
+    may see them), the way up, and a regency's outreach list."""
+    from capaian.records import region_set
 
-
-def without_child_values(model: dict | None) -> dict | None:
-    """The explanation as shown outside the region's jurisdiction: the regencies not yet compliant
-    are named (as in the directorate's press releases) but their own values are left out."""
-    if model is None:
-        return None
-    detail = dict(model["detail"])
-    detail["path"] = [
-        {**step, "regions": [{"code": r.get("code"), "name": r.get("name")} for r in step.get("regions") or []]}
-        for step in detail.get("path") or []
-    ]
-    for step in detail["path"]:
-        step.pop("shares", None)  # regency figures are for the jurisdiction only
-    return {**model, "detail": detail}
-
-
-def region_model(view, code: str) -> dict:
-    """A province or regency page: the region, its explanation, its children, its outreach list."""
-    reg = view.region_row(code)
-    record = _records(view, view.regions[view.regions["region_code"] == code])[0]
-    children = []
-    if record["tier"] == "province":
-        regs = view.regions[(view.regions["tier"] == "regency") & (view.regions["province_code"] == code)]
-        regs = regs.sort_values(["rank_province", "region_code"], na_position="last")
-        children = _records(view, regs)
-    return {
-        "run": run_info(view),
-        "rubric": {"id": view.rubric.id, "label": {"id": view.rubric.label.id, "en": view.rubric.label.en}},
-        "bands": bands(view.rubric),
-        "indicators": indicator_list(view.rubric),
-        "region": record,
-        "parent": clean(reg.get("province_code")) if record["tier"] != "province" else None,
-        "parent_name": _name_of(view, reg.get("province_code")) if record["tier"] != "province" else None,
-        "explanation": _with_shares(view, code, record["tier"], explanation_model(view, code)),
-        "children": children,
-        "outreach": outreach_model(view, code) if record["tier"] == "regency" else None,
-    }
-
-
-def _with_shares(view, code: str, tier: str, model: dict | None) -> dict | None:
-    """On a province page, each coverage step's people spread over its regencies (`capaian.evaluate.shares`)."""
-    if model is None or tier != "province":
-        return model
-    from capaian.evaluate.shares import step_shares
-
-    for step in model["detail"].get("path") or []:
-        if step.get("kind") == "coverage" and step.get("needed"):
-            step["shares"] = step_shares(view.indicators, code, step["indicator"], step["needed"])
-    return model
+    rs = region_set(view, code, below=below)
+    tier = rs["region"]["tier"]
+    parent = rs["region"]["province_code"] if tier != "province" else None
+    return {**_page(view, rs), "parent": parent, "parent_name": _name_of(view, parent) if parent else None,
+            "outreach": outreach_model(view, code) if tier == "regency" else None}
 
 
 def _name_of(view, code) -> str | None:
@@ -336,51 +176,3 @@ def base_events(cutoffs: list[str]) -> list[dict]:
         return []
     return [{"cutoff": c, "base": base.id, "label": {"id": base.label.id, "en": base.label.en}}
             for c, base in changes]
-
-
-# --- CSV twins ---------------------------------------------------------------------------------
-
-
-def _csv(header: list[str], rows: list[list]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buf.getvalue()
-
-
-def table_csv(records: list[dict], indicators: list[dict], run: dict) -> str:
-    """One row per region: level, ranks, changes, then value/target/status/numerator/denominator per indicator."""
-    header = [
-        "run_id", "cutoff", "rubric", "published", "code", "name", "tier", "level", "prev_level",
-        "indicators_met", "indicators_total", "rank_national", "peers_national", "prev_rank_national",
-        "rank_change", "rank_province", "peers_province",
-    ]
-    ids = [i["id"] for i in indicators]
-    for ind in ids:
-        header += [f"{ind}_value", f"{ind}_target", f"{ind}_status", f"{ind}_numerator", f"{ind}_denominator",
-                   f"{ind}_rank_national"]
-    rows = []
-    for rec in records:
-        row = [
-            run["run_id"], run["cutoff"], run["rubric"], run["published"], rec["code"], rec["name"],
-            rec["tier"], rec["level"], rec["prev_level"], rec["indicators_met"], rec["indicators_total"],
-            rec["rank_national"], rec["peers_national"], rec["prev_rank_national"], rec["rank_change"],
-            rec["rank_province"], rec["peers_province"],
-        ]
-        for ind in ids:
-            c = rec["indicators"].get(ind) or {}
-            row += [c.get("value"), c.get("target"), c.get("status"), c.get("numerator"), c.get("denominator"),
-                    c.get("rank_national")]
-        rows.append(row)
-    return _csv(header, rows)
-
-
-def outreach_csv(rows: list[dict], run: dict, regency: str) -> str:
-    header = ["run_id", "cutoff", "regency_code", "tier", "code", "name", "without_kia", "without_akta", "total"]
-    return _csv(
-        header,
-        [[run["run_id"], run["cutoff"], regency, r["tier"], r["code"], r["name"], r["without_kia"],
-          r["without_akta"], r["total"]] for r in rows],
-    )

@@ -7,12 +7,14 @@ import unicodedata
 from functools import lru_cache
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import Fmt, fast, HERE, PageError, current_user, lang_of, render, render_fragment, web
+from capaian.records.render import Table, results_table
 from capaian.web.select import pick_run
+from capaian.web.twins import query_flag, twin
 
 router = APIRouter(include_in_schema=False)
 
@@ -166,32 +168,16 @@ def league_partial(
     return HTMLResponse(html)
 
 
-def _twin_model(request, cutoff, rubric, q, sort, desc):
-    model, _ = _model(request, cutoff, rubric)
+@twin(router, "/nasional")
+def overview_table(request: Request) -> Table:
+    """The overview's record set: the nation and its provinces (filtered and sorted as the page)."""
+    q = request.query_params
+    model, _ = _model(request, q.get("cutoff"), q.get("rubric"))
     if model is None:
         raise PageError(404, "not_found")
-    rows = sort_regions(filter_regions(model["regions"], q), sort if sort in SORTS else "rank", desc)
-    return model, rows
-
-
-@router.get("/nasional.json")
-@fast
-def overview_json(request: Request, cutoff: str | None = None, rubric: str | None = None,
-                  q: str | None = None, sort: str | None = None, desc: bool = False):
-    model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)
-    if q:
-        return JSONResponse({**model, "regions": rows})
-    key = ("overview", *request.state.choice_key, sort if sort in SORTS else "rank", desc)
-    body = web(request).twin(key, lambda: JSONResponse({**model, "regions": rows}).body)
-    return Response(body, media_type="application/json")
-
-
-@router.get("/nasional.csv")
-@fast
-def overview_csv(request: Request, cutoff: str | None = None, rubric: str | None = None,
-                 q: str | None = None, sort: str | None = None, desc: bool = False):
-    model, rows = _twin_model(request, cutoff, rubric, q, sort, desc)
-    body = data.table_csv(rows, model["indicators"], model["run"])
-    name = f"capaian-nasional-{model['run']['cutoff']}.csv"
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    sort = q.get("sort") if q.get("sort") in SORTS else "rank"
+    desc = query_flag(request, "desc")
+    rows = sort_regions(filter_regions(model["regions"], q.get("q")), sort, desc)
+    key = None if q.get("q") else ("overview", *request.state.choice_key, sort, desc)
+    return results_table({**data.record_set(model), "regions": rows}, [i["id"] for i in model["indicators"]],
+                         name=f"capaian-nasional-{model['run']['cutoff']}", cache_key=key)

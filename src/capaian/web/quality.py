@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from capaian.access import allowed
 from capaian.errors import CapaianError
 from capaian.present.i18n import N_
 from capaian.quality.flags import FLAG_TYPES
+from capaian.records.build import flag_items
+from capaian.records.render import Table, plain_table
 from capaian.web.api import CUTOFF_HELP
-from capaian.web.state import LRU
 from capaian.web.apispec import READ, WRITE, refusals
 from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
 from capaian.web.select import CUTOFF_RE, pick_run, trend_views
+from capaian.web.twins import twin
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api")
@@ -68,6 +69,22 @@ def completeness_counts(request: Request, cutoff: str) -> dict | None:
         return None
 
 
+@twin(router, "/kelengkapan")
+def completeness_table(request: Request) -> Table:
+    q = request.query_params
+    model = completeness_model(request, q.get("cutoff"), q.get("province"), _days(q.get("deadline_days")))
+    rows = [{**o, "missing_facts": " ".join(o["missing_facts"]),
+             "submission_ids": " ".join(str(i) for i in o["submission_ids"])} for o in model["offices"]]
+    return plain_table({k: v for k, v in model.items() if k != "cutoffs"}, rows, f"kelengkapan-{model['cutoff']}")
+
+
+def _days(text):
+    try:
+        return None if text in (None, "") else int(text)
+    except ValueError:
+        raise PageError(404, "not_found")
+
+
 @router.get("/kelengkapan")
 def completeness_page(request: Request, cutoff: str | None = None, province: str | None = None,
                       deadline_days: int | None = None):
@@ -77,27 +94,6 @@ def completeness_page(request: Request, cutoff: str | None = None, province: str
     lang = lang_of(request)
     return render(request, "completeness.html", {"m": model, "cutoffs": model["cutoffs"],
                                                  "status_label": lambda s: status_label(s, lang)})
-
-
-@router.get("/kelengkapan.json")
-def completeness_json(request: Request, cutoff: str | None = None, province: str | None = None,
-                      deadline_days: int | None = None):
-    model = completeness_model(request, cutoff, province, deadline_days)
-    return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
-
-
-def _completeness_csv(model: dict) -> str:
-    rows = [{**o, "missing_facts": " ".join(o["missing_facts"]),
-             "submission_ids": " ".join(str(i) for i in o["submission_ids"])} for o in model["offices"]]
-    return pd.DataFrame(rows).to_csv(index=False)
-
-
-@router.get("/kelengkapan.csv")
-def completeness_csv(request: Request, cutoff: str | None = None, province: str | None = None,
-                     deadline_days: int | None = None):
-    model = completeness_model(request, cutoff, province, deadline_days)
-    return Response(_completeness_csv(model), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="kelengkapan-{model["cutoff"]}.csv"'})
 
 
 @api_router.get("/completeness", tags=["quality"],
@@ -122,7 +118,7 @@ def api_completeness(
 def chosen_flags(state, choice) -> list:
     """The flags of a chosen run, without notes (kept per choice; the server's warm-up reads the
     public's before the port opens): the store's saved ones (`capaian.quality.saved`), or computed
-    from the last two runs of the trend, which the server holds whole, and saved."""
+    from the last two runs of the trend, which the server holds whole (a read never saves them)."""
 
     def build():
         from capaian.quality.saved import choice_flags
@@ -131,7 +127,7 @@ def chosen_flags(state, choice) -> list:
         catalog = state.catalog()
         whole = [state.view(run_id) for run_id in trend_run_ids(catalog, choice)[-2:]]
         with state.reader() as store:
-            return choice_flags(store, catalog, choice, writer=state.db, whole=lambda ids: whole)
+            return choice_flags(store, catalog, choice, whole=lambda ids: whole)
 
     return state.model((*choice.key, "flags"), build)
 
@@ -174,6 +170,17 @@ def flags_model(request: Request, cutoff: str | None, type: str | None, province
             "_objects": shown}
 
 
+@twin(router, "/kualitas")
+def flags_table(request: Request) -> Table:
+    q = request.query_params
+    model = flags_model(request, q.get("cutoff"), q.get("type"), q.get("province"), q.get("severity"))
+    rows = [{**{k: v for k, v in f.items() if k not in ("evidence", "explained")},
+             "evidence": json.dumps(f["evidence"], default=str),
+             "explained": (f["explained"] or {}).get("note", "")} for f in model["flags"]]
+    return plain_table({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"}, rows,
+                       f"kualitas-{model['run']['cutoff']}")
+
+
 @router.get("/kualitas")
 def flags_page(request: Request, cutoff: str | None = None, type: str | None = None,
                province: str | None = None, severity: str | None = None):
@@ -186,24 +193,6 @@ def flags_page(request: Request, cutoff: str | None = None, type: str | None = N
     return render(request, "quality.html", {
         "m": model, "cutoffs": model["cutoffs"], "rows": rows, "can_explain": allowed(user, "explain_flag"),
         "type_label": lambda t: type_label(t, lang), "severity_label": lambda s: severity_label(s, lang)})
-
-
-@router.get("/kualitas.json")
-def flags_json(request: Request, cutoff: str | None = None, type: str | None = None,
-               province: str | None = None, severity: str | None = None):
-    model = flags_model(request, cutoff, type, province, severity)
-    return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
-
-
-@router.get("/kualitas.csv")
-def flags_csv(request: Request, cutoff: str | None = None, type: str | None = None,
-              province: str | None = None, severity: str | None = None):
-    model = flags_model(request, cutoff, type, province, severity)
-    rows = [{**{k: v for k, v in f.items() if k not in ("evidence", "explained")},
-             "evidence": json.dumps(f["evidence"], default=str),
-             "explained": (f["explained"] or {}).get("note", "")} for f in model["flags"]]
-    return Response(pd.DataFrame(rows).to_csv(index=False), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="kualitas-{model["run"]["cutoff"]}.csv"'})
 
 
 @router.post("/kualitas/catatan")
@@ -242,25 +231,6 @@ def api_flags(
 # --- flags next to the figures they concern -------------------------------------------------------
 
 
-_LINES = LRU(20_000)  # (flag key, evidence, note) -> its line in both languages
-
-
-def flag_items(flags) -> list[dict]:
-    """Flags as page/API items: the flag's fields and its line in both languages (the lines kept
-    per flag, evidence and note: a province page shows them on every request)."""
-    from capaian.quality.text import flag_line
-
-    out = []
-    for f in flags:
-        key = (f.key, repr(f.evidence), repr(f.explained))
-        line = _LINES.get(key)
-        if line is None:
-            line = {"id": flag_line(f, "id"), "en": flag_line(f, "en")}
-            _LINES.put(key, line)
-        out.append({**f.to_dict(), "line": line})
-    return out
-
-
 def flags_of_region(request: Request, choice, view, code: str) -> dict:
     """{indicator: [flag items]} of one region in the chosen run (what this user may see)."""
     out: dict = {}
@@ -270,7 +240,7 @@ def flags_of_region(request: Request, choice, view, code: str) -> dict:
 
 
 def attach_flags(request: Request, choice, view, records: list[dict]) -> list[dict]:
-    """Result records (`data.region_record`) with `flags` on each indicator that has some."""
+    """Result records (`capaian.records.region_record`) with the `flags` of each indicator (what this user may see)."""
     from capaian.quality.flags import by_row
 
     found = by_row(run_flags(request, choice, view))
@@ -279,7 +249,7 @@ def attach_flags(request: Request, choice, view, records: list[dict]) -> list[di
         indicators = {}
         for ind, cell in (rec.get("indicators") or {}).items():
             mine = found.get((rec.get("code") or rec.get("region_code"), ind))
-            indicators[ind] = {**cell, "flags": flag_items(mine)} if mine and isinstance(cell, dict) else cell
+            indicators[ind] = {**cell, "flags": flag_items(mine or [])} if isinstance(cell, dict) else cell
         out.append({**rec, "indicators": indicators})
     return out
 

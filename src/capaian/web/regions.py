@@ -1,14 +1,16 @@
-"""Province and regency/city pages (with .json/.csv twins) and the regency outreach list."""
+"""Province and regency/city pages (with their data twins) and the regency outreach list."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
 from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import fast, PageError, current_user, render, render_fragment, web
+from capaian.records.render import Table, plain_table, results_table
 from capaian.web.select import normalise, pick_run, tier_of, trend_views
+from capaian.web.twins import twin
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,49 +31,34 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     state = web(request)
     if code not in state.model((choice.run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")
-    model = state.model((*choice.key, "region", code), lambda: data.region_model(view, code))
+    # the public (and other offices) see a province's summary, not its regencies' numbers
+    model = state.model((*choice.key, "region", code, full), lambda: data.region_model(view, code, below=full))
     trend = state.model(
         (*choice.key, "trend", code),
         lambda: data.trend_model(trend_views(request, choice, code), code),
     )
-    from capaian.web.quality import flags_of_region, forecast_model
+    from capaian.web.quality import attach_flags, flags_of_region, forecast_model
 
     out = {**model, "trend": trend, "cutoffs": list(choice.cutoffs),
            "flags": flags_of_region(request, choice, view, code),
            "forecast": forecast_model(request, choice, view, code)}
     # flags beside the figures, as in /api/results (the same cells on both surfaces)
-    from capaian.web.quality import attach_flags
-
     out["region"] = attach_flags(request, choice, view, [out["region"]])[0]
-    if out.get("children"):
-        out["children"] = attach_flags(request, choice, view, out["children"])
+    if out.get("regions"):
+        out["regions"] = attach_flags(request, choice, view, out["regions"])
     request.state.choice_key = choice.key  # names the cached twin (with what the user may see)
-    if not full:
-        # the public (and other offices) see a province's summary, not its regencies' numbers
-        out["children"] = None
-        out["children_hidden"] = True
-        out["explanation"] = data.without_child_values(out.get("explanation"))
     return out
 
 
-@router.get("/wilayah/{code}.json")
-@fast
-def region_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
-    model = page_model(request, code, cutoff, rubric)
-    key = ("region", *request.state.choice_key, model["region"]["code"], bool(model.get("children_hidden")))
-    body = web(request).twin(key, lambda: JSONResponse({k: v for k, v in model.items() if k != "cutoffs"}).body)
-    return Response(body, media_type="application/json")
-
-
-@router.get("/wilayah/{code}.csv")
-@fast
-def region_csv(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
-    model = page_model(request, code, cutoff, rubric)
-    records = [model["region"]] + (model["children"] or [])
-    body = data.table_csv(records, model["indicators"], model["run"])
-    name = f"capaian-{model['region']['code']}-{model['run']['cutoff']}.csv"
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+@twin(router, "/wilayah/{code}")
+def region_table(request: Request, code: str) -> Table:
+    """A region page's record set: the region, its regencies when the reader may see them, its path."""
+    q = request.query_params
+    model = page_model(request, code, q.get("cutoff"), q.get("rubric"))
+    region = model["region"]
+    return results_table(data.record_set(model), [i["id"] for i in model["indicators"]],
+                         name=f"capaian-{region['code']}-{model['run']['cutoff']}",
+                         cache_key=("region", *request.state.choice_key, region["code"], model["regions_hidden"]))
 
 
 def _outreach_rows(request: Request, code: str, cutoff: str | None, rubric: str | None):
@@ -82,21 +69,18 @@ def _outreach_rows(request: Request, code: str, cutoff: str | None, rubric: str 
     return model, data.outreach_all(view, model["region"]["code"])
 
 
-@router.get("/wilayah/{code}/jangkauan.csv")
-@fast
-def outreach_csv(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
-    model, rows = _outreach_rows(request, code, cutoff, rubric)
-    body = data.outreach_csv(rows, model["run"], model["region"]["code"])
-    name = f"jemput-bola-{model['region']['code']}-{model['run']['cutoff']}.csv"
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+OUTREACH_COLUMNS = ["run_id", "cutoff", "regency_code", "tier", "code", "name", "without_kia", "without_akta", "total"]
 
 
-@router.get("/wilayah/{code}/jangkauan.json")
-@fast
-def outreach_json(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
-    model, rows = _outreach_rows(request, code, cutoff, rubric)
-    return JSONResponse({"run": model["run"], "regency": model["region"]["code"], "rows": rows})
+@twin(router, "/wilayah/{code}/jangkauan")
+def outreach_table(request: Request, code: str) -> Table:
+    """A regency's outreach list: every district and village, most children without documents first."""
+    q = request.query_params
+    model, rows = _outreach_rows(request, code, q.get("cutoff"), q.get("rubric"))
+    run, regency = model["run"], model["region"]["code"]
+    flat = [{"run_id": run["run_id"], "cutoff": run["cutoff"], "regency_code": regency, **r} for r in rows]
+    return plain_table({"run": run, "regency": regency, "rows": rows}, flat,
+                       f"jemput-bola-{regency}-{run['cutoff']}", OUTREACH_COLUMNS)
 
 
 @router.get("/wilayah/{code}")
@@ -108,7 +92,7 @@ def region_page(request: Request, code: str, cutoff: str | None = None, rubric: 
     name = "province" if model["region"]["tier"] == "province" else "regency"
     ctx = {"m": model, "cutoffs": model["cutoffs"]}
     key = (model["run"]["run_id"], model["run"].get("previous_run_id"), model["region"]["code"],
-           bool(model.get("children_hidden")), tuple(model["cutoffs"]),
+           bool(model.get("regions_hidden")), tuple(model["cutoffs"]),
            tuple((f["key"], bool(f["explained"])) for items in model["flags"].values() for f in items),
            bool(model["forecast"]["allocations"]))
     body = render_fragment(request, key, f"{name}_body.html", ctx)

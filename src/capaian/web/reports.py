@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,6 +26,8 @@ from capaian.access import allowed, report_tiers
 from capaian.reports.build import FORMATS
 from capaian.web.common import PageError, current_user, lang_of, render_fragment, web
 from capaian.web.select import normalise, pick_run, tier_of
+
+LOG = logging.getLogger("capaian.web.reports")
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,15 +86,9 @@ async def _report(request: Request, scope: str, fmt: str, cutoff: str | None, ru
         await asyncio.sleep(delay)
         delay = min(delay * 2, 0.1)
     content = job.wait(0)
-    state = web(request)
-    actor = user.name if user is not None else "-"
-
-    def audit():
-        with state.db() as store:
-            store.audit(actor, "report.download", f"run:{choice.run_id}",
-                        {"scope": scope, "format": fmt, "file": job.filename, "cached": job.from_cache})
-
-    await run_in_threadpool(audit)
+    # a download is logged, not stored: a read never writes to the store (issue 21)
+    LOG.info("report.download actor=%s run=%s scope=%s format=%s file=%s cached=%s",
+             user.name if user is not None else "-", choice.run_id, scope, fmt, job.filename, job.from_cache)
     return Response(content, media_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{job.filename}"'})
 

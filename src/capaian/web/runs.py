@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
 from capaian.access import allowed
 from capaian.web import data
+from capaian.records.render import Table, plain_table
+from capaian.web.twins import twin
 from capaian.web.common import PageError, check_csrf, current_user, render, require_user, web
 
 router = APIRouter(include_in_schema=False)
@@ -27,17 +29,10 @@ def runs_page(request: Request):
                                          "done": request.query_params.get("terbit")})
 
 
-@router.get("/run.json")
-def runs_json(request: Request):
-    return JSONResponse({"runs": _runs(request)})
-
-
-@router.get("/run.csv")
-def runs_csv(request: Request):
+@twin(router, "/run")
+def runs_table(request: Request) -> Table:
     rows = _runs(request)
-    return Response(data._csv(list(COLUMNS), [[r[k] for k in COLUMNS] for r in rows]),
-                    media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="capaian-runs.csv"'})
+    return plain_table({"runs": rows}, rows, "capaian-runs", list(COLUMNS))
 
 
 @router.post("/run/{run_id}/terbitkan")

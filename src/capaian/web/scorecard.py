@@ -8,12 +8,13 @@ all for the national team, a province's own for its office, none for the public.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
 
 from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import PageError, current_user, fast, render, web
+from capaian.records.render import Table, results_table
 from capaian.web.select import pick_run
+from capaian.web.twins import twin
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,7 +24,7 @@ def scorecard_records(view) -> list[dict]:
     regs = view.regions[view.regions["tier"] == "regency"].sort_values(
         ["rank_national", "region_code"], na_position="last")
     names = dict(zip(view.regions["region_code"], view.regions["region_name"]))
-    records = data._records(view, regs)
+    records = data._records(view, regs)  # capaian.records.records
     for rec in records:
         rec["province_name"] = names.get(rec["province_code"])
     return records
@@ -56,20 +57,10 @@ def scorecard_page(request: Request, cutoff: str | None = None, rubric: str | No
                                               "level": level or "", "seen": seen})
 
 
-@router.get("/nasional/kabkota.json")
-@fast
-def scorecard_json(request: Request, cutoff: str | None = None, rubric: str | None = None,
-                   provinsi: str | None = None, level: str | None = None):
-    model, rows, _, _, _ = _model(request, cutoff, rubric, provinsi, level)
-    return JSONResponse({**model, "regions": rows})
-
-
-@router.get("/nasional/kabkota.csv")
-@fast
-def scorecard_csv(request: Request, cutoff: str | None = None, rubric: str | None = None,
-                  provinsi: str | None = None, level: str | None = None):
-    model, rows, _, _, _ = _model(request, cutoff, rubric, provinsi, level)
-    body = data.table_csv(rows, model["indicators"], model["run"])
-    name = f"capaian-kabkota-{model['run']['cutoff']}.csv"
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+@twin(router, "/nasional/kabkota")
+def scorecard_table(request: Request) -> Table:
+    """Every regency/city the reader may see, as /api/results gives them (with the province's name)."""
+    q = request.query_params
+    model, rows, _, _, _ = _model(request, q.get("cutoff"), q.get("rubric"), q.get("provinsi"), q.get("level"))
+    return results_table({"run": model["run"], "tier": "regency", "regions": rows},
+                         [i["id"] for i in model["indicators"]], name=f"capaian-kabkota-{model['run']['cutoff']}")

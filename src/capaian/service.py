@@ -111,9 +111,9 @@ def _run_view(store, run_id: int) -> RunView:
 
 
 def resolve_rubric(cutoff: Cutoff, rubric_id: str | None):
-    from capaian.rubrics import load_rubric, rubric_for_year
+    from capaian.rubrics import load_rubric, rubric_for
 
-    return load_rubric(rubric_id) if rubric_id else rubric_for_year(cutoff.year)
+    return load_rubric(rubric_id) if rubric_id else rubric_for(cutoff)
 
 
 def evaluate_cutoff(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from capaian.cli.app import app, console, err_console, open_db, state, sub_app
+from capaian.cli.app import app, console, err_console, load_library, open_db, state, sub_app
 from capaian.errors import CapaianError, output_error
 
 import_app = sub_app("Impor data / import data.")
@@ -109,6 +109,7 @@ def template_submission_cmd(
     from capaian.intake import write_template
 
     region = region_code(region, tiers=("province", "regency"))
+    load_library()  # the base in force may be one added to the store
     target = output or Path(f"submission-{region}-{cutoff}.csv")
     try:
         write_template(target, cutoff, region)

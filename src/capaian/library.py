@@ -1,0 +1,340 @@
+"""Rubrics, target sets and denominator bases as dated data the national team manages.
+
+The YAML files shipped in `capaian.rubrics` and `capaian.bases` are the built-in records; the
+national team adds more to the store without a new release:
+
+    text = draft_rubric("levelisasi-2023", 2025)     # a YAML draft to edit (`capaian rubric new`)
+    problems = check_rubric_text(text, "draft.yaml")  # every error with its line (`rubric check`)
+    import_rubric(store, "draft.yaml", actor="pusat")  # versioned, audited (`rubric import`)
+    add_base(store, base, actor=...)                  # `capaian base add`
+    import_base_release(store, "dkb.csv", "dkb-2024-s2", actor=...)  # `capaian base import`
+
+Every record keeps its sources (publisher, date, address, quote) and an `assumption` flag: an
+imported threshold must name a source with an address or a quote, or say `assumption: true`.
+
+Which records are known: `open_store` calls `install(store)`, after which `load_rubric`,
+`list_rubrics`, `rubric_for`, `get_base`, `list_bases` and `base_for` answer with the shipped records
+and the store's (one store per process: the CLI command's, or the server's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from capaian.errors import CapaianError
+
+RUBRIC, TARGET_SET, BASE = "rubric", "target_set", "base"
+DENOMINATOR_FACTS = ("wajib_ktp", "anak_lt17", "anak_lt18")
+
+
+# --- what the open store adds ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Stored:
+    """The records of the open store (newest version of each), parsed."""
+
+    rubrics: dict = field(default_factory=dict)       # id -> Rubric
+    target_sets: dict = field(default_factory=dict)   # id -> TargetSet
+    bases: tuple = ()                                 # DenominatorBase, oldest in force first
+    versions: dict = field(default_factory=dict)      # (kind, id) -> version
+
+
+_STORED = Stored()
+
+
+def stored() -> Stored:
+    return _STORED
+
+
+def install(store) -> Stored:
+    """Make the records of `store` the added ones of this process (replacing any earlier store's)."""
+    global _STORED
+    from capaian.bases import DenominatorBase
+    from capaian.rubrics.model import Rubric, TargetSet
+
+    frame = store.library_records()
+    rubrics, sets, bases, versions = {}, {}, [], {}
+    for row in frame.itertuples(index=False):
+        if row.kind == RUBRIC:
+            rubrics[row.id] = Rubric.model_validate(yaml.safe_load(row.document))
+        elif row.kind == TARGET_SET:
+            sets[row.id] = TargetSet.model_validate(yaml.safe_load(row.document))
+        elif row.kind == BASE:
+            bases.append(DenominatorBase.model_validate(json.loads(row.document)))
+        versions[(row.kind, row.id)] = int(row.version)
+    _STORED = Stored(rubrics, sets, tuple(sorted(bases, key=lambda b: (b.in_force_from, b.id))), versions)
+    return _STORED
+
+
+# --- rubric files: draft, check with lines, import --------------------------------------------
+@dataclass(frozen=True)
+class LineProblem:
+    """One error of a rubric file: its line (1-based; None when the file has none) and message."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def text(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+def _plain(value):
+    """A model dump made YAML-friendly: exact numbers as int/float, tuples as lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def draft_rubric(from_id: str, year: int) -> str:
+    """A YAML draft of a rubric for `year`, copied from rubric `from_id`: id `levelisasi-YEAR`, in
+    force for the whole year, and every threshold marked `assumption: true` (copied, not yet
+    sourced for `year`) until its source is filled in."""
+    from capaian.rubrics import load_rubric
+
+    base = load_rubric(from_id)
+    data = _plain(base.model_dump(mode="python", exclude_defaults=True))
+    new_id = re.sub(r"\d{4}$", str(year), base.id) if re.search(r"\d{4}$", base.id) else f"{base.id}-{year}"
+    data.update(id=new_id, year=year, effective_from=dt.date(year, 1, 1), effective_to=dt.date(year, 12, 31))
+    data["label"] = {k: v.replace(str(base.year), str(year)) for k, v in data["label"].items()}
+    data["notes"] = (f"Draft for {year}, copied from {from_id}. Replace each threshold copied from "
+                     f"{base.year} by the {year} one with its source, and drop its assumption flag.")
+    copied = f"Copied from {from_id} ({base.year}); not yet sourced for {year}."
+    for ind in data["indicators"]:
+        for target in [ind["threshold"], *ind.get("program_targets", [])]:
+            target["assumption"] = True
+            target["source"] = f"{copied} Was: {target['source']}"
+    ordered = {k: data.pop(k) for k in ("id", "year", "effective_from", "effective_to", "label", "notes") if k in data}
+    ordered.update(data)
+    head = (f"# Draft rubric for {year} (capaian rubric new --from {from_id} --year {year}).\n"
+            "# Edit, then: capaian rubric check FILE ; capaian rubric import FILE\n")
+    return head + yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=110)
+
+
+def _node_line(root, loc: tuple) -> int | None:
+    """The 1-based line of the YAML node at pydantic location `loc` (the deepest that exists)."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    aliases = {"threshold": "target"}
+    for part in loc:
+        nxt = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part) or key.value == aliases.get(str(part)):
+                    nxt, line = value, key.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+            line = nxt.start_mark.line + 1
+        if nxt is None:
+            break
+        node = nxt
+    return line
+
+
+def _source_problems(rubric) -> list[tuple[tuple, str]]:
+    """(location, message) of every target without a usable source and not marked an assumption."""
+    out = []
+    for i, ind in enumerate(rubric.indicators):
+        targets = [("threshold", ind.threshold)] + [(("program_targets", j), t) for j, t in enumerate(ind.program_targets)]
+        for where, target in targets:
+            place = ("indicators", i, *(where if isinstance(where, tuple) else (where,)))
+            if target.assumption:
+                continue
+            sourced = [s for s in target.sources if s.url or s.quote]
+            if not sourced:
+                out.append((place, f"indicator '{ind.id}': {place[2]} {target.value} needs `sources` with "
+                                   "publisher, date and url or quote, or `assumption: true`"))
+    return out
+
+
+def check_rubric_text(text: str, name: str = "rubric.yaml", kind: str = RUBRIC):
+    """(record, [LineProblem]) for the YAML text of a rubric (or a target set); the record is None
+    when the file is not a valid one, and set with the problems that concern only its sources."""
+    from pydantic import ValidationError
+
+    from capaian.rubrics.model import Rubric, TargetSet
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [LineProblem(name, mark.line + 1 if mark else None, f"invalid YAML: {reason}")]
+    if not isinstance(data, dict):
+        return None, [LineProblem(name, 1, "the file must hold a mapping (id, year, indicators, ...)")]
+    model = Rubric if kind == RUBRIC else TargetSet
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            named = re.match(r"field '([a-z_]+)'", msg)
+            line = _node_line(root, loc + ((named.group(1),) if named else ()))
+            label = ".".join(str(p) for p in loc)
+            problems.append(LineProblem(name, line, f"{label}: {msg}" if label else msg))
+        return None, sorted(problems, key=lambda p: (p.line or 0, p.message))
+    problems = []
+    if kind == RUBRIC:
+        problems = [LineProblem(name, _node_line(root, loc), msg) for loc, msg in _source_problems(record)]
+    return record, problems
+
+
+def _problems_error(path, problems: list[LineProblem]) -> CapaianError:
+    listed = "; ".join(p.text() for p in problems)
+    return CapaianError(f"{Path(path).name}: {len(problems)} masalah: {listed}",
+                        f"{Path(path).name}: {len(problems)} problem(s): {listed}")
+
+
+def read_text(path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CapaianError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CapaianError(f"Berkas {path} tidak dapat dibaca: {exc}.", f"File {path} can't be read: {exc}.") from None
+
+
+def import_rubric(store, path, actor: str, kind: str = RUBRIC):
+    """Check the rubric (or target-set) file and keep it in the store; returns (record, version, new).
+    A shipped id is refused (the built-in records are not replaced)."""
+    from capaian.rubrics.loader import list_target_sets, shipped_rubric_ids
+
+    text = read_text(path)
+    record, problems = check_rubric_text(text, Path(path).name, kind)
+    shipped = shipped_rubric_ids() if kind == RUBRIC else list_target_sets()
+    if problems and (record is None or record.id not in shipped):
+        raise _problems_error(path, problems)
+    if record.id in shipped:
+        raise CapaianError(
+            f"{Path(path).name}: '{record.id}' adalah rubrik bawaan dan tidak diganti; beri id lain.",
+            f"{Path(path).name}: '{record.id}' is a built-in record and is not replaced; give another id.")
+    if kind == RUBRIC:
+        version, new = store.save_library_record(
+            RUBRIC, record.id, text, actor=actor, year=record.year, valid_from=record.in_force_from,
+            valid_to=record.in_force_to, assumption=_has_assumption(record))
+    else:
+        version, new = store.save_library_record(TARGET_SET, record.id, text, actor=actor, year=record.year)
+    install(store)
+    return record, version, new
+
+
+def _has_assumption(rubric) -> bool:
+    return rubric.bands.assumption or any(
+        t.assumption for i in rubric.indicators for t in (i.threshold, *i.program_targets))
+
+
+def rubric_origin(rubric_id: str) -> str:
+    """`built-in` for a shipped rubric, `stored vN` for one added to the store."""
+    version = stored().versions.get((RUBRIC, rubric_id))
+    return f"stored v{version}" if version else "built-in"
+
+
+# --- bases ----------------------------------------------------------------------------------
+def base_label(base_id: str) -> dict:
+    """`DKB Semester II 2024` for `dkb-2024-s2`; the id itself otherwise."""
+    found = re.fullmatch(r"dkb-(\d{4})-s([12])", base_id)
+    if not found:
+        return {"id": base_id, "en": base_id}
+    text = f"DKB Semester {'I' * int(found.group(2))} {found.group(1)}"
+    return {"id": text, "en": text}
+
+
+def add_base(store, base, actor: str, denominators=None):
+    """Keep a denominator base (a `DenominatorBase`) in the store; returns (version, new)."""
+    from capaian.bases import shipped_bases
+
+    if any(b.id == base.id for b in shipped_bases()):
+        raise CapaianError(f"Basis '{base.id}' adalah basis bawaan dan tidak diganti; beri id lain.",
+                           f"Base '{base.id}' is a built-in base and is not replaced; give another id.")
+    document = json.dumps(base.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    result = store.save_library_record(BASE, base.id, document, actor=actor, year=base.population_as_of.year,
+                                       valid_from=base.in_force_from, assumption=base.assumption,
+                                       denominators=denominators)
+    install(store)
+    return result
+
+
+def read_base_release(path, base) -> "pd.DataFrame":  # noqa: F821
+    """The aggregate denominators of a DKB release file (CSV/XLSX: `kode_wilayah` and any of
+    wajib_ktp, anak_lt17, anak_lt18 per region) as (region_code, fact, value); every problem named
+    with its row and column."""
+    import pandas as pd
+
+    from capaian.intake.numbers import NumberProblem, parse_cell
+    from capaian.intake.reader import ReadProblem, read_table
+    from capaian.regions import get_hierarchy, normalize_code, version_for_year
+
+    name = Path(path).name
+    try:
+        table = read_table(Path(path))
+    except ReadProblem as exc:
+        raise CapaianError(f"{name}: {exc.id_message}", f"{name}: {exc.en_message}") from None
+    if table is None:
+        raise CapaianError(f"{name}: berkas kosong.", f"{name}: the file is empty.")
+    header = [str(h or "").strip().lower() for h in table.header]
+    if "kode_wilayah" not in header:
+        raise CapaianError(f"{name}, baris {table.header_row}: kolom kode_wilayah tidak ada.",
+                           f"{name}, row {table.header_row}: column kode_wilayah is missing.")
+    facts = [f for f in DENOMINATOR_FACTS if f in header]
+    if not facts:
+        raise CapaianError(f"{name}, baris {table.header_row}: tidak ada kolom penyebut ({', '.join(DENOMINATOR_FACTS)}).",
+                           f"{name}, row {table.header_row}: no denominator column ({', '.join(DENOMINATOR_FACTS)}).")
+    hierarchy = get_hierarchy(version_for_year(base.population_as_of.year))
+    code_at = header.index("kode_wilayah")
+    rows, problems, seen = [], [], {}
+    for number, cells in table.rows:
+        raw = str(cells[code_at] if code_at < len(cells) and cells[code_at] is not None else "").strip()
+        try:
+            code = normalize_code(raw)
+            hierarchy.get(code)
+        except Exception:  # noqa: BLE001 - any unknown or malformed code is one named problem
+            problems.append(f"{name}, row {number}, column kode_wilayah: unknown region code {raw!r}")
+            continue
+        if code in seen:
+            problems.append(f"{name}, row {number}, column kode_wilayah: {code} already on row {seen[code]}")
+            continue
+        seen[code] = number
+        for fact in facts:
+            index = header.index(fact)
+            cell = cells[index] if index < len(cells) else None
+            if cell is None or not str(cell).strip():
+                continue
+            try:
+                rows.append((code, fact, parse_cell(cell, "count")))
+            except NumberProblem as exc:
+                problems.append(f"{name}, row {number}, column {fact}: {exc.en_message} (value {str(cell)!r})")
+    if problems:
+        listed = "; ".join(problems[:50])
+        raise CapaianError(f"{len(problems)} masalah: {listed}", f"{len(problems)} problem(s): {listed}")
+    if not rows:
+        raise CapaianError(f"{name}: tidak ada nilai penyebut.", f"{name}: no denominator values.")
+    return pd.DataFrame(rows, columns=["region_code", "fact", "value"])
+
+
+def import_base_release(store, path, base_id: str, actor: str):
+    """Keep the aggregate denominators of a DKB release with base `base_id` (a known base; a shipped
+    one is stored under its own id as an added version); returns (version, rows)."""
+    from capaian.bases import get_base
+
+    base = get_base(base_id)
+    frame = read_base_release(path, base)
+    document = json.dumps(base.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    version, _ = store.save_library_record(BASE, base.id, document, actor=actor, year=base.population_as_of.year,
+                                           valid_from=base.in_force_from, assumption=base.assumption,
+                                           denominators=frame)
+    install(store)
+    return version, len(frame)

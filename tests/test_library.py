@@ -197,3 +197,40 @@ def test_stored_records_on_both_backends(store_target, tmp_path):
         assert get_base("dkb-2025-s1").population_as_of.isoformat() == "2025-06-30"
         assert base_for("2026-01-H1").id == "dkb-2025-s1"
         assert len(store.list_audit(action="library_import")) == 2
+
+
+def test_a_file_naming_an_older_known_base_is_accepted_evaluated_on_it_and_the_difference_shown(db, tmp_path):
+    run_capaian(db, "base", "add", "dkb-2024-s2", "--population-date", "2024-06-30", "--in-force", "2024-09-01",
+                "--source", "Ditjen Dukcapil")
+    release = tmp_path / "dkb-2024-s2.csv"
+    release.write_text("kode_wilayah,wajib_ktp,anak_lt17,anak_lt18\n65.01,101000,41000,44000\n", encoding="utf-8")
+    run_capaian(db, "base", "import", str(release), "--base", "dkb-2024-s2")
+    sub = tmp_path / "older.csv"
+    sub.write_text(SUBMISSION.replace("dkb-2024-s2", "dkb-2023-s1"), encoding="utf-8")
+    run_capaian(db, "import", "submission", str(sub))  # accepted, not refused as wrong_base
+    run_capaian(db, "evaluate", "--cutoff", "2025-06-H1")
+    out = run_capaian(db, "--lang", "en", "explain", "65.01", "--cutoff", "2025-06-H1", "--draft").stdout
+    assert "DKB Semester I 2023" in out and "named by the office; the base in force is DKB Semester II 2024" in out
+    assert "KIA 53.66 %" in out  # 22,000 over the in-force release's 41,000 children
+    assert "KIA: 55.00 % (22,000 of 40,000" in out  # evaluated on the base the office named
+    from capaian.service import evaluate_cutoff
+    from capaian.store import open_store
+
+    with open_store(db) as store:
+        rows = evaluate_cutoff(store, "2025-06-H1").indicators
+    kia = rows[rows["indicator"] == "kia"].set_index("region_code")
+    assert kia.loc["65.01", "denominator_base"] == "dkb-2023-s1" and kia.loc["65.01", "base_in_force"] == "dkb-2024-s2"
+    assert "65.01 dkb-2023-s1" in kia.loc["65", "bases_below"]
+
+
+def test_an_unknown_or_later_base_is_refused(db, tmp_path):
+    from capaian.intake import validate_submission
+
+    path = tmp_path / "bases.csv"
+    path.write_text("kode_wilayah,cutoff,basis_penyebut,wajib_ktp,ktp_terekam\n"
+                    "65.01,2020-11-H2,dkb-2020-s1,100,99\n"
+                    "65.02,2020-11-H2,dkb-2099-s1,100,99\n"
+                    "65.03,2020-11-H2,dkb-2021-s1,100,99\n", encoding="utf-8")
+    report = validate_submission(path)
+    assert {(p.row, p.rule) for p in report.problems} == {(3, "unknown_base"), (4, "wrong_base")}
+    assert "capaian base add" in next(p for p in report.problems if p.rule == "unknown_base").message_en

@@ -338,3 +338,56 @@ def import_base_release(store, path, base_id: str, actor: str):
                                            denominators=frame)
     install(store)
     return version, len(frame)
+
+
+# --- a base named by a submission -----------------------------------------------------------
+def named_bases(store, facts) -> dict[str, str]:
+    """Region code -> the denominator base named by the submission that supplied the region's
+    current denominators (only regions whose submission named one)."""
+    if facts.empty:
+        return {}
+    den = facts[facts["fact"].isin(DENOMINATOR_FACTS) & facts["source"].astype(str).str.startswith("submission:")]
+    if den.empty:
+        return {}
+    ids = den["source"].str.split(":").str[1]
+    pairs = set(zip(den["region_code"], ids.astype(int)))
+    found = store.submission_bases({i for _, i in pairs})
+    named = dict(zip(zip(found["region_code"], found["submission_id"].astype(int)), found["base_id"]))
+    return {code: named[(code, sid)] for code, sid in sorted(pairs) if (code, sid) in named}
+
+
+def mark_named_bases(store, facts, indicators, rubric, in_force):
+    """Coverage rows of regions whose figures are on another known base than `in_force` (the base
+    of the cut-off): `denominator_base` names the base they are on, `base_in_force` the one in force,
+    and `value_on_base_in_force` the value over the in-force base's denominator when its release
+    holds the region (`capaian base import`). Rows above such regions list them in `bases_below`.
+    The figure itself stays the one evaluated: the office's own, on the base it named."""
+    from capaian.bases import get_base
+
+    named = {code: b for code, b in named_bases(store, facts).items() if in_force is None or b != in_force.id}
+    if not named:
+        return indicators
+    out = indicators.copy()
+    out["base_in_force"] = None
+    out["value_on_base_in_force"] = float("nan")
+    out["bases_below"] = None
+    coverage = out["kind"] == "coverage"
+    dens = store.base_denominators(in_force.id) if in_force is not None else None
+    dens = {} if dens is None or dens.empty else dict(zip(zip(dens["region_code"], dens["fact"]), dens["value"]))
+    for code, base_id in named.items():
+        rows = coverage & (out["region_code"] == code)
+        base = get_base(base_id)
+        out.loc[rows, "denominator_base"] = base.id
+        out.loc[rows, "denominator_base_label"] = base.label.id
+        out.loc[rows, "base_in_force"] = in_force.id if in_force is not None else None
+        for index in out.index[rows]:
+            fact = rubric.indicator(out.at[index, "indicator"]).denominator
+            other, numerator = dens.get((code, fact)), out.at[index, "numerator"]
+            if other and numerator == numerator and numerator is not None:
+                out.at[index, "value_on_base_in_force"] = 100.0 * float(numerator) / float(other)
+    for index in out.index[coverage]:
+        code = out.at[index, "region_code"]
+        below = sorted(f"{c} {b}" for c, b in named.items() if code == "ID" or c.startswith(code + "."))
+        if below:
+            out.at[index, "bases_below"] = ", ".join(below)
+    return out

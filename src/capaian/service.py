@@ -160,9 +160,13 @@ def evaluate_cutoff(
     # "previous" figures are not stored with a run: which earlier run they come from depends on who
     # looks (published runs only for most), so the run picker attaches them when a run is shown.
     from capaian.bases import base_for
+    from capaian.library import mark_named_bases
 
-    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None, base=base_for(cutoff))
-    indicators, region_rows = _trim(result.indicators, result.regions)
+    base = base_for(cutoff)
+    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None, base=base)
+    # a region whose submission named another known base is evaluated on it, and says so
+    indicators = mark_named_bases(store, facts, result.indicators, rubric, base)
+    indicators, region_rows = _trim(indicators, result.regions)
     run_id = store.save_run(
         cutoff=str(cutoff),
         rubric=rubric.id,

@@ -167,6 +167,7 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
             facts, source=f"submission:{submission_id}:{path.name}", actor=actor,
             submission_id=submission_id, audit=False,
         )
+        store.add_submission_bases(submission_id, report.bases)
         superseded = written.superseded_submissions
         store.update_submission(submission_id, supersedes=superseded or None,
                                 revision=written.revision)

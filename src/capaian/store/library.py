@@ -65,3 +65,17 @@ class LibraryMixin:
             "SELECT region_code, fact, value FROM base_denominators WHERE base_id = ? AND base_version = "
             "(SELECT max(base_version) FROM base_denominators WHERE base_id = ?) ORDER BY region_code, fact",
             [base_id, base_id])
+
+    def add_submission_bases(self, submission_id: int, bases: dict[str, str]) -> None:
+        """Keep the denominator base each region's row of a submission named (region code -> base id)."""
+        if bases:
+            self.insert_frame("submission_bases", pd.DataFrame(
+                {"submission_id": int(submission_id), "region_code": list(bases), "base_id": list(bases.values())}))
+
+    def submission_bases(self, submission_ids) -> pd.DataFrame:
+        """(submission_id, region_code, base_id) of the given submissions."""
+        ids = sorted({int(i) for i in submission_ids})
+        if not ids:
+            return pd.DataFrame(columns=["submission_id", "region_code", "base_id"])
+        return self.query_df("SELECT submission_id, region_code, base_id FROM submission_bases "
+                             "WHERE submission_id = ANY(?) ORDER BY submission_id, region_code", [ids])

@@ -18,3 +18,10 @@ CREATE TABLE base_denominators (
     fact VARCHAR NOT NULL, value DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (base_id, base_version, region_code, fact)
 );
+
+-- The denominator base each row of a submission named (`basis_penyebut`), when it named one: a
+-- known base other than the one in force is accepted, and the evaluation says so beside the figure.
+CREATE TABLE submission_bases (
+    submission_id BIGINT NOT NULL, region_code VARCHAR NOT NULL, base_id VARCHAR NOT NULL,
+    PRIMARY KEY (submission_id, region_code)
+);

@@ -200,6 +200,7 @@ def test_stored_records_on_both_backends(store_target, tmp_path):
 
 
 def test_a_file_naming_an_older_known_base_is_accepted_evaluated_on_it_and_the_difference_shown(db, tmp_path):
+    run_capaian(db, "rubric", "import", str(_with_kia_60(_draft(db, tmp_path), tmp_path)))
     run_capaian(db, "base", "add", "dkb-2024-s2", "--population-date", "2024-06-30", "--in-force", "2024-09-01",
                 "--source", "Ditjen Dukcapil")
     release = tmp_path / "dkb-2024-s2.csv"
@@ -234,3 +235,49 @@ def test_an_unknown_or_later_base_is_refused(db, tmp_path):
     report = validate_submission(path)
     assert {(p.row, p.rule) for p in report.problems} == {(3, "unknown_base"), (4, "wrong_base")}
     assert "capaian base add" in next(p for p in report.problems if p.rule == "unknown_base").message_en
+
+
+def test_2021_has_its_own_rubric_from_public_quotes_each_threshold_an_assumption():
+    from capaian.library import check_rubric_text
+    from capaian.rubrics import rubric_for
+    from capaian.rubrics.loader import RUBRIC_DIR
+
+    rubric = rubric_for("2021-06-H1")
+    assert rubric.id == "levelisasi-2021"
+    values = {i.id: float(i.threshold.value) for i in rubric.indicators}
+    assert (values["ktp_el"], values["kia"], values["akta_kelahiran"]) == (99, 30, 95)
+    assert all(i.threshold.assumption and i.threshold.source for i in rubric.indicators)
+    kia = rubric.indicator("kia").threshold.sources[0]
+    assert "Kalimantan Timur" in kia.publisher and kia.assumption and "30" in kia.quote
+    path = RUBRIC_DIR / "levelisasi-2021.yaml"
+    assert check_rubric_text(path.read_text(encoding="utf-8"), path.name)[1] == []
+
+
+def test_a_cutoff_without_a_rubric_in_force_is_refused_naming_the_fix(db, tmp_path):
+    sub = tmp_path / "s.csv"
+    sub.write_text(SUBMISSION, encoding="utf-8")
+    run_capaian(db, "base", "add", "dkb-2024-s2", "--population-date", "2024-06-30", "--in-force", "2024-09-01",
+                "--source", "Ditjen Dukcapil")
+    run_capaian(db, "import", "submission", str(sub))
+    ran = run_capaian(db, "--lang", "en", "evaluate", "--cutoff", "2025-06-H1", check=False)
+    assert ran.returncode == 1 and len(ran.stderr.strip().splitlines()) == 1
+    assert "No rubric is in force on cut-off 2025-06-H1" in ran.stderr
+    assert "capaian rubric new --from levelisasi-2023 --year 2025" in ran.stderr
+    # a rubric chosen by hand for another year is used, with one line saying so
+    ran = run_capaian(db, "--lang", "en", "evaluate", "--cutoff", "2025-06-H1", "--rubric", "levelisasi-2023")
+    warnings = [line for line in ran.stderr.splitlines() if line.strip()]
+    assert len(warnings) == 2  # the rubric, and the base past its successor (2024-12-31, in force 2025-03)
+    assert warnings[0].startswith("Warning: rubric levelisasi-2023 is in force 2023-01-01 to 2023-12-31, not on cut-off 2025-06-H1")
+    assert "dkb-2024-s2 (population as of 2024-06-30) is past its expected successor" in warnings[1]
+    assert "capaian base add dkb-2024-12-31 --population-date 2024-12-31" in warnings[1]  # s2 is taken
+
+
+def test_a_rubric_of_another_year_and_an_old_base_warn_in_one_line_each(tmp_path):
+    from capaian.library import base_warning, rubric_problem
+
+    assert rubric_problem("2022-06-H1", "levelisasi-2022") is None
+    warning = rubric_problem("2022-06-H1", "levelisasi-2023").text("en")
+    assert "not on cut-off 2022-06-H1; in force: levelisasi-2022" in warning and "\n" not in warning
+    assert base_warning("2023-11-H1") is None  # dkb-2023-s1 is the newest expected
+    late = base_warning("2025-06-H1").text("en")
+    assert "dkb-2023-s1" in late and "capaian base add dkb-2023-s2 --population-date 2023-12-31" in late

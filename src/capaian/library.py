@@ -52,6 +52,12 @@ def stored() -> Stored:
     return _STORED
 
 
+def forget() -> None:
+    """Back to the shipped records only (as before any store was opened)."""
+    global _STORED
+    _STORED = Stored()
+
+
 def install(store) -> Stored:
     """Make the records of `store` the added ones of this process (replacing any earlier store's)."""
     global _STORED
@@ -391,3 +397,74 @@ def mark_named_bases(store, facts, indicators, rubric, in_force):
         if below:
             out.at[index, "bases_below"] = ", ".join(below)
     return out
+
+
+# --- no silent borrow -----------------------------------------------------------------------
+def rubric_problem(cutoff, rubric_id: str | None = None) -> CapaianError | None:
+    """One line when the rubric of `cutoff` is not in force on it: with no `rubric_id`, no rubric
+    is in force (the evaluation is refused); with one, the named rubric is not in force (a
+    warning). Both name the command that fixes it. None when all is well."""
+    from capaian.periods import Cutoff
+    from capaian.rubrics import load_rubric, rubric_for_year, rubric_in_force
+
+    cut = Cutoff.parse(str(cutoff))
+    in_force = rubric_in_force(cut)
+    if rubric_id is None:
+        if in_force is not None:
+            return None
+        try:
+            nearest = rubric_for_year(cut.year).id
+        except CapaianError:
+            from capaian.rubrics import list_rubrics
+
+            nearest = list_rubrics()[0]
+        fix = f"capaian rubric new --from {nearest} --year {cut.year} -o levelisasi-{cut.year}.yaml"
+        return CapaianError(
+            f"Tidak ada rubrik yang berlaku pada cut-off {cut} ({cut.as_of}); tambahkan: `{fix}`, sunting, lalu "
+            f"`capaian rubric import levelisasi-{cut.year}.yaml` (atau pilih rubrik dengan --rubric).",
+            f"No rubric is in force on cut-off {cut} ({cut.as_of}); add one: `{fix}`, edit it, then "
+            f"`capaian rubric import levelisasi-{cut.year}.yaml` (or choose a rubric with --rubric).")
+    rubric = load_rubric(rubric_id)
+    if rubric.in_force_on(cut.as_of):
+        return None
+    now = f"{in_force.id}" if in_force is not None else "-"
+    return CapaianError(
+        f"Peringatan: rubrik {rubric.id} berlaku {rubric.in_force_from} s.d. {rubric.in_force_to}, tidak pada cut-off "
+        f"{cut}; yang berlaku: {now}. Untuk rubrik tahun {cut.year}: `capaian rubric new --from {rubric.id} --year {cut.year}`.",
+        f"Warning: rubric {rubric.id} is in force {rubric.in_force_from} to {rubric.in_force_to}, not on cut-off {cut}; "
+        f"in force: {now}. For a {cut.year} rubric: `capaian rubric new --from {rubric.id} --year {cut.year}`.")
+
+
+def expected_successor(base) -> tuple[dt.date, dt.date]:
+    """(population date, in-force date) expected of the release after `base`: the next semester
+    end, in force after the same lag as `base`'s."""
+    day = base.population_as_of
+    nxt = dt.date(day.year, 12, 31) if day.month <= 6 else dt.date(day.year + 1, 6, 30)
+    return nxt, nxt + (base.in_force_from - base.population_as_of)
+
+
+def base_warning(cutoff) -> CapaianError | None:
+    """One line when the newest base in force on `cutoff` is past its expected successor (a DKB
+    release is expected every semester), naming the command that adds it. None otherwise."""
+    from capaian.bases import base_for
+    from capaian.periods import Cutoff
+
+    cut = Cutoff.parse(str(cutoff))
+    base = base_for(cut)
+    if base is None:
+        return None
+    population, since = expected_successor(base)
+    if cut.as_of < since:
+        return None
+    from capaian.bases import list_bases
+
+    new_id = f"dkb-{population.year}-s{1 if population.month == 6 else 2}"
+    if any(b.id == new_id for b in list_bases()):  # the semester's usual id is taken by another release
+        new_id = f"dkb-{population.isoformat()}"
+    fix = (f"capaian base add {new_id} --population-date {population} "
+           f"--in-force {since} --source ...")
+    return CapaianError(
+        f"Peringatan: basis penyebut terbaru {base.id} (penduduk per {base.population_as_of}) sudah melewati "
+        f"penggantinya yang diharapkan (berlaku sejak {since}) pada cut-off {cut}; tambahkan: `{fix}`.",
+        f"Warning: the newest denominator base {base.id} (population as of {base.population_as_of}) is past its "
+        f"expected successor (in force from {since}) at cut-off {cut}; add it: `{fix}`.")

@@ -134,6 +134,12 @@ def evaluate_cutoff(
     from capaian.periods import check_not_future
 
     cutoff = check_not_future(cutoff)  # no run for a cut-off whose data cannot exist yet
+    if rubric_id is None:  # never a silent borrow of another year's rubric
+        from capaian.library import rubric_problem
+
+        refusal = rubric_problem(cutoff)
+        if refusal is not None:
+            raise refusal
     rubric = resolve_rubric(cutoff, rubric_id)
     version = version_for_year(cutoff.year)
     target_set_id = ",".join(ts.id for ts in target_sets) or "national"

@@ -39,8 +39,18 @@ def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None, re
     from capaian.rubrics import load_target_set
     from capaian.service import evaluate_cutoff
 
+    from capaian.cli.app import err_console
+    from capaian.library import base_warning, rubric_problem
+
     sets = tuple(load_target_set(t) for t in (target_sets or ()))
-    return evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, target_sets=sets, actor="cli",
+    store = open_db()
+    refusal = None if rubric else rubric_problem(cutoff)  # no rubric in force: refused, nothing else said
+    if refusal is not None:
+        raise refusal
+    for warning in (rubric_problem(cutoff, rubric) if rubric else None, base_warning(cutoff)):
+        if warning is not None:  # one line each, naming the command that fixes it
+            err_console.print(warning.text(state.lang), highlight=False, markup=False, soft_wrap=True)
+    return evaluate_cutoff(store, cutoff, rubric_id=rubric, target_sets=sets, actor="cli",
                            fact_revision=revision)
 
 

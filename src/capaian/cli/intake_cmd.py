@@ -115,4 +115,9 @@ def template_submission_cmd(
         write_template(target, cutoff, region)
     except OSError as exc:
         raise output_error(target, exc) from None
+    from capaian.library import base_warning
+
+    warning = base_warning(cutoff)  # the pre-filled base may be past its successor: say which to add
+    if warning is not None:
+        err_console.print(warning.text(state.lang), highlight=False, markup=False, soft_wrap=True)
     console.print(f"{target}")

@@ -281,3 +281,24 @@ def test_a_rubric_of_another_year_and_an_old_base_warn_in_one_line_each(tmp_path
     assert base_warning("2023-11-H1") is None  # dkb-2023-s1 is the newest expected
     late = base_warning("2025-06-H1").text("en")
     assert "dkb-2023-s1" in late and "capaian base add dkb-2023-s2 --population-date 2023-12-31" in late
+
+
+def test_a_target_set_added_to_the_store_is_used_by_evaluate(db, tmp_path):
+    run_capaian(db, "rubric", "import", str(_with_kia_60(_draft(db, tmp_path), tmp_path)))
+    run_capaian(db, "base", "add", "dkb-2024-s2", "--population-date", "2024-06-30", "--in-force", "2024-09-01",
+                "--source", "Ditjen Dukcapil")
+    sub = tmp_path / "s.csv"
+    sub.write_text(SUBMISSION, encoding="utf-8")
+    run_capaian(db, "import", "submission", str(sub))
+    regional = tmp_path / "kaltara-2025.yaml"
+    regional.write_text(yaml.safe_dump({
+        "id": "kaltara-2025", "scope": "65", "year": 2025,
+        "targets": {"kia": {"value": 55, "source": "Disdukcapil Kaltara regional target 2025 (test)"}}}), encoding="utf-8")
+    assert "kaltara-2025 version 1 stored" in run_capaian(
+        db, "--lang", "en", "rubric", "import", "--target-set", str(regional)).stdout
+    out = run_capaian(db, "--lang", "en", "evaluate", "--cutoff", "2025-06-H1", "--tier", "regency",
+                      "--province", "65", "--target-set", "kaltara-2025", "--format", "json").stdout
+    import json
+
+    rows = {(r["region_code"], i["indicator"]): i for r in json.loads(out)["regions"] for i in r["indicators"]}
+    assert rows[("65.01", "kia")]["target"] == 55 and rows[("65.01", "kia")]["met"] is True  # 55 % meets 55 %

@@ -217,11 +217,11 @@ def read_text(path) -> str:
 def import_rubric(store, path, actor: str, kind: str = RUBRIC):
     """Check the rubric (or target-set) file and keep it in the store; returns (record, version, new).
     A shipped id is refused (the built-in records are not replaced)."""
-    from capaian.rubrics.loader import list_target_sets, shipped_rubric_ids
+    from capaian.rubrics.loader import shipped_rubric_ids, shipped_target_set_ids
 
     text = read_text(path)
     record, problems = check_rubric_text(text, Path(path).name, kind)
-    shipped = shipped_rubric_ids() if kind == RUBRIC else list_target_sets()
+    shipped = shipped_rubric_ids() if kind == RUBRIC else shipped_target_set_ids()
     if problems and (record is None or record.id not in shipped):
         raise _problems_error(path, problems)
     if record.id in shipped:

@@ -36,14 +36,15 @@ TARGET_SET_HELP = (
 
 
 def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None, revision: int | None = None):
+    from capaian.cli.app import err_console
+    from capaian.library import base_warning, rubric_problem
+    from capaian.periods import check_not_future
     from capaian.rubrics import load_target_set
     from capaian.service import evaluate_cutoff
 
-    from capaian.cli.app import err_console
-    from capaian.library import base_warning, rubric_problem
-
+    check_not_future(cutoff)  # a future cut-off is refused as such before anything else is said
+    store = open_db()  # first: the target sets and rubrics added to the store become known
     sets = tuple(load_target_set(t) for t in (target_sets or ()))
-    store = open_db()
     refusal = None if rubric else rubric_problem(cutoff)  # no rubric in force: refused, nothing else said
     if refusal is not None:
         raise refusal
@@ -94,8 +95,9 @@ def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: lis
     from capaian.rubrics import load_target_set
     from capaian.runs import pick, target_set_id
 
+    store = open_db()  # first: the target sets added to the store become known
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
-    view, _ = pick(open_db(), user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
+    view, _ = pick(store, user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
                    draft=draft, target_set=sets)
     return view
 

@@ -171,13 +171,27 @@ def target_set_from_file(path: str | Path) -> TargetSet:
         raise _validation_error(path, data, exc) from None
 
 
-def list_target_sets() -> list[str]:
+def shipped_target_set_ids() -> list[str]:
     return sorted(p.stem for p in TARGET_DIR.glob("*.yaml"))
 
 
-@lru_cache(maxsize=None)
+def list_target_sets() -> list[str]:
+    """Ids of the shipped regional target sets and of those added to the open store."""
+    from capaian.library import stored
+
+    return sorted({*shipped_target_set_ids(), *stored().target_sets})
+
+
 def load_target_set(target_set_id: str) -> TargetSet:
-    """A shipped regional target set by id, or a target-set file by path."""
+    """A regional target set by id (shipped, or added to the open store), or a target-set file by path."""
+    from capaian.library import stored
+
+    added = stored().target_sets.get(target_set_id)
+    return added if added is not None else _shipped_target_set(target_set_id)
+
+
+@lru_cache(maxsize=None)
+def _shipped_target_set(target_set_id: str) -> TargetSet:
     candidate = Path(target_set_id)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return target_set_from_file(candidate)

@@ -113,7 +113,8 @@ def test_golden_seed_h1_explanation(seed_h1):
     assert "  - Kertas putih: belum di Kabupaten Malinau, Kabupaten Nunukan" in lines_id
     assert "  - White paper: not yet in Kabupaten Malinau, Kabupaten Nunukan" in lines_en
     assert lines_id[0] == "Kalimantan Utara (65), 2020-11-H1: level 3 (baik), 8 dari 9 indikator tercapai."
-    assert "Basis penyebut: DKB Semester I 2020 (penduduk per 30 Juni 2020, berlaku sejak 1 September 2020)" in lines_id
+    assert "Basis penyebut: DKB Semester I 2020 (penduduk per 30 Juni 2020, berlaku sejak 1 September 2020) (asumsi)" \
+        in lines_id  # its start date is assumed (bases/dkb.yaml), and the line says so
     # 41.003 = ceil(20 % of 205.011) children keep it met: 91.763 − 41.003 = 50.760 to spare
     assert ("  ✓ KIA: 44,76 % (91.763 dari 205.011) — ambang levelisasi 20 % tercapai; target program 50 % belum; "
             "bisa kehilangan 50.760 orang sebelum di bawah ambang") in lines_id

@@ -231,14 +231,14 @@ def import_rubric(store, path, actor: str, kind: str = RUBRIC):
     if kind == RUBRIC:
         version, new = store.save_library_record(
             RUBRIC, record.id, text, actor=actor, year=record.year, valid_from=record.in_force_from,
-            valid_to=record.in_force_to, assumption=_has_assumption(record))
+            valid_to=record.in_force_to, assumption=has_assumption(record))
     else:
         version, new = store.save_library_record(TARGET_SET, record.id, text, actor=actor, year=record.year)
     install(store)
     return record, version, new
 
 
-def _has_assumption(rubric) -> bool:
+def has_assumption(rubric) -> bool:
     return rubric.bands.assumption or any(
         t.assumption for i in rubric.indicators for t in (i.threshold, *i.program_targets))
 

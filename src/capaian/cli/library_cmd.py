@@ -85,7 +85,6 @@ def rubric_import(
 ) -> None:
     """Simpan rubrik di penyimpanan (berversi, diaudit) / keep a rubric in the store (versioned, audited)."""
     from capaian.library import RUBRIC, TARGET_SET, import_rubric
-    from capaian.present.i18n import tr
 
     record, version, new = import_rubric(open_db(create=True), file, actor,
                                          TARGET_SET if target_set else RUBRIC)
@@ -95,23 +94,16 @@ def rubric_import(
 @rubric_app.command("list")
 def rubric_list() -> None:
     """Rubrik bawaan dan yang ditambahkan / built-in and added rubrics."""
-    from capaian.library import rubric_origin
+    from capaian.library import has_assumption, rubric_origin
     from capaian.present import numbers
-    from capaian.present.i18n import tr
-    from capaian.rubrics import load_rubric, list_rubrics
+    from capaian.rubrics import list_rubrics, load_rubric
 
     load_library()
     for rid in list_rubrics():
         rubric = load_rubric(rid)
         span = f"{numbers.date(rubric.in_force_from, state.lang)} – {numbers.date(rubric.in_force_to, state.lang)}"
-        flag = _assumption_mark(_assumed(rubric))
+        flag = _assumption_mark(has_assumption(rubric))
         _print(f"{rid}  {span}  {len(rubric.indicators)}  {rubric_origin(rid)}{flag}")
-
-
-def _assumed(rubric) -> bool:
-    from capaian.library import _has_assumption
-
-    return _has_assumption(rubric)
 
 
 @rubric_app.command("show")
@@ -165,7 +157,6 @@ def base_add(
 
     from capaian.bases import DenominatorBase
     from capaian.library import add_base, base_label
-    from capaian.present.i18n import tr
 
     population, since = _date(population_date, "--population-date"), _date(in_force, "--in-force")
     summary = source + (f", {source_date}" if source_date else "") + (f": \u201c{quote}\u201d" if quote else "")
@@ -202,7 +193,6 @@ def base_list() -> None:
     """Basis penyebut yang dikenal / the known denominator bases."""
     from capaian.bases import list_bases
     from capaian.library import BASE, stored
-    from capaian.present.i18n import tr
 
     load_library()
     for base in list_bases():

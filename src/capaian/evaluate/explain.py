@@ -204,9 +204,13 @@ def _base(rows: list[dict], rubric=None) -> dict | None:
     except CapaianError:
         return {"id": str(ids[0]), "label": None, "population_as_of": None, "in_force_from": None,
                 "text": {"id": str(ids[0]), "en": str(ids[0])}}
+    from capaian.present.i18n import tr
+
+    # an assumed base (its dates are not published) says so beside it: "(asumsi)"
+    text = {lang: base.describe(lang) + (f" ({tr(lang, 'assumption')})" if base.assumption else "")
+            for lang in ("id", "en")}
     out = {"id": base.id, "label": base.label.model_dump(), "population_as_of": base.population_as_of.isoformat(),
-           "in_force_from": base.in_force_from.isoformat(), "assumption": base.assumption,
-           "text": {"id": base.describe("id"), "en": base.describe("en")}}
+           "in_force_from": base.in_force_from.isoformat(), "assumption": base.assumption, "text": text}
     return _with_base_in_force(out, rows, rubric)
 
 

@@ -148,6 +148,17 @@ def _cli_console_follows_columns():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_stored_rubrics_left_over():
+    """Opening a store makes its added rubrics and bases known to the process (`capaian.library`,
+    as in a CLI command or a server): each test ends by forgetting them, so the next starts with
+    the shipped ones only."""
+    yield
+    library = sys.modules.get("capaian.library")
+    if library is not None:
+        library.forget()
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """A demo database built once per test session with `capaian demo build` (read it, don't write).

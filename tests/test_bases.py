@@ -17,7 +17,7 @@ from capaian.errors import CapaianError
     ("2020-08-H2", "dkb-2019-s2"),
     ("2020-09-H1", "dkb-2020-s1"),
     ("2020-11-H1", "dkb-2020-s1"),  # 15 Nov: the base of the seed article
-    ("2020-11-H2", "dkb-2020-10"),  # in force from 16 Nov 2020: the follow-up article
+    ("2020-11-H2", "dkb-2020-s1"),  # the follow-up article too: no base between semesters (issue 20)
     ("2022-12-H2", "dkb-2022-s1"),
 ])
 def test_latest_base_in_force_on_the_as_of_date(cutoff, expected):
@@ -25,8 +25,8 @@ def test_latest_base_in_force_on_the_as_of_date(cutoff, expected):
 
 
 def test_in_force_on_its_first_day_and_none_before_any_base():
-    assert base_for(dt.date(2020, 11, 16)).id == "dkb-2020-10"
-    assert base_for(dt.date(2020, 11, 15)).id == "dkb-2020-s1"
+    assert base_for(dt.date(2020, 9, 1)).id == "dkb-2020-s1"
+    assert base_for(dt.date(2020, 8, 31)).id == "dkb-2019-s2"
     assert base_for(dt.date(2019, 1, 1)) is None
 
 
@@ -47,4 +47,5 @@ def test_unknown_base_is_a_clear_error():
 
 def test_base_changes_are_events_of_the_year():
     changes = [(cutoff, base.id) for cutoff, base in base_changes(cutoffs_of_year(2020))]
-    assert changes == [("2020-03-H1", "dkb-2019-s2"), ("2020-09-H1", "dkb-2020-s1"), ("2020-11-H2", "dkb-2020-10")]
+    assert changes == [("2020-03-H1", "dkb-2019-s2"), ("2020-09-H1", "dkb-2020-s1")]
+    assert "dkb-2020-10" not in {b.id for b in list_bases()}  # the invented October 2020 base is gone

@@ -39,7 +39,7 @@ PAIRS = [
     ("2025-02-H2", "2025-03-H1"),  # over 29 Feb births' birthday in a non-leap year
     ("2023-06-H1", "2025-12-H2"),  # far apart
     ("2025-12-H2", "2025-12-H1"),  # backwards
-    ("2020-11-H1", "2020-11-H2"),  # a new denominator base in force from 16 Nov 2020
+    ("2020-11-H1", "2020-11-H2"),  # the seed's two cut-offs (one base: DKB Semester I 2020)
     ("2020-08-H2", "2020-11-H2"),  # over two base changes
 ]
 
@@ -166,13 +166,13 @@ def test_incremental_equals_full_on_random_registers(rows, a, b):
 
 
 def test_denominators_of_a_cutoff_are_counted_on_its_base_date():
-    """2020-11-H2 uses the base in force from 16 Nov 2020 (population as of 31 Oct 2020):
-    someone who turned 17 on 1 Nov counts as a child in the denominator, but their KTP-el
-    recording of 20 Nov counts in the numerator; a child who moved in on 5 Nov is not in the base."""
+    """2020-11-H2 uses the base in force on 30 Nov 2020, DKB Semester I 2020 (population as of
+    30 Jun 2020): someone who turned 17 on 1 Nov counts as a child in the denominator, but their
+    KTP-el recording of 20 Nov counts in the numerator; a child who moved in on 5 Nov is not in the base."""
     from capaian.bases import base_for
 
     base = base_for("2020-11-H2")
-    assert base.population_as_of == D(2020, 10, 31)
+    assert base.population_as_of == D(2020, 6, 30)
     backend = ibis.duckdb.connect()
     load(backend.con, [
         row(D(2003, 11, 1), ktp=D(2020, 11, 20)),
@@ -180,7 +180,7 @@ def test_denominators_of_a_cutoff_are_counted_on_its_base_date():
         row(D(1980, 1, 1), ktp=D(2015, 1, 1)),
     ])
     got = {r.fact: r.value for r in compute_facts(backend, "2020-11-H2").itertuples()}
-    assert (got["wajib_ktp"], got["ktp_terekam"]) == (1, 2)  # 17-year-old not yet required on 31 Oct
+    assert (got["wajib_ktp"], got["ktp_terekam"]) == (1, 2)  # 17-year-old not yet required on 30 Jun
     assert (got["anak_lt17"], got["kia_dimiliki"]) == (1, 1)  # numerator counts the newcomer on 30 Nov
     same_day = {r.fact: r.value for r in compute_facts(backend, "2020-11-H2", denominators_on=None).itertuples()}
     assert (same_day["wajib_ktp"], same_day["anak_lt17"]) == (2, 1)

@@ -26,7 +26,7 @@ from cli_support import run_capaian
 from register_support import bench_module, edge_rows, row
 
 YEAR = [f"2025-{m:02d}-{h}" for m in range(1, 13) for h in ("H1", "H2")]
-# Over the new denominator base of 16 Nov 2020 (and the one before it): denominators change too.
+# Over the new denominator base of 1 Sep 2020 (DKB Semester I 2020): denominators change too.
 BASES = [f"2020-{m:02d}-{h}" for m in range(8, 13) for h in ("H1", "H2")]
 
 

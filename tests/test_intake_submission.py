@@ -408,16 +408,19 @@ def test_golden_kalimantan_timur_kia_2021_06_h1(store):
     assert paser[("64.01", "anak_lt17")] == 86_085 and paser[("64.01", "kia_dimiliki")] == 53_614
 
 
-def test_a_named_denominator_base_must_be_the_one_in_force(tmp_path):
+def test_a_named_denominator_base_is_accepted_when_known_and_counted_by_the_cutoff(tmp_path):
+    """Bases are accepted, not enforced (issue 20): an older known base is kept per region; a base
+    counted after the cut-off is refused, naming the base in force."""
     path = tmp_path / "base.csv"
     path.write_text("kode_wilayah,cutoff,basis_penyebut,wajib_ktp,ktp_terekam\n"
-                    "65.01,2020-11-H2,dkb-2020-10,100,99\n"
-                    "65.02,2020-11-H2,dkb-2020-s1,100,99\n", encoding="utf-8")
+                    "65.01,2020-11-H1,dkb-2019-s2,100,99\n"
+                    "65.02,2020-11-H1,dkb-2021-s1,100,99\n", encoding="utf-8")
     report = validate_submission(path)
     assert report.rules() == {"wrong_base"}
     problem = next(p for p in report.problems if p.rule == "wrong_base")
-    assert (problem.row, problem.column, problem.value) == (3, "basis_penyebut", "dkb-2020-s1")
-    assert "dkb-2020-10" in problem.message_en and "16 November 2020" in problem.message_id
+    assert (problem.row, problem.column, problem.value) == (3, "basis_penyebut", "dkb-2021-s1")
+    assert "dkb-2020-s1" in problem.message_en and "1 September 2020" in problem.message_id
+    assert report.bases == {"65.01": "dkb-2019-s2"}
 
 
 # -- templates ---------------------------------------------------------------------------------

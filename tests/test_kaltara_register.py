@@ -10,6 +10,10 @@ from capaian.demo.kaltara_register import (
     H2,
     TARGETS_H1,
     TARGETS_H2,
+    BASE_H1,
+    BASE_H2,
+    DENOMINATORS,
+    NUMERATORS,
     build_kaltara_frames,
     build_kaltara_register,
 )
@@ -57,22 +61,25 @@ def test_calibration_holds_exactly_through_the_facts_path(kaltara):
     assert _regency(h1, "dokumen_tte") == {"65.01": 18, "65.02": 18, "65.03": 18, "65.04": 18, "65.71": 18}
     assert set(_regency(h1, "layanan_online").values()) == {1}
 
-    h2 = compute_facts(store, "2020-11-H2")  # the base in force from 16 Nov 2020 (31 Oct 2020)
+    h2 = compute_facts(store, "2020-11-H2")  # the same base: DKB Semester I 2020 (30 Jun 2020)
     totals = _totals(h2)
-    assert totals == TARGETS_H2
+    assert totals == {**NUMERATORS[H2], **DENOMINATORS[BASE_H1]}
     assert set(_regency(h2, "dokumen_kertas_putih").values()) == {18}
     assert set(_regency(h2, "dokumen_tte").values()) == {18}
     assert set(_regency(h2, "layanan_online").values()) == {1}
-    # the percentages of both articles
+    # the percentages of the seed article, recomputed
     pct = lambda t, n, d: round(t[n] / t[d] * 100, 2)  # noqa: E731
     assert pct(TARGETS_H1, "ktp_terekam", "wajib_ktp") == 101.93
     assert pct(TARGETS_H1, "kia_dimiliki", "anak_lt17") == 44.76
     assert pct(TARGETS_H1, "akta_lahir_dimiliki", "anak_lt18") == 96.21
-    assert (totals["ktp_terekam"], pct(totals, "ktp_terekam", "wajib_ktp")) == (468_151, 102.80)
-    assert (totals["kia_dimiliki"], pct(totals, "kia_dimiliki", "anak_lt17")) == (92_450, 40.77)
-    # no single denominator gives both: counted on the same date, H2 would not give 102,80 %
-    same_day = _totals(compute_facts(store, "2020-11-H2", denominators_on=None))
-    assert same_day["wajib_ktp"] != TARGETS_H2["wajib_ktp"]
+    # the follow-up's numerators over the base in force; its own 102,80 % and 40,77 % are Kaltara's
+    # reported figures (capaian.demo.build), 40,77 % being 92.450 over the H1 count of under-18s
+    assert (totals["ktp_terekam"], pct(totals, "ktp_terekam", "wajib_ktp")) == (468_151, 102.03)
+    assert (totals["kia_dimiliki"], pct(totals, "kia_dimiliki", "anak_lt17")) == (92_450, 45.10)
+    assert pct(totals, "kia_dimiliki", "anak_lt18") == 40.77
+    # the population also holds, on 31 Oct 2020, the counts the follow-up's percentages imply
+    october = _totals(compute_facts(store, "2020-11-H2", denominators_on=BASE_H2))
+    assert october == TARGETS_H2
 
     # earlier in the year coverage was lower; every village of the province has residents
     january = _totals(compute_facts(store, "2020-01-H1"))

@@ -22,12 +22,12 @@ from capaian.rubrics.loader import RUBRIC_DIR
 
 
 def test_shipped_rubrics_listed_in_year_order():
-    assert list_rubrics() == ["levelisasi-2020", "levelisasi-2022", "levelisasi-2023"]
+    assert list_rubrics() == ["levelisasi-2020", "levelisasi-2021", "levelisasi-2022", "levelisasi-2023"]
 
 
 @pytest.mark.parametrize(
     "year, expected",
-    [(2020, "levelisasi-2020"), (2021, "levelisasi-2020"), (2022, "levelisasi-2022"), (2023, "levelisasi-2023"),
+    [(2020, "levelisasi-2020"), (2021, "levelisasi-2021"), (2022, "levelisasi-2022"), (2023, "levelisasi-2023"),
      (2026, "levelisasi-2023")],
 )
 def test_rubric_for_year_is_latest_not_after(year, expected):

@@ -4,8 +4,11 @@ computation (register -> facts -> evaluation), read through the CLI and through 
 2020-11-H1 (the seed article): KTP-el 467.701 = 101,93 % (4th), KIA 91.763 = 44,76 % (7th),
 akta 218.142 = 96,21 % (9th); 8 of 9 met (KIA meets the 20 % levelisasi threshold, below the
 50 % program target), level 3; the only step to level 4 is white paper in Kabupaten Malinau and
-Kabupaten Nunukan. 2020-11-H2 (the follow-up, after the new denominator base in force from
-16 Nov 2020): KTP-el 468.151 = 102,80 %, KIA 92.450 = 40,77 %, 9 of 9, level 4.
+Kabupaten Nunukan. 2020-11-H2 (the follow-up, after re-presenting on 16 Nov 2020): 9 of 9,
+level 4. Its KTP-el 468.151 = 102,80 % and KIA 92.450 = 40,77 % fit no one base (40,77 % is
+92.450 over the H1 count of children under 18), so they are Kaltara's own reported figures,
+shown beside the recomputation on the base in force, DKB Semester I 2020 (102,03 %, 45,10 %),
+and flagged "reported ≠ recomputed", as Bengkulu's own totals are.
 """
 
 from __future__ import annotations
@@ -61,10 +64,16 @@ def _check_h1(data, lines):
 def _check_h2(data, lines):
     assert (data["level"], data["indicators_met"], data["next_level"]) == (4, 9, None)
     ktp, kia = _met(data, "ktp_el"), _met(data, "kia")
-    assert (ktp["numerator"], fmt.format_pct(ktp["value"])) == (468_151, "102,80 %")
-    assert (kia["numerator"], fmt.format_pct(kia["value"])) == (92_450, "40,77 %")
+    # recomputed on the base in force, which decides ...
+    assert (ktp["numerator"], ktp["denominator"], fmt.format_pct(ktp["value"])) == (468_151, 458_845, "102,03 %")
+    assert (kia["numerator"], kia["denominator"], fmt.format_pct(kia["value"])) == (92_450, 205_011, "45,10 %")
+    # ... and the article's figures beside, as Kaltara's own reported ones
+    assert (ktp["own_numerator"], ktp["own_denominator"], fmt.format_pct(ktp["own_value"])) == (468_151, 455_400, "102,80 %")
+    assert (kia["own_numerator"], kia["own_denominator"], fmt.format_pct(kia["own_value"])) == (92_450, 226_735, "40,77 %")
+    shown = "\n".join(lines)
+    assert "102,03 %" in shown and "102,80 %" in shown and "45,10 %" in shown and "40,77 %" in shown
     assert kia["status"] == "met" and kia["program_targets"] == [{"value": 50, "met": False}]
-    assert data["base"]["id"] == "dkb-2020-10" and data["base"]["in_force_from"] == "2020-11-16"
+    assert data["base"]["id"] == "dkb-2020-s1" and data["base"]["in_force_from"] == "2020-09-01"
     assert data["closest_to_falling"] in ("ktp_el", "kia", "akta_kelahiran")
     assert any(line.startswith("Paling dekat ke bawah ambang:") for line in lines)
 
@@ -76,7 +85,11 @@ def test_both_articles_through_the_cli(demo_db):
     _check_h2(h2, h2["lines"]["id"])
     text = run_capaian(demo_db, "explain", "65", "--cutoff", H2).stdout
     assert "level 4 (terbaik), 9 dari 9 indikator tercapai" in text
-    assert "Basis penyebut: DKB konsolidasi Oktober 2020 (penduduk per 31 Oktober 2020, berlaku sejak 16 November 2020)" in text
+    assert "Basis penyebut: DKB Semester I 2020 (penduduk per 30 Juni 2020, berlaku sejak 1 September 2020)" in text
+    assert "dilaporkan sendiri 102,80 % (468.151 dari 455.400), selisih -0,77 poin" in text
+    assert "dilaporkan sendiri 40,77 % (92.450 dari 226.735), selisih 4,32 poin" in text
+    assert "Dilaporkan ≠ dihitung ulang: jumlah kab/kota 102,03 %, laporan sendiri 102,80 %" in text  # flagged
+    assert "Dilaporkan ≠ dihitung ulang: jumlah kab/kota 45,10 %, laporan sendiri 40,77 %" in text
 
 
 def test_both_articles_through_the_api(api):
@@ -90,7 +103,7 @@ def test_both_articles_through_the_api(api):
 
 
 def test_result_rows_name_the_base_and_the_program_target(api):
-    for cutoff, base in ((H1, "DKB Semester I 2020"), (H2, "DKB konsolidasi Oktober 2020")):
+    for cutoff, base in ((H1, "DKB Semester I 2020"), (H2, "DKB Semester I 2020")):
         body = api.get("/api/results", params={"cutoff": cutoff, "tier": "province"}).json()
         kaltara = next(r for r in body["regions"] if r["code"] == "65")
         kia = kaltara["indicators"]["kia"]
@@ -115,3 +128,23 @@ def test_a_province_is_evaluated_on_its_regencies_with_its_own_report_beside(api
     finally:
         store.close()
     assert f"Angka yang dilaporkan provinsi sendiri {fmt.format_pct(ktp['own_value'])[:-2]} persen" in text
+
+
+def test_the_follow_up_figures_are_kaltaras_reported_ones_beside_the_recomputation(api, demo_db):
+    """2020-11-H2: both the article's 102,80 % / 40,77 % (reported) and the recomputation on DKB
+    Semester I 2020 (102,03 % / 45,10 %) on the API, the flags and the narrative; level 4."""
+    body = api.get("/api/results", params={"cutoff": H2, "tier": "province"}).json()
+    kaltara = next(r for r in body["regions"] if r["code"] == "65")
+    ktp, kia = kaltara["indicators"]["ktp_el"], kaltara["indicators"]["kia"]
+    assert (fmt.format_pct(ktp["value"]), fmt.format_pct(ktp["own_value"])) == ("102,03 %", "102,80 %")
+    assert (fmt.format_pct(kia["value"]), fmt.format_pct(kia["own_value"])) == ("45,10 %", "40,77 %")
+    assert ktp["value_basis"] == "children" and kia["met"] is True
+    flags = api.get("/api/flags", params={"cutoff": H2, "type": "reported_vs_recomputed"}).json()
+    assert {(f["region_code"], f["indicator"]) for f in flags["flags"]} >= {("65", "ktp_el"), ("65", "kia")}
+    store = open_store(demo_db)
+    try:
+        text = build_report(store, "65", H2, "md").text
+    finally:
+        store.close()
+    assert "468.151 penduduk atau 102,03 persen" in text and "Angka yang dilaporkan provinsi sendiri 102,80 persen" in text
+    assert "92.450 anak atau 45,10 persen" in text and "Angka yang dilaporkan provinsi sendiri 40,77 persen" in text

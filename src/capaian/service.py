@@ -111,9 +111,9 @@ def _run_view(store, run_id: int) -> RunView:
 
 
 def resolve_rubric(cutoff: Cutoff, rubric_id: str | None):
-    from capaian.rubrics import load_rubric, rubric_for_year
+    from capaian.rubrics import load_rubric, rubric_for
 
-    return load_rubric(rubric_id) if rubric_id else rubric_for_year(cutoff.year)
+    return load_rubric(rubric_id) if rubric_id else rubric_for(cutoff)
 
 
 def evaluate_cutoff(
@@ -134,6 +134,12 @@ def evaluate_cutoff(
     from capaian.periods import check_not_future
 
     cutoff = check_not_future(cutoff)  # no run for a cut-off whose data cannot exist yet
+    if rubric_id is None:  # never a silent borrow of another year's rubric
+        from capaian.library import rubric_problem
+
+        refusal = rubric_problem(cutoff)
+        if refusal is not None:
+            raise refusal
     rubric = resolve_rubric(cutoff, rubric_id)
     version = version_for_year(cutoff.year)
     target_set_id = ",".join(ts.id for ts in target_sets) or "national"
@@ -160,9 +166,13 @@ def evaluate_cutoff(
     # "previous" figures are not stored with a run: which earlier run they come from depends on who
     # looks (published runs only for most), so the run picker attaches them when a run is shown.
     from capaian.bases import base_for
+    from capaian.library import mark_named_bases
 
-    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None, base=base_for(cutoff))
-    indicators, region_rows = _trim(result.indicators, result.regions)
+    base = base_for(cutoff)
+    result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None, base=base)
+    # a region whose submission named another known base is evaluated on it, and says so
+    indicators = mark_named_bases(store, facts, result.indicators, rubric, base)
+    indicators, region_rows = _trim(indicators, result.regions)
     run_id = store.save_run(
         cutoff=str(cutoff),
         rubric=rubric.id,

@@ -3,7 +3,8 @@
     base = base_for("2020-11-H2")      # the latest base in force on the cut-off's as-of date
     base.id, base.label.id, base.population_as_of, base.in_force_from
 
-Bases are data (`dkb.yaml` in this package). A cut-off uses the latest base whose `in_force_from`
+Bases are data: `dkb.yaml` in this package (the built-in ones) and those the national team adds to
+the store (`capaian base add` / `base import`, kept by `capaian.library`). A cut-off uses the latest base whose `in_force_from`
 is on or before its as-of date; denominators are counted as of the base's `population_as_of`,
 numerators as of the cut-off. None when no base is in force yet.
 """
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from capaian.errors import CapaianError
-from capaian.rubrics.model import Text
+from capaian.rubrics.model import Source, Text
 
 BASES_FILE = Path(__file__).resolve().parent / "dkb.yaml"
 
@@ -32,6 +33,7 @@ class DenominatorBase(BaseModel):
     in_force_from: dt.date
     assumption: bool = False
     source: str = Field(min_length=1)
+    sources: tuple[Source, ...] = ()  # publisher, date, address, quote
 
     @model_validator(mode="after")
     def _order(self):
@@ -53,9 +55,21 @@ class _File(BaseModel):
     bases: tuple[DenominatorBase, ...]
 
 
-@lru_cache(maxsize=None)
 def list_bases() -> tuple[DenominatorBase, ...]:
-    """Every shipped base, oldest in force first."""
+    """Every known base (shipped, and added to the open store), oldest in force first."""
+    from capaian.library import stored
+
+    added = stored().bases
+    if not added:
+        return shipped_bases()
+    ids = {b.id for b in added}
+    return tuple(sorted((*(b for b in shipped_bases() if b.id not in ids), *added),
+                        key=lambda b: (b.in_force_from, b.id)))
+
+
+@lru_cache(maxsize=None)
+def shipped_bases() -> tuple[DenominatorBase, ...]:
+    """The bases shipped in `dkb.yaml`, oldest in force first."""
     try:
         data = _File.model_validate(yaml.safe_load(BASES_FILE.read_text(encoding="utf-8")))
     except ValidationError as exc:
@@ -97,4 +111,4 @@ def base_changes(cutoffs) -> list[tuple[str, DenominatorBase]]:
     return out
 
 
-__all__ = ["DenominatorBase", "base_changes", "base_for", "get_base", "list_bases"]
+__all__ = ["DenominatorBase", "base_changes", "base_for", "get_base", "list_bases", "shipped_bases"]

@@ -137,6 +137,17 @@ def open_db(create: bool = False):
     return open_store(state.db, create=create)
 
 
+def load_library() -> None:
+    """Make the rubrics and denominator bases added to the store known (`capaian.library`), when
+    the store exists; a command that only reads them never creates one."""
+    from pathlib import Path
+
+    from capaian.store import is_postgres
+
+    if is_postgres(state.db) or Path(str(state.db)).is_file():
+        open_db().close()
+
+
 def main() -> None:
     """Console-script entry point (`capaian`, `python -m capaian`)."""
     app()

@@ -35,11 +35,22 @@ TARGET_SET_HELP = (
 
 
 def _evaluate(cutoff: str, rubric: str | None, target_sets: list[str] | None, revision: int | None = None):
+    from capaian.cli.app import err_console
+    from capaian.library import base_warning, rubric_problem
+    from capaian.periods import check_not_future
     from capaian.rubrics import load_target_set
     from capaian.service import evaluate_cutoff
 
+    check_not_future(cutoff)  # a future cut-off is refused as such before anything else is said
+    store = open_db()  # first: the target sets and rubrics added to the store become known
     sets = tuple(load_target_set(t) for t in (target_sets or ()))
-    return evaluate_cutoff(open_db(), cutoff, rubric_id=rubric, target_sets=sets, actor="cli",
+    refusal = None if rubric else rubric_problem(cutoff)  # no rubric in force: refused, nothing else said
+    if refusal is not None:
+        raise refusal
+    for warning in (rubric_problem(cutoff, rubric) if rubric else None, base_warning(cutoff)):
+        if warning is not None:  # one line each, naming the command that fixes it
+            err_console.print(warning.text(state.lang), highlight=False, markup=False, soft_wrap=True)
+    return evaluate_cutoff(store, cutoff, rubric_id=rubric, target_sets=sets, actor="cli",
                            fact_revision=revision)
 
 
@@ -83,8 +94,9 @@ def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: lis
     from capaian.rubrics import load_target_set
     from capaian.runs import pick, target_set_id
 
+    store = open_db()  # first: the target sets added to the store become known
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
-    return pick(open_db(), user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
+    return pick(store, user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
                 draft=draft, target_set=sets)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from capaian.cli.app import app, console, err_console, open_db, state, sub_app
+from capaian.cli.app import app, console, err_console, load_library, open_db, state, sub_app
 from capaian.errors import CapaianError, output_error
 
 import_app = sub_app("Impor data / import data.")
@@ -109,9 +109,15 @@ def template_submission_cmd(
     from capaian.intake import write_template
 
     region = region_code(region, tiers=("province", "regency"))
+    load_library()  # the base in force may be one added to the store
     target = output or Path(f"submission-{region}-{cutoff}.csv")
     try:
         write_template(target, cutoff, region)
     except OSError as exc:
         raise output_error(target, exc) from None
+    from capaian.library import base_warning
+
+    warning = base_warning(cutoff)  # the pre-filled base may be past its successor: say which to add
+    if warning is not None:
+        err_console.print(warning.text(state.lang), highlight=False, markup=False, soft_wrap=True)
     console.print(f"{target}")

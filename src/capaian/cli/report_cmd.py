@@ -44,9 +44,10 @@ def report_cmd(
     from capaian.rubrics import load_target_set
     from capaian.runs import target_set_id
 
+    store = open_db()  # first: the target sets added to the store become known
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
     report = build_report(
-        open_db(), scope=region_code(scope), cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
+        store, scope=region_code(scope), cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
         draft=draft, target_set=sets,
     )
     if (output is not None and str(output) == "-") or (output is None and fmt in ("md", "txt")):

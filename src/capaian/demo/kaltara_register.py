@@ -7,17 +7,23 @@ About 750,000 resident rows over every village of the 2025 hierarchy of province
 
 CALIBRATION (exact, summed over the province, through `capaian.facts`): both press articles of
 the seed scenario. Denominators are counted on the population date of the denominator base in
-force (`capaian.bases`), numerators on the cut-off:
+force (`capaian.bases`: DKB Semester I 2020, 30 Jun 2020, for both cut-offs), numerators on the
+cut-off:
 
 | fact | 2020-11-H1 (15 Nov) | 2020-11-H2 (30 Nov) |
 |---|---|---|
-| base | DKB Semester I 2020 (30 Jun 2020) | DKB konsolidasi Oktober 2020 (31 Oct 2020) |
-| wajib_ktp | 458,845 | 455,400 |
-| ktp_terekam | 467,701 (101.93 %) | 468,151 (102.80 %) |
-| anak_lt17 | 205,011 | 226,760 |
-| kia_dimiliki | 91,763 (44.76 %) | 92,450 (40.77 %) |
-| anak_lt18 | 226,735 | 237,800 |
-| akta_lahir_dimiliki | 218,142 (96.21 %) | 219,100 (92.14 %, not published) |
+| wajib_ktp (30 Jun 2020) | 458,845 | 458,845 |
+| ktp_terekam | 467,701 (101.93 %) | 468,151 (102.03 %; the article: 102.80 %) |
+| anak_lt17 (30 Jun 2020) | 205,011 | 205,011 |
+| kia_dimiliki | 91,763 (44.76 %) | 92,450 (45.10 %; the article: 40.77 %) |
+| anak_lt18 (30 Jun 2020) | 226,735 | 226,735 |
+| akta_lahir_dimiliki | 218,142 (96.21 %) | 219,100 (96.63 %, not published) |
+
+The follow-up article's own percentages are Kaltara's reported figures (`capaian.demo.build`),
+not a base. The population is also calibrated on 31 Oct 2020 (`BASE_H2`) to the counts those
+percentages imply (455,400 / 226,760 / 237,800): a date of the synthetic population kept from an
+earlier reading (a "DKB konsolidasi Oktober 2020" base, dropped: no source supports it); no
+cut-off counts on it.
 
 How: a population is drawn with plausible ages, dates and regency propensities; between the two
 bases adults die or move out and the October 2020 consolidation adds children registered late
@@ -51,7 +57,7 @@ PROVINCE = "65"
 H1 = dt.date(2020, 11, 15)
 H2 = dt.date(2020, 11, 30)
 BASE_H1 = dt.date(2020, 6, 30)  # DKB Semester I 2020, in force on 15 Nov 2020
-BASE_H2 = dt.date(2020, 10, 31)  # DKB konsolidasi Oktober 2020, in force from 16 Nov 2020
+BASE_H2 = dt.date(2020, 10, 31)  # a calibration date of the synthetic population only (no base; see above)
 
 DENOMINATORS = {
     BASE_H1: {"wajib_ktp": 458_845, "anak_lt17": 205_011, "anak_lt18": 226_735},

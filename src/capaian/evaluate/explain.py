@@ -192,7 +192,7 @@ def _state(row: dict, ind) -> IndicatorState:
     )
 
 
-def _base(rows: list[dict]) -> dict | None:
+def _base(rows: list[dict], rubric=None) -> dict | None:
     """The denominator base named on the region's coverage rows."""
     ids = [r["denominator_base"] for r in rows if r.get("denominator_base") is not None]
     if not ids:
@@ -204,9 +204,42 @@ def _base(rows: list[dict]) -> dict | None:
     except CapaianError:
         return {"id": str(ids[0]), "label": None, "population_as_of": None, "in_force_from": None,
                 "text": {"id": str(ids[0]), "en": str(ids[0])}}
-    return {"id": base.id, "label": base.label.model_dump(), "population_as_of": base.population_as_of.isoformat(),
-            "in_force_from": base.in_force_from.isoformat(), "assumption": base.assumption,
-            "text": {"id": base.describe("id"), "en": base.describe("en")}}
+    from capaian.present.i18n import tr
+
+    # an assumed base (its dates are not published) says so beside it: "(asumsi)"
+    text = {lang: base.describe(lang) + (f" ({tr(lang, 'assumption')})" if base.assumption else "")
+            for lang in ("id", "en")}
+    out = {"id": base.id, "label": base.label.model_dump(), "population_as_of": base.population_as_of.isoformat(),
+           "in_force_from": base.in_force_from.isoformat(), "assumption": base.assumption, "text": text}
+    return _with_base_in_force(out, rows, rubric)
+
+
+def _with_base_in_force(out: dict, rows: list[dict], rubric=None) -> dict:
+    """A region whose figures are on a base other than the one in force (`capaian.library`): the one
+    in force, and the values over its denominators where its release holds the region."""
+    from capaian.bases import get_base
+    from capaian.present import numbers
+    from capaian.present.i18n import tr
+
+    in_force = next((r["base_in_force"] for r in rows if isinstance(r.get("base_in_force"), str)), None)
+    if in_force is None:
+        return out
+    try:
+        label = {lang: get_base(in_force).label.get(lang) for lang in ("id", "en")}
+    except CapaianError:
+        label = {"id": in_force, "en": in_force}
+    out["in_force"] = in_force
+    out["values_on_base_in_force"] = {r["indicator"]: r["value_on_base_in_force"] for r in rows
+                                      if _num(r.get("value_on_base_in_force")) is not None}
+    for lang in ("id", "en"):
+        out["text"][lang] = tr(lang, "%(base)s, named by the office; the base in force is %(in_force)s",
+                               base=out["text"][lang], in_force=label[lang])
+        name = (lambda i: rubric.indicator(i).label.get(lang)) if rubric is not None else str  # noqa: E731
+        shown = [f"{name(r['indicator'])} {numbers.percent(r['value_on_base_in_force'], lang)}" for r in rows
+                 if _num(r.get("value_on_base_in_force")) is not None]
+        if shown:
+            out["text"][lang] += " (" + tr(lang, "on it: %(values)s", values=", ".join(shown)) + ")"
+    return out
 
 
 def _closest_to_falling(met: list[IndicatorState]) -> str | None:
@@ -299,5 +332,5 @@ def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanati
         indicators_met=int(region["indicators_met"]), indicators_total=int(region["indicators_total"]),
         next_level=nxt.level if nxt else None, next_level_label=nxt.label if nxt else None,
         more_needed=more, met=met, not_met=not_met, path=path, message=message,
-        base=_base(rows), closest_to_falling=_closest_to_falling(met),
+        base=_base(rows, rubric), closest_to_falling=_closest_to_falling(met),
     )

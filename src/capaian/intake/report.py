@@ -73,6 +73,7 @@ class ValidationReport:
     regions: list[str] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # rule -> problems, listed or not
     sheet: str | None = None
+    bases: dict[str, str] = field(default_factory=dict)  # region code -> the denominator base its row names
 
     @property
     def ok(self) -> bool:

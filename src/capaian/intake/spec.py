@@ -6,7 +6,8 @@ CODE_COLUMN = "kode_wilayah"
 NAME_COLUMN = "nama_wilayah"
 CUTOFF_COLUMN = "cutoff"
 # The denominator base the row's denominators belong to (an id of `capaian.bases`, e.g.
-# dkb-2020-s1); when given it must be the base in force on the cut-off's as-of date.
+# dkb-2020-s1); when given it must be a known base counted by the cut-off's as-of date (not
+# necessarily the one in force: the evaluation then shows both).
 BASE_COLUMN = "basis_penyebut"
 REQUIRED_COLUMNS = (CODE_COLUMN, CUTOFF_COLUMN)
 OPTIONAL_COLUMNS = (NAME_COLUMN, BASE_COLUMN)

@@ -189,6 +189,7 @@ def _store_submission(store, path: Path, actor: str, report, scope, digest: str,
             facts, source=f"submission:{submission_id}:{path.name}", actor=actor,
             submission_id=submission_id, audit=False,
         )
+        store.add_submission_bases(submission_id, report.bases)
         superseded = written.superseded_submissions
         store.update_submission(submission_id, supersedes=superseded or None,
                                 revision=written.revision)

@@ -266,7 +266,7 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
         _check_impossible(report, number, values, pairs)
         if BASE_COLUMN in columns and cutoff is not None:
             index = columns.index(BASE_COLUMN)
-            _check_base(report, number, _cell_text(cells[index]) if index < len(cells) else "", cutoff)
+            _check_base(report, number, _cell_text(cells[index]) if index < len(cells) else "", cutoff, code)
         if code is not None and values is not None:
             report.rows.append((number, code, values))
     report.regions = sorted(first_row)
@@ -277,22 +277,37 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
         )
 
 
-def _check_base(report, number: int, text: str, cutoff) -> None:
-    """A named denominator base must be the one in force on the cut-off's as-of date."""
+def _check_base(report, number: int, text: str, cutoff, code: str | None = None) -> None:
+    """A named denominator base must be a known one counted by the cut-off's as-of date. It may be
+    another than the base in force (the office says which base its figures are on): it is kept per
+    region (`report.bases`) and the evaluation shows the difference (`capaian.library.named_bases`)."""
     if not text:
         return
-    from capaian.bases import base_for
+    from capaian.bases import base_for, list_bases
+    from capaian.periods import Cutoff
 
-    base = base_for(cutoff)
-    if base is not None and text.strip().lower() == base.id:
+    named = next((b for b in list_bases() if b.id == text.strip().lower()), None)
+    if named is not None and named.population_as_of <= Cutoff.parse(str(cutoff)).as_of:
+        if code is not None:
+            report.bases[code] = named.id
         return
+    base = base_for(cutoff)
     expected = base.id if base is not None else "-"
+    if named is None:
+        known = ", ".join(b.id for b in list_bases())
+        report.add(
+            "unknown_base",
+            f"Basis penyebut {text!r} tidak dikenal (dikenal: {known}); tambahkan dengan `capaian base add`.",
+            f"Denominator base {text!r} is unknown (known: {known}); add it with `capaian base add`.",
+            row=number, column=BASE_COLUMN, value=text, expected_id=expected, expected_en=expected,
+        )
+        return
     report.add(
         "wrong_base",
-        f"Basis penyebut {text!r} tidak berlaku untuk cut-off {cutoff}; yang berlaku: {expected}"
-        + (f" ({base.describe('id')})." if base is not None else "."),
-        f"Denominator base {text!r} is not in force for cut-off {cutoff}; in force: {expected}"
-        + (f" ({base.describe('en')})." if base is not None else "."),
+        f"Basis penyebut {text!r} menghitung penduduk per {named.population_as_of}, sesudah cut-off {cutoff}; "
+        f"yang berlaku: {expected}" + (f" ({base.describe('id')})." if base is not None else "."),
+        f"Denominator base {text!r} counts the population as of {named.population_as_of}, after cut-off {cutoff}; "
+        f"in force: {expected}" + (f" ({base.describe('en')})." if base is not None else "."),
         row=number, column=BASE_COLUMN, value=text, expected_id=expected, expected_en=expected,
     )
 

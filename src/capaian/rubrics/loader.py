@@ -82,17 +82,35 @@ def _rubric_paths() -> dict[str, Path]:
     return {p.stem: p for p in sorted(RUBRIC_DIR.glob("*.yaml"))}
 
 
+def shipped_rubric_ids() -> list[str]:
+    """Ids of the rubrics shipped with the package (the built-in ones)."""
+    return sorted(_rubric_paths())
+
+
 def list_rubrics() -> list[str]:
-    """Ids of the shipped rubrics, oldest year first."""
-    return sorted(_rubric_paths(), key=lambda rid: (load_rubric(rid).year, rid))
+    """Ids of the shipped rubrics and of those added to the open store (`capaian.library`),
+    oldest first."""
+    from capaian.library import stored
+
+    ids = set(_rubric_paths()) | set(stored().rubrics)
+    return sorted(ids, key=lambda rid: (load_rubric(rid).in_force_from, rid))
+
+
+def load_rubric(rubric_id: str) -> Rubric:
+    """A rubric by id (e.g. `levelisasi-2020`): a shipped one, or one added to the open store."""
+    from capaian.library import stored
+
+    added = stored().rubrics.get(rubric_id)
+    return added if added is not None else _shipped_rubric(rubric_id)
 
 
 @lru_cache(maxsize=None)
-def load_rubric(rubric_id: str) -> Rubric:
-    """A shipped rubric by id (e.g. `levelisasi-2020`)."""
+def _shipped_rubric(rubric_id: str) -> Rubric:
     path = _rubric_paths().get(rubric_id)
     if path is None:
-        known = ", ".join(sorted(_rubric_paths()))
+        from capaian.library import stored
+
+        known = ", ".join(sorted({*_rubric_paths(), *stored().rubrics}))
         raise CapaianError(
             f"Rubrik '{rubric_id}' tidak dikenal (tersedia: {known}).",
             f"Unknown rubric '{rubric_id}' (available: {known}).",
@@ -106,16 +124,42 @@ def load_rubric(rubric_id: str) -> Rubric:
     return rubric
 
 
+def rubric_in_force(cutoff) -> Rubric | None:
+    """The rubric in force on the as-of date of `cutoff` (a Cutoff, its text, or a date): of those
+    whose effective range holds it, the one that started last (a mid-year change). None if none."""
+    import datetime as dt
+
+    from capaian.periods import Cutoff
+
+    day = cutoff if isinstance(cutoff, dt.date) else Cutoff.parse(str(cutoff)).as_of
+    usable = [load_rubric(r) for r in list_rubrics()]
+    usable = [r for r in usable if r.in_force_on(day)]
+    return max(usable, key=lambda r: (r.in_force_from, r.id)) if usable else None
+
+
+def rubric_for(cutoff) -> Rubric:
+    """The rubric in force on the cut-off; when none is, the one `rubric_for_year` borrows
+    (`capaian.library.rubric_warning` says so in one line)."""
+    from capaian.periods import Cutoff
+
+    found = rubric_in_force(cutoff)
+    return found if found is not None else rubric_for_year(Cutoff.parse(str(cutoff)).year)
+
+
 def rubric_for_year(year: int) -> Rubric:
-    """The latest rubric whose year is not after `year`."""
+    """The rubric of `year` (the one starting last when several); for a year without one, the
+    latest rubric of an earlier year (a borrow: `capaian.library.rubric_warning` names it)."""
     rubrics = [load_rubric(r) for r in list_rubrics()]
+    own = [r for r in rubrics if r.in_force_from.year <= year <= r.in_force_to.year]
+    if own:
+        return max(own, key=lambda r: (r.in_force_from, r.id))
     usable = [r for r in rubrics if r.year <= year]
     if not usable:
         raise CapaianError(
             f"Tidak ada rubrik untuk tahun {year} (rubrik tertua: {rubrics[0].year}).",
             f"No rubric for year {year} (the oldest rubric is for {rubrics[0].year}).",
         )
-    return max(usable, key=lambda r: r.year)
+    return max(usable, key=lambda r: (r.year, r.in_force_from))
 
 
 def target_set_from_file(path: str | Path) -> TargetSet:
@@ -127,13 +171,27 @@ def target_set_from_file(path: str | Path) -> TargetSet:
         raise _validation_error(path, data, exc) from None
 
 
-def list_target_sets() -> list[str]:
+def shipped_target_set_ids() -> list[str]:
     return sorted(p.stem for p in TARGET_DIR.glob("*.yaml"))
 
 
-@lru_cache(maxsize=None)
+def list_target_sets() -> list[str]:
+    """Ids of the shipped regional target sets and of those added to the open store."""
+    from capaian.library import stored
+
+    return sorted({*shipped_target_set_ids(), *stored().target_sets})
+
+
 def load_target_set(target_set_id: str) -> TargetSet:
-    """A shipped regional target set by id, or a target-set file by path."""
+    """A regional target set by id (shipped, or added to the open store), or a target-set file by path."""
+    from capaian.library import stored
+
+    added = stored().target_sets.get(target_set_id)
+    return added if added is not None else _shipped_target_set(target_set_id)
+
+
+@lru_cache(maxsize=None)
+def _shipped_target_set(target_set_id: str) -> TargetSet:
     candidate = Path(target_set_id)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return target_set_from_file(candidate)

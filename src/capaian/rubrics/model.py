@@ -15,6 +15,7 @@ Conventions:
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -61,6 +62,7 @@ class Source(_Frozen):
     date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")  # YYYY, YYYY-MM or YYYY-MM-DD
     url: str | None = None
     quote: str | None = None
+    assumption: bool = False  # the figure is assumed from this source, not stated by it
 
 
 class Target(_Frozen):
@@ -72,6 +74,7 @@ class Target(_Frozen):
     value: Decimal
     source: str = Field(min_length=1)
     sources: tuple[Source, ...] = ()
+    assumption: bool = False  # no source states this value: it is assumed ("asumsi")
 
     @field_validator("value", mode="before")
     @classmethod
@@ -187,8 +190,13 @@ class AgeBounds(_Frozen):
 
 
 class Rubric(_Frozen):
-    id: str
-    year: int
+    """A levelisasi scheme. It is in force from `effective_from` to `effective_to` (both inclusive;
+    by default the whole of `year`), so a mid-year change is a second rubric starting later."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    year: int = Field(ge=2000, le=2099)
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
     label: Text
     notes: str = ""
     assumptions: tuple[str, ...] = ()
@@ -196,6 +204,26 @@ class Rubric(_Frozen):
     level_tiers: tuple[Tier, ...] = ("province", "regency")
     bands: Bands
     indicators: tuple[Indicator, ...]
+
+    @property
+    def in_force_from(self) -> dt.date:
+        return self.effective_from or dt.date(self.year, 1, 1)
+
+    @property
+    def in_force_to(self) -> dt.date:
+        return self.effective_to or dt.date(self.year, 12, 31)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.in_force_from <= day <= self.in_force_to
+
+    @field_validator("effective_to")
+    @classmethod
+    def _ends_after_start(cls, value, info):
+        # a field validator, so this is reported beside errors in the indicators
+        start = info.data.get("effective_from") or (dt.date(info.data["year"], 1, 1) if "year" in info.data else None)
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"{value} is before the start {start}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -76,9 +76,9 @@ def _preferred_rubric(catalog: Catalog, cutoff: str, published_only: bool, targe
     rubrics = catalog.rubrics(cutoff, published_only=published_only, target_set=target_set)
     if len(rubrics) <= 1:
         return rubrics[0] if rubrics else None
-    from capaian.rubrics import rubric_for_year
+    from capaian.rubrics import rubric_for
 
-    own = rubric_for_year(Cutoff.parse(cutoff).year).id
+    own = rubric_for(Cutoff.parse(cutoff)).id
     return own if own in rubrics else None
 
 

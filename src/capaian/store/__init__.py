@@ -20,6 +20,7 @@ from pathlib import Path
 from capaian.errors import CapaianError
 from capaian.store.core import StoreCore
 from capaian.store.facts import FACT_COLUMNS, FactsMixin, FactWrite
+from capaian.store.library import LibraryMixin
 from capaian.store.report_jobs import ReportJobsMixin
 from capaian.store.runs import RunsMixin
 from capaian.store.submissions import SubmissionsMixin
@@ -29,7 +30,7 @@ DEFAULT_PATH = "capaian.duckdb"
 __all__ = ["FACT_COLUMNS", "FactWrite", "Store", "default_path", "is_postgres", "open_store"]
 
 
-class Store(FactsMixin, SubmissionsMixin, RunsMixin, ReportJobsMixin, StoreCore):
+class Store(FactsMixin, SubmissionsMixin, RunsMixin, ReportJobsMixin, LibraryMixin, StoreCore):
     """A migrated capaian database. Use `open_store` to get one."""
 
 
@@ -68,7 +69,11 @@ def open_store(path: "str | os.PathLike | Store | None" = None, migrations=None,
     except BaseException:
         con.close()
         raise
-    return Store(con, target)
+    store = Store(con, target)
+    from capaian.library import install
+
+    install(store)  # the rubrics and bases added to this store join the shipped ones
+    return store
 
 
 def is_postgres(target) -> bool:

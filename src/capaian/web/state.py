@@ -277,6 +277,9 @@ class WebState:
         with self.reader() as store:
             stamp = store.runs_stamp() if self.shared else None
             runs = store.list_runs()
+            from capaian.library import install
+
+            install(store)  # rubrics and bases another process added since (e.g. `capaian rubric import`)
         self._stamp = stamp
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):

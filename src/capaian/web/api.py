@@ -83,14 +83,14 @@ def _region_dict(region) -> dict:
             "parent": region.parent}
 
 
-VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces) or 2025 (38 provinces).")
+VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces), 2022 (37 provinces, from 25 Jul 2022) or 2025 (38 provinces, from 8 Dec 2022).")
 
 
 @router.get("/regions", tags=["regions"], summary=N_("Regions of a hierarchy version"),
             responses=refusals(404, 422))
 def api_regions(
     request: Request,
-    version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP),
+    version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP),
     parent: str | None = Query(None, description=N_("Only the children of this region (e.g. 65).")),
     tier: str | None = Query(None, pattern=r"^(province|regency|district|village)$"),
     q: str | None = Query(None, description=N_("Find by name (case- and accent-insensitive).")),
@@ -130,7 +130,7 @@ def _children(request: Request, version: str, code: str) -> list[dict]:
 @router.get("/regions/{code}", tags=["regions"], summary=N_("One region and its children"),
             responses=refusals(404, 422))
 def api_region(request: Request, code: str,
-               version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP)):
+               version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP)):
     code = normalise(code)
     with web(request).reader() as store:
         stored = store.region_children(version, code)

@@ -11,6 +11,10 @@ and the "previous" figures all call `choose()`; nothing else picks runs. The rul
   a regional set's runs are shown only when that set is asked for).
 - Published runs only, unless a draft is asked for (`draft=True`, `--draft`, `?draft=1`) by a user
   who may see drafts of the region: then the newest run, published or not.
+- A quarter (`period="2022-Q1"`, `--period`, `?period=`) is its last cut-off (2022-03-H2) by the
+  same rule, until the national team closes it (`capaian quarter close`): from then on it is the
+  run recorded as its final result (national targets; a regional target set or another rubric
+  still takes the rule), and the choice says `final`.
 - "Previous" is the run the same rule picks for the cut-off before (same year, rubric and target
   set; published only when the chosen run is shown as published), so an unpublished run never
   leaks through the change columns of a published one.
@@ -41,6 +45,8 @@ class Choice:
     published_only: bool  # the rule for the trend and "previous" of this choice
     previous_run_id: int | None
     cutoffs: tuple[str, ...]  # cut-offs this request could choose from (same rule), in time order
+    period: str | None = None  # the quarter asked for (`2022-Q1`), when it was asked by quarter
+    final: bool = False  # the run is the recorded final result of a closed quarter
 
     @property
     def draft(self) -> bool:
@@ -49,7 +55,7 @@ class Choice:
     @property
     def key(self) -> tuple:
         """What a cached page model built from this choice depends on."""
-        return (self.run_id, self.previous_run_id, self.published_only)
+        return (self.run_id, self.previous_run_id, self.published_only, self.period, self.final)
 
 
 def may_see_drafts(user, region: str = "ID") -> bool:
@@ -103,10 +109,25 @@ def _none_found(cutoff: str | None, rubric: str | None, target_set: str, publish
                  f"There is no evaluation run for {what_en}{extra_en} (run `capaian evaluate`).")
 
 
+def _quarter_request(catalog: Catalog, period, cutoff, rubric, target_set, run_id):
+    """(cut-off, run id) that a quarter asks for: its final run once closed, else its last cut-off."""
+    from capaian.periods import Quarter
+
+    if cutoff is not None or run_id is not None:
+        raise CapaianError("Berikan cut-off, triwulan atau run, bukan keduanya.",
+                           "Give a cut-off, a quarter or a run, not several.")
+    quarter = Quarter.parse(period)
+    final = catalog.final_run(str(quarter))
+    if final is not None and (target_set or NATIONAL) == NATIONAL and rubric in (None, catalog.row(final)["rubric"]):
+        return None, final
+    return str(quarter.last_cutoff), None
+
+
 def choose(
     catalog: Catalog,
     *,
     cutoff: str | None = None,
+    period: str | None = None,
     rubric: str | None = None,
     target_set: str | None = None,
     run_id: int | None = None,
@@ -114,9 +135,14 @@ def choose(
     user=None,
     region: str = "ID",
 ) -> Choice:
-    """The run that answers (cut-off, rubric, target set | run id, draft) for `user` looking at
-    `region`; `NoRun` when there is none they may see."""
+    """The run that answers (cut-off | quarter, rubric, target set | run id, draft) for `user`
+    looking at `region`; `NoRun` when there is none they may see."""
     drafts_ok = may_see_drafts(user, region)
+    if period is not None:
+        from capaian.periods import Quarter
+
+        period = str(Quarter.parse(period))
+        cutoff, run_id = _quarter_request(catalog, period, cutoff, rubric, target_set, run_id)
     if run_id is not None:
         row = catalog.row(run_id)
         if row is None or not may_see_run(user, row):
@@ -147,6 +173,8 @@ def choose(
         published_only=published_only,
         previous_run_id=_previous(catalog, cut, rubric, target_set, published_only),
         cutoffs=tuple(catalog.cutoffs(published_only=published_only, rubric=None, target_set=target_set)),
+        period=period or row.get("final_quarter"),  # a closed quarter's final run says its quarter
+        final=row.get("final_quarter") is not None,
     )
 
 
@@ -160,10 +188,13 @@ def _previous(catalog: Catalog, cutoff: str, rubric: str, target_set: str, publi
 
 def open_choice(choice: Choice, load):
     """The RunView of a choice with its "previous" columns taken from the previous run the picker
-    chose (`load(run_id) -> RunView`, e.g. a cached loader)."""
+    chose (`load(run_id) -> RunView`, e.g. a cached loader), and in its meta the quarter it answers
+    (`period`, when asked by quarter or when it is a closed quarter's final run) and `final`."""
     view = load(choice.run_id)
     previous = load(choice.previous_run_id) if choice.previous_run_id is not None else None
-    return view.with_previous(previous)
+    opened = view.with_previous(previous)
+    opened.meta.update(period=choice.period, final=choice.final)
+    return opened
 
 
 def pick(store, *, user=None, region: str = "ID", **request):

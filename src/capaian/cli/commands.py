@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "settings_cmd",
     "quality_cmd",
     "quarter_cmd",
+    "simulate_cmd",
 )
 
 for _name in COMMAND_MODULES:

@@ -9,7 +9,6 @@ import typer
 from capaian.cli.app import app, console, open_db, state, sub_app
 from capaian.cli.evaluation_cmd import Format
 from capaian.cli.output import echo_json
-from capaian.present import numbers
 from capaian.present.i18n import tr
 
 quarter_app = sub_app("Triwulan dan hasil finalnya / quarters and their final results.")
@@ -20,6 +19,8 @@ QUARTER_ARG = "Triwulan / quarter, e.g. 2022-Q1."
 
 def _lines(result) -> list[str]:
     """`Triwulan I 2022 · final — run 12 (2022-03-H2)` and one line of level tallies per tier."""
+    from capaian.present import numbers
+
     lang = state.lang
     head = f"{numbers.period(result.quarter, result.final, lang)} — run {result.run_id} ({result.cutoff})"
     if result.final:
@@ -42,6 +43,8 @@ def quarter_show(
     fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
 ) -> None:
     """Hasil satu triwulan dan jumlah per level / one quarter's result and its level tallies."""
+    from capaian.present import numbers
+
     from capaian.quarters import quarter_result
 
     result = quarter_result(open_db(), quarter, draft=draft)
@@ -54,6 +57,8 @@ def quarter_show(
 @quarter_app.command("list")
 def quarter_list(fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json.")) -> None:
     """Triwulan yang punya run terbit, final atau belum / quarters with a published result, final or not."""
+    from capaian.present import numbers
+
     from capaian.quarters import quarter_result, quarters_with_runs
     from capaian.runs import NoRun
 

@@ -149,3 +149,21 @@ def test_demo_merauke_has_its_then_valid_code(demo_db):
     assert "Merauke" in late
     refused = run_capaian(demo_db, "explain", "93.01", "--cutoff", "2022-03-H1", check=False)
     assert refused.returncode == 1 and "93.01" in refused.stderr
+
+
+def test_demo_trend_and_previous_stay_within_one_region_list(demo_db):
+    """Papua (91) lost 20 regencies on 25 Jul 2022: nothing compares 2022-07-H2 (37 provinces) with
+    2022-07-H1 (34), so no fall, jump or denominator change is reported for it."""
+    from capaian.runs import Catalog, choose, trend_run_ids
+    from capaian.store import open_store
+
+    with open_store(demo_db, create=False) as store:
+        catalog = Catalog.from_store(store)
+    split = choose(catalog, cutoff="2022-07-H2")
+    assert split.previous_run_id is None
+    later = choose(catalog, cutoff="2022-09-H1")
+    assert [catalog.row(i)["cutoff"] for i in trend_run_ids(catalog, later)] == [
+        "2022-07-H2", "2022-08-H1", "2022-08-H2", "2022-09-H1"]
+    assert choose(catalog, cutoff="2022-07-H1").previous_run_id is not None  # within one list as before
+    out = run_capaian(demo_db, "quality", "--cutoff", "2022-07-H2", "--province", "91").stdout
+    assert out.splitlines()[0].endswith(": 0")

@@ -101,6 +101,12 @@ class Catalog:
         """Closed quarter -> its final run id."""
         return {r["final_quarter"]: r["id"] for r in self._rows if r["final_quarter"]}
 
+    def hierarchy_version(self, run_id: int) -> str | None:
+        """The region list a run was evaluated on (None when not recorded)."""
+        meta = self.meta(run_id)
+        version = None if meta is None else meta.get("hierarchy_version")
+        return version if isinstance(version, str) else None
+
     def row(self, run_id: int) -> dict | None:
         return self._by_id.get(int(run_id))
 

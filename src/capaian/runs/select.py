@@ -15,8 +15,8 @@ and the "previous" figures all call `choose()`; nothing else picks runs. The rul
   same rule, until the national team closes it (`capaian quarter close`): from then on it is the
   run recorded as its final result (national targets; a regional target set or another rubric
   still takes the rule), and the choice says `final`.
-- "Previous" is the run the same rule picks for the cut-off before (same year, rubric and target
-  set; published only when the chosen run is shown as published), so an unpublished run never
+- "Previous" is the run the same rule picks for the cut-off before (same year, region list, rubric
+  and target set; published only when the chosen run is shown as published), so an unpublished run never
   leaks through the change columns of a published one.
 """
 
@@ -171,19 +171,30 @@ def choose(
         target_set=target_set,
         published=bool(row["published"]),
         published_only=published_only,
-        previous_run_id=_previous(catalog, cut, rubric, target_set, published_only),
+        previous_run_id=_previous(catalog, cut, rubric, target_set, published_only, int(row["id"])),
         cutoffs=tuple(catalog.cutoffs(published_only=published_only, rubric=None, target_set=target_set)),
         period=period or row.get("final_quarter"),  # a closed quarter's final run says its quarter
         final=row.get("final_quarter") is not None,
     )
 
 
-def _previous(catalog: Catalog, cutoff: str, rubric: str, target_set: str, published_only: bool) -> int | None:
+def _previous(catalog: Catalog, cutoff: str, rubric: str, target_set: str, published_only: bool,
+              run_id: int | None = None) -> int | None:
     cut = Cutoff.parse(cutoff)
     before = cut.previous()
     if before.year != cut.year:
         return None
-    return catalog.latest(str(before), rubric=rubric, published_only=published_only, target_set=target_set)
+    found = catalog.latest(str(before), rubric=rubric, published_only=published_only, target_set=target_set)
+    if found is not None and run_id is not None and not same_regions(catalog, found, run_id):
+        return None  # another region list (e.g. Papua split on 25 Jul 2022): no comparable figures
+    return found
+
+
+def same_regions(catalog: Catalog, a: int, b: int) -> bool:
+    """Whether two runs were evaluated on the same region list: the trend and "previous" figures stay
+    within one (as they stay within one year), so a province that lost regencies to a new one
+    never reads as a fall."""
+    return catalog.hierarchy_version(a) == catalog.hierarchy_version(b)
 
 
 def open_choice(choice: Choice, load):

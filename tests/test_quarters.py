@@ -84,6 +84,8 @@ def test_explain_by_quarter_on_the_demo(quarter_db):
     en = json.loads(run_capaian(quarter_db, "--lang", "en", "explain", "65", "--period", "2020-Q4",
                                 "--format", "json").stdout)
     assert (en["period"], en["period_label"], en["final"]) == ("2020-Q4", "Quarter IV 2020 · not final yet", False)
+    flags = run_capaian(quarter_db, "quality", "--period", "2020-Q4").stdout.splitlines()[0]
+    assert flags.startswith("Tanda kualitas data 2020-12-H2 (run 24,")
     refused = run_capaian(quarter_db, "explain", "65", "--period", "2020-Q5", check=False)
     assert refused.returncode == 1 and "2020-Q5" in refused.stderr
 

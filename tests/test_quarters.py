@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from capaian.accounts import OPERATOR
-from capaian.errors import CapaianError
 from capaian.periods import Cutoff, Quarter, QuarterError
 from capaian.present import numbers
 from capaian.runs import Catalog, NoRun, choose
@@ -53,8 +52,9 @@ def test_a_quarter_is_its_last_cutoff_by_the_picker_until_closed():
     assert choice.previous_run_id == 1
     with pytest.raises(NoRun):
         choose(open_, period="2022-Q2")
-    with pytest.raises(CapaianError):
-        choose(open_, period="2022-Q1", cutoff="2022-03-H1")
+    # as a run id wins over a cut-off, it wins over a quarter, and a quarter over a cut-off
+    assert choose(open_, period="2022-Q1", cutoff="2022-03-H1").run_id == 3
+    assert choose(open_, period="2022-Q1", run_id=1).run_id == 1
 
 
 def test_a_closed_quarter_is_its_recorded_run_even_after_a_newer_one():
@@ -141,7 +141,8 @@ def test_pages_and_api_take_a_quarter(quarter_db, tmp_path):
     api = client.get("/api/results", params={"period": "2020-Q4", "tier": "province"}).json()
     assert api["run"]["cutoff"] == "2020-12-H2" and len(api["regions"]) == 34
     assert client.get("/api/results", params={"period": "2020-Q9"}).status_code == 422
-    assert client.get("/api/results", params={"period": "2020-Q4", "cutoff": "2020-11-H1"}).status_code == 422
+    both = client.get("/api/results", params={"period": "2020-Q4", "cutoff": "2020-11-H1"}).json()
+    assert both["run"]["cutoff"] == "2020-12-H2"
     one = client.get("/api/quarters/2020-Q4").json()
     assert one["label"] == {"id": "Triwulan IV 2020 · belum final", "en": "Quarter IV 2020 · not final yet"}
     assert sum(one["tallies"]["province"].values()) == 34 and sum(one["tallies"]["regency"].values()) == 514

@@ -11,8 +11,8 @@ and the "previous" figures all call `choose()`; nothing else picks runs. The rul
   a regional set's runs are shown only when that set is asked for).
 - Published runs only, unless a draft is asked for (`draft=True`, `--draft`, `?draft=1`) by a user
   who may see drafts of the region: then the newest run, published or not.
-- A quarter (`period="2022-Q1"`, `--period`, `?period=`) is its last cut-off (2022-03-H2) by the
-  same rule, until the national team closes it (`capaian quarter close`): from then on it is the
+- A quarter (`period="2022-Q1"`, `--period`, `?period=`; a run id wins over it, it wins over a
+  cut-off) is its last cut-off (2022-03-H2) by the same rule, until the national team closes it (`capaian quarter close`): from then on it is the
   run recorded as its final result (national targets; a regional target set or another rubric
   still takes the rule), and the choice says `final`.
 - "Previous" is the run the same rule picks for the cut-off before (same year, region list, rubric
@@ -109,13 +109,11 @@ def _none_found(cutoff: str | None, rubric: str | None, target_set: str, publish
                  f"There is no evaluation run for {what_en}{extra_en} (run `capaian evaluate`).")
 
 
-def _quarter_request(catalog: Catalog, period, cutoff, rubric, target_set, run_id):
-    """(cut-off, run id) that a quarter asks for: its final run once closed, else its last cut-off."""
+def _quarter_request(catalog: Catalog, period, rubric, target_set):
+    """(cut-off, run id) that a quarter asks for: its final run once closed, else its last cut-off.
+    A run id still wins (as it wins over a cut-off), and the quarter wins over a cut-off."""
     from capaian.periods import Quarter
 
-    if cutoff is not None or run_id is not None:
-        raise CapaianError("Berikan cut-off, triwulan atau run, bukan keduanya.",
-                           "Give a cut-off, a quarter or a run, not several.")
     quarter = Quarter.parse(period)
     final = catalog.final_run(str(quarter))
     if final is not None and (target_set or NATIONAL) == NATIONAL and rubric in (None, catalog.row(final)["rubric"]):
@@ -142,7 +140,10 @@ def choose(
         from capaian.periods import Quarter
 
         period = str(Quarter.parse(period))
-        cutoff, run_id = _quarter_request(catalog, period, cutoff, rubric, target_set, run_id)
+        if run_id is None:
+            cutoff, run_id = _quarter_request(catalog, period, rubric, target_set)
+        else:  # a run id wins, as over a cut-off; it says a quarter only when it is its final run
+            period = None
     if run_id is not None:
         row = catalog.row(run_id)
         if row is None or not may_see_run(user, row):

@@ -45,7 +45,7 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
     """(Choice, RunView) of the run this request shows for `region`, by the one picker
     (`capaian.runs.select`): `?draft=1`, `?target_set=`, `?run=` and `?period=2022-Q1` (a quarter:
     its final run) come from the query; PageError 404 when nothing matches or the user may not see
-    it, 422 for a malformed quarter or a quarter given with a cut-off or run."""
+    it, 422 for a malformed quarter (a run id wins over a quarter, a quarter over a cut-off)."""
     from capaian.runs import NoRun, choose
 
     cutoff = cutoff_of(request, cutoff)
@@ -60,9 +60,6 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
         raise PageError(404, "not_found")
     if run_id is None and (request.query_params.get("run") or "").isdigit():
         run_id = int(request.query_params["run"])  # a link to one run (the runs page)
-    if period is not None and (cutoff is not None or run_id is not None):
-        raise PageError(422, "bad_request", "Berikan cut-off, triwulan atau run, bukan keduanya.",
-                        "Give a cut-off, a quarter or a run, not several.")
     state = web(request)
     try:
         choice = choose(state.catalog(), cutoff=cutoff, period=period, rubric=rubric, target_set=target_set,

@@ -134,3 +134,19 @@ def test_bad_sweeps_and_indicators_are_named():
         with_threshold(load_rubric("levelisasi-2020"), "ikd", 25)
     assert with_threshold(load_rubric("levelisasi-2020"), "kia", 35).indicator("kia").threshold.value == 35
     assert load_rubric("levelisasi-2020").indicator("kia").threshold.value == 20  # the shipped one is untouched
+
+
+def test_a_bad_draft_or_cutoff_is_one_line(sim_db, tmp_path):
+    broken = tmp_path / "rusak.yaml"
+    broken.write_text("id: rusak\nyear: 2021\nindicators: []\n", encoding="utf-8")
+    proc = run_capaian(sim_db, "rubric", "simulate", str(broken), "--cutoff", CUTOFF, check=False)
+    assert proc.returncode == 1 and "rusak.yaml" in proc.stderr and "Traceback" not in proc.stderr
+    missing = run_capaian(sim_db, "rubric", "simulate", str(tmp_path / "tidak-ada.yaml"), "--cutoff", CUTOFF,
+                          check=False)
+    assert missing.returncode == 1 and "tidak-ada.yaml" in missing.stderr
+    empty = run_capaian(sim_db, "rubric", "simulate", str(RUBRIC_DIR / "levelisasi-2020.yaml"), "--cutoff",
+                        "2021-05-H1", check=False)
+    assert empty.returncode == 1 and "2021-05-H1" in empty.stderr
+    bad_sweep = run_capaian(sim_db, "rubric", "simulate", str(RUBRIC_DIR / "levelisasi-2020.yaml"), "--cutoff",
+                            CUTOFF, "--sensitivity", "ikd=10:30:10", check=False)
+    assert bad_sweep.returncode == 1 and "ikd" in bad_sweep.stderr

@@ -132,6 +132,9 @@ MATRIX = [
     ("GET", "/api/rubrics", "/api/rubrics", ALL(200), ALL(200)),
     ("GET", "/api/rubrics/{rubric_id}", "/api/rubrics/levelisasi-2022", ALL(200), ALL(200)),
     ("GET", "/api/cutoffs", "/api/cutoffs", ALL(200), ALL(200)),
+    # quarters: their result (published runs; a closed quarter's final run) for everyone
+    ("GET", "/api/quarters", "/api/quarters", ALL(200), ALL(200)),
+    ("GET", "/api/quarters/{quarter}", "/api/quarters/2022-Q3", ALL(200), ALL(200)),
     ("GET", "/api/evaluations", "/api/evaluations?cutoff={cutoff}", ALL(200), ALL(200)),
     ("GET", "/api/evaluations/{run_id}", "/api/evaluations/{run}", ALL(200), "404 200 200 200 200"),
     ("POST", "/api/evaluations", "write:/api/evaluations", "403 201 403 403 403", "403 201 403 403 403"),

@@ -81,7 +81,8 @@ def test_explain_json_and_csv(demo_db):
 
 
 def test_demo_covers_every_regency_in_both_years(demo_db):
-    for cutoff, provinces in (("2020-01-H1", 34), ("2022-06-H2", 38)):
+    # the region list of the cut-off's date: 34 provinces until 24 Jul 2022, 37 from 25 Jul 2022
+    for cutoff, provinces in (("2020-01-H1", 34), ("2022-06-H2", 34), ("2022-09-H1", 37)):
         payload = json.loads(run_capaian(demo_db, "evaluate", "--cutoff", cutoff, "--tier", "regency",
                                          "--format", "json").stdout)
         assert len(payload["regions"]) == 514

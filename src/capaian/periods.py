@@ -1,7 +1,9 @@
 """Cut-offs `YYYY-MM-H1` (as of the 15th) and `YYYY-MM-H2` (as of the last day of the month).
 
 A `Cutoff` is a frozen, ordered dataclass `(year, month, half)`; sorting cut-offs sorts them in
-time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's month. Which
+time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's month. A `Quarter`
+(`Quarter.parse("2022-Q1")`) is a period of its own: its result is the final run of its last
+cut-off (`last_cutoff`, 2022-03-H2); which run that is, is `capaian.runs.choose(period=...)`. Which
 population base (DKB) a cut-off's denominators come from is `capaian.bases.base_for`.
 
 A cut-off given by a user (a submission file, a template, an evaluation, register facts) may not
@@ -103,6 +105,74 @@ class Cutoff:
         if day.day >= H1_DAY:
             return cls(day.year, day.month, 1)
         return cls(day.year, day.month, 1).previous()
+
+
+QUARTER_EXPECTED = "YYYY-Qn"
+_QUARTER = re.compile(r"([0-9]{4})-[Qq]([1-4])", re.ASCII)
+
+
+class QuarterError(CapaianError, ValueError):
+    """A quarter text that is not `YYYY-Q1` .. `YYYY-Q4`."""
+
+    def __init__(self, text):
+        self.value = text
+        super().__init__(
+            f"Triwulan {text!r} tidak valid; bentuk yang diharapkan: {QUARTER_EXPECTED} (mis. 2022-Q1).",
+            f"Invalid quarter {text!r}; expected {QUARTER_EXPECTED} (e.g. 2022-Q1).",
+        )
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A quarter of a year (`2022-Q1`): results are announced per quarter, and a quarter's result
+    is the final evaluation of its last cut-off (`last_cutoff`, 2022-Q1 -> 2022-03-H2)."""
+
+    year: int
+    number: int
+
+    def __post_init__(self):
+        if not (1 <= self.year <= 9999 and self.number in (1, 2, 3, 4)):
+            raise QuarterError(f"{self.year}-Q{self.number}")
+
+    @classmethod
+    def parse(cls, text) -> Quarter:
+        """`Quarter.parse("2022-Q1")` (also `2022-q1`); a `Quarter` is returned as is."""
+        if isinstance(text, Quarter):
+            return text
+        match = _QUARTER.fullmatch(text.strip()) if isinstance(text, str) else None
+        if not match or int(match.group(1)) < 1:
+            raise QuarterError(text)
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, cutoff) -> Quarter:
+        """The quarter a cut-off falls in."""
+        cut = Cutoff.parse(cutoff)
+        return cls(cut.year, (cut.month - 1) // 3 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-Q{self.number}"
+
+    @property
+    def roman(self) -> str:
+        """I, II, III or IV, as quarters are named ("Triwulan I 2022")."""
+        return ("I", "II", "III", "IV")[self.number - 1]
+
+    @property
+    def cutoffs(self) -> list[Cutoff]:
+        """The six cut-offs of the quarter, in order."""
+        first = 3 * self.number - 2
+        return [Cutoff(self.year, month, half) for month in range(first, first + 3) for half in (1, 2)]
+
+    @property
+    def last_cutoff(self) -> Cutoff:
+        """The quarter's last cut-off (as of its last day): the one its result is."""
+        return Cutoff(self.year, 3 * self.number, 2)
+
+
+def is_quarter(text) -> bool:
+    """Whether `text` is written as a quarter (`2022-Q1`), not as a cut-off."""
+    return isinstance(text, Quarter) or (isinstance(text, str) and _QUARTER.fullmatch(text.strip()) is not None)
 
 
 def cutoffs_of_year(year: int) -> list[Cutoff]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from capaian.errors import CapaianError
 from capaian.periods import Cutoff
-from capaian.regions import get_hierarchy, version_for_year
+from capaian.regions import get_hierarchy, version_for_cutoff
 
 # Tiers whose rows are always stored; below them only regions with some data are kept.
 OFFICE_TIERS = ("national", "province", "regency")
@@ -141,7 +141,7 @@ def evaluate_cutoff(
         if refusal is not None:
             raise refusal
     rubric = resolve_rubric(cutoff, rubric_id)
-    version = version_for_year(cutoff.year)
+    version = version_for_cutoff(cutoff)
     target_set_id = ",".join(ts.id for ts in target_sets) or "national"
     revision = store.fact_revision(str(cutoff))
     if fact_revision is not None:

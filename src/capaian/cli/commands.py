@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "quality_cmd",
     "export_cmd",
     "library_cmd",
+    "quarter_cmd",
+    "simulate_cmd",
 )
 
 for _name in COMMAND_MODULES:

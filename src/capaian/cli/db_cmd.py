@@ -16,7 +16,9 @@ def db_init() -> None:
     from capaian.store.postgres import safe_url
 
     store = open_db(create=True)
-    for version in ("2020", "2025"):  # the region lists the server gives, without loading the hierarchy
+    from capaian.regions import VERSIONS
+
+    for version in VERSIONS:  # the region lists the server gives, without loading the hierarchy
         store.ensure_regions(version)
     console.print(f"{safe_url(state.db)}: schema {store.schema_version()}")
 

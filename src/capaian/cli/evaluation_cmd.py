@@ -84,11 +84,13 @@ def _tier(text: str) -> str:
 
 
 RUN_HELP = "Nomor run / a run id (default: the picker's choice for the cut-off)."
+PERIOD_HELP = ("Triwulan / a quarter, e.g. 2022-Q1: the final run of its last cut-off (2022-03-H2), "
+               "the recorded one once the quarter is closed (`capaian quarter close`).")
 DRAFT_HELP = "Run terbaru walau belum terbit / the newest run, published or not (default: published only)."
 
 
 def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: list[str] | None,
-              run: int | None, draft: bool):
+              run: int | None, draft: bool, period: str | None = None):
     """(view, choice): the run the one picker (`capaian.runs.select`) chooses for the command line."""
     from capaian.accounts import OPERATOR
     from capaian.rubrics import load_target_set
@@ -97,7 +99,7 @@ def pick_view(code: str, cutoff: str | None, rubric: str | None, target_set: lis
     store = open_db()  # first: the target sets added to the store become known
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
     return pick(store, user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run,
-                draft=draft, target_set=sets)
+                draft=draft, target_set=sets, period=period)
 
 
 def _flags(choice) -> dict:
@@ -118,10 +120,11 @@ def explain_cmd(
     target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
     run: int = typer.Option(None, "--run", help=RUN_HELP),
     draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
+    period: str = typer.Option(None, "--period", help=PERIOD_HELP),
 ) -> None:
     """Mengapa level ini dan apa yang perlu untuk naik / why this level, what reaches the next."""
     code = region_code(code)
-    view, choice = pick_view(code, cutoff, rubric, target_set, run, draft)
+    view, choice = pick_view(code, cutoff, rubric, target_set, run, draft, period)
     explanation = view.explain(code)
     if fmt is not Format.table:  # the region's record set, as its page's .json / .csv
         from capaian.records import region_set
@@ -129,13 +132,16 @@ def explain_cmd(
         _print_records(region_set(view, explanation.region_code, flags=_flags(choice)), view, fmt)
         return
     from capaian.present.i18n import tr
-    from capaian.reports.common import draft_label
+    from capaian.reports.common import draft_label, period_label
 
     lines = explanation.lines(state.lang)
     draft = draft_label(view, state.lang)
     lines = lines[:1] + _rank_lines(view, explanation.region_code, state.lang) + lines[1:]
     if draft:
         lines = [f"{draft} — " + tr(state.lang, "unpublished run, provisional figures"), *lines]
+    quarter = period_label(view, state.lang)
+    if quarter:
+        lines = [f"{quarter} ({view.cutoff}, run {view.run_id})", *lines]
     lines += _flag_lines(view, explanation.region_code)
     typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
 
@@ -183,11 +189,12 @@ def results_cmd(
     target_set: list[str] = typer.Option(None, "--target-set", help=TARGET_SET_HELP),
     run: int = typer.Option(None, "--run", help=RUN_HELP),
     draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
+    period: str = typer.Option(None, "--period", help=PERIOD_HELP),
 ) -> None:
     """Hasil tersimpan tanpa evaluasi ulang / stored results, as the dashboard shows them."""
     tier = _tier(tier)
     province = province_code(province)
-    view, choice = pick_view(province or "ID", cutoff, rubric, target_set, run, draft)
+    view, choice = pick_view(province or "ID", cutoff, rubric, target_set, run, draft, period)
     _print_ranking(view, choice, tier, province, fmt, wide)
 
 
@@ -213,10 +220,11 @@ def _print_ranking(view, choice, tier: str, province: str | None, fmt: Format, w
         _print_records(results_set(view, rows, tier, flags=flags), view, fmt)
         return
     header, body = level_table_rows(rows, view.indicators, view, state.lang, wide=wide)
-    from capaian.reports.common import draft_label
+    from capaian.reports.common import draft_label, period_label
 
     draft = draft_label(view, state.lang)
-    title = f"{view.meta['rubric']} · {view.cutoff} · run {view.run_id}"
+    title = " · ".join(t for t in (period_label(view, state.lang), view.meta["rubric"], view.cutoff,
+                                   f"run {view.run_id}") if t)
     table = Table(title=f"{draft} — {title}" if draft else title)
     for i, head in enumerate(header):
         table.add_column(head, no_wrap=i != 2 or wide, justify="center" if i > 4 and not wide else "left")

@@ -7,7 +7,7 @@ import json
 import typer
 
 from capaian.cli.app import app, console, open_db, state
-from capaian.cli.evaluation_cmd import DRAFT_HELP, PROVINCE_HELP, RUN_HELP, Format
+from capaian.cli.evaluation_cmd import DRAFT_HELP, PERIOD_HELP, PROVINCE_HELP, RUN_HELP, Format
 from capaian.cli.output import frame_csv
 from capaian.cli.region_args import province_code, region_code
 
@@ -67,6 +67,7 @@ def quality_cmd(
     run: int = typer.Option(None, "--run", help=RUN_HELP),
     draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+    period: str = typer.Option(None, "--period", help=PERIOD_HELP),
 ) -> None:
     """Tanda kualitas data / data-quality flags of a cut-off (they never change a figure)."""
     from capaian.accounts import OPERATOR
@@ -79,7 +80,7 @@ def quality_cmd(
 
     province = province_code(province)
     store = open_db()
-    choice = choose(Catalog.from_store(store), user=OPERATOR, cutoff=cutoff, run_id=run, draft=draft)
+    choice = choose(Catalog.from_store(store), user=OPERATOR, cutoff=cutoff, run_id=run, draft=draft, period=period)
     flags = [f for f in flags_for_choice(store, choice, k=k)
              if allowed(OPERATOR, "view", f.region_code, choice.published)]
     shown = select(flags, type_, province, severity)
@@ -113,6 +114,7 @@ def forecast_cmd(
     run: int = typer.Option(None, "--run", help=RUN_HELP),
     draft: bool = typer.Option(False, "--draft", help=DRAFT_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json."),
+    period: str = typer.Option(None, "--period", help=PERIOD_HELP),
 ) -> None:
     """Perkiraan capaian ambang / forecast to target at the current pace."""
     from capaian.accounts import OPERATOR
@@ -123,7 +125,8 @@ def forecast_cmd(
 
     code = region_code(code)
     store = open_db()
-    choice = choose(Catalog.from_store(store), user=OPERATOR, region=code, cutoff=cutoff, run_id=run, draft=draft)
+    choice = choose(Catalog.from_store(store), user=OPERATOR, region=code, cutoff=cutoff, run_id=run, draft=draft,
+                    period=period)
     found = region_forecast(store, choice, code, k=k)
     if fmt is Format.json:
         payload = {"run_id": choice.run_id, "cutoff": choice.cutoff, "region_code": code, "k": found["k"],

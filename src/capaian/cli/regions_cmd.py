@@ -9,7 +9,7 @@ from capaian.cli.app import app, console, state, sub_app
 regions_app = sub_app("Wilayah Kemendagri / official regions.")
 app.add_typer(regions_app, name="regions")
 
-VERSION_HELP = "Versi hierarki / hierarchy version: 2025 (38 provinsi) or 2020 (34)."
+VERSION_HELP = "Versi hierarki / hierarchy version: 2025 (38 provinsi), 2022 (37) or 2020 (34)."
 
 
 def _label(region) -> str:

@@ -32,6 +32,7 @@ def report_cmd(
         None, "--target-set", help="Target regional (id atau berkas YAML), boleh berulang / regional target set, "
         "repeatable. Default: national targets of the rubric."
     ),
+    period: str = typer.Option(None, "--period", help="Triwulan / a quarter, e.g. 2022-Q1 (its final run)."),
 ) -> None:
     """Laporan Excel, PDF atau narasi / a workbook, PDF or narrative report of a cut-off."""
     from capaian.cli.region_args import region_code
@@ -48,7 +49,7 @@ def report_cmd(
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
     report = build_report(
         store, scope=region_code(scope), cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
-        draft=draft, target_set=sets,
+        draft=draft, target_set=sets, period=period,
     )
     if (output is not None and str(output) == "-") or (output is None and fmt in ("md", "txt")):
         sys.stdout.buffer.write(report.content)

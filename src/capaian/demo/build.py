@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from capaian.demo.arrivals import plan_arrivals
-from capaian.demo.national import national_submissions, split_kaltara_2020
+from capaian.demo.national import dated_codes, national_submissions, split_kaltara_2020
 from capaian.periods import cutoffs_of_year
+from capaian.regions import VERSIONS
 
 DEMO_ACTOR = "demo"
 YEARS = (2020, 2022)
@@ -54,7 +55,7 @@ def build_demo(
     report = progress or (lambda step, done, total: None)
     counts = {"submissions": 0, "runs": 0, "published": 0}
     store.mark_demo()
-    for version in ("2020", "2025"):  # the region lists the server gives, without loading the hierarchy
+    for version in VERSIONS:  # the region lists the server gives, without loading the hierarchy
         store.ensure_regions(version)
     with (tempfile.TemporaryDirectory() if workdir is None else nullcontext(workdir)) as tmp:
         tmp = Path(tmp)
@@ -62,7 +63,7 @@ def build_demo(
             arrivals = plan_arrivals(national_submissions(year, seed=seed), year, seed=seed)
             for i, (cutoff, files) in enumerate(arrivals.items()):
                 for arrival in files:
-                    parts = [("nasional", arrival.rows)]
+                    parts = [("nasional", dated_codes(arrival.rows, cutoff))]
                     if year == 2020:
                         rest, kaltara = split_kaltara_2020(arrival.rows)
                         parts = [("nasional", rest), ("65", kaltara)]

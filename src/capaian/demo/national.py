@@ -23,7 +23,7 @@ import pandas as pd
 
 from capaian.bases import base_for
 from capaian.periods import Cutoff, cutoffs_of_year
-from capaian.regions import get_hierarchy, version_for_year
+from capaian.regions import get_hierarchy, map_code, version_for_cutoff, version_for_year
 
 KALTARA = "65"
 SEED_CUTOFF = "2020-11-H1"
@@ -273,6 +273,16 @@ def national_submissions(year: int, seed: int = 2020) -> dict[str, pd.DataFrame]
                 rows[fact] = np.where(nothing[fact] & ~met, 0, rows[fact])
         out[str(cutoff)] = _with_own_totals(rows)
     return out
+
+
+def dated_codes(rows: pd.DataFrame, cutoff) -> pd.DataFrame:
+    """`rows` of one cut-off with the region codes of the cut-off's own hierarchy version: a year is
+    drawn on the hierarchy of its end (`national_submissions`), but an office sends the codes valid
+    on its cut-off (Merauke is 91.01 until 24 Jul 2022, 93.01 from 25 Jul 2022)."""
+    drawn, version = version_for_year(Cutoff.parse(cutoff).year), version_for_cutoff(cutoff)
+    if drawn == version:
+        return rows
+    return rows.assign(kode_wilayah=[map_code(code, drawn, version) for code in rows["kode_wilayah"].astype(str)])
 
 
 def _with_own_totals(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,10 +12,10 @@ from capaian.intake.spec import BASE_COLUMN, CODE_COLUMN, CUTOFF_COLUMN, FACTS, 
 def template_regions(cutoff, region_code: str) -> list[tuple[str, str]]:
     """(code, name) rows: a province's regencies/cities, or a regency itself."""
     from capaian.periods import Cutoff
-    from capaian.regions import get_hierarchy, normalize_code, version_for_year
+    from capaian.regions import get_hierarchy, normalize_code, version_for_cutoff
 
     cut = cutoff if isinstance(cutoff, Cutoff) else Cutoff.parse(str(cutoff))
-    hierarchy = get_hierarchy(version_for_year(cut.year))
+    hierarchy = get_hierarchy(version_for_cutoff(cut))
     region = hierarchy.get(normalize_code(region_code))
     if region.tier == "province":
         regions = hierarchy.descendants(region.code, "regency")

@@ -191,6 +191,27 @@ def _file_cutoff(report, table, columns, today=None):
     return cutoff
 
 
+def _unknown_code_messages(code: str, hierarchy, cutoff) -> tuple[str, str]:
+    """Why `code` is unknown: the region list of the cut-off's date, and the code the same region
+    has there when `code` belongs to another version (Merauke is 91.01 until 24 Jul 2022)."""
+    from capaian.regions import VERSIONS
+    from capaian.regions.versions import get_version, known_as
+
+    name = hierarchy_name(hierarchy)
+    if name not in VERSIONS:
+        return (f"Kode wilayah {code} tidak ada dalam daftar wilayah {name}.",
+                f"Region code {code} is not in the {name} region list.")
+    version = get_version(name)
+    text_id = (f"Kode wilayah {code} tidak ada dalam daftar wilayah {name} ({version.provinces} provinsi) "
+               f"yang berlaku pada cut-off {cutoff}")
+    text_en = (f"Region code {code} is not in the {name} region list ({version.provinces} provinces) "
+               f"in force at cut-off {cutoff}")
+    then = known_as(code, name)
+    if then is not None:
+        return (f"{text_id}; pada tanggal itu kodenya {then}.", f"{text_en}; on that date its code is {then}.")
+    return text_id + ".", text_en + "."
+
+
 def _check_region(report, hierarchy, number, text, scope):
     from capaian.regions import normalize_code
 
@@ -209,10 +230,7 @@ def _check_region(report, hierarchy, number, text, scope):
     try:
         region = hierarchy.get(code)
     except (CapaianError, LookupError):
-        report.add(
-            "unknown_code", f"Kode wilayah {code} tidak ada dalam daftar wilayah {hierarchy_name(hierarchy)}.",
-            f"Region code {code} is not in the {hierarchy_name(hierarchy)} region list.", **where,
-        )
+        report.add("unknown_code", *_unknown_code_messages(code, hierarchy, report.cutoff), **where)
         return None
     if region.tier not in SUBMISSION_TIERS:
         report.add(
@@ -238,13 +256,13 @@ def hierarchy_name(hierarchy) -> str:
 
 def _check_rows(report: ValidationReport, table, columns: list[str], scope: str | None,
                 today=None) -> None:
-    from capaian.regions import get_hierarchy, version_for_year
+    from capaian.regions import get_hierarchy, version_for_cutoff
 
     cutoff = _file_cutoff(report, table, columns, today)
     pairs = coverage_pairs(cutoff)
     formula_cells = {(number, index) for number, index, _ in table.formulas}
     report.cutoff = None if cutoff is None else str(cutoff)
-    hierarchy = get_hierarchy(version_for_year(cutoff.year)) if cutoff is not None else None
+    hierarchy = get_hierarchy(version_for_cutoff(cutoff)) if cutoff is not None else None
     code_index = columns.index(CODE_COLUMN)
     fact_index = {c: i for i, c in enumerate(columns) if c in FACTS and columns.index(c) == i}
     first_row: dict[str, int] = {}

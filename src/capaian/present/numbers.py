@@ -189,6 +189,23 @@ def ordinal(n, lang: str | None) -> str:
     return f"ke-{integer(n, lang)}"
 
 
+def quarter(value, lang: str | None) -> str:
+    """`Triwulan I 2022` / `Quarter I 2022` for `2022-Q1` (text or `capaian.periods.Quarter`)."""
+    from capaian.periods import Quarter
+
+    found = Quarter.parse(value)
+    return tr(lang, "Quarter %(number)s %(year)s", number=found.roman, year=str(found.year))
+
+
+def period(value, final: bool, lang: str | None) -> str:
+    """`Triwulan I 2022 · final`, or `Triwulan I 2022 · belum final` before the quarter is closed;
+    an empty string without a quarter."""
+    if not value:
+        return ""
+    state = tr(lang, "final") if final else tr(lang, "not final yet")
+    return quarter(value, lang) + " · " + state
+
+
 def rank(rank_, peers, lang: str | None) -> str:
     """`4/34`."""
     if missing(rank_):

@@ -126,7 +126,7 @@ def _fact_rows(store, cutoff: str) -> pd.DataFrame:
 
 def completeness(store, cutoff, deadline: int | None = None, rubric_id: str | None = None) -> Completeness:
     """Who reported for `cutoff`, when, and what (see the module docstring)."""
-    from capaian.regions import get_hierarchy, version_for_year
+    from capaian.regions import get_hierarchy, version_for_cutoff
     from capaian.rubrics import load_rubric, rubric_for_year
 
     cut = Cutoff.parse(cutoff)
@@ -135,7 +135,7 @@ def completeness(store, cutoff, deadline: int | None = None, rubric_id: str | No
     due_end = dt.datetime.combine(due, dt.time.max)
     rubric = load_rubric(rubric_id) if rubric_id else rubric_for_year(cut.year)
     expected = sorted(rubric.facts)
-    hierarchy = get_hierarchy(version_for_year(cut.year))
+    hierarchy = get_hierarchy(version_for_cutoff(cut))
     rows = _fact_rows(store, str(cut))
     groups: dict = {}
     if not rows.empty:

@@ -118,12 +118,11 @@ def region_forecast(store, choice, code: str, k=None) -> dict:
     """Forecasts of one region from the chosen run's trend, the province rollup (for a province) and
     the backtest error."""
     from capaian.quality.forecast import DEFAULT_K, backtest_error, province_allocations, region_forecasts
-    from capaian.regions import get_hierarchy, version_for_year
-    from capaian.periods import Cutoff
+    from capaian.regions import get_hierarchy, version_for_cutoff
 
     codes = [code]
     if "." not in code and code != "ID":
-        hierarchy = get_hierarchy(version_for_year(Cutoff.parse(choice.cutoff).year))
+        hierarchy = get_hierarchy(version_for_cutoff(choice.cutoff))
         codes += [r.code for r in hierarchy.children(code)]
     views = region_trend_views(store, choice, codes)
     found = region_forecasts(views, code, k=k or DEFAULT_K)

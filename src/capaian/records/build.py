@@ -78,6 +78,8 @@ def run_record(view) -> dict:
         "created_at": clean(meta.get("created_at")),
         "published_at": clean(meta.get("published_at")),
         "previous_run_id": clean(meta.get("previous_run_id")),
+        "period": meta.get("period"),  # the quarter it answers (`2022-Q1`), asked by ?period= or closed
+        "final": bool(meta.get("final")),  # the recorded final result of a closed quarter
     }
 
 

@@ -16,7 +16,7 @@ from capaian.regions.codes import (
     NATIONAL_CODE, TIERS, RegionTierError, UnknownRegionError, check_tier, kind_of, normalize_code, tier_of,
 )
 from capaian.regions.source import lokal_names
-from capaian.regions.versions import check_version, recode_2025_to_2020
+from capaian.regions.versions import check_version, recode_from_2025
 
 NATIONAL_NAME = "Indonesia"
 FRAME_COLUMNS = ["code", "name", "tier", "kind", "parent", "province", "regency", "district"]
@@ -248,8 +248,8 @@ def _names(version: str) -> dict[str, str]:
         return names
     out = {}
     for code, name in names.items():
-        new = recode_2025_to_2020(code)
-        if new == code or "." in code:  # 2022 provinces (93-96) themselves are dropped
+        new = recode_from_2025(code, version)
+        if new == code or "." in code:  # provinces not yet created in `version` are dropped
             out[new] = name
     return out
 
@@ -260,5 +260,6 @@ def _build(version: str) -> Hierarchy:
 
 
 def get_hierarchy(version="2025") -> Hierarchy:
-    """The (cached) hierarchy of `version`, `"2025"` (default) or `"2020"`."""
+    """The (cached) hierarchy of `version`: `"2025"` (default, 38 provinces), `"2022"` (37) or
+    `"2020"` (34); `version_for_cutoff` says which one a cut-off uses."""
     return _build(check_version(version))

@@ -196,10 +196,11 @@ def quality_paragraphs(store, choice, view, scope: Scope, lang: str) -> tuple[st
 def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt: str = "pdf", lang: str = "id",
                  rubric_id: str | None = None, run_id: int | None = None, draft: bool = False,
                  target_set: str | None = None, generated_at: dt.datetime | None = None, user=None,
-                 picked: tuple | None = None, tiers: tuple[str, ...] | None = None) -> Report:
+                 picked: tuple | None = None, tiers: tuple[str, ...] | None = None,
+                 period: str | None = None) -> Report:
     """A report file for a scope (`ID`/`nasional`, a province or a regency code) and a cut-off or run.
 
-    The run is the picker's answer for (cut-off, rubric, target set | run id, draft) as `user` (the
+    The run is the picker's answer for (cut-off | quarter `period`, rubric, target set | run id, draft) as `user` (the
     command-line operator by default); `picked` = (view, choice) when the caller already chose.
     `tiers`: only the region rows of these tiers (e.g. `("national", "province")` for a reader who
     may not see regencies, `capaian.access.report_tiers`); None keeps every row."""
@@ -208,11 +209,11 @@ def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt
 
     _check_format(fmt)
     if picked is None:
-        if cutoff is None and run_id is None:
-            raise CapaianError("Sebutkan cut-off (--cutoff) atau run (--run).",
-                               "Give a cut-off (--cutoff) or a run (--run).")
+        if cutoff is None and run_id is None and period is None:
+            raise CapaianError("Sebutkan cut-off (--cutoff), triwulan (--period) atau run (--run).",
+                               "Give a cut-off (--cutoff), a quarter (--period) or a run (--run).")
         picked = pick(store, user=user or OPERATOR, cutoff=cutoff, rubric=rubric_id, run_id=run_id, draft=draft,
-                      target_set=target_set)
+                      target_set=target_set, period=period)
     view, choice = picked
     if tiers is not None:
         view = only_tiers(view, tiers)

@@ -40,6 +40,13 @@ def draft_label(view, lang: str | None) -> str:
     return "" if getattr(view, "published", True) else tr(lang, "DRAFT")
 
 
+def period_label(view, lang: str | None) -> str:
+    """`Triwulan I 2022 · final` when the run answers a quarter (asked by `--period` / `?period=`, or
+    the recorded final run of a closed quarter), else an empty string."""
+    meta = getattr(view, "meta", None) or {}
+    return numbers.period(meta.get("period"), bool(meta.get("final")), lang)
+
+
 def f_int(value, lang: str | None) -> str:
     return numbers.integer(number(value), lang)
 

@@ -17,6 +17,7 @@ from capaian.present.i18n import N_, norm, ntr, tr
 from capaian.reports.common import (
     as_of_text,
     draft_label,
+    period_label,
     f_int,
     integer,
     level_label,
@@ -351,6 +352,9 @@ def render_narrative(view, scope: Scope, lang: str = "id", markup: str = "md", s
     blocks = narrative_blocks(view, scope, lang)
     for text in extra:
         blocks.insert(len(blocks) - 1, Block("p", text))
+    quarter = period_label(view, lang)
+    if quarter:  # a quarter's result says which quarter, and whether it is final
+        blocks[0] = Block("title", f"{quarter} — {blocks[0].text}")
     draft = draft_label(view, lang)
     if draft:  # an unpublished run says so on its first line
         blocks[0] = Block("title", f"{draft} — {blocks[0].text}")

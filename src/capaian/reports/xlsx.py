@@ -28,6 +28,7 @@ from capaian.present.i18n import N_, tr
 from capaian.reports.common import (
     TIER_TEXT,
     draft_label,
+    period_label,
     f_target_of,
     is_en,
     level_label,
@@ -446,6 +447,7 @@ def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.da
     rows = [
         (tr(lang, "Evaluation run"), int(view.run_id)),
         (tr(lang, "Cut-off"), view.cutoff),
+        *([(tr(lang, "Quarter"), period_label(view, lang))] if period_label(view, lang) else []),
         (tr(lang, "Scope"), f"{scope.title(lang)} ({scope.code})"),
         (tr(lang, "Rubric"), rubric.id),
         (tr(lang, "Rubric name"), rubric.label.get(lang)),

@@ -19,7 +19,8 @@ def _published(value) -> bool:
 
 
 class Catalog:
-    """The runs of a store: id, cut-off, rubric, target set and publication state of each."""
+    """The runs of a store: id, cut-off, rubric, target set, publication state of each and the
+    quarter it is the final result of (closed quarters)."""
 
     def __init__(self, runs: pd.DataFrame):
         self.runs = runs
@@ -31,6 +32,7 @@ class Catalog:
                 "rubric": r["rubric"],
                 "target_set": (r.get("target_set") if isinstance(r.get("target_set"), str) else None) or NATIONAL,
                 "published": _published(r.get("published_at")),
+                "final_quarter": r.get("final_quarter") if isinstance(r.get("final_quarter"), str) else None,
                 "meta": r,
             }
             for r in runs.to_dict("records")
@@ -89,6 +91,21 @@ class Catalog:
             return max(ids) if ids else None
 
         return self._memoised(("latest", cutoff, rubric or None, published_only, target_set), compute)
+
+    def final_run(self, quarter: str) -> int | None:
+        """The run recorded as the final result of a closed quarter (`capaian quarter close`), or None."""
+        found = [r["id"] for r in self._rows if r["final_quarter"] == str(quarter)]
+        return found[0] if found else None
+
+    def closed_quarters(self) -> dict[str, int]:
+        """Closed quarter -> its final run id."""
+        return {r["final_quarter"]: r["id"] for r in self._rows if r["final_quarter"]}
+
+    def hierarchy_version(self, run_id: int) -> str | None:
+        """The region list a run was evaluated on (None when not recorded)."""
+        meta = self.meta(run_id)
+        version = None if meta is None else meta.get("hierarchy_version")
+        return version if isinstance(version, str) else None
 
     def row(self, run_id: int) -> dict | None:
         return self._by_id.get(int(run_id))

@@ -11,8 +11,12 @@ and the "previous" figures all call `choose()`; nothing else picks runs. The rul
   a regional set's runs are shown only when that set is asked for).
 - Published runs only, unless a draft is asked for (`draft=True`, `--draft`, `?draft=1`) by a user
   who may see drafts of the region: then the newest run, published or not.
-- "Previous" is the run the same rule picks for the cut-off before (same year, rubric and target
-  set; published only when the chosen run is shown as published), so an unpublished run never
+- A quarter (`period="2022-Q1"`, `--period`, `?period=`; a run id wins over it, it wins over a
+  cut-off) is its last cut-off (2022-03-H2) by the same rule, until the national team closes it (`capaian quarter close`): from then on it is the
+  run recorded as its final result (national targets; a regional target set or another rubric
+  still takes the rule), and the choice says `final`.
+- "Previous" is the run the same rule picks for the cut-off before (same year, region list, rubric
+  and target set; published only when the chosen run is shown as published), so an unpublished run never
   leaks through the change columns of a published one.
 """
 
@@ -41,6 +45,8 @@ class Choice:
     published_only: bool  # the rule for the trend and "previous" of this choice
     previous_run_id: int | None
     cutoffs: tuple[str, ...]  # cut-offs this request could choose from (same rule), in time order
+    period: str | None = None  # the quarter asked for (`2022-Q1`), when it was asked by quarter
+    final: bool = False  # the run is the recorded final result of a closed quarter
 
     @property
     def draft(self) -> bool:
@@ -49,7 +55,7 @@ class Choice:
     @property
     def key(self) -> tuple:
         """What a cached page model built from this choice depends on."""
-        return (self.run_id, self.previous_run_id, self.published_only)
+        return (self.run_id, self.previous_run_id, self.published_only, self.period, self.final)
 
 
 def may_see_drafts(user, region: str = "ID") -> bool:
@@ -103,10 +109,23 @@ def _none_found(cutoff: str | None, rubric: str | None, target_set: str, publish
                  f"There is no evaluation run for {what_en}{extra_en} (run `capaian evaluate`).")
 
 
+def _quarter_request(catalog: Catalog, period, rubric, target_set):
+    """(cut-off, run id) that a quarter asks for: its final run once closed, else its last cut-off.
+    A run id still wins (as it wins over a cut-off), and the quarter wins over a cut-off."""
+    from capaian.periods import Quarter
+
+    quarter = Quarter.parse(period)
+    final = catalog.final_run(str(quarter))
+    if final is not None and (target_set or NATIONAL) == NATIONAL and rubric in (None, catalog.row(final)["rubric"]):
+        return None, final
+    return str(quarter.last_cutoff), None
+
+
 def choose(
     catalog: Catalog,
     *,
     cutoff: str | None = None,
+    period: str | None = None,
     rubric: str | None = None,
     target_set: str | None = None,
     run_id: int | None = None,
@@ -114,9 +133,17 @@ def choose(
     user=None,
     region: str = "ID",
 ) -> Choice:
-    """The run that answers (cut-off, rubric, target set | run id, draft) for `user` looking at
-    `region`; `NoRun` when there is none they may see."""
+    """The run that answers (cut-off | quarter, rubric, target set | run id, draft) for `user`
+    looking at `region`; `NoRun` when there is none they may see."""
     drafts_ok = may_see_drafts(user, region)
+    if period is not None:
+        from capaian.periods import Quarter
+
+        period = str(Quarter.parse(period))
+        if run_id is None:
+            cutoff, run_id = _quarter_request(catalog, period, rubric, target_set)
+        else:  # a run id wins, as over a cut-off; it says a quarter only when it is its final run
+            period = None
     if run_id is not None:
         row = catalog.row(run_id)
         if row is None or not may_see_run(user, row):
@@ -145,25 +172,41 @@ def choose(
         target_set=target_set,
         published=bool(row["published"]),
         published_only=published_only,
-        previous_run_id=_previous(catalog, cut, rubric, target_set, published_only),
+        previous_run_id=_previous(catalog, cut, rubric, target_set, published_only, int(row["id"])),
         cutoffs=tuple(catalog.cutoffs(published_only=published_only, rubric=None, target_set=target_set)),
+        period=period or row.get("final_quarter"),  # a closed quarter's final run says its quarter
+        final=row.get("final_quarter") is not None,
     )
 
 
-def _previous(catalog: Catalog, cutoff: str, rubric: str, target_set: str, published_only: bool) -> int | None:
+def _previous(catalog: Catalog, cutoff: str, rubric: str, target_set: str, published_only: bool,
+              run_id: int | None = None) -> int | None:
     cut = Cutoff.parse(cutoff)
     before = cut.previous()
     if before.year != cut.year:
         return None
-    return catalog.latest(str(before), rubric=rubric, published_only=published_only, target_set=target_set)
+    found = catalog.latest(str(before), rubric=rubric, published_only=published_only, target_set=target_set)
+    if found is not None and run_id is not None and not same_regions(catalog, found, run_id):
+        return None  # another region list (e.g. Papua split on 25 Jul 2022): no comparable figures
+    return found
+
+
+def same_regions(catalog: Catalog, a: int, b: int) -> bool:
+    """Whether two runs were evaluated on the same region list: the trend and "previous" figures stay
+    within one (as they stay within one year), so a province that lost regencies to a new one
+    never reads as a fall."""
+    return catalog.hierarchy_version(a) == catalog.hierarchy_version(b)
 
 
 def open_choice(choice: Choice, load):
     """The RunView of a choice with its "previous" columns taken from the previous run the picker
-    chose (`load(run_id) -> RunView`, e.g. a cached loader)."""
+    chose (`load(run_id) -> RunView`, e.g. a cached loader), and in its meta the quarter it answers
+    (`period`, when asked by quarter or when it is a closed quarter's final run) and `final`."""
     view = load(choice.run_id)
     previous = load(choice.previous_run_id) if choice.previous_run_id is not None else None
-    return view.with_previous(previous)
+    opened = view.with_previous(previous)
+    opened.meta.update(period=choice.period, final=choice.final)
+    return opened
 
 
 def pick(store, *, user=None, region: str = "ID", **request):

@@ -1,8 +1,9 @@
 """The one trend: a region's figures over the cut-offs of a year, for the page chart, its JSON twin
 and the PDF.
 
-Rule: the cut-offs of the chosen run's year up to and including the chosen cut-off, each answered
-by the run the picker would choose there (same rubric and target set; published runs only when the
+Rule: the cut-offs of the chosen run's year up to and including the chosen cut-off evaluated on the
+same region list (a version change, e.g. the Papua split of 25 Jul 2022, starts a new trend), each
+answered by the run the picker would choose there (same rubric and target set; published runs only when the
 choice is shown as published), the chosen cut-off by the chosen run itself.
 """
 
@@ -13,7 +14,7 @@ import pandas as pd
 from capaian.cells import plain
 from capaian.periods import Cutoff
 from capaian.runs.catalog import Catalog
-from capaian.runs.select import Choice
+from capaian.runs.select import Choice, same_regions
 
 TREND_COLUMNS = ["cutoff", "indicator", "kind", "value", "target", "status", "level", "indicators_met", "run_id"]
 
@@ -32,7 +33,7 @@ def trend_run_ids(catalog: Catalog, choice: Choice) -> list[int]:
             continue
         found = catalog.latest(cutoff, rubric=choice.rubric, published_only=choice.published_only,
                                target_set=choice.target_set)
-        if found is not None:
+        if found is not None and same_regions(catalog, found, choice.run_id):
             ids.append(found)
     if choice.run_id not in ids:  # e.g. a run asked for by id that is not the newest of its cut-off
         ids.append(choice.run_id)

@@ -211,22 +211,59 @@ class RunsMixin:
     def list_runs(self, cutoff: str | None = None) -> pd.DataFrame:
         """All runs (newest first) without their results."""
         sql = (
-            "SELECT id, cutoff, rubric, target_set, fact_revision, hierarchy_version, created_at, "
-            "created_by, published_at, published_by, indicator_rows, region_rows, note "
-            "FROM evaluation_runs"
+            "SELECT r.id, r.cutoff, r.rubric, r.target_set, r.fact_revision, r.hierarchy_version, "
+            "r.created_at, r.created_by, r.published_at, r.published_by, r.indicator_rows, r.region_rows, "
+            "r.note, q.quarter AS final_quarter "
+            "FROM evaluation_runs r LEFT JOIN quarter_closures q ON q.run_id = r.id"
         )
         params: list = []
         if cutoff:
-            sql += " WHERE cutoff = ?"
+            sql += " WHERE r.cutoff = ?"
             params.append(str(cutoff))
-        return self.query_df(sql + " ORDER BY id DESC", params)
+        return self.query_df(sql + " ORDER BY r.id DESC", params)
+
+    def close_quarter(self, quarter: str, run_id: int, actor: str, note: str | None = None) -> None:
+        """Record `run_id` (published, of the quarter's last cut-off) as the final result of
+        `quarter`; audited as `quarter.close`. A quarter is closed once."""
+        from capaian.periods import Quarter
+
+        quarter = str(Quarter.parse(quarter))
+        with self.transaction():
+            meta = self.run_meta(run_id)
+            closed = self.quarter_closure(quarter)
+            if closed is not None:
+                raise CapaianError(
+                    f"Triwulan {quarter} sudah ditutup ({closed['closed_at']:%Y-%m-%d %H:%M} oleh "
+                    f"{closed['closed_by']}, run {closed['run_id']}).",
+                    f"Quarter {quarter} is already closed ({closed['closed_at']:%Y-%m-%d %H:%M} by "
+                    f"{closed['closed_by']}, run {closed['run_id']}).",
+                )
+            last = str(Quarter.parse(quarter).last_cutoff)
+            if str(meta["cutoff"]) != last or meta["published_at"] is None:
+                raise CapaianError(
+                    f"Run {run_id} bukan run terbit dari cut-off terakhir triwulan {quarter} ({last}).",
+                    f"Run {run_id} is not a published run of the last cut-off of quarter {quarter} ({last}).",
+                )
+            self.con.execute("INSERT INTO quarter_closures VALUES (?, ?, ?, ?, ?)",
+                             [quarter, int(run_id), utcnow(), actor, note])
+            self.audit(actor, "quarter.close", f"quarter:{quarter}", {"run_id": int(run_id), "cutoff": last,
+                                                                      "note": note})
+
+    def quarter_closure(self, quarter: str) -> dict | None:
+        """The closure of a quarter (`quarter, run_id, closed_at, closed_by, note`), or None."""
+        rows = self.query_df("SELECT * FROM quarter_closures WHERE quarter = ?", [str(quarter)])
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def quarter_closures(self) -> pd.DataFrame:
+        """Every closed quarter, oldest first."""
+        return self.query_df("SELECT * FROM quarter_closures ORDER BY quarter")
 
     def runs_stamp(self) -> tuple:
         """A cheap fingerprint of the runs table: changes when a run is saved, published,
-        annotated or deleted (by this process or any other)."""
+        annotated or deleted, or a quarter closed (by this process or any other)."""
         row = self.con.execute(
             "SELECT count(*), max(id), count(published_at), max(published_at), "
-            "sum(length(coalesce(note, ''))) FROM evaluation_runs"
+            "sum(length(coalesce(note, ''))), (SELECT count(*) FROM quarter_closures) FROM evaluation_runs"
         ).fetchone()
         return tuple(None if v is None else str(v) for v in row)
 

@@ -1,4 +1,4 @@
-"""REST API under /api/: regions, cut-offs, rubrics, evaluations (runs), results, explanations, submissions.
+"""REST API under /api/: regions, cut-offs, rubrics, evaluations (runs), results, explanations, quarters, submissions.
 
 Authentication: the dashboard's session cookie (state-changing calls then need the
 `X-CSRF-Token` header), or HTTP Basic with a user's name and password (for scripts; no CSRF
@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -24,7 +24,7 @@ from capaian.records.models import models
 from capaian.web import data
 from capaian.web.apispec import READ, WRITE, UploadRefusal, refusals
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
-from capaian.web.select import CUTOFF_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
+from capaian.web.select import CUTOFF_RE, PERIOD_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
 
 router = APIRouter(prefix="/api")
 
@@ -84,14 +84,14 @@ def _region_dict(region) -> dict:
             "parent": region.parent}
 
 
-VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces) or 2025 (38 provinces).")
+VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces), 2022 (37 provinces, from 25 Jul 2022) or 2025 (38 provinces, from 8 Dec 2022).")
 
 
 @router.get("/regions", tags=["regions"], summary=N_("Regions of a hierarchy version"),
             responses=refusals(404, 422))
 def api_regions(
     request: Request,
-    version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP),
+    version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP),
     parent: str | None = Query(None, description=N_("Only the children of this region (e.g. 65).")),
     tier: str | None = Query(None, pattern=r"^(province|regency|district|village)$"),
     q: str | None = Query(None, description=N_("Find by name (case- and accent-insensitive).")),
@@ -131,7 +131,7 @@ def _children(request: Request, version: str, code: str) -> list[dict]:
 @router.get("/regions/{code}", tags=["regions"], summary=N_("One region and its children"),
             responses=refusals(404, 422))
 def api_region(request: Request, code: str,
-               version: str = Query("2025", pattern=r"^(2020|2025)$", description=VERSION_HELP)):
+               version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP)):
     code = normalise(code)
     with web(request).reader() as store:
         stored = store.region_children(version, code)
@@ -292,6 +292,8 @@ def publish(request: Request, user, run_id: int) -> None:
 DRAFT_HELP = N_("Newest run published or not (users whose jurisdiction covers the region); "
                "default: published runs only.")
 TARGET_SET_HELP = N_("Regional target set id; default: national targets.")
+PERIOD_HELP = N_("A quarter (2022-Q1) instead of a cut-off: the final run of its last cut-off, the recorded "
+                 "one once the national team closed the quarter.")
 
 
 def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str | None, region: str = "ID"):
@@ -312,6 +314,7 @@ def api_results(
     region: str | None = Query(None, description=N_("Only this region and the regions below it.")),
     draft: bool = Query(False, description=DRAFT_HELP),
     target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
+    period: str | None = Query(None, pattern=PERIOD_RE.pattern, description=PERIOD_HELP),
 ):
     user, _ = api_user(request)
     scope = normalise(region) if region else (normalise(province) if province else "ID")
@@ -345,6 +348,7 @@ def api_explanation(
     lang: str = Query("id", pattern=r"^(id|en)$"),
     draft: bool = Query(False, description=DRAFT_HELP),
     target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
+    period: str | None = Query(None, pattern=PERIOD_RE.pattern, description=PERIOD_HELP),
 ):
     """The region's record set, as its page's JSON twin, and the explanation's lines in one language."""
     user, _ = api_user(request)
@@ -364,6 +368,54 @@ def api_explanation(
     found = {**data.record_set(found), "region": attach_flags(request, choice, view, [found["region"]])[0],
              "regions": attach_flags(request, choice, view, found["regions"])}
     return JSONResponse({**found, "lines": found["explanation"]["lines"][lang]})
+
+
+# --- quarters ---------------------------------------------------------------------------------
+
+
+def _quarter_dict(choice, lang: str | None = None) -> dict:
+    from capaian.present import numbers
+
+    return {"quarter": choice.period, "cutoff": choice.cutoff, "run_id": int(choice.run_id),
+            "final": choice.final, "published": choice.published,
+            "label": {code: numbers.period(choice.period, choice.final, code) for code in ("id", "en")}}
+
+
+@router.get("/quarters", tags=["quarters"], summary=N_("Quarters with a result: the run of each, final or not"),
+            responses=refusals(401, 429), openapi_extra=READ)
+def api_quarters(request: Request):
+    from capaian.periods import Quarter
+    from capaian.runs import NoRun, choose
+
+    user, _ = api_user(request)
+    catalog = web(request).catalog()
+    quarters = sorted({Quarter.of(c) for c in catalog.cutoffs(published_only=True)})
+    out = []
+    for quarter in quarters:
+        try:
+            out.append(_quarter_dict(choose(catalog, period=str(quarter), user=user)))
+        except NoRun:  # its last cut-off has no published run yet
+            continue
+    return {"quarters": out}
+
+
+@router.get("/quarters/{quarter}", tags=["quarters"],
+            summary=N_("One quarter's result: its run, final or not, and the offices per level"),
+            responses=refusals(401, 404, 422, 429), openapi_extra=READ)
+def api_quarter(request: Request, quarter: str = Path(..., pattern=PERIOD_RE.pattern, description=PERIOD_HELP),
+                draft: bool = Query(False, description=DRAFT_HELP)):
+    from capaian.quarters import level_tallies
+    from capaian.runs import NoRun, choose
+
+    user, _ = api_user(request)
+    state = web(request)
+    try:
+        choice = choose(state.catalog(), period=quarter, draft=draft, user=user)
+    except NoRun as exc:
+        raise PageError(404, "not_found", exc.id_message, exc.en_message)
+    tallies = level_tallies(state.opened(choice))
+    return {**_quarter_dict(choice), "tallies": {tier: {str(k): v for k, v in counts.items()}
+                                                 for tier, counts in tallies.items()}}
 
 
 # --- submissions ------------------------------------------------------------------------------

@@ -177,6 +177,10 @@ class Fmt:
     def date(self, value) -> str:
         return numbers.date(value, self.lang)
 
+    def period(self, value, final=False) -> str:
+        """`Triwulan I 2022 · final` for a run that answers a quarter, else ""."""
+        return numbers.period(value, bool(final), self.lang)
+
     def datetime(self, value) -> str:
         if value is None or (not hasattr(value, "year") and numbers.missing(value)):
             return numbers.DASH

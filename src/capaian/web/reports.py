@@ -34,9 +34,12 @@ router = APIRouter(include_in_schema=False)
 
 def report_key(view, scope: str, fmt: str, lang: str, tiers) -> tuple:
     """What names one report: a published run's report never changes; a draft's key differs from
-    the same run's once it is published (the publication time is part of it)."""
+    the same run's once it is published (the publication time is part of it), and a report of a
+    quarter (`?period=`) from the run's own (it is labelled with the quarter)."""
     published = str(view.meta.get("published_at")) if view.published else None
-    return (int(view.run_id), published, scope, fmt, lang, tuple(tiers) if tiers is not None else None)
+    key = (int(view.run_id), published, scope, fmt, lang, tuple(tiers) if tiers is not None else None)
+    period = view.meta.get("period")  # a quarter's report says which quarter, and whether final
+    return key + ((period, bool(view.meta.get("final"))),) if period else key
 
 
 def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: str | None):

@@ -14,6 +14,7 @@ from capaian.web.common import PageError, current_user, web
 CUTOFF_RE = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])-H[12]$")
 RUBRIC_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 TARGET_SET_RE = re.compile(r"^[a-z0-9][a-z0-9_.,-]{0,127}$")
+PERIOD_RE = re.compile(r"^20[0-9]{2}-[Qq][1-4]$")  # a quarter: its final run (`capaian.runs.choose`)
 
 
 tier_of = shape_tier  # the tier of a dotted region code by its shape
@@ -35,11 +36,16 @@ def _flag(request: Request, name: str) -> bool:
 def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: str = "ID",
              run_id: int | None = None):
     """(Choice, RunView) of the run this request shows for `region`, by the one picker
-    (`capaian.runs.select`): `?draft=1`, `?target_set=` and `?run=` come from the query; PageError 404
-    when nothing matches or the user may not see it."""
+    (`capaian.runs.select`): `?draft=1`, `?target_set=`, `?run=` and `?period=2022-Q1` (a quarter:
+    its final run) come from the query; PageError 404 when nothing matches or the user may not see
+    it, 422 for a malformed quarter (a run id wins over a quarter, a quarter over a cut-off)."""
     from capaian.runs import NoRun, choose
 
     cutoff = cutoff_of(request, cutoff)
+    period = request.query_params.get("period") or None
+    if period is not None and not PERIOD_RE.fullmatch(period):
+        raise PageError(422, "bad_request", f"Triwulan {period[:20]!r} tidak valid; bentuk: YYYY-Qn (mis. 2022-Q1).",
+                        f"Invalid quarter {period[:20]!r}; expected YYYY-Qn (e.g. 2022-Q1).")
     if rubric is not None and not RUBRIC_RE.fullmatch(rubric):
         raise PageError(404, "not_found")
     target_set = request.query_params.get("target_set") or None
@@ -49,8 +55,8 @@ def pick_run(request: Request, cutoff: str | None, rubric: str | None, region: s
         run_id = int(request.query_params["run"])  # a link to one run (the runs page)
     state = web(request)
     try:
-        choice = choose(state.catalog(), cutoff=cutoff, rubric=rubric, target_set=target_set, run_id=run_id,
-                        draft=_flag(request, "draft"), user=current_user(request), region=region)
+        choice = choose(state.catalog(), cutoff=cutoff, period=period, rubric=rubric, target_set=target_set,
+                        run_id=run_id, draft=_flag(request, "draft"), user=current_user(request), region=region)
     except NoRun as exc:
         raise PageError(404, "not_found", exc.id_message, exc.en_message)
     return choice, state.opened(choice)

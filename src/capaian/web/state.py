@@ -650,7 +650,7 @@ def _published_at(meta: dict):
 def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     if len(a) != len(b):
         return False
-    cols = ["id", "published_at"]
+    cols = [c for c in ("id", "published_at", "final_quarter") if c in a.columns and c in b.columns]
     return a[cols].astype(str).equals(b[cols].astype(str))
 
 

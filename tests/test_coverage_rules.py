@@ -9,11 +9,14 @@ give exactly those percentages: the ranking publishes percentages, not counts.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from capaian.evaluate import evaluate
+from capaian.evaluate.frame import prepare_regions
 from capaian.intake import SubmissionInvalid, import_submission
 from capaian.quality.flags import over_100
 from capaian.regions import get_hierarchy, version_for_year
@@ -41,8 +44,7 @@ def test_2018_akta_ranking_imports_whole_with_figures_above_100_flagged(store):
 
     # no 2018 rubric ships: the akta indicator of levelisasi-2020 (anak_lt18 / akta) reads the facts
     facts = store.current_facts("2018-03-H2")
-    regions = get_hierarchy(version_for_year(2018)).region_frame()
-    ev = evaluate(facts, regions, load_rubric("levelisasi-2020"))
+    ev = evaluate(facts, _offices(2018), load_rubric("levelisasi-2020"))
     akta = ev.indicators[(ev.indicators["indicator"] == "akta_kelahiran") & (ev.indicators["tier"] == "province")
                          & ev.indicators["value"].notna()].set_index("region_code")
     assert akta["value"].round(2).to_dict() == {"15": 106.79, "31": 101.29, "64": 103.69}
@@ -60,3 +62,57 @@ def test_an_implausible_akta_ratio_is_still_refused(store, tmp_path):
         import_submission(store, slip, actor="nasional")
     problem = err.value.report.problems[0]
     assert (problem.rule, problem.row, problem.column) == ("implausible_ratio", 2, "akta_lahir_dimiliki")
+
+
+@lru_cache(maxsize=None)
+def _offices(year: int):
+    """The year's provinces and regencies/cities (and the nation), prepared once: districts and
+    villages play no part in these rules and are the slow part of an evaluation."""
+    frame = get_hierarchy(version_for_year(year)).region_frame()
+    return prepare_regions(frame[frame["tier"].isin(("national", "province", "regency"))].reset_index(drop=True))
+
+
+def _kaltim(rows, cutoff="2022-04-H2"):
+    frame = pd.DataFrame(rows, columns=["region_code", "fact", "value"])
+    frame["cutoff"], frame["source"] = cutoff, "test"
+    return evaluate(frame[["region_code", "cutoff", "fact", "value", "source"]], _offices(2022),
+                    load_rubric("levelisasi-2022"))
+
+
+KALTIM_OWN = [("64", "anak_lt17", 1_174_848), ("64", "kia_dimiliki", 324_845)]  # 27,65 %
+BONTANG = [("64.74", "anak_lt17", 58_324), ("64.74", "kia_dimiliki", 34_994)]  # 60,00 %
+
+
+def test_a_complete_own_total_stays_the_figure_when_one_regency_row_arrives():
+    """Kaltim's own KIA total (27,65 %) decides, not 60,00 % over Bontang alone; the partial sum
+    is kept beside, the missing regencies named, and the own figure is ranked."""
+    before = _kaltim(KALTIM_OWN).value("64", "kia")
+    after = _kaltim(KALTIM_OWN + BONTANG).value("64", "kia")
+    for r in (before, after):
+        assert (r["numerator"], r["denominator"], r["value_basis"], r["complete"]) == (324_845, 1_174_848, "own", True)
+        assert round(r["value"], 2) == 27.65 and (r["status"], r["met"]) == ("not_met", False)
+        assert r["rank_national"] == 1 and r["peers_national"] == 1
+    assert (after["partial_numerator"], after["partial_denominator"]) == (34_994, 58_324)
+    assert round(after["partial_value"], 2) == 60.00
+    assert (after["regencies_reporting"], after["regencies_total"]) == (1, 10)
+    assert "Kabupaten Paser" in after["regencies_missing"] and "Kota Bontang" not in after["regencies_missing"]
+    line = next(x for x in _kaltim(KALTIM_OWN + BONTANG).explain("64").lines("id") if x.strip().startswith("✗ KIA"))
+    assert "27,65 % (324.845 dari 1.174.848; target 40 %)" in line
+    assert "jumlah kab/kota yang melapor 60,00 % (34.994 dari 58.324) tidak dipakai" in line
+    assert "baru 1 dari 10 kab/kota melapor" in line
+
+
+def test_a_partial_sum_without_own_total_is_kept_flagged_never_met_and_unranked():
+    ev = _kaltim(BONTANG)
+    r = ev.value("64", "kia")
+    assert (r["value_basis"], r["complete"], r["status"], r["reason"], r["met"]) == (
+        "partial", False, "no_data", "incomplete", False)
+    assert round(r["value"], 2) == 60.00 and r["rank_national"] is None  # 60 % >= 40 %, yet not met
+    assert round(ev.value("64.74", "kia")["value"], 2) == 60.00 and ev.value("64.74", "kia")["status"] == "met"
+    lines = ev.explain("64").lines("en")
+    assert any("KIA: not all regencies/cities report; sum of the regencies/cities that report 60.00 % "
+               "(34,994 of 58,324), not counted as met; 1 of 10 regencies/cities report" in x for x in lines)
+    # a 0/0 regency does not report: adding Paser 0/0 leaves the province partial, 1 of 10
+    r = _kaltim(BONTANG + [("64.01", "anak_lt17", 0), ("64.01", "kia_dimiliki", 0)]).value("64", "kia")
+    assert (r["regencies_reporting"], r["value_basis"]) == (1, "partial")
+    assert "Kabupaten Paser" in r["regencies_missing"]

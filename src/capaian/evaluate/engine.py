@@ -116,19 +116,24 @@ def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
         "own_denominator": cols["own_denominator"],
         "own_value": own_value,
         "own_difference": np.where(differs, cols["value"] - own_value, np.nan),
+        "partial_numerator": cols["partial_numerator"],
+        "partial_denominator": cols["partial_denominator"],
+        "partial_value": cols["partial_value"],
     }
 
 
 def _missing_regencies(indicators: pd.DataFrame) -> pd.Series:
-    """For an incomplete province / national coverage row: names of its regencies without data."""
+    """For a province / national coverage row over fewer reporting regencies than it has (a
+    partial sum, or an own total with the partial sum beside): names of its regencies without data."""
     out = pd.Series(pd.NA, index=indicators.index, dtype="str")
-    if "complete" not in indicators or indicators["complete"].all():
+    short = (indicators["regencies_reporting"] < indicators["regencies_total"]).fillna(False).to_numpy(dtype=bool)
+    if not short.any():
         return out
     regency_gaps = indicators[(indicators["tier"] == "regency") & (indicators["status"] == "no_data")
                               & (indicators["kind"] == "coverage")]
     by_province = regency_gaps.groupby(["province_code", "indicator"])["region_name"].agg(", ".join)
     by_nation = regency_gaps.groupby("indicator")["region_name"].agg(", ".join)
-    for i, r in indicators[~indicators["complete"]].iterrows():
+    for i, r in indicators[short].iterrows():
         if r["tier"] == "national":
             out.at[i] = by_nation.get(r["indicator"], pd.NA)
         else:

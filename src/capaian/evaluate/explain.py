@@ -80,11 +80,14 @@ class IndicatorState:
     regencies_reporting: int | None = None
     regencies_missing: list[str] = field(default_factory=list)
     complete: bool = True
-    value_basis: str | None = None  # children | own
+    value_basis: str | None = None  # children | own | partial
     own_numerator: float | None = None
     own_denominator: float | None = None
     own_value: float | None = None
     own_difference: float | None = None
+    partial_numerator: float | None = None  # the sum over the regencies that report, when not all do
+    partial_denominator: float | None = None
+    partial_value: float | None = None
     rank_national: int | None = None
     peers_national: int | None = None
 
@@ -188,6 +191,8 @@ def _state(row: dict, ind) -> IndicatorState:
         complete=row.get("complete") is not False, value_basis=row.get("value_basis"),
         own_numerator=_num(row.get("own_numerator")), own_denominator=_num(row.get("own_denominator")),
         own_value=row.get("own_value"), own_difference=row.get("own_difference"),
+        partial_numerator=_num(row.get("partial_numerator")), partial_denominator=_num(row.get("partial_denominator")),
+        partial_value=number(row.get("partial_value")),
         rank_national=_int(row.get("rank_national")), peers_national=_int(row.get("peers_national")),
     )
 

@@ -32,7 +32,7 @@ def region_columns(rubric: Rubric, cols: dict, regions: RegionIndex) -> dict:
     coverage = np.array([i.kind == "coverage" for i in rubric.indicators])
     higher = np.array([i.higher_is_better for i in rubric.indicators])
     order = cols["order"]
-    use = coverage[order] & ~np.isnan(cols["value"])
+    use = coverage[order] & ~np.isnan(cols["value"]) & (cols["status"] != 2)  # not a partial sum
     value, target = cols["value"][use], cols["target"][use]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(higher[order[use]], value / target, target / value)

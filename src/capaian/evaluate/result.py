@@ -27,6 +27,7 @@ INDICATOR_COLUMNS = [
     "program_target", "program_target_met", "margin", "denominator_base", "denominator_base_label",
     "regencies_total", "regencies_reporting", "regencies_missing", "complete", "value_basis",
     "own_numerator", "own_denominator", "own_value", "own_difference",
+    "partial_numerator", "partial_denominator", "partial_value",
 ]
 REGION_COLUMNS = [
     "cutoff", "rubric", "region_code", "region_name", "tier", "province_code", "regency_code",

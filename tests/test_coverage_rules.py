@@ -1,5 +1,7 @@
 """Coverage rules on real published shapes: figures above 100 % are accepted and flagged for every
-coverage indicator (only an implausible ratio is refused), as Dukcapil publishes them.
+coverage indicator (only an implausible ratio is refused), as Dukcapil publishes them; a province
+is its regencies' sum only when all report (else its own total, else an undecided partial sum);
+an office with no data is not assessed (no level, no rank) on every surface.
 
 Fixture `data/akta-provinsi-2018-03-H2.csv`: three provinces of the March 2018 akta ranking, with
 their published percentages (Jambi 106,79 %, Kalimantan Timur 103,69 %, DKI Jakarta 101,29 %;
@@ -25,6 +27,7 @@ from capaian.store import open_store
 
 DATA = Path(__file__).parent / "data"
 AKTA_2018 = DATA / "akta-provinsi-2018-03-H2.csv"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "submission-65-2020-11-H1.csv"
 
 
 @pytest.fixture
@@ -116,3 +119,44 @@ def test_a_partial_sum_without_own_total_is_kept_flagged_never_met_and_unranked(
     r = _kaltim(BONTANG + [("64.01", "anak_lt17", 0), ("64.01", "kia_dimiliki", 0)]).value("64", "kia")
     assert (r["regencies_reporting"], r["value_basis"]) == (1, "partial")
     assert "Kabupaten Paser" in r["regencies_missing"]
+
+
+@pytest.fixture
+def kaltara_without_tana_tidung(tmp_path):
+    """The seed submission of Kaltara (2020-11-H1) without Kabupaten Tana Tidung's row, evaluated."""
+    from capaian.service import evaluate_cutoff
+
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "kaltara-tanpa-65.04.csv"
+    path.write_text("\n".join(x for x in lines if not x.startswith("65.04,")) + "\n", encoding="utf-8")
+    db = tmp_path / "capaian.duckdb"
+    store = open_store(db)
+    import_submission(store, path, actor="nasional")
+    evaluate_cutoff(store, "2020-11-H1")
+    yield store, db
+    store.close()
+
+
+def test_an_office_without_data_is_not_assessed_on_every_surface(kaltara_without_tana_tidung):
+    from capaian.accounts import OPERATOR
+    from capaian.cli.output import _level
+    from capaian.reports import render_narrative, resolve_scope
+    from capaian.runs import pick
+
+    store, db = kaltara_without_tana_tidung
+    view, _ = pick(store, cutoff="2020-11-H1", draft=True, user=OPERATOR)
+    office = view.region_row("65.04")
+    assert (office["level"], office["assessed"], office["rank_national"], office["rank_province"]) == (
+        None, False, None, None)
+    assert view.region_row("65.01")["assessed"] is True and view.region_row("65.01")["rank_province"] is not None
+    province = view.region_row("65")
+    assert province["level"] is not None and province["rank_national"] is None  # incomplete: no overall rank
+    lines = view.explain("65.04").lines("id")
+    assert lines[0].startswith("Kabupaten Tana Tidung (65.04), 2020-11-H1: belum dinilai, 0 dari")
+    assert any(x.startswith("Belum dinilai: kantor ini belum punya data") for x in lines)
+    assert "Not assessed" in " ".join(view.explain("65.04").lines("en"))
+    narrative = render_narrative(view, resolve_scope(view, "65.04"))
+    assert "belum dinilai dalam levelisasi kinerja Disdukcapil" in narrative and "level 1" not in narrative
+    rows = view.tier("regency")
+    row = next(r for r in rows.itertuples(index=False) if r.region_code == "65.04")
+    assert _level(row, "id") == "belum dinilai" and _level(row, "en") == "not assessed"

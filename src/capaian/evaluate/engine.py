@@ -82,7 +82,8 @@ def evaluate(
             "cutoff": take_str(str_array([cutoff]), np.zeros(n, np.int64)),
             "rubric": take_str(str_array([rubric.id]), np.zeros(n, np.int64)),
             **index.out,
-            **{k: (v if k == "coverage_ratio" else int_array(v)) for k, v in reg.items()},
+            **{k: (v if k == "coverage_ratio" else _bools(v) if k == "assessed" else int_array(v))
+               for k, v in reg.items()},
         }
     )
     indicators, regions_out = with_previous(indicators, regions_out, previous)
@@ -93,6 +94,12 @@ def evaluate(
         indicators=indicators[INDICATOR_COLUMNS],
         regions=regions_out[REGION_COLUMNS],
     )
+
+
+def _bools(values: np.ndarray) -> pd.arrays.BooleanArray:
+    """Float array (1 / 0, NaN = null) -> nullable boolean array."""
+    mask = np.isnan(values)
+    return pd.arrays.BooleanArray(np.where(mask, 0, values).astype(bool), mask)
 
 
 def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:

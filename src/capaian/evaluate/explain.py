@@ -135,6 +135,7 @@ class Explanation:
     message: Text | None = None
     base: dict | None = None  # the denominator base: id, label, population_as_of, in_force_from
     closest_to_falling: str | None = None  # met coverage indicator with the least margin (share)
+    assessed: bool | None = None  # offices: False when the office has no data ("belum dinilai")
 
     def lines(self, lang: str = "id") -> list[str]:
         return explanation_lines(self, lang)
@@ -290,7 +291,12 @@ def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanati
     path: list[Step] = []
     more = 0
     message = None
-    if level is None:
+    assessed = region.get("assessed")
+    assessed = None if assessed is None or pd.isna(assessed) else bool(assessed)
+    if assessed is False:
+        message = Text(**{lang: tr(lang, "Not assessed: the office has no data for this cut-off, so it has no "
+                                         "level and no rank.") for lang in LANGS})
+    elif level is None:
         message = Text(**{lang: tr(lang, "Levels are given to provinces and regencies/cities only.") for lang in LANGS})
     elif nxt is None:
         message = Text(**{lang: tr(lang, "Already at the top level (%(level)s); nothing to fix to move up.", level=level)
@@ -304,5 +310,5 @@ def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanati
         indicators_met=int(region["indicators_met"]), indicators_total=int(region["indicators_total"]),
         next_level=nxt.level if nxt else None, next_level_label=nxt.label if nxt else None,
         more_needed=more, met=met, not_met=not_met, path=path, message=message,
-        base=_base(rows), closest_to_falling=_closest_to_falling(met),
+        base=_base(rows), closest_to_falling=_closest_to_falling(met), assessed=assessed,
     )

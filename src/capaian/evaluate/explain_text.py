@@ -148,6 +148,8 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
         indicators_met=e.indicators_met, indicators_total=e.indicators_total)
     if e.level is not None:
         head = f"{name}{when}: level {e.level} ({e.level_label.get(lang)}), {counts}."
+    elif e.assessed is False:
+        head = f"{name}{when}: {numbers.level_text(None, lang, assessed=False)}, {counts}."
     else:
         head = f"{name}{when}: {counts}."
     lines = [head, f"{tr(lang, 'Rubric')}: {e.rubric}"]

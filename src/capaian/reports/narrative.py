@@ -250,11 +250,18 @@ def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
     level = integer(region["level"])
     lvl = f_int(level, lang)
     label = level_label(rubric, level, lang)
+    office = _office(scope, lang)[0].upper() + _office(scope, lang)[1:]
+    if numbers.not_assessed(region.get("assessed")):  # an office with no data: no level, no rank
+        title = tr(lang, "%(name)s not assessed in the Disdukcapil performance levels", name=scope.name)
+        lead = tr(lang, "%(office)s is not assessed in the Disdukcapil performance levels as of %(cutoff)s: "
+                        "it has no data, so it has no level and no rank.",
+                  office=office, cutoff=as_of_text(view.cutoff, lang))
+        return [Block("title", title), Block("meta", _meta_line(view, lang)), Block("p", lead)]
     title = tr(lang, "%(name)s at level %(lvl)s in the Disdukcapil performance levels", name=scope.name, lvl=lvl)
     met, total = f_int(region["indicators_met"], lang), f_int(region["indicators_total"], lang)
     lead = tr(lang,
         "%(office)s is at level %(lvl)s (%(label)s) in the Disdukcapil performance levels as of %(cutoff)s: %(met)s of %(total)s indicators met.",
-        office=_office(scope, lang)[0].upper() + _office(scope, lang)[1:], lvl=lvl, label=label, cutoff=as_of_text(view.cutoff, lang), met=met, total=total)
+        office=office, lvl=lvl, label=label, cutoff=as_of_text(view.cutoff, lang), met=met, total=total)
     lead += _rank_sentence(region, scope, lang) + _level_change(region, view, lang)
     blocks = [Block("title", title), Block("meta", _meta_line(view, lang)), Block("p", lead)]
     rows = {r["indicator"]: r for r in view.indicator_rows(scope.code).to_dict("records")}

@@ -148,6 +148,8 @@ def region_record(reg: dict, ind_rows: list[dict]) -> dict:
     }
     for k in REGION_FIELDS:
         rec[k] = as_int(reg.get(k))
+    assessed = clean(reg.get("assessed"))  # offices: False when "belum dinilai" (no data)
+    rec["assessed"] = None if assessed is None else bool(assessed)
     rec["level_change"] = (
         None if rec["level"] is None or rec["prev_level"] is None else rec["level"] - rec["prev_level"]
     )

@@ -160,3 +160,49 @@ def test_an_office_without_data_is_not_assessed_on_every_surface(kaltara_without
     rows = view.tier("regency")
     row = next(r for r in rows.itertuples(index=False) if r.region_code == "65.04")
     assert _level(row, "id") == "belum dinilai" and _level(row, "en") == "not assessed"
+
+
+BENGKULU = ["17.01", "17.02", "17.03", "17.04", "17.05", "17.06", "17.07", "17.08", "17.09", "17.71"]
+# ten regencies' recordings summing to the published 1.402.535 (the split is constructed)
+RECORDED = [140_253] * 9 + [1_402_535 - 9 * 140_253]
+
+
+def _bengkulu_file(tmp_path, province_row: str) -> Path:
+    path = tmp_path / "bengkulu-2020-11-H1.csv"
+    rows = [f"{code};2020-11-H1;{n};" for code, n in zip(BENGKULU, RECORDED)] + [province_row]
+    path.write_text("kode_wilayah;cutoff;ktp_terekam;wajib_ktp\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_regency_numerators_over_the_province_denominator_form_the_province_figure(store, tmp_path):
+    """Bengkulu, 14 Nov 2020: ten regencies' recordings (1.402.535) over the province's required
+    residents (1.428.927) = 98,15 %, the published figure (was: "unpaired", no figure)."""
+    path = _bengkulu_file(tmp_path, "17;2020-11-H1;;1.428.927")
+    result = import_submission(store, path, actor="nasional")
+    assert result.unusable == [] and "belum dapat dipakai" not in result.summary("id")
+    ev = evaluate(store.current_facts("2020-11-H1"), _offices(2020), load_rubric("levelisasi-2020"))
+    r = ev.value("17", "ktp_el")
+    assert (r["numerator"], r["denominator"], r["value_basis"], r["complete"]) == (
+        1_402_535, 1_428_927, "regency_numerators", True)
+    assert round(r["value"], 2) == 98.15 and (r["status"], r["rank_national"]) == ("met", 1)
+    assert (r["regencies_reporting"], r["regencies_total"]) == (10, 10) and r["regencies_missing"] is None
+    line = next(x for x in ev.explain("17").lines("id") if "KTP-el" in x)
+    assert "98,15 % (1.402.535 dari 1.428.927" in line
+    assert "jumlah pembilang kab/kota atas penyebut provinsi sendiri" in line
+    # the province's own count (1.408.525) is kept beside it: 98,57 %
+    own = _bengkulu_file(tmp_path, "17;2020-11-H1;1.408.525;1.428.927")
+    import_submission(store, own, actor="nasional")
+    r = evaluate(store.current_facts("2020-11-H1"), _offices(2020), load_rubric("levelisasi-2020")).value("17", "ktp_el")
+    assert round(r["value"], 2) == 98.15 and round(r["own_value"], 2) == 98.57 and r["own_difference"] < 0
+
+
+def test_a_2023_file_without_ikd_does_not_call_ktp_terekam_unusable(store, tmp_path):
+    """ktp_terekam is the KTP-el numerator; the missing IKD activations leave only IKD undecided."""
+    path = tmp_path / "kaltara-2023.csv"
+    path.write_text("kode_wilayah,cutoff,wajib_ktp,ktp_terekam\n65.01,2023-03-H1,98652,101361\n", encoding="utf-8")
+    result = import_submission(store, path, actor="nasional")
+    assert result.unusable == [] and "belum dapat dipakai" not in result.summary("id")
+    alone = tmp_path / "ikd.csv"
+    alone.write_text("kode_wilayah,cutoff,ikd_aktif\n65.02,2023-03-H1,1200\n", encoding="utf-8")
+    assert import_submission(store, alone, actor="nasional").unusable == [
+        {"region_code": "65.02", "fact": "ikd_aktif", "missing": "ktp_terekam"}]

@@ -107,7 +107,7 @@ def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
     is_cov = coverage[cols["order"]]
     reached = cols["program_target_met"]
     own_value = cols["own_value"]
-    differs = (cols["basis"] == 0) & ~np.isnan(own_value) & (np.abs(cols["value"] - own_value) > 1e-9)
+    differs = np.isin(cols["basis"], (0, 3)) & ~np.isnan(own_value) & (np.abs(cols["value"] - own_value) > 1e-9)
     base_no = np.where(is_cov & (base is not None), 0, -1)
     return {
         "program_target": cols["program_target"],

@@ -66,6 +66,8 @@ def _partial(s, lang: str) -> str:
 def _formed(s, lang: str) -> list[str]:
     """Notes on how a coverage figure was formed: completeness, own totals, margin."""
     notes = []
+    if s.value_basis == "regency_numerators":
+        notes.append(tr(lang, "the regencies/cities' numerators summed over the province's own denominator"))
     if s.value_basis == "own" and s.partial_value is not None:  # own total; not all regencies report
         notes.append(tr(lang, "the province's own reported total; %(partial)s is not used, as only "
                               "%(reporting)s of %(total)s regencies/cities report (missing: %(missing)s)",

@@ -10,7 +10,8 @@ Per coverage row (numpy columns aligned with the row positions):
   figure is a partial sum (not ranked, never met: see docs/architecture.md, "Completeness");
 - `value_basis` (`rollup.rollup_coverage`): `children` (the sum of the children, the rule), `own`
   (the region's own submitted totals: no child has data, or a province's regencies do not all
-  report) or `partial` (a province's or the nation's partial sum with no own total);
+  report), `partial` (a province's or the nation's partial sum with no own total) or
+  `regency_numerators` (every regency sent its numerator only, the province its denominator);
   `own_numerator` / `own_denominator` / `own_value`: the region's own submitted totals when it
   has both, kept beside the sum; `partial_numerator` / `partial_denominator` / `partial_value`:
   the sum over the regencies that report when not all do, kept beside the figure.
@@ -21,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from capaian.evaluate.frame import RegionIndex
-from capaian.evaluate.rollup import PARTIAL, compare
+from capaian.evaluate.rollup import NUMERATORS, PARTIAL, compare
 from capaian.evaluate.targets import TargetArrays
 from capaian.rubrics.model import Indicator
 
-BASES = ("children", "own", "partial")  # codes rollup.CHILDREN, OWN, PARTIAL
+BASES = ("children", "own", "partial", "regency_numerators")  # codes rollup.CHILDREN, OWN, PARTIAL, NUMERATORS
 EXTRA_FLOAT = ("program_target", "program_target_met", "margin", "regencies_total", "regencies_reporting",
                "own_numerator", "own_denominator", "own_value", "partial_numerator", "partial_denominator",
                "partial_value")
@@ -89,6 +90,9 @@ def coverage_extras(ind: Indicator, pos: np.ndarray, own_pair: np.ndarray, forme
     reporting = np.bincount(regions.province_pos[regencies], weights=reg_has, minlength=size)
     total[regions.national_pos] = len(regencies)
     reporting[regions.national_pos] = reg_has.sum()
+    # the Bengkulu shape: every regency reports its numerator, the province the denominator
+    numerators_only = formed["basis"] == NUMERATORS
+    reporting[numerators_only] = total[numerators_only]
     upper = np.isin(regions.tier_no[pos], (0, 1))
     out["regencies_total"] = np.where(upper, total[pos], np.nan)
     out["regencies_reporting"] = np.where(upper, reporting[pos], np.nan)

@@ -131,7 +131,7 @@ def indicator_columns(rubric: Rubric, regions: RegionIndex, own, agg, fact_names
             i, j = cols[ind.numerator], cols[ind.denominator]
             own_pair = own[:, [i, j]].copy()
             own_pair[np.isnan(own_pair).any(axis=1)] = np.nan
-            formed = rollup_coverage(own_pair, regions)
+            formed = rollup_coverage(own_pair, regions, agg[:, i], own[:, j])
             part = coverage_rows(order, ind, pos, agg[:, [i, j]], formed["pair"], t, formed["basis"])
             part.update(coverage_extras(ind, pos, own_pair, formed, regions, t, part["met"]))
             parts.append(part)

@@ -123,17 +123,23 @@ def rollup_pair(own: np.ndarray, regions: RegionIndex, num_col: int, den_col: in
     return rollup_sum(pair, regions)
 
 
-CHILDREN, OWN, PARTIAL = 0, 1, 2  # value basis codes (formed.BASES)
+CHILDREN, OWN, PARTIAL, NUMERATORS = 0, 1, 2, 3  # value basis codes (formed.BASES)
 UPPER = {"regency": "province", "province": "national"}  # child tier -> a parent tier held to completeness
 
 
-def rollup_coverage(own_pair: np.ndarray, regions: RegionIndex) -> dict:
+def rollup_coverage(own_pair: np.ndarray, regions: RegionIndex, numerators: np.ndarray | None = None,
+                    own_denominators: np.ndarray | None = None) -> dict:
     """Bottom-up figures of one coverage pair (n × 2, NaN where a region lacks either count).
 
     Returns `pair` (the decided numerator/denominator per region), `basis` (CHILDREN, OWN,
     PARTIAL or -1 without a figure), `partial` (the sum over the children that report, kept beside
     when a province or the nation is incomplete), `reporting` / `total` (children reporting /
-    children, for provinces and the nation)."""
+    children, for provinces and the nation).
+
+    `numerators` (each region's numerator summed bottom-up on its own) and `own_denominators` (the
+    regions' own denominators) give the shape Bengkulu published (14 Nov 2020): every regency sends
+    its numerator, none its denominator, and the province its own denominator: the province figure
+    is the regencies' numerators summed over that denominator (`NUMERATORS`)."""
     n = len(regions)
     agg = own_pair.copy()
     has_own = ~np.isnan(own_pair[:, 0])
@@ -168,6 +174,15 @@ def rollup_coverage(own_pair: np.ndarray, regions: RegionIndex) -> dict:
         alone = some & ~has_own
         agg[alone] = sums[alone]
         basis[alone] = PARTIAL
+        if tier == "regency" and numerators is not None and own_denominators is not None:
+            child_num = numerators[rows]
+            sent = ~np.isnan(child_num)
+            with_num = np.bincount(parents[sent], minlength=n)
+            shape = upper & ~any_child & (total > 0) & (with_num == total) & ~np.isnan(own_denominators)
+            agg[shape, 0] = np.bincount(parents[sent], weights=child_num[sent], minlength=n)[shape]
+            agg[shape, 1] = own_denominators[shape]
+            basis[shape] = NUMERATORS
+            reporting[shape] = total[shape]
     return {"pair": agg, "basis": basis, "partial": partial, "reporting": reporting, "total": total}
 
 

@@ -128,6 +128,7 @@ def stored_values(store, report: ValidationReport) -> dict[str, dict[str, float]
     """The stored facts of the file's regions and cut-off: {region: {fact: value}}."""
     stored: dict[str, dict[str, float]] = {}
     regions = {code for _, code, _ in report.rows}
+    regions |= {code.split(".")[0] for code in regions}  # a province's denominator serves its regencies
     frame = store.current_facts(report.cutoff, regions=regions)
     for code, fact, value in zip(frame["region_code"], frame["fact"], frame["value"]):
         if code in regions and value == value:
@@ -145,6 +146,7 @@ def check_against_stored(store, report: ValidationReport, stored=None) -> list[d
     from capaian.periods import Cutoff
 
     stored = stored_values(store, report) if stored is None else stored
+    in_file = {code: values for _, code, values in report.rows}
     unusable = []
     for number, code, values in report.rows:
         kept = stored.get(code, {})
@@ -155,17 +157,28 @@ def check_against_stored(store, report: ValidationReport, stored=None) -> list[d
                 check_ratio(report, number, part, values[part], whole, kept[whole], stored=whole)
             elif whole in values and part in kept:
                 check_ratio(report, number, part, kept[part], whole, values[whole], stored=part)
-        unusable += _unusable(code, values, kept, coverage_pairs(Cutoff.parse(report.cutoff)))
+        province = code.split(".")[0]
+        above = {**stored.get(province, {}), **in_file.get(province, {})} if province != code else {}
+        below = {f for c, v in in_file.items() if c.startswith(code + ".") for f in v}
+        unusable += _unusable(code, values, kept, coverage_pairs(Cutoff.parse(report.cutoff)), above, below)
     return unusable
 
 
-def _unusable(code: str, values: dict, kept: dict, pairs) -> list[dict]:
-    """The file's coverage facts of one region with no partner in the file or stored."""
+def _unusable(code: str, values: dict, kept: dict, pairs, above: dict, below: set) -> list[dict]:
+    """The file's coverage facts of one region with no partner in the file or stored. A regency's
+    numerator is usable beside its province's denominator, and a province's denominator beside its
+    regencies' numerators in the file (the shape Bengkulu published, 14 Nov 2020). A fact in one
+    complete pair (ktp_terekam of KTP-el) is usable even when another pair it belongs to (IKD
+    activations over ktp_terekam) lacks its partner."""
+    def have(fact: str) -> bool:
+        return fact in values or fact in kept
+
+    paired = {f for pair in pairs if all(have(x) for x in pair) for f in pair}
     out = []
     for part, whole in pairs:
-        if part in values and whole not in values and whole not in kept:
+        if part in values and not have(whole) and part not in paired and whole not in above:
             out.append({"region_code": code, "fact": part, "missing": whole})
-        elif whole in values and part not in values and part not in kept:
+        elif whole in values and not have(part) and whole not in paired and part not in below:
             out.append({"region_code": code, "fact": whole, "missing": part})
     return out
 

@@ -206,3 +206,23 @@ def test_a_2023_file_without_ikd_does_not_call_ktp_terekam_unusable(store, tmp_p
     alone.write_text("kode_wilayah,cutoff,ikd_aktif\n65.02,2023-03-H1,1200\n", encoding="utf-8")
     assert import_submission(store, alone, actor="nasional").unusable == [
         {"region_code": "65.02", "fact": "ikd_aktif", "missing": "ktp_terekam"}]
+
+
+def test_format_json_is_valid_json_without_nan(kaltara_without_tana_tidung):
+    """`--format json` writes null where a figure is missing (a not-assessed office has no
+    coverage ratio), never NaN."""
+    import json
+
+    from cli_support import run_capaian
+
+    _, db = kaltara_without_tana_tidung
+
+    def refuse(name):
+        raise ValueError(f"{name} in --format json output")
+
+    for args in (("evaluate", "--cutoff", "2020-11-H1", "--format", "json", "--tier", "regency"),
+                 ("results", "--cutoff", "2020-11-H1", "--format", "json", "--draft", "--tier", "regency")):
+        out = run_capaian(db, *args).stdout
+        data = json.loads(out, parse_constant=refuse)
+        office = next(r for r in data["regions"] if r["region_code"] == "65.04")
+        assert (office["level"], office["assessed"], office["coverage_ratio"]) == (None, False, None)

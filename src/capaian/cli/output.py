@@ -145,7 +145,9 @@ def _records(regions: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
     wanted = indicators[indicators["region_code"].isin(regions["region_code"])]
     grouped = {code: g for code, g in wanted.groupby("region_code", sort=False)}
     out = []
-    for reg in regions.to_dict(orient="records"):
+    from capaian.cells import rows as plain_rows
+
+    for reg in plain_rows(regions):  # NaN -> None: `--format json` is valid JSON (no NaN)
         rows = grouped.get(reg["region_code"])
         reg["indicators"] = [] if rows is None else json.loads(rows.to_json(orient="records"))
         out.append(reg)
@@ -179,7 +181,10 @@ def frame_to_csv(regions: pd.DataFrame, indicators: pd.DataFrame, view) -> str:
 
 
 def echo_json(text: str) -> None:
-    """JSON on stdout, indented and plain (Rich's highlighter takes seconds on a national payload)."""
+    """JSON on stdout, indented and plain (Rich's highlighter takes seconds on a national payload);
+    never `NaN` (null instead)."""
     import typer
 
-    typer.echo(json.dumps(json.loads(text), indent=2, ensure_ascii=False))
+    # NaN / Infinity are not JSON: any that slipped into `text` are written as null
+    data = json.loads(text, parse_constant=lambda name: None)
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))

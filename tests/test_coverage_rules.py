@@ -226,3 +226,17 @@ def test_format_json_is_valid_json_without_nan(kaltara_without_tana_tidung):
         data = json.loads(out, parse_constant=refuse)
         office = next(r for r in data["regions"] if r["region_code"] == "65.04")
         assert (office["level"], office["assessed"], office["coverage_ratio"]) == (None, False, None)
+
+
+def test_the_ikd_denominator_is_stated_on_the_rubric_and_shown():
+    ikd = load_rubric("levelisasi-2023").indicator("ikd")
+    assert (ikd.numerator, ikd.denominator) == ("ikd_aktif", "ktp_terekam")
+    assert "asumsi" in ikd.denominator_note.id and "assumption" in ikd.denominator_note.en
+    frame = pd.DataFrame([("65.01", "wajib_ktp", 98_652), ("65.01", "ktp_terekam", 101_361),
+                          ("65.01", "ikd_aktif", 30_000)], columns=["region_code", "fact", "value"])
+    frame["cutoff"], frame["source"] = "2023-03-H1", "test"
+    ev = evaluate(frame[["region_code", "cutoff", "fact", "value", "source"]], _offices(2023), load_rubric("levelisasi-2023"))
+    line = next(x for x in ev.explain("65.01").lines("id") if x.strip().startswith("✓ IKD"))
+    assert "29,60 % (30.000 dari 101.361" in line
+    assert "penyebut: penduduk yang sudah merekam KTP-el (asumsi; bukan wajib KTP)" in line
+    assert "denominator: residents with KTP-el recorded" in " ".join(ev.explain("65.01").lines("en"))

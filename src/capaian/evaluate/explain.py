@@ -74,6 +74,7 @@ class IndicatorState:
     over_100: bool
     comparison: str
     unit: Text | None = None
+    denominator_note: Text | None = None  # the rubric's statement of the denominator (IKD)
     program_targets: list[dict] = field(default_factory=list)  # {value, met}: shown, decide nothing
     margin: int | None = None  # met coverage: people that could be lost before falling below
     regencies_total: int | None = None
@@ -186,6 +187,7 @@ def _state(row: dict, ind) -> IndicatorState:
         numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=row["value"],
         target=_num(row["target"]), target_set=row["target_set"], reason=row.get("reason"),
         over_100=bool(row["over_100"]), comparison=ind.comparison, unit=ind.unit,
+        denominator_note=ind.denominator_note,
         program_targets=_program_targets(row, ind), margin=_int(row.get("margin")),
         regencies_total=_int(row.get("regencies_total")), regencies_reporting=_int(row.get("regencies_reporting")),
         regencies_missing=[m for m in (missing.split(", ") if isinstance(missing, str) and missing else [])],

@@ -65,7 +65,7 @@ def _partial(s, lang: str) -> str:
 
 def _formed(s, lang: str) -> list[str]:
     """Notes on how a coverage figure was formed: completeness, own totals, margin."""
-    notes = []
+    notes = [s.denominator_note.get(lang)] if s.denominator_note is not None else []
     if s.value_basis == "regency_numerators":
         notes.append(tr(lang, "the regencies/cities' numerators summed over the province's own denominator"))
     if s.value_basis == "own" and s.partial_value is not None:  # own total; not all regencies report

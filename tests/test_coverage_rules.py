@@ -240,3 +240,19 @@ def test_the_ikd_denominator_is_stated_on_the_rubric_and_shown():
     assert "29,60 % (30.000 dari 101.361" in line
     assert "penyebut: penduduk yang sudah merekam KTP-el (asumsi; bukan wajib KTP)" in line
     assert "denominator: residents with KTP-el recorded" in " ".join(ev.explain("65.01").lines("en"))
+
+
+def test_a_partial_sum_is_flagged():
+    from capaian.quality.flags import partial_sums
+    from capaian.quality.text import describe
+
+    def offices(ev):  # the rows flags are made of (provinces and regencies)
+        return ev.indicators[ev.indicators["tier"].isin(("province", "regency"))].to_dict("records")
+
+    beside = partial_sums(offices(_kaltim(KALTIM_OWN + BONTANG)))
+    assert [(f.region_code, f.indicator, f.severity) for f in beside] == [("64", "kia", "medium")]
+    assert describe(beside[0], "id") == ("1 dari 10 kab/kota melapor: 60,00 % (34.994 dari 58.324); "
+                                         "angka provinsi sendiri 27,65 % yang menentukan")
+    alone = partial_sums(offices(_kaltim(BONTANG)))
+    assert [(f.region_code, f.severity) for f in alone] == [("64", "high")]
+    assert "not counted as met, not ranked" in describe(alone[0], "en")

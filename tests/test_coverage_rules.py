@@ -157,6 +157,9 @@ def test_an_office_without_data_is_not_assessed_on_every_surface(kaltara_without
     assert "Not assessed" in " ".join(view.explain("65.04").lines("en"))
     narrative = render_narrative(view, resolve_scope(view, "65.04"))
     assert "belum dinilai dalam levelisasi kinerja Disdukcapil" in narrative and "level 1" not in narrative
+    province_text = render_narrative(view, resolve_scope(view, "65"))
+    assert ("Untuk KTP-el baru 4 dari 5 kab/kota yang melapor (belum: Kabupaten Tana Tidung): jumlahnya, "
+            "102,01 persen, tidak dihitung tercapai dan tidak diperingkat.") in province_text
     rows = view.tier("regency")
     row = next(r for r in rows.itertuples(index=False) if r.region_code == "65.04")
     assert _level(row, "id") == "belum dinilai" and _level(row, "en") == "not assessed"

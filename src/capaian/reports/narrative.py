@@ -123,6 +123,13 @@ def _level_change(region: dict, view, lang: str) -> str:
 
 def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     subject = tr(lang, SUBJECT[ind.numerator]) if ind.numerator in SUBJECT else ind.label.get(lang)
+    partial = number(row.get("partial_value"))
+    reported = dict(reporting=f_int(row.get("regencies_reporting"), lang), total=f_int(row.get("regencies_total"), lang),
+                    missing=plain(row.get("regencies_missing")) or "-", partial=pct_words(partial, lang))
+    if row["status"] == "no_data" and row.get("reason") == "incomplete" and partial is not None:
+        return tr(lang, "For %(indicator)s only %(reporting)s of %(total)s regencies/cities reported (missing: "
+                        "%(missing)s): their sum, %(partial)s, is not counted as met and not ranked.",
+                  indicator=ind.label.get(lang), **reported)
     if row["status"] == "no_data":
         return tr(lang, "There is no data for %(indicator)s yet.", indicator=ind.label.get(lang))
     noun = tr(lang, NOUN[ind.numerator]) if ind.numerator in NOUN else ""
@@ -166,6 +173,10 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         text += " " + tr(lang, "This figure covers the %(reporting)s of %(total)s regencies/cities that reported "
                                "(missing: %(missing)s), so it is not ranked.",
                          reporting=f_int(reporting, lang), total=f_int(total, lang), missing=missing)
+    if row.get("value_basis") == "own" and partial is not None:
+        text += " " + tr(lang, "This is the province's own reported figure: only %(reporting)s of %(total)s "
+                               "regencies/cities reported (missing: %(missing)s), and their sum, %(partial)s, is "
+                               "shown beside it.", **reported)
     own = number(row.get("own_value"))
     if own is not None and number(row.get("own_difference")) is not None:
         text += " " + tr(lang, "The province's own reported figure is %(value)s; the sum of its regencies is what "

@@ -259,3 +259,12 @@ def test_a_partial_sum_is_flagged():
     alone = partial_sums(offices(_kaltim(BONTANG)))
     assert [(f.region_code, f.severity) for f in alone] == [("64", "high")]
     assert "not counted as met, not ranked" in describe(alone[0], "en")
+
+
+def test_no_forecast_from_a_partial_sum():
+    from capaian.quality.forecast import forecasts
+
+    runs = [_kaltim([("64.74", "anak_lt17", 58_324), ("64.74", "kia_dimiliki", 30_000 + 1_000 * i)], cutoff=c)
+            for i, c in enumerate(("2022-04-H1", "2022-04-H2", "2022-05-H1", "2022-05-H2"))]
+    found = {(f.region_code, f.indicator) for f in forecasts(runs, ["64", "64.74"])}
+    assert ("64.74", "kia") in found and ("64", "kia") not in found

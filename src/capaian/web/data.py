@@ -21,6 +21,7 @@ CELL_FIELDS = (
     "program_target", "program_target_met", "margin", "denominator_base", "denominator_base_label",
     "regencies_total", "regencies_reporting", "regencies_missing", "complete", "value_basis",
     "own_numerator", "own_denominator", "own_value", "own_difference",
+    "partial_numerator", "partial_denominator", "partial_value",
 )
 REGION_FIELDS = (
     "level", "prev_level", "indicators_met", "indicators_total", "no_data", "rank_national",

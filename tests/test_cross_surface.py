@@ -279,8 +279,10 @@ def _ranking_lines(text: str) -> dict:
     """{province code: (rank, level, met)} from the national PDF's province ranking table."""
     out = {}
     # a long name wraps onto the next line ("Nusa Tenggara\nTimur"): names hold no digits
-    for rank, code, level, met in re.findall(r"^(\d+) (\d{2}) \D*?\s(\d|–) (\d+)/\d+\s", html_lib.unescape(text), flags=re.M):
-        out.setdefault(code, (int(rank), int(level) if level.isdigit() else None, int(met)))
+    # an incomplete province has no rank ("—"); an office with no data no level ("–")
+    for rank, code, level, met in re.findall(r"^(\d+|—) (\d{2}) \D*?\s(\d|–|—) (\d+)/\d+\s", html_lib.unescape(text),
+                                             flags=re.M):
+        out.setdefault(code, (int(rank) if rank.isdigit() else None, int(level) if level.isdigit() else None, int(met)))
     return out
 
 

@@ -94,8 +94,11 @@ def test_own_totals_are_used_only_when_no_child_reports_the_pair(regions):
     ev = evaluate(facts_frame(rows), regions, R22)
     regency = row(ev, "11.01", "ktp_el")
     assert (regency["denominator"], regency["value_basis"], regency["own_difference"]) == (1000, "own", None)
+    # the province has two regencies and one reports: a partial sum, kept but not decided
     province = row(ev, "11", "ktp_el")
-    assert (province["denominator"], province["value_basis"]) == (1000, "children")
+    assert (province["denominator"], province["value_basis"], province["complete"]) == (1000, "partial", False)
+    assert (province["status"], province["reason"], province["met"]) == ("no_data", "incomplete", False)
+    assert (province["regencies_reporting"], province["regencies_total"]) == (1, 2)
 
 
 def test_province_is_the_sum_of_its_regencies_and_keeps_its_own_totals_beside():
@@ -407,10 +410,15 @@ def test_province_coverage_is_summed_numerators_over_summed_denominators(values)
         r = row(ev, prov, "akta_kelahiran")
         assert r["numerator"] == (sum(nums) if nums else None)
         assert r["denominator"] == (sum(dens) if dens else None)
+        # a 0/0 (or x/0) regency does not report; a partial sum is kept but never met or ranked
+        complete = all(values[i][0] is not None and values[i][1] for i in members)
         if nums and dens and sum(dens) > 0:
             assert r["value"] == pytest.approx(sum(nums) / sum(dens) * 100, rel=1e-12)
-            assert r["met"] is (sum(nums) * 100 >= 97 * sum(dens))
+            assert r["met"] is (complete and sum(nums) * 100 >= 97 * sum(dens))
             assert r["over_100"] is (sum(nums) > sum(dens))
+            assert (r["status"] == "no_data", r["reason"] == "incomplete", r["complete"]) == (
+                not complete, not complete, complete)
+            assert (r["rank_national"] is None) is (not complete) or prov == "ID"
         else:
             assert r["status"] == "no_data" and r["value"] is None
 

@@ -67,14 +67,20 @@ def test_numerator_over_twice_its_denominator_is_refused(tmp_path, store):
     problem = err.value.report.problems[0]
     assert (problem.rule, problem.column) == ("implausible_ratio", "ktp_terekam")
     assert "stored wajib_ktp" in problem.message_en
-    # a part above its stored whole is impossible, reported once (not also as implausible)
-    kia = write(tmp_path, "kode_wilayah,cutoff,kia_dimiliki\n65.01,2020-11-H1,90000\n", "kia.csv")
+    # KIA above its stored anak_lt17 (44,077) is accepted like KTP-el, and named in the summary
+    kia = write(tmp_path, "kode_wilayah,cutoff,kia_dimiliki\n65.01,2020-11-H1,45000\n", "kia.csv")
+    result = import_submission(store, kia, actor="t")
+    assert result.above_100 == [{"region_code": "65.01", "fact": "kia_dimiliki", "numerator": 45000.0,
+                                 "denominator": 44077.0}]
+    assert "1 angka di atas 100 % (diterima, ditandai): 65.01 kia_dimiliki 102,09 %" in result.summary("id")
+    # more than twice it is implausible, the same rule as KTP-el, reported once
+    kia = write(tmp_path, "kode_wilayah,cutoff,kia_dimiliki\n65.01,2020-11-H1,90000\n", "kia2.csv")
     with pytest.raises(SubmissionInvalid) as err:
         import_submission(store, kia, actor="t")
-    assert [(p.rule, p.column) for p in err.value.report.problems] == [("above_denominator", "kia_dimiliki")]
+    assert [(p.rule, p.column) for p in err.value.report.problems] == [("implausible_ratio", "kia_dimiliki")]
     assert "stored anak_lt17" in err.value.report.problems[0].message_en
     in_row = write(tmp_path, "kode_wilayah,cutoff,anak_lt17,kia_dimiliki\n65.01,2020-12-H1,100,900\n", "k2.csv")
-    assert validate_submission(in_row).counts == {"above_denominator": 1}
+    assert validate_submission(in_row).counts == {"implausible_ratio": 1}
     # twice is still plausible (movers counted after the semester's population figure)
     ok = write(tmp_path, "kode_wilayah,cutoff,ktp_terekam\n65.01,2020-11-H1,197304\n", "dua.csv")
     assert import_submission(store, ok, actor="t").status == "imported"

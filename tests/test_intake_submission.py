@@ -167,17 +167,23 @@ def test_ambiguous_count_is_refused(tmp_path):
 
 
 def test_numerator_above_denominator(tmp_path):
+    """Above 100 % is real for every coverage indicator (denominators fixed at the base); only
+    more than MAX_NUMERATOR_RATIO x the denominator is refused, the same rule for each pair."""
     header = "kode_wilayah,cutoff,wajib_ktp,ktp_terekam,anak_lt17,kia_dimiliki,anak_lt18,akta_lahir_dimiliki,bpp_persen"
     path = csv_file(
         tmp_path,
-        "65.01,2020-11-H1,100,103,50,51,60,61,80",    # kia and akta impossible
+        "65.01,2020-11-H1,100,103,50,51,60,61,80",    # KIA and akta above 100 %: accepted
         "65.02,2020-11-H1,100,103,50,50,60,60,120",   # KTP-el above 100 % and percent > 100: fine
+        "65.03,2020-11-H1,100,201,50,101,60,121,80",  # each more than twice its denominator
         header=header,
     )
     report = validate_submission(path)
-    impossible = only(report, "above_denominator")
-    assert [(p.row, p.column) for p in impossible] == [(2, "kia_dimiliki"), (2, "akta_lahir_dimiliki")]
-    assert len(report.problems) == 2
+    implausible = only(report, "implausible_ratio")
+    assert sorted((p.row, p.column) for p in implausible) == [
+        (4, "akta_lahir_dimiliki"), (4, "kia_dimiliki"), (4, "ktp_terekam")]
+    assert len(report.problems) == 3
+    kia = next(p for p in implausible if p.column == "kia_dimiliki")
+    assert "more than 2x anak_lt17" in kia.message_en
 
 
 def test_duplicate_region(tmp_path):
@@ -224,11 +230,11 @@ def test_all_problems_reported_at_once(tmp_path):
         tmp_path,
         "65.01,Bulungan,2020-11-H1,-1,1,1,1",
         "65.99,X,2020-11-H1,1,1,1,1",
-        "65.02,Malinau,2020-11-H2,1,1,1,2",
+        "65.02,Malinau,2020-11-H2,1,1,1,3",
         header=HEADER + ",warna",
     )
     rules = validate_submission(path).rules()
-    assert {"unknown_column", "negative", "unknown_code", "mixed_cutoff", "above_denominator"} <= rules
+    assert {"unknown_column", "negative", "unknown_code", "mixed_cutoff", "implausible_ratio"} <= rules
 
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -296,12 +302,12 @@ def test_xlsx_input(tmp_path, store):
     report = validate_submission(bad)
     assert [(p.rule, p.row, p.column, p.value) for p in report.problems] == [
         ("not_whole", 4, "wajib_ktp", "1.5")]
-    sheet.append(["65.04", "Kabupaten Tana Tidung", "2020-11-H2", 10, 10, 11])
+    sheet.append(["65.04", "Kabupaten Tana Tidung", "2020-11-H2", 10, 10, 21])
     book.save(bad)
     report = validate_submission(bad)
     assert [(p.rule, p.row, p.column) for p in report.problems] == [
         ("not_whole", 4, "wajib_ktp"), ("mixed_cutoff", 5, "cutoff"),
-        ("above_denominator", 5, "kia_dimiliki")]
+        ("implausible_ratio", 5, "kia_dimiliki")]
 
 
 # -- import --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from capaian.present import numbers
 from capaian.quality import completeness
-from capaian.quality.flags import FLAG_TYPES, SEVERITIES, counts
+from capaian.quality.flags import FLAG_TYPES, SEVERITIES, counts, mad_k
 from capaian.quality.service import flags_for_choice, region_flags, region_forecast
 from capaian.quality.text import describe, forecast_status, severity_label, status_label, type_label
 from capaian.reports import build_report
@@ -124,6 +124,9 @@ def test_regency_pdf_section(store, picked, province):
         assert squash(forecast_status(f.status, "id")) in body and squash(numbers.percent(f.value, "id")) in body
     own = region_flags(store, choice, regency)
     assert (squash("Tidak ada tanda kualitas data.") in body) == (not own)
+    # the footnote's jump multiplier is the flags' k (5 × MAD), not the forecast's 6 cut-offs
+    assert squash(f"melebihi {numbers.decimal(mad_k(), 'id', 1)} × simpangan mutlak median") in body
+    assert mad_k() == 5 and squash("6,0 × simpangan") not in body
     for f in own:
         assert squash(type_label(f.type, "id")) in body and squash(figure(view, f, "id")) in body
 

@@ -113,7 +113,11 @@ def test_overview_json_and_csv_twins_equal_page(client):
         row_html = rows[rec["code"]]
         rank = re.search(r'<td class="num rank"[^>]*>([^<]*)</td>', row_html).group(1)
         assert rank == (str(rec["rank_national"]) if rec["rank_national"] is not None else "–")
-        assert f'data-level="{rec["level"]}"' in row_html
+        if rec["level"] is not None:
+            assert f'data-level="{rec["level"]}"' in row_html
+        else:  # an office with no data is not assessed: no level, no rank (never level 1)
+            assert rec["assessed"] is False and rec["rank_national"] is None
+            assert 'class="lvl lvl-none lvl-unassessed" title="belum dinilai">belum dinilai</span>' in row_html
         shown_cells = cells(row_html)
         c = by_csv[rec["code"]]
         assert c["level"] == ("" if rec["level"] is None else str(rec["level"]))

@@ -58,7 +58,7 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
     header = ["#", tr(lang, "code"), tr(lang, "region"), tr(lang, "level")]
     if not wide:
         return header + [tr(lang, "met")] + [str(i) for i in range(1, len(ids) + 1)], _compact_rows(
-            regions, indicators, ids)
+            regions, indicators, ids, lang)
     header += [_header(ind, lang) for ind in view.rubric.indicators]
     by_region = indicators.set_index(["region_code", "indicator"])
     shown = indicators[indicators["region_code"].isin(regions["region_code"])]
@@ -66,7 +66,7 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
     body = []
     for reg in regions.itertuples(index=False):
         rank = "" if pd.isna(reg.rank_national) else str(int(reg.rank_national))
-        level = "" if pd.isna(reg.level) else str(int(reg.level))
+        level = _level(reg, lang)
         cells = []
         for ind in ids:
             key = (reg.region_code, ind)
@@ -76,7 +76,16 @@ def level_table_rows(regions: pd.DataFrame, indicators: pd.DataFrame, view, lang
     return header, body
 
 
-def _compact_rows(regions: pd.DataFrame, indicators: pd.DataFrame, ids: list[str]) -> list[list[str]]:
+def _level(reg, lang: str) -> str:
+    """The level column: `3`, `belum dinilai` for an office with no data, empty for other tiers."""
+    from capaian.present import numbers
+
+    if numbers.not_assessed(getattr(reg, "assessed", None)):
+        return numbers.level_text(None, lang, assessed=False)
+    return "" if numbers.missing(reg.level) else str(int(reg.level))
+
+
+def _compact_rows(regions: pd.DataFrame, indicators: pd.DataFrame, ids: list[str], lang: str) -> list[list[str]]:
     from capaian.present import numbers
 
     status = {(r, i): s for r, i, s in zip(indicators["region_code"], indicators["indicator"], indicators["status"])}
@@ -85,7 +94,7 @@ def _compact_rows(regions: pd.DataFrame, indicators: pd.DataFrame, ids: list[str
         met = "" if numbers.missing(reg.indicators_met) else f"{int(reg.indicators_met)}/{int(reg.indicators_total)}"
         body.append([
             "" if numbers.missing(reg.rank_national) else str(int(reg.rank_national)), reg.region_code,
-            reg.region_name, "" if numbers.missing(reg.level) else str(int(reg.level)), met,
+            reg.region_name, _level(reg, lang), met,
             *[numbers.status_symbol(status[(reg.region_code, i)]) if (reg.region_code, i) in status else ""
               for i in ids],
         ])
@@ -141,7 +150,10 @@ def frame_csv(frame: pd.DataFrame) -> str:
 
 
 def echo_json(text: str) -> None:
-    """JSON on stdout, indented and plain (Rich's highlighter takes seconds on a national payload)."""
+    """JSON on stdout, indented and plain (Rich's highlighter takes seconds on a national payload);
+    never `NaN` (null instead)."""
     import typer
 
-    typer.echo(json.dumps(json.loads(text), indent=2, ensure_ascii=False))
+    # NaN / Infinity are not JSON: any that slipped into `text` are written as null
+    data = json.loads(text, parse_constant=lambda name: None)
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))

@@ -82,7 +82,8 @@ def evaluate(
             "cutoff": take_str(str_array([cutoff]), np.zeros(n, np.int64)),
             "rubric": take_str(str_array([rubric.id]), np.zeros(n, np.int64)),
             **index.out,
-            **{k: (v if k == "coverage_ratio" else int_array(v)) for k, v in reg.items()},
+            **{k: (v if k == "coverage_ratio" else _bools(v) if k == "assessed" else int_array(v))
+               for k, v in reg.items()},
         }
     )
     indicators, regions_out = with_previous(indicators, regions_out, previous)
@@ -95,12 +96,18 @@ def evaluate(
     )
 
 
+def _bools(values: np.ndarray) -> pd.arrays.BooleanArray:
+    """Float array (1 / 0, NaN = null) -> nullable boolean array."""
+    mask = np.isnan(values)
+    return pd.arrays.BooleanArray(np.where(mask, 0, values).astype(bool), mask)
+
+
 def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
     """The columns of `formed` (program target, margin, completeness, basis) and the base."""
     is_cov = coverage[cols["order"]]
     reached = cols["program_target_met"]
     own_value = cols["own_value"]
-    differs = (cols["basis"] == 0) & ~np.isnan(own_value) & (np.abs(cols["value"] - own_value) > 1e-9)
+    differs = np.isin(cols["basis"], (0, 3)) & ~np.isnan(own_value) & (np.abs(cols["value"] - own_value) > 1e-9)
     base_no = np.where(is_cov & (base is not None), 0, -1)
     return {
         "program_target": cols["program_target"],
@@ -116,19 +123,24 @@ def _formed_columns(cols: dict, coverage: np.ndarray, base) -> dict:
         "own_denominator": cols["own_denominator"],
         "own_value": own_value,
         "own_difference": np.where(differs, cols["value"] - own_value, np.nan),
+        "partial_numerator": cols["partial_numerator"],
+        "partial_denominator": cols["partial_denominator"],
+        "partial_value": cols["partial_value"],
     }
 
 
 def _missing_regencies(indicators: pd.DataFrame) -> pd.Series:
-    """For an incomplete province / national coverage row: names of its regencies without data."""
+    """For a province / national coverage row over fewer reporting regencies than it has (a
+    partial sum, or an own total with the partial sum beside): names of its regencies without data."""
     out = pd.Series(pd.NA, index=indicators.index, dtype="str")
-    if "complete" not in indicators or indicators["complete"].all():
+    short = (indicators["regencies_reporting"] < indicators["regencies_total"]).fillna(False).to_numpy(dtype=bool)
+    if not short.any():
         return out
     regency_gaps = indicators[(indicators["tier"] == "regency") & (indicators["status"] == "no_data")
                               & (indicators["kind"] == "coverage")]
     by_province = regency_gaps.groupby(["province_code", "indicator"])["region_name"].agg(", ".join)
     by_nation = regency_gaps.groupby("indicator")["region_name"].agg(", ".join)
-    for i, r in indicators[~indicators["complete"]].iterrows():
+    for i, r in indicators[short].iterrows():
         if r["tier"] == "national":
             out.at[i] = by_nation.get(r["indicator"], pd.NA)
         else:

@@ -74,17 +74,21 @@ class IndicatorState:
     over_100: bool
     comparison: str
     unit: Text | None = None
+    denominator_note: Text | None = None  # the rubric's statement of the denominator (IKD)
     program_targets: list[dict] = field(default_factory=list)  # {value, met}: shown, decide nothing
     margin: int | None = None  # met coverage: people that could be lost before falling below
     regencies_total: int | None = None
     regencies_reporting: int | None = None
     regencies_missing: list[str] = field(default_factory=list)
     complete: bool = True
-    value_basis: str | None = None  # children | own
+    value_basis: str | None = None  # children | own | partial
     own_numerator: float | None = None
     own_denominator: float | None = None
     own_value: float | None = None
     own_difference: float | None = None
+    partial_numerator: float | None = None  # the sum over the regencies that report, when not all do
+    partial_denominator: float | None = None
+    partial_value: float | None = None
     rank_national: int | None = None
     peers_national: int | None = None
 
@@ -132,6 +136,7 @@ class Explanation:
     message: Text | None = None
     base: dict | None = None  # the denominator base: id, label, population_as_of, in_force_from
     closest_to_falling: str | None = None  # met coverage indicator with the least margin (share)
+    assessed: bool | None = None  # offices: False when the office has no data ("belum dinilai")
 
     def lines(self, lang: str = "id") -> list[str]:
         return explanation_lines(self, lang)
@@ -182,12 +187,15 @@ def _state(row: dict, ind) -> IndicatorState:
         numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=row["value"],
         target=_num(row["target"]), target_set=row["target_set"], reason=row.get("reason"),
         over_100=bool(row["over_100"]), comparison=ind.comparison, unit=ind.unit,
+        denominator_note=ind.denominator_note,
         program_targets=_program_targets(row, ind), margin=_int(row.get("margin")),
         regencies_total=_int(row.get("regencies_total")), regencies_reporting=_int(row.get("regencies_reporting")),
         regencies_missing=[m for m in (missing.split(", ") if isinstance(missing, str) and missing else [])],
         complete=row.get("complete") is not False, value_basis=row.get("value_basis"),
         own_numerator=_num(row.get("own_numerator")), own_denominator=_num(row.get("own_denominator")),
         own_value=row.get("own_value"), own_difference=row.get("own_difference"),
+        partial_numerator=_num(row.get("partial_numerator")), partial_denominator=_num(row.get("partial_denominator")),
+        partial_value=number(row.get("partial_value")),
         rank_national=_int(row.get("rank_national")), peers_national=_int(row.get("peers_national")),
     )
 
@@ -318,7 +326,12 @@ def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanati
     path: list[Step] = []
     more = 0
     message = None
-    if level is None:
+    assessed = region.get("assessed")
+    assessed = None if assessed is None or pd.isna(assessed) else bool(assessed)
+    if assessed is False:
+        message = Text(**{lang: tr(lang, "Not assessed: the office has no data for this cut-off, so it has no "
+                                         "level and no rank.") for lang in LANGS})
+    elif level is None:
         message = Text(**{lang: tr(lang, "Levels are given to provinces and regencies/cities only.") for lang in LANGS})
     elif nxt is None:
         message = Text(**{lang: tr(lang, "Already at the top level (%(level)s); nothing to fix to move up.", level=level)
@@ -332,5 +345,5 @@ def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanati
         indicators_met=int(region["indicators_met"]), indicators_total=int(region["indicators_total"]),
         next_level=nxt.level if nxt else None, next_level_label=nxt.label if nxt else None,
         more_needed=more, met=met, not_met=not_met, path=path, message=message,
-        base=_base(rows, rubric), closest_to_falling=_closest_to_falling(met),
+        base=_base(rows, rubric), closest_to_falling=_closest_to_falling(met), assessed=assessed,
     )

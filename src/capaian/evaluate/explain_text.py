@@ -14,6 +14,7 @@ REASONS = {
     "unpaired": N_("numerator and denominator not reported together"),
     "no_value": N_("no data"),
     "no_children_data": N_("no data from its regencies/cities"),
+    "incomplete": N_("not all regencies/cities report"),
 }
 
 
@@ -49,14 +50,32 @@ def _thresholds(s, lang: str) -> str:
     return "; ".join(parts)
 
 
+def _reporting(s, lang: str) -> str:
+    return tr(lang, "%(reporting)s of %(total)s regencies/cities report (missing: %(missing)s); not ranked",
+              reporting=numbers.integer(s.regencies_reporting, lang),
+              total=numbers.integer(s.regencies_total, lang), missing=", ".join(s.regencies_missing))
+
+
+def _partial(s, lang: str) -> str:
+    """`jumlah kab/kota yang melapor 60,00 % (34.994 dari 58.324)`."""
+    return tr(lang, "sum of the regencies/cities that report %(value)s (%(numerator)s of %(denominator)s)",
+              value=numbers.percent(s.partial_value, lang), numerator=_number(s.partial_numerator, lang),
+              denominator=_number(s.partial_denominator, lang))
+
+
 def _formed(s, lang: str) -> list[str]:
     """Notes on how a coverage figure was formed: completeness, own totals, margin."""
-    notes = []
-    if not s.complete and s.regencies_total:
-        notes.append(tr(lang, "%(reporting)s of %(total)s regencies/cities report (missing: %(missing)s); not ranked",
-                        reporting=numbers.integer(s.regencies_reporting, lang),
+    notes = [s.denominator_note.get(lang)] if s.denominator_note is not None else []
+    if s.value_basis == "regency_numerators":
+        notes.append(tr(lang, "the regencies/cities' numerators summed over the province's own denominator"))
+    if s.value_basis == "own" and s.partial_value is not None:  # own total; not all regencies report
+        notes.append(tr(lang, "the province's own reported total; %(partial)s is not used, as only "
+                              "%(reporting)s of %(total)s regencies/cities report (missing: %(missing)s)",
+                        partial=_partial(s, lang), reporting=numbers.integer(s.regencies_reporting, lang),
                         total=numbers.integer(s.regencies_total, lang), missing=", ".join(s.regencies_missing)))
-    if s.value_basis == "own" and s.regencies_total is not None:  # a province without regency data
+    elif not s.complete and s.regencies_total:
+        notes.append(_reporting(s, lang))
+    elif s.value_basis == "own" and s.regencies_total is not None:  # a province without regency data
         notes.append(tr(lang, "from the province's own reported totals (no regency data)"))
     elif s.own_difference is not None and s.own_value is not None:
         notes.append(tr(lang, "own report %(value)s (%(numerator)s of %(denominator)s), difference %(difference)s "
@@ -73,6 +92,9 @@ def _formed(s, lang: str) -> list[str]:
 def state_text(s, lang: str = "id") -> str:
     """One indicator's state: value, counts and target."""
     label = s.label.get(lang)
+    if s.reason == "incomplete" and s.partial_value is not None:  # a partial sum: shown, never decides
+        return (f"{label}: {_reason(s.reason, lang)}; {_partial(s, lang)}, "
+                + tr(lang, "not counted as met") + f"; {_reporting(s, lang)}")
     if s.status == "no_data":
         return f"{label}: {_reason(s.reason, lang)}"
     if s.kind == "coverage":
@@ -128,6 +150,8 @@ def explanation_lines(e, lang: str = "id") -> list[str]:
         indicators_met=e.indicators_met, indicators_total=e.indicators_total)
     if e.level is not None:
         head = f"{name}{when}: level {e.level} ({e.level_label.get(lang)}), {counts}."
+    elif e.assessed is False:
+        head = f"{name}{when}: {numbers.level_text(None, lang, assessed=False)}, {counts}."
     else:
         head = f"{name}{when}: {counts}."
     lines = [head, f"{tr(lang, 'Rubric')}: {e.rubric}"]

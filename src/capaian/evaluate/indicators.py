@@ -14,7 +14,8 @@ indicators do not apply to districts and villages (no rows); the tiers come from
 
 `reason` codes (null when met): coverage `below_target`, `no_facts`, `no_numerator`,
 `no_denominator`, `unpaired` (numerators and denominators only ever reported apart),
-`zero_denominator`; implementation `below_required`, `no_value`,
+`zero_denominator`, `incomplete` (a province's partial sum without its own total: the value is
+kept, the status is `no_data`); implementation `below_required`, `no_value`,
 `children_not_met`, `children_missing` (some child regencies have no data), `no_children_data`.
 
 Rows are built as numpy columns (codes for the string columns) and decoded once by the engine.
@@ -26,7 +27,7 @@ import numpy as np
 
 from capaian.evaluate.formed import coverage_extras, empty_extras
 from capaian.evaluate.frame import RegionIndex
-from capaian.evaluate.rollup import all_children, compare, rollup_pair
+from capaian.evaluate.rollup import PARTIAL, all_children, compare, rollup_coverage
 from capaian.evaluate.targets import TargetArrays, Targets
 from capaian.rubrics.model import Indicator, Rubric
 
@@ -34,7 +35,7 @@ STATUSES = ("met", "not_met", "no_data")
 REASONS = (
     "below_target", "no_facts", "no_numerator", "no_denominator", "zero_denominator",
     "below_required", "no_value", "children_not_met", "children_missing", "no_children_data",
-    "unpaired",
+    "unpaired", "incomplete",
 )
 R = {name: i for i, name in enumerate(REASONS)}
 
@@ -60,22 +61,27 @@ def _rows(order: int, kind: str, pos, t: TargetArrays, num, den, value, met, no_
     }
 
 
-def coverage_rows(order: int, ind: Indicator, pos, agg, paired, t: TargetArrays) -> dict:
+def coverage_rows(order: int, ind: Indicator, pos, agg, paired, t: TargetArrays, basis=None) -> dict:
     """`agg` holds each fact summed on its own (for the reasons), `paired` the numerator and
-    denominator summed over regions reporting both (for the value)."""
+    denominator decided per region (`rollup_coverage`, for the value); `basis` its value basis:
+    a partial sum (some regencies missing, no own total) keeps its value but has no decided
+    figure (`no_data`, reason `incomplete`): never met, never ranked."""
     num, den = paired[pos, 0], paired[pos, 1]
+    incomplete = np.zeros(len(pos), dtype=bool) if basis is None else basis[pos] == PARTIAL
     raw_num = agg[pos, 0]
     raw_den = agg[pos, 1]
     no_num, no_den = np.isnan(raw_num), np.isnan(raw_den)
     unpaired = np.isnan(num) & ~no_num & ~no_den
     zero = ~np.isnan(den) & (den == 0)
-    no_data = np.isnan(num) | np.isnan(den) | zero
-    safe_den = np.where(no_data, 1.0, den)
-    value = np.where(no_data, np.nan, num / safe_den * 100.0)
+    no_value = np.isnan(num) | np.isnan(den) | zero
+    no_data = no_value | incomplete
+    safe_den = np.where(no_value, 1.0, den)
+    value = np.where(no_value, np.nan, num / safe_den * 100.0)
     met = compare(num * 100.0, t.p[pos] * den, t.q[pos], ind.comparison) & ~no_data
     reason = np.select(
-        [no_num & no_den, no_num, no_den, unpaired, zero],
-        [R["no_facts"], R["no_numerator"], R["no_denominator"], R["unpaired"], R["zero_denominator"]],
+        [no_num & no_den, no_num, no_den, unpaired, zero, incomplete],
+        [R["no_facts"], R["no_numerator"], R["no_denominator"], R["unpaired"], R["zero_denominator"],
+         R["incomplete"]],
         default=R["below_target"],
     )
     return _rows(order, "coverage", pos, t, num, den, value, met, no_data, reason)
@@ -123,11 +129,11 @@ def indicator_columns(rubric: Rubric, regions: RegionIndex, own, agg, fact_names
         if ind.kind == "coverage":
             pos = np.flatnonzero(regions.tier_mask(ind.applies_to))
             i, j = cols[ind.numerator], cols[ind.denominator]
-            paired = rollup_pair(own, regions, i, j)
-            part = coverage_rows(order, ind, pos, agg[:, [i, j]], paired, t)
             own_pair = own[:, [i, j]].copy()
             own_pair[np.isnan(own_pair).any(axis=1)] = np.nan
-            part.update(coverage_extras(ind, pos, own_pair, paired, regions, t, part["met"]))
+            formed = rollup_coverage(own_pair, regions, agg[:, i], own[:, j])
+            part = coverage_rows(order, ind, pos, agg[:, [i, j]], formed["pair"], t, formed["basis"])
+            part.update(coverage_extras(ind, pos, own_pair, formed, regions, t, part["met"]))
             parts.append(part)
         else:
             for part in implementation_rows(order, ind, regions, own, cols, t):

@@ -3,7 +3,8 @@
 Column lists are the contract of docs/architecture.md ("Evaluation results"); columns are
 added at the end: `reason` on indicator rows (why a row is not met / has no data, a code), the
 columns of `capaian.evaluate.formed` and the denominator base, and `coverage_ratio` on region
-rows (the last key of the region ranking).
+rows (the last key of the region ranking) and `assessed` (offices: False when the office has
+no data at all, "belum dinilai": no level, no rank; null for other tiers).
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ INDICATOR_COLUMNS = [
     "program_target", "program_target_met", "margin", "denominator_base", "denominator_base_label",
     "regencies_total", "regencies_reporting", "regencies_missing", "complete", "value_basis",
     "own_numerator", "own_denominator", "own_value", "own_difference",
+    "partial_numerator", "partial_denominator", "partial_value",
 ]
 REGION_COLUMNS = [
     "cutoff", "rubric", "region_code", "region_name", "tier", "province_code", "regency_code",
     "level", "indicators_met", "indicators_total", "no_data", "rank_national", "peers_national",
-    "rank_province", "peers_province", "prev_level", "prev_rank_national", "coverage_ratio",
+    "rank_province", "peers_province", "prev_level", "prev_rank_national", "coverage_ratio", "assessed",
 ]
 
 

@@ -8,6 +8,12 @@
   region's own figure is kept beside the sum by the engine (`own_*` columns).
 - `rollup_pair`: the same for a coverage indicator's numerator and denominator together, so a
   region that reports only one of the two counts in neither.
+- `rollup_coverage`: a coverage pair with the completeness rule of provinces and the nation
+  (Dukcapil forms a province from the central database, so its figure covers every regency): the
+  sum of the regencies when all report (a 0/0 or x/0 regency does not report); otherwise the
+  office's own total when it sent one, the partial sum kept beside; otherwise the partial sum,
+  marked `partial` (never met, unranked). The nation: the sum of the province figures, partial
+  when one of them is partial or missing.
 - `all_children`: per parent (province or the nation), how many child regencies have data and
   how many meet the parent's requirement, and the weakest child value.
 """
@@ -115,6 +121,69 @@ def rollup_pair(own: np.ndarray, regions: RegionIndex, num_col: int, den_col: in
     pair = own[:, [num_col, den_col]].copy()
     pair[np.isnan(pair).any(axis=1)] = np.nan
     return rollup_sum(pair, regions)
+
+
+CHILDREN, OWN, PARTIAL, NUMERATORS = 0, 1, 2, 3  # value basis codes (formed.BASES)
+UPPER = {"regency": "province", "province": "national"}  # child tier -> a parent tier held to completeness
+
+
+def rollup_coverage(own_pair: np.ndarray, regions: RegionIndex, numerators: np.ndarray | None = None,
+                    own_denominators: np.ndarray | None = None) -> dict:
+    """Bottom-up figures of one coverage pair (n × 2, NaN where a region lacks either count).
+
+    Returns `pair` (the decided numerator/denominator per region), `basis` (CHILDREN, OWN,
+    PARTIAL or -1 without a figure), `partial` (the sum over the children that report, kept beside
+    when a province or the nation is incomplete), `reporting` / `total` (children reporting /
+    children, for provinces and the nation).
+
+    `numerators` (each region's numerator summed bottom-up on its own) and `own_denominators` (the
+    regions' own denominators) give the shape Bengkulu published (14 Nov 2020): every regency sends
+    its numerator, none its denominator, and the province its own denominator: the province figure
+    is the regencies' numerators summed over that denominator (`NUMERATORS`)."""
+    n = len(regions)
+    agg = own_pair.copy()
+    has_own = ~np.isnan(own_pair[:, 0])
+    basis = np.where(has_own, OWN, -1).astype(np.int64)
+    partial = np.full((n, 2), np.nan)
+    reporting = np.zeros(n)
+    total = np.zeros(n)
+    for tier in CHILD_TIERS:
+        rows = regions.positions_of(tier)
+        if len(rows) == 0:
+            continue
+        parents = regions.parent_pos[rows]
+        values = agg[rows]
+        has = ~np.isnan(values[:, 0])
+        counts = np.bincount(parents[has], minlength=n)
+        sums = np.stack([np.bincount(parents[has], weights=values[has, k], minlength=n) for k in (0, 1)], axis=1)
+        any_child = counts > 0
+        if tier not in UPPER:
+            agg[any_child] = sums[any_child]
+            basis[any_child] = CHILDREN
+            continue
+        reports = has & (np.nan_to_num(values[:, 1]) > 0) & (basis[rows] != PARTIAL)
+        upper = np.zeros(n, dtype=bool)
+        upper[np.unique(parents)] = True
+        total[upper] = np.bincount(parents, minlength=n)[upper]
+        reporting[upper] = np.bincount(parents[reports], minlength=n)[upper]
+        complete = upper & (reporting == total) & (total > 0)
+        some = upper & any_child & ~complete
+        agg[complete] = sums[complete]
+        basis[complete] = CHILDREN
+        partial[some] = sums[some]
+        alone = some & ~has_own
+        agg[alone] = sums[alone]
+        basis[alone] = PARTIAL
+        if tier == "regency" and numerators is not None and own_denominators is not None:
+            child_num = numerators[rows]
+            sent = ~np.isnan(child_num)
+            with_num = np.bincount(parents[sent], minlength=n)
+            shape = upper & ~any_child & (total > 0) & (with_num == total) & ~np.isnan(own_denominators)
+            agg[shape, 0] = np.bincount(parents[sent], weights=child_num[sent], minlength=n)[shape]
+            agg[shape, 1] = own_denominators[shape]
+            basis[shape] = NUMERATORS
+            reporting[shape] = total[shape]
+    return {"pair": agg, "basis": basis, "partial": partial, "reporting": reporting, "total": total}
 
 
 def compare(values: np.ndarray, p: np.ndarray, q: np.ndarray, op: str) -> np.ndarray:

@@ -8,7 +8,8 @@ old -> new change, and the earlier submissions get status `superseded` / `partly
 Against the stored facts of the same regions and cut-off, before anything is written: a value
 more than MAX_NUMERATOR_RATIO x its stored partner (or the reverse) is refused, and a value whose
 partner (numerator <-> denominator of a coverage indicator) is neither in the file nor stored is
-stored but listed in the summary as not usable in the evaluation yet. A refused file leaves one
+stored but listed in the summary as not usable in the evaluation yet. A figure above 100 % (any
+coverage indicator) is accepted and named in the summary; the evaluation flags it. A refused file leaves one
 `submission.rejected` audit entry and nothing else.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from capaian.intake.report import SubmissionInvalid, ValidationReport
-from capaian.intake.spec import IMPOSSIBLE_ABOVE, coverage_pairs
+from capaian.intake.spec import checked_pairs, coverage_pairs
 from capaian.intake.validate import check_ratio, validate_submission
 
 UNUSABLE_LISTED = 10
@@ -41,6 +42,7 @@ class ImportResult:
     supersedes: list[int] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)  # region_code, fact, old, new
     unusable: list[dict] = field(default_factory=list)  # region_code, fact, missing
+    above_100: list[dict] = field(default_factory=list)  # region_code, fact, numerator, denominator
 
     def summary(self, lang: str = "id") -> str:
         if self.status == "duplicate":
@@ -54,12 +56,28 @@ class ImportResult:
                     f"{self.rows} rows, {self.facts_written} values stored")
             if self.changes:
                 text += f", {len(self.changes)} earlier values replaced"
-            return text + "." + self._unusable_text(lang)
+            return text + "." + self._above_100_text(lang) + self._unusable_text(lang)
         text = (f"{self.file_name}: pengiriman {self.submission_id} untuk {self.cutoff}, "
                 f"{self.rows} baris, {self.facts_written} nilai disimpan")
         if self.changes:
             text += f", {len(self.changes)} nilai sebelumnya diganti"
-        return text + "." + self._unusable_text(lang)
+        return text + "." + self._above_100_text(lang) + self._unusable_text(lang)
+
+    def _above_100_text(self, lang: str) -> str:
+        """The figures above 100 % the file brings (accepted and flagged), if any."""
+        from capaian.formatting import format_pct
+
+        if not self.above_100:
+            return ""
+        listed = self.above_100[:UNUSABLE_LISTED]
+        more = len(self.above_100) - len(listed)
+        items = "; ".join(f"{a['region_code']} {a['fact']} "
+                          f"{format_pct(100.0 * a['numerator'] / a['denominator'], 2, lang)}" for a in listed)
+        if lang == "en":
+            return (f" {len(self.above_100)} figures above 100 % (accepted, flagged): {items}"
+                    + (f"; and {more} more" if more else "") + ".")
+        return (f" {len(self.above_100)} angka di atas 100 % (diterima, ditandai): {items}"
+                + (f"; dan {more} lainnya" if more else "") + ".")
 
     def _unusable_text(self, lang: str) -> str:
         """The values stored but not usable in the evaluation yet (partner missing), if any."""
@@ -106,37 +124,78 @@ def _refuse(store, actor: str, report: ValidationReport, scope: str | None):
     return SubmissionInvalid(report)
 
 
-def check_against_stored(store, report: ValidationReport) -> list[dict]:
-    """Compare the file's values with the stored ones of the same regions and cut-off.
-
-    Adds a problem to `report` for a value impossible (`above_denominator`) or implausible
-    (`implausible_ratio`, over MAX_NUMERATOR_RATIO x) next to its stored partner, either way round;
-    returns the values that can't be used in the evaluation (partner neither in file nor stored).
-    """
-    from capaian.periods import Cutoff
-
+def stored_values(store, report: ValidationReport) -> dict[str, dict[str, float]]:
+    """The stored facts of the file's regions and cut-off: {region: {fact: value}}."""
     stored: dict[str, dict[str, float]] = {}
     regions = {code for _, code, _ in report.rows}
+    regions |= {code.split(".")[0] for code in regions}  # a province's denominator serves its regencies
     frame = store.current_facts(report.cutoff, regions=regions)
     for code, fact, value in zip(frame["region_code"], frame["fact"], frame["value"]):
         if code in regions and value == value:
             stored.setdefault(code, {})[fact] = float(value)
+    return stored
+
+
+def check_against_stored(store, report: ValidationReport, stored=None) -> list[dict]:
+    """Compare the file's values with the stored ones of the same regions and cut-off.
+
+    Adds a problem to `report` for a value implausible (`implausible_ratio`, over
+    MAX_NUMERATOR_RATIO x) next to its stored partner, either way round;
+    returns the values that can't be used in the evaluation (partner neither in file nor stored).
+    """
+    from capaian.periods import Cutoff
+
+    stored = stored_values(store, report) if stored is None else stored
+    in_file = {code: values for _, code, values in report.rows}
     unusable = []
-    pairs = dict.fromkeys((*coverage_pairs(Cutoff.parse(report.cutoff)), *IMPOSSIBLE_ABOVE))
     for number, code, values in report.rows:
         kept = stored.get(code, {})
-        for part, whole in pairs:
+        for part, whole in checked_pairs(Cutoff.parse(report.cutoff)):
             if part in values and whole in values:
                 continue  # checked within the row
             if part in values and whole in kept:
                 check_ratio(report, number, part, values[part], whole, kept[whole], stored=whole)
             elif whole in values and part in kept:
                 check_ratio(report, number, part, kept[part], whole, values[whole], stored=part)
-            elif part in values:
-                unusable.append({"region_code": code, "fact": part, "missing": whole})
-            elif whole in values:
-                unusable.append({"region_code": code, "fact": whole, "missing": part})
+        province = code.split(".")[0]
+        above = {**stored.get(province, {}), **in_file.get(province, {})} if province != code else {}
+        below = {f for c, v in in_file.items() if c.startswith(code + ".") for f in v}
+        unusable += _unusable(code, values, kept, coverage_pairs(Cutoff.parse(report.cutoff)), above, below)
     return unusable
+
+
+def _unusable(code: str, values: dict, kept: dict, pairs, above: dict, below: set) -> list[dict]:
+    """The file's coverage facts of one region with no partner in the file or stored. A regency's
+    numerator is usable beside its province's denominator, and a province's denominator beside its
+    regencies' numerators in the file (the shape Bengkulu published, 14 Nov 2020). A fact in one
+    complete pair (ktp_terekam of KTP-el) is usable even when another pair it belongs to (IKD
+    activations over ktp_terekam) lacks its partner."""
+    def have(fact: str) -> bool:
+        return fact in values or fact in kept
+
+    paired = {f for pair in pairs if all(have(x) for x in pair) for f in pair}
+    out = []
+    for part, whole in pairs:
+        if part in values and not have(whole) and part not in paired and whole not in above:
+            out.append({"region_code": code, "fact": part, "missing": whole})
+        elif whole in values and not have(part) and whole not in paired and part not in below:
+            out.append({"region_code": code, "fact": whole, "missing": part})
+    return out
+
+
+def above_100(report: ValidationReport, stored: dict) -> list[dict]:
+    """The file's coverage figures above 100 % (accepted, flagged): region, numerator fact,
+    numerator, denominator (each from the file or, for the partner, stored)."""
+    from capaian.periods import Cutoff
+
+    out = []
+    for _, code, values in report.rows:
+        kept = {**stored.get(code, {}), **values}
+        for part, whole in coverage_pairs(Cutoff.parse(report.cutoff)):
+            if (part in values or whole in values) and part in kept and whole in kept and kept[part] > kept[whole]:
+                out.append({"region_code": code, "fact": part, "numerator": kept[part],
+                            "denominator": kept[whole]})
+    return out
 
 
 def import_submission(store, path, actor: str, operator_scope: str | None = None,
@@ -150,7 +209,9 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
     report = validate_submission(path, operator_scope=operator_scope, sheet=sheet, today=today)
     if not report.ok:
         raise _refuse(store, actor, report, scope)
-    unusable = check_against_stored(store, report)
+    stored = stored_values(store, report)
+    unusable = check_against_stored(store, report, stored)
+    over = above_100(report, stored)
     if not report.ok:
         raise _refuse(store, actor, report, scope)
     digest = content_hash(path)
@@ -206,12 +267,13 @@ def _store_submission(store, path: Path, actor: str, report, scope, digest: str,
              "regions": report.regions, "facts": report.facts, "values": len(facts),
              "written": written.inserted, "revision": written.revision,
              "supersedes": superseded, "changes": replaced, "content_hash": digest,
-             "unusable": unusable},
+             "unusable": unusable, "above_100": over},
         )
     return ImportResult(
         submission_id, "imported" if status != "no_change" else "unchanged", report.cutoff,
         path.name, rows=len(report.rows), facts_written=written.inserted,
         revision=written.revision, supersedes=superseded, changes=replaced, unusable=unusable,
+        above_100=over,
     )
 
 

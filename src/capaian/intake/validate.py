@@ -10,8 +10,8 @@ from capaian.intake.numbers import EXPECTED, NumberProblem, parse_cell
 from capaian.intake.reader import ReadProblem, max_file_text, read_table
 from capaian.intake.report import ValidationReport
 from capaian.intake.spec import (
-    BASE_COLUMN, CODE_COLUMN, CUTOFF_COLUMN, FACTS, IMPOSSIBLE_ABOVE, MAX_NUMERATOR_RATIO, OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS, SUBMISSION_TIERS, coverage_pairs,
+    BASE_COLUMN, CODE_COLUMN, CUTOFF_COLUMN, FACTS, MAX_NUMERATOR_RATIO, OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS, SUBMISSION_TIERS, checked_pairs,
 )
 
 CODE_EXPECTED = ("kode wilayah Kemendagri, mis. 65.01", "a Kemendagri region code, e.g. 65.01")
@@ -259,7 +259,7 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
     from capaian.regions import get_hierarchy, version_for_cutoff
 
     cutoff = _file_cutoff(report, table, columns, today)
-    pairs = coverage_pairs(cutoff)
+    pairs = checked_pairs(cutoff)
     formula_cells = {(number, index) for number, index, _ in table.formulas}
     report.cutoff = None if cutoff is None else str(cutoff)
     hierarchy = get_hierarchy(version_for_cutoff(cutoff)) if cutoff is not None else None
@@ -281,7 +281,7 @@ def _check_rows(report: ValidationReport, table, columns: list[str], scope: str 
         elif code is not None:
             first_row[code] = number
         values = _row_values(report, number, cells, fact_index, formula_cells)
-        _check_impossible(report, number, values, pairs)
+        _check_ratios(report, number, values, pairs)
         if BASE_COLUMN in columns and cutoff is not None:
             index = columns.index(BASE_COLUMN)
             _check_base(report, number, _cell_text(cells[index]) if index < len(cells) else "", cutoff, code)
@@ -353,22 +353,21 @@ def _row_values(report, number: int, cells: list, fact_index: dict[str, int],
     return values if ok else None
 
 
-def _check_impossible(report, number: int, values: dict | None, pairs=()) -> None:
+def _check_ratios(report, number: int, values: dict | None, pairs=()) -> None:
     if not values:
         return
-    for part, whole in dict.fromkeys((*IMPOSSIBLE_ABOVE, *pairs)):
+    for part, whole in pairs:
         if part in values and whole in values:
             check_ratio(report, number, part, values[part], whole, values[whole])
 
 
 def check_ratio(report, number, part: str, value: float, whole: str, base: float,
                 stored: str | None = None) -> bool:
-    """Refuse a part above its whole (IMPOSSIBLE_ABOVE: `above_denominator`) or a numerator
-    above MAX_NUMERATOR_RATIO x its denominator (`implausible_ratio`). `stored` names the fact
-    whose value is the stored one for the region and cut-off (the other is the file's; the
-    problem is reported on the file's column). True when it passes."""
-    impossible = (part, whole) in IMPOSSIBLE_ABOVE
-    k = 1 if impossible else MAX_NUMERATOR_RATIO
+    """Refuse a numerator above MAX_NUMERATOR_RATIO x its denominator (`implausible_ratio`, a
+    typing slip); above 100 % but within it is accepted (flagged `over_100` by the evaluation).
+    `stored` names the fact whose value is the stored one for the region and cut-off (the other
+    is the file's; the problem is reported on the file's column). True when it passes."""
+    k = MAX_NUMERATOR_RATIO
     if value <= k * base:
         return True
     from capaian.formatting import format_int
@@ -379,14 +378,6 @@ def check_ratio(report, number, part: str, value: float, whole: str, base: float
     where = dict(row=number, column=column, value=f"{(base if stored == part else value):.0f}")
     p_id, w_id = format_int(value, "id"), format_int(base, "id")
     p_en, w_en = format_int(value, "en"), format_int(base, "en")
-    if impossible:
-        report.add(
-            "above_denominator",
-            f"{part} ({p_id}) melebihi {whole} ({w_id}){note_id}; itu tidak mungkin.",
-            f"{part} ({p_en}) exceeds {whole} ({w_en}){note_en}, which is impossible.",
-            expected_id=f"<= {whole}", expected_en=f"<= {whole}", **where,
-        )
-        return False
     report.add(
         "implausible_ratio",
         f"{part} ({p_id}) lebih dari {k}x {whole} ({w_id}){note_id}; mungkin salah ketik "

@@ -225,6 +225,18 @@ def rank_change(delta) -> str:
     return f"{RANK_SAME} 0"
 
 
+def not_assessed(assessed) -> bool:
+    """An office with no data at all (`assessed` False): no level, no rank, never level 1."""
+    return assessed is not None and not missing(assessed) and not bool(assessed)
+
+
+def level_text(level, lang: str | None, assessed=None) -> str:
+    """`L3`; `belum dinilai` / `not assessed` for an office with no data; `—` for no level."""
+    if not_assessed(assessed):
+        return tr(lang, "not assessed")
+    return DASH if missing(level) else f"L{int(level)}"
+
+
 def level_change(previous, level, lang: str | None) -> str:
     """`L2 → L3`; `tetap` / `unchanged` when equal; `—` when either is unknown."""
     if missing(previous) or missing(level):

@@ -16,6 +16,8 @@ Types:
   change at which a new denominator base comes into force is not a jump (the base explains it), nor
   the change of a province whose sum covers fewer regencies now or then.
 - `reported_vs_recomputed`: an office's own submitted totals differ from the sum of its children.
+- `partial_sum`: a province whose regencies do not all report: the sum over those that do, beside
+  the own total that decides (`medium`), or standing alone, deciding nothing (`high`).
 - `denominator_change`: a denominator changes between cut-offs while the denominator base stays.
 - `implementation_flip`: an implementation indicator that was met, then not, then met (or the
   reverse) within the year, changing at this cut-off.
@@ -45,7 +47,7 @@ MIN_CHANGES = 3
 MIN_JUMP_PP = 0.5
 PERCENT_TOLERANCE = 0.01
 FLAG_TYPES = ("over_100", "count_falls", "jump", "reported_vs_recomputed", "denominator_change",
-              "implementation_flip", "percent_mismatch")
+              "implementation_flip", "percent_mismatch", "partial_sum")
 SEVERITIES = ("high", "medium", "low")
 TIERS = ("province", "regency")
 
@@ -95,7 +97,8 @@ def _pct_change(old, new):
 
 COLUMNS = ("cutoff", "region_code", "region_name", "tier", "province_code", "indicator", "kind", "numerator",
            "denominator", "value", "status", "denominator_base", "complete", "value_basis", "own_value",
-           "own_numerator", "own_denominator")
+           "own_numerator", "own_denominator", "partial_value", "partial_numerator", "partial_denominator",
+           "regencies_reporting", "regencies_total")
 
 
 def _rows(view) -> pd.DataFrame:
@@ -238,6 +241,21 @@ def reported_vs_recomputed(current: list[dict]) -> list[Flag]:
     return out
 
 
+def partial_sums(current: list[dict]) -> list[Flag]:
+    out = []
+    for row in current:
+        partial = number(row.get("partial_value"))
+        if row.get("kind") != "coverage" or partial is None:
+            continue
+        alone = row.get("value_basis") == "partial"
+        out.append(_flag("partial_sum", "high" if alone else "medium", row, {
+            "partial_value": partial, "partial_numerator": number(row.get("partial_numerator")),
+            "partial_denominator": number(row.get("partial_denominator")),
+            "reporting": number(row.get("regencies_reporting")), "total": number(row.get("regencies_total")),
+            "value": None if alone else number(row.get("value")), "basis": row.get("value_basis")}))
+    return out
+
+
 def _complete(row) -> bool:
     value = row.get("complete")
     return value is None or value is True or value == 1 or (isinstance(value, float) and pd.isna(value))
@@ -323,7 +341,8 @@ def flags_for_cutoff(views: list, facts: pd.DataFrame | None = None, k: float | 
     previous = _index(frames[-2]) if len(frames) > 1 else {}
     flags = (over_100(current, previous) + count_falls(current, previous) + jumps(frames, k)
              + reported_vs_recomputed(current) + denominator_changes(current, previous)
-             + implementation_flips(frames) + percent_mismatches(facts, current, views[-1].rubric))
+             + implementation_flips(frames) + percent_mismatches(facts, current, views[-1].rubric)
+             + partial_sums(current))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     flags.sort(key=lambda f: (order[f.severity], FLAG_TYPES.index(f.type), f.region_code, f.indicator))
     return flags

@@ -166,9 +166,10 @@ def forecasts(views: list, codes=None, k: int = DEFAULT_K, tiers=("province", "r
         rows = rows[(rows["kind"] == "coverage") & rows["tier"].isin(tiers)]
         if wanted is not None:
             rows = rows[rows["region_code"].isin(wanted)]
-        rows = rows[["cutoff", "region_code", "indicator", "value", "target", "numerator", "denominator"]]
+        rows = rows[["cutoff", "region_code", "indicator", "value", "target", "numerator", "denominator", "status"]]
         for r in rows.astype(object).to_dict("records"):
-            if r["value"] is None or r["value"] != r["value"]:
+            # no value, or a partial sum (status no_data, value kept): nothing to forecast from
+            if r["value"] is None or r["value"] != r["value"] or r["status"] == "no_data":
                 continue
             key = (r["region_code"], r["indicator"])
             series.setdefault(key, []).append((str(r["cutoff"]), float(r["value"])))

@@ -13,6 +13,7 @@ TYPE_LABEL = {
     "denominator_change": N_("Denominator change without a new base"),
     "implementation_flip": N_("Implementation flips back and forth"),
     "percent_mismatch": N_("Percentage does not match its counts"),
+    "partial_sum": N_("Sum of only some regencies/cities"),
 }
 SEVERITY_LABEL = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 STATUS_LABEL = {"on_time": N_("on time"), "late": N_("late"), "register": N_("from the register"),
@@ -74,6 +75,15 @@ def describe(flag, lang: str | None) -> str:
     if t == "implementation_flip":
         steps = " → ".join(f"{c}: {numbers.status_word(s, lang)}" for c, s in zip(e["cutoffs"], e["statuses"]))
         return steps
+    if t == "partial_sum":
+        counts = dict(reporting=_int(e["reporting"], lang), total=_int(e["total"], lang),
+                      partial=_pct(e["partial_value"], lang), num=_int(e["partial_numerator"], lang),
+                      den=_int(e["partial_denominator"], lang))
+        if e.get("value") is None:
+            return tr(lang, "%(reporting)s of %(total)s regencies/cities report: %(partial)s (%(num)s of %(den)s), "
+                            "no own total; not counted as met, not ranked", **counts)
+        return tr(lang, "%(reporting)s of %(total)s regencies/cities report: %(partial)s (%(num)s of %(den)s); "
+                        "the own total %(value)s decides", value=_pct(e["value"], lang), **counts)
     if t == "percent_mismatch":
         return tr(lang, "sent %(reported)s, its counts give %(computed)s (%(num)s of %(den)s)",
                   reported=_pct(e["reported"], lang), computed=_pct(e["computed"], lang),

@@ -111,8 +111,10 @@ def region_record(reg: dict, ind_rows: list[dict], flags: dict | None = None) ->
     rec = {"code": reg["region_code"], "name": reg["region_name"], "tier": reg["tier"],
            "province_code": clean(reg.get("province_code")), "regency_code": clean(reg.get("regency_code"))}
     for name in fields("region"):
-        if name not in rec and name not in ("level_change", "rank_change"):
+        if name not in rec and name not in ("level_change", "rank_change", "assessed"):
             rec[name] = as_int(reg.get(name))
+    assessed = clean(reg.get("assessed"))  # offices: False when "belum dinilai" (no data)
+    rec["assessed"] = None if assessed is None else bool(assessed)
     rec["level_change"] = None if rec["level"] is None or rec["prev_level"] is None else rec["level"] - rec["prev_level"]
     rec["rank_change"] = (None if rec["rank_national"] is None or rec["prev_rank_national"] is None
                           else rec["prev_rank_national"] - rec["rank_national"])  # positive = moved up

@@ -91,10 +91,11 @@ def as_of_text(cutoff: str, lang: str | None) -> str:
     return numbers.date(Cutoff.parse(cutoff).as_of, lang)
 
 
-def level_label(rubric, level, lang: str | None) -> str:
+def level_label(rubric, level, lang: str | None, assessed=None) -> str:
+    """The band's label (`baik`); `belum dinilai` / `not assessed` for an office with no data."""
     level = integer(level)
     if level is None:
-        return ""
+        return numbers.level_text(None, lang, assessed) if numbers.not_assessed(assessed) else ""
     band = rubric.band_of_level(level)
     return band.label.get(lang) if band is not None else ""
 

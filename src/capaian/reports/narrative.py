@@ -124,6 +124,13 @@ def _level_change(region: dict, view, lang: str) -> str:
 
 def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     subject = tr(lang, SUBJECT[ind.numerator]) if ind.numerator in SUBJECT else ind.label.get(lang)
+    partial = number(row.get("partial_value"))
+    reported = dict(reporting=f_int(row.get("regencies_reporting"), lang), total=f_int(row.get("regencies_total"), lang),
+                    missing=plain(row.get("regencies_missing")) or "-", partial=pct_words(partial, lang))
+    if row["status"] == "no_data" and row.get("reason") == "incomplete" and partial is not None:
+        return tr(lang, "For %(indicator)s only %(reporting)s of %(total)s regencies/cities reported (missing: "
+                        "%(missing)s): their sum, %(partial)s, is not counted as met and not ranked.",
+                  indicator=ind.label.get(lang), **reported)
     if row["status"] == "no_data":
         return tr(lang, "There is no data for %(indicator)s yet.", indicator=ind.label.get(lang))
     noun = tr(lang, NOUN[ind.numerator]) if ind.numerator in NOUN else ""
@@ -167,6 +174,10 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         text += " " + tr(lang, "This figure covers the %(reporting)s of %(total)s regencies/cities that reported "
                                "(missing: %(missing)s), so it is not ranked.",
                          reporting=f_int(reporting, lang), total=f_int(total, lang), missing=missing)
+    if row.get("value_basis") == "own" and partial is not None:
+        text += " " + tr(lang, "This is the province's own reported figure: only %(reporting)s of %(total)s "
+                               "regencies/cities reported (missing: %(missing)s), and their sum, %(partial)s, is "
+                               "shown beside it.", **reported)
     own = number(row.get("own_value"))
     if own is not None and number(row.get("own_difference")) is not None:
         text += " " + tr(lang, "The province's own reported figure is %(value)s; the sum of its regencies is what "
@@ -251,11 +262,18 @@ def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
     level = integer(region["level"])
     lvl = f_int(level, lang)
     label = level_label(rubric, level, lang)
+    office = _office(scope, lang)[0].upper() + _office(scope, lang)[1:]
+    if numbers.not_assessed(region.get("assessed")):  # an office with no data: no level, no rank
+        title = tr(lang, "%(name)s not assessed in the Disdukcapil performance levels", name=scope.name)
+        lead = tr(lang, "%(office)s is not assessed in the Disdukcapil performance levels as of %(cutoff)s: "
+                        "it has no data, so it has no level and no rank.",
+                  office=office, cutoff=as_of_text(view.cutoff, lang))
+        return [Block("title", title), Block("meta", _meta_line(view, lang)), Block("p", lead)]
     title = tr(lang, "%(name)s at level %(lvl)s in the Disdukcapil performance levels", name=scope.name, lvl=lvl)
     met, total = f_int(region["indicators_met"], lang), f_int(region["indicators_total"], lang)
     lead = tr(lang,
         "%(office)s is at level %(lvl)s (%(label)s) in the Disdukcapil performance levels as of %(cutoff)s: %(met)s of %(total)s indicators met.",
-        office=_office(scope, lang)[0].upper() + _office(scope, lang)[1:], lvl=lvl, label=label, cutoff=as_of_text(view.cutoff, lang), met=met, total=total)
+        office=office, lvl=lvl, label=label, cutoff=as_of_text(view.cutoff, lang), met=met, total=total)
     lead += _rank_sentence(region, scope, lang) + _level_change(region, view, lang)
     blocks = [Block("title", title), Block("meta", _meta_line(view, lang)), Block("p", lead)]
     rows = {r["indicator"]: r for r in view.indicator_rows(scope.code).to_dict("records")}

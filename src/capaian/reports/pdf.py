@@ -124,7 +124,7 @@ def _league(view, rows: pd.DataFrame, lang: str, highlight: str | None, rank_col
             "code": row["region_code"],
             "name": row["region_name"],
             "level": f_int(level, lang) if level is not None else "—",
-            "level_label": level_label(rubric, level, lang),
+            "level_label": level_label(rubric, level, lang, row.get("assessed")),
             "met": f"{f_int(row['indicators_met'], lang)}/{f_int(row['indicators_total'], lang)}",
             "symbols": [_league_cell(cells.get((row["region_code"], i)), kind, row["tier"], lang)
                         for i, kind in kinds.items()],
@@ -216,7 +216,7 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
         "generated": stamp_text(generated_at),
         "synthetic": synthetic,
         "level": f_int(level, lang) if level is not None else None,
-        "level_label": level_label(rubric, level, lang),
+        "level_label": level_label(rubric, level, lang, region.get("assessed")),
         "met_text": tr(lang,
             "%(indicators_met)s of %(indicators_total)s indicators met",
             indicators_met=f_int(region['indicators_met'], lang), indicators_total=f_int(region['indicators_total'], lang)),

@@ -113,6 +113,7 @@ def _signed(value: float, lang: str) -> str:
 
 def office_section(store, choice, view, scope, lang: str) -> QualitySection:
     """The section of a province or regency report."""
+    from capaian.quality.flags import mad_k
     from capaian.quality.service import region_flags, region_forecast
     from capaian.quality.text import allocation_line, error_note
 
@@ -123,7 +124,8 @@ def office_section(store, choice, view, scope, lang: str) -> QualitySection:
     offices = set(view.regions[view.regions["tier"].isin(("province", "regency"))]["region_code"])
     codes = (set(scope.regions(view)["region_code"]) & offices) | {scope.code}
     flags = region_flags(store, choice, scope.code, codes=sorted(codes))
-    return QualitySection(scope.tier, lang, error_note(found["mae_pp"], lang), found["mae_pp"], found["k"],
+    # `k` is the jump multiplier of the flags (k × MAD), not the forecast's window of cut-offs
+    return QualitySection(scope.tier, lang, error_note(found["mae_pp"], lang), found["mae_pp"], mad_k(),
                           forecast_items(view, found["forecasts"], scope.name, lang), allocations,
                           flag_items(view, flags, lang), len(flags))
 

@@ -170,6 +170,8 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
     if level is not None:
         ws.write_number(r, 1, int(level), s.bold_level)
         ws.write_string(r, 2, level_label(rubric, level, lang))
+    elif level_label(rubric, level, lang, region.get("assessed")):  # an office with no data
+        ws.write_string(r, 1, level_label(rubric, level, lang, region.get("assessed")))
     else:
         ws.write_string(r, 1, tr(lang, "(levels are for provinces and regencies/cities only)"))
     r += 1
@@ -240,7 +242,7 @@ def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
         level, prev = plain(row["level"]), plain(row["prev_level"])
         values = [
             row["region_code"], row["region_name"], _tier_text(row, lang), row["province_code"],
-            level, level_label(rubric, level, lang) or None, row["indicators_met"], row["indicators_total"],
+            level, level_label(rubric, level, lang, row.get("assessed")) or None, row["indicators_met"], row["indicators_total"],
             row["no_data"], row["rank_national"], row["peers_national"], row["rank_province"],
             row["peers_province"], prev, None if level is None or prev is None else int(level) - int(prev),
             row["prev_rank_national"],

@@ -106,6 +106,9 @@ class Indicator(_Frozen):
     unit: Text | None = None
     gap: Text | None = None  # coverage: "{n} more children with KIA"
     notes: str | None = None
+    # coverage: which population the denominator is when a source leaves it open (IKD: residents
+    # with KTP-el recorded, not all required to hold one), shown beside the figure
+    denominator_note: Text | None = None
 
     @model_validator(mode="before")
     @classmethod

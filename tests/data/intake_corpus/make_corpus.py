@@ -144,6 +144,8 @@ def cases() -> list[tuple]:
     return [
         # -- accepted ------------------------------------------------------------------------
         ("ok_basic.csv", text_csv(ROWS), "accepted", "", "", "", 8, 0),
+        # KIA above 100 % is real (denominators fixed at the base): accepted, flagged in evaluation
+        ("ok_kia_above_children.csv", text_csv([row(kia_dimiliki="44101")]), "accepted", "", "", "", 4, 0),
         ("ok_semicolon_bom.csv", b"\xef\xbb\xbf" + text_csv(ROWS, delimiter=";"), "accepted", "", "", "", 8, 0),
         ("ok_tab.txt", text_csv(ROWS, delimiter="\t"), "accepted", "", "", "", 8, 0),
         ("ok_crlf.csv", text_csv(ROWS, newline="\r\n"), "accepted", "", "", "", 8, 0),
@@ -237,8 +239,8 @@ def cases() -> list[tuple]:
         ("nan.csv", text_csv([row(ktp_terekam="NaN")]), "refused", "not_number", 2, "ktp_terekam", 0, 0),
         ("flag_two.csv", text_csv([["65.01", CUT, "2"]], head=["kode_wilayah", "cutoff", "layanan_online"]),
          "refused", "not_flag", 2, "layanan_online", 0, 0),
-        ("kia_above_children.csv", text_csv([row(kia_dimiliki="44101")]),
-         "refused", "above_denominator", 2, "kia_dimiliki", 0, 0),
+        ("kia_x10.csv", text_csv([row(kia_dimiliki="210000")]),
+         "refused", "implausible_ratio", 2, "kia_dimiliki", 0, 0),
         # -- refused: cut-offs ---------------------------------------------------------------------
         ("future_cutoff.csv", text_csv([row(cutoff="2099-01-H1")]), "refused", "future_cutoff", 2, "cutoff", 0, 0),
         ("bad_cutoff.csv", text_csv([row(cutoff="2020-13-H1")]), "refused", "bad_cutoff", 2, "cutoff", 0, 0),

@@ -220,7 +220,7 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
         return _duplicate(store, existing, path)
     facts = _facts_frame(report)
     try:
-        return _store_submission(store, path, actor, report, scope, digest, facts, unusable)
+        return _store_submission(store, path, actor, report, scope, digest, facts, unusable, over)
     except Exception as exc:  # a copy sent at the same time won (unique constraint submissions_once)
         from capaian.store.faults import is_unique_violation
 
@@ -235,7 +235,8 @@ def _duplicate(store, submission_id: int, path: Path) -> ImportResult:
     return ImportResult(submission_id, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
 
 
-def _store_submission(store, path: Path, actor: str, report, scope, digest: str, facts, unusable) -> ImportResult:
+def _store_submission(store, path: Path, actor: str, report, scope, digest: str, facts, unusable,
+                      over) -> ImportResult:
     """The import transaction: the submission row, its facts and the audit entry, or a duplicate
     when a copy of the same bytes was committed since the first look (the check is repeated inside
     the transaction, which on PostgreSQL holds the store's write lock)."""

@@ -9,11 +9,10 @@ from typing import Optional
 import typer
 
 from capaian.cli.app import app, console, err_console, load_library, open_db, state, sub_app
+from capaian.cli.rubric_group import rubric_app  # the one `rubric` group (also `rubric simulate`)
 from capaian.errors import CapaianError, output_error
 
-rubric_app = sub_app("Rubrik levelisasi sebagai data / rubrics as data (draft, check, import, list, show).")
 base_app = sub_app("Basis penyebut (DKB) sebagai data / denominator bases as data (add, import, list).")
-app.add_typer(rubric_app, name="rubric")
 app.add_typer(base_app, name="base")
 
 

@@ -5,5 +5,5 @@ from __future__ import annotations
 
 from capaian.cli.app import app, sub_app
 
-rubric_app = sub_app("Rubrik levelisasi / levelisasi rubrics.")
+rubric_app = sub_app("Rubrik levelisasi sebagai data / rubrics as data (new, check, import, list, show, simulate).")
 app.add_typer(rubric_app, name="rubric")

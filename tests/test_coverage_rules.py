@@ -227,8 +227,9 @@ def test_format_json_is_valid_json_without_nan(kaltara_without_tana_tidung):
                  ("results", "--cutoff", "2020-11-H1", "--format", "json", "--draft", "--tier", "regency")):
         out = run_capaian(db, *args).stdout
         data = json.loads(out, parse_constant=refuse)
-        office = next(r for r in data["regions"] if r["region_code"] == "65.04")
-        assert (office["level"], office["assessed"], office["coverage_ratio"]) == (None, False, None)
+        office = next(r for r in data["regions"] if r["code"] == "65.04")
+        assert (office["level"], office["assessed"], office["rank_national"]) == (None, False, None)
+        assert all(cell["value"] is None for cell in office["indicators"].values())
 
 
 def test_the_ikd_denominator_is_stated_on_the_rubric_and_shown():

@@ -300,5 +300,5 @@ def test_a_target_set_added_to_the_store_is_used_by_evaluate(db, tmp_path):
                       "--province", "65", "--target-set", "kaltara-2025", "--format", "json").stdout
     import json
 
-    rows = {(r["region_code"], i["indicator"]): i for r in json.loads(out)["regions"] for i in r["indicators"]}
+    rows = {(r["code"], ind): cell for r in json.loads(out)["regions"] for ind, cell in r["indicators"].items()}
     assert rows[("65.01", "kia")]["target"] == 55 and rows[("65.01", "kia")]["met"] is True  # 55 % meets 55 %

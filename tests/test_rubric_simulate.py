@@ -57,8 +57,8 @@ def test_level_changes_of_a_kia_threshold_change(simulation, stored):
     changes = simulation.changes
     assert simulation.in_force.id == "levelisasi-2020" and simulation.draft.id == "draf-kia-50"
     assert len(changes) > 0 and set(changes["tier"]) == {"province", "regency"}
-    kia = {r["region_code"]: next(i for i in r["indicators"] if i["indicator"] == "kia") for r in stored}
-    level = {r["region_code"]: r["level"] for r in stored}
+    kia = {r["code"]: r["indicators"]["kia"] for r in stored}
+    level = {r["code"]: r["level"] for r in stored}
     for row in changes.to_dict("records"):
         # the only reason is KIA, met at 20 % and not at 50 %, with the stored value; one level down
         [reason] = row["reasons"]
@@ -72,7 +72,7 @@ def test_level_changes_of_a_kia_threshold_change(simulation, stored):
     edges = {b.met_from for b in simulation.in_force.bands.levels}
     expected = {code for code, ind in kia.items()
                 if ind["value"] is not None and 20 <= ind["value"] < 50
-                and next(r for r in stored if r["region_code"] == code)["indicators_met"] in edges}
+                and next(r for r in stored if r["code"] == code)["indicators_met"] in edges}
     assert set(changes["region_code"]) == expected
     assert "65" not in expected and level["65"] == 3
 
@@ -87,7 +87,7 @@ def test_tallies_and_pass_rates(simulation, stored):
         assert {lv: shown.count(lv) for lv in (4, 3, 2, 1)} == {lv: in_force[lv] for lv in (4, 3, 2, 1)}
     rates = simulation.pass_rates.set_index(["tier", "indicator"])
     regencies = [r for r in stored if r["tier"] == "regency"]
-    kia = [next(i for i in r["indicators"] if i["indicator"] == "kia") for r in regencies]
+    kia = [r["indicators"]["kia"] for r in regencies]
     assert rates.loc[("regency", "kia"), "met_in_force"] == sum(i["status"] == "met" for i in kia)
     assert rates.loc[("regency", "kia"), "met_draft"] == sum(i["value"] >= 50 for i in kia)
     assert rates.loc[("regency", "ktp_el"), "in_force"] == rates.loc[("regency", "ktp_el"), "draft"]

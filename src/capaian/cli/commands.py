@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "serve_cmd",
     "settings_cmd",
     "quality_cmd",
+    "submission_cmd",
 )
 
 for _name in COMMAND_MODULES:

@@ -23,8 +23,13 @@ import pandas as pd
 from capaian.intake.report import SubmissionInvalid, ValidationReport
 from capaian.intake.spec import IMPOSSIBLE_ABOVE, coverage_pairs
 from capaian.intake.validate import check_ratio, validate_submission
+from capaian.present.i18n import N_
 
 UNUSABLE_LISTED = 10
+
+# The words of a stored submission's status (catalogue msgids; translate with `tr` / `_` when shown).
+SUBMISSION_STATUS = {"current": N_("current"), "partly_superseded": N_("partly replaced by a later file"),
+                     "superseded": N_("replaced by a later file"), "no_change": N_("no change")}
 
 
 @dataclass

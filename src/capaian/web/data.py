@@ -11,6 +11,7 @@ import csv
 import io
 import math
 
+import numpy as np
 import pandas as pd
 
 CELL_FIELDS = (
@@ -36,7 +37,7 @@ def clean(value):
         return None
     if hasattr(value, "model_dump"):
         return clean(value.model_dump(mode="json"))
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, np.ndarray)):  # a stored array comes back as numpy's
         return [clean(v) for v in value]
     if isinstance(value, dict):
         return {k: clean(v) for k, v in value.items()}

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from capaian.access import allowed
 from capaian.errors import CapaianError
-from capaian.present.i18n import N_
+from capaian.intake.submission import SUBMISSION_STATUS
 from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
@@ -236,8 +236,6 @@ def require_uploader(request: Request):
     return user
 
 
-SUBMISSION_STATUS = {"current": N_("current"), "partly_superseded": N_("partly replaced by a later file"),
-                     "superseded": N_("replaced by a later file"), "no_change": N_("no change")}
 
 
 def recent_cutoffs(today=None, n: int = 6) -> list[str]:

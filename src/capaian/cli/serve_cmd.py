@@ -39,10 +39,16 @@ def serve(
         uvicorn.run("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
         return
     from capaian.web import create_app
+    from capaian.web.control import start_control
 
     web_app = create_app(store=open_db(), geojson=geojson)  # a missing or locked store: one line
     console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)})", highlight=False)
-    uvicorn.run(web_app, **options)
+    control = start_control(web_app.state.web)  # the CLI's requests on an embedded store (db backup ...)
+    try:
+        uvicorn.run(web_app, **options)
+    finally:
+        if control is not None:
+            control.stop()
 
 
 def _prepare_workers(geojson: str | None) -> None:

@@ -25,7 +25,7 @@ from capaian.store.submissions import SubmissionsMixin
 
 DEFAULT_PATH = "capaian.duckdb"
 
-__all__ = ["FACT_COLUMNS", "FactWrite", "Store", "default_path", "is_postgres", "open_store"]
+__all__ = ["FACT_COLUMNS", "FactWrite", "Store", "StoreLocked", "default_path", "is_postgres", "open_store"]
 
 
 class Store(FactsMixin, SubmissionsMixin, RunsMixin, StoreCore):
@@ -91,7 +91,15 @@ def missing_store(path: str) -> CapaianError:
     )
 
 
-def locked_store(path: str, message: str) -> CapaianError | None:
+class StoreLocked(CapaianError):
+    """The store file is held by another process (`pid`, when DuckDB names it)."""
+
+    def __init__(self, id_message: str, en_message: str, pid: int | None):
+        self.pid = pid
+        super().__init__(id_message, en_message)
+
+
+def locked_store(path: str, message: str) -> StoreLocked | None:
     """The one-line error for DuckDB's "Could not set lock ... (PID n)", or None for other errors.
 
     A DuckDB file has one writing process; to run the CLI beside a server, use PostgreSQL
@@ -104,13 +112,14 @@ def locked_store(path: str, message: str) -> CapaianError | None:
     command = _command_line(pid)
     if command:
         who += f": {command}"
-    return CapaianError(
+    return StoreLocked(
         f"Basis data {path} sedang dipakai proses lain ({who}). DuckDB hanya mengizinkan satu penulis: "
         "hentikan proses itu (mis. `capaian serve`) lalu ulangi, pakai salinan berkasnya, atau pakai "
         "PostgreSQL (`--db postgresql://...`) agar CLI dan server berjalan bersama.",
         f"Database {path} is in use by another process ({who}). DuckDB allows one writer: stop that "
         "process (e.g. `capaian serve`) and try again, work on a copy of the file, or use PostgreSQL "
         "(`--db postgresql://...`) to run the CLI beside the server.",
+        pid,
     )
 
 

@@ -101,6 +101,7 @@ def create_app(
             threading.Thread(target=_warm, args=(state,), name="capaian-warm", daemon=True).start()
         yield
         state.reports.close()
+        state.checkpoint()  # the store file alone holds every write once the server has stopped
 
     app = FastAPI(
         lifespan=lifespan,

@@ -1,0 +1,50 @@
+"""What a running server does for the CLI on its embedded store (see `capaian.store.control`).
+
+`start_control(state)` watches `<store>.control/` while `capaian serve` runs on a DuckDB file (a
+PostgreSQL store needs none: every process opens it). Actions: `backup` (a consistent copy of the
+store file, both store locks held while it is checkpointed and copied).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from capaian.errors import CapaianError
+
+log = logging.getLogger("capaian.web")
+
+
+def _backup(state, params: dict) -> dict:
+    from capaian.store.backup import backup_store
+
+    target = params.get("target")
+    if not isinstance(target, str) or not target:
+        raise CapaianError("Berkas cadangan tidak disebut.", "No backup file given.")
+    with state.exclusive() as store:
+        return asdict(backup_store(store, target))
+
+
+def handlers(state) -> dict:
+    return {"backup": lambda params: _backup(state, params)}
+
+
+def start_control(state):
+    """A started `ControlWatcher` for the state's embedded store, or None (PostgreSQL, in memory,
+    or a control folder that is not this user's)."""
+    from capaian.store.control import ControlWatcher
+
+    store = state.store
+    if getattr(store, "backend", "duckdb") != "duckdb" or store.path == ":memory:":
+        return None
+    watcher = ControlWatcher(store.path, handlers(state))
+    try:
+        started = watcher.start()
+    except OSError as exc:
+        log.warning("capaian: no control folder beside %s (%s); `db backup` and `users revoke` "
+                    "need the server stopped", store.path, exc)
+        return None
+    if not started:
+        log.warning("capaian: %s belongs to another user; requests from the CLI are ignored", watcher.folder)
+        return None
+    return watcher

@@ -29,6 +29,15 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _store_error(exc: BaseException):
+    """The one-line error for a DuckDB store found unwritable or damaged mid-command, else None."""
+    if type(exc).__module__.lstrip("_") != "duckdb":
+        return None
+    from capaian.store import is_postgres, store_error
+
+    return None if is_postgres(state.db) else store_error(str(state.db), exc)
+
+
 class CapaianGroup(TyperGroup):
     """The root command: known errors become one line on stderr and an exit code."""
 
@@ -54,6 +63,11 @@ class CapaianGroup(TyperGroup):
             if not standalone_mode:
                 raise
             fail("dibatalkan / aborted", 1)
+        except Exception as exc:  # a damaged store found while reading it (e.g. a truncated file)
+            damaged = _store_error(exc)
+            if damaged is None or not standalone_mode:
+                raise
+            fail(damaged.text(), 1)
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)

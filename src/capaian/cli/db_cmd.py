@@ -112,7 +112,8 @@ def db_check(
     report = check_store(store)
     for problem in report.problems:
         mark = tr(lang, "published") + " " if problem.published else ""
-        console.print(f"  {mark}{problem.subject}: {problem.text(lang)}", highlight=False, markup=False)
+        console.print(f"  {mark}{problem.subject}: {problem.text(lang)}", highlight=False, markup=False,
+                      soft_wrap=True)
     console.print(
         tr(lang, "%(db)s: schema %(version)s, %(runs)s runs checked, %(problems)s problems.",
            db=safe_url(str(state.db)), version=report.schema_version, runs=report.runs_checked,

@@ -126,6 +126,10 @@ def create_app(
         https_only=https_only,
     )
 
+    if getattr(store, "read_only", False):  # `capaian serve --read-only`: nothing may write
+        from capaian.web.control import ReadOnlyStore
+
+        app.add_middleware(ReadOnlyStore)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 

@@ -48,3 +48,27 @@ def start_control(state):
         log.warning("capaian: %s belongs to another user; requests from the CLI are ignored", watcher.folder)
         return None
     return watcher
+
+
+class ReadOnlyStore:
+    """Pure ASGI middleware of a server on a read-only store (`capaian serve --read-only`): every
+    request that could write (logins, uploads, evaluations: any method but GET/HEAD/OPTIONS, and
+    any request with credentials, whose check counts failures in the store) is answered 503 with
+    the usual error body, instead of failing inside the store. The public pages are served."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or (scope.get("method", "GET") in self.SAFE and not any(
+                name == b"authorization" for name, _ in scope.get("headers", ()))):
+            return await self.app(scope, receive, send)
+        from starlette.responses import JSONResponse
+
+        response = JSONResponse({"error": "read_only", "status": 503, "message": {
+            "id": "Server ini menyajikan salinan hanya-baca: login, unggahan dan evaluasi tidak tersedia.",
+            "en": "This server serves a read-only copy: logins, uploads and evaluations are not available."}},
+            status_code=503)
+        await response(scope, receive, send)

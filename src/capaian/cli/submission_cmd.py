@@ -1,4 +1,4 @@
-"""`capaian submission ...`: the stored submission files, their status and what each replaced."""
+"""`capaian submission ...`: the stored submission files, their status and what each replaced; the undo."""
 
 from __future__ import annotations
 
@@ -32,3 +32,19 @@ def submission_list(
             ", ".join(f"#{i}" for i in row["supersedes"] or []),
         )
     console.print(table)
+
+
+@submission_app.command("revert")
+def submission_revert(
+    submission_id: int = typer.Argument(..., help="Nomor pengiriman / the submission whose values come back."),
+    operator: str = typer.Option(None, "--as", help="Pengguna atau kode wilayah / acting user or region code."),
+) -> None:
+    """Berlakukan lagi nilai pengiriman lama / make an earlier submission's values current again
+    (the undo of a later correction; audited as submission.revert)."""
+    from capaian.cli.intake_cmd import resolve_operator
+    from capaian.intake import revert_submission
+
+    store = open_db()
+    actor, scope = resolve_operator(store, operator)
+    result = revert_submission(store, submission_id, actor=actor, operator_scope=scope)
+    console.print(result.summary(state.lang), highlight=False, soft_wrap=True)

@@ -206,7 +206,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
     }
     # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
     # upload must not make a new "latest" national run for everyone.
-    if evaluate and result.status == "imported" and allowed(user, "evaluate"):
+    if evaluate and result.status in ("imported", "reverted") and allowed(user, "evaluate"):
         from capaian.service import evaluate_cutoff
 
         try:

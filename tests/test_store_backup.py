@@ -5,6 +5,7 @@ also while `capaian serve` runs on the file; the server checkpoints on stop (no 
 The server test runs a real `capaian serve` subprocess on a copy of the web test store, uploads a
 file through the API, backs up with a second process (DuckDB lets one process open the file: the
 server makes the copy on request), and checks the copy holds the upload and passes `db check`.
+The same way, `users revoke` and `users passwd` work while the server runs (issue 25, defect 12).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 from capaian.store import open_store
 from capaian.store.backup import holder_pid, stale_wal, wal_file
 from cli_support import run_capaian, run_capaian_process
-from web_support import PASSWORD, SEED_CUTOFF, fresh_db
+from web_support import PASSWORD, SEED_CUTOFF, csrf_of, fresh_db
 
 UPLOAD = f"kode_wilayah,cutoff,pks\n65.01,{SEED_CUTOFF},19\n"
 
@@ -160,3 +161,23 @@ def test_db_check_flags_a_stale_wal_before_replaying_it(tmp_path):
     assert "0 problems" in applied.stdout and not wal.exists()
     with open_store(db, create=False) as store:
         assert "wal.test" in set(store.list_audit()["action"])
+
+
+def test_revoke_and_passwd_while_serving(serving):
+    base, db, _ = serving
+    with httpx.Client(base_url=base, timeout=60) as browser:
+        token = csrf_of(browser.get("/masuk").text)
+        login = browser.post("/masuk", data={"name": "kaltara", "password": PASSWORD, "csrf_token": token,
+                                             "next": "/unggah"})
+        assert login.status_code in (200, 303) and browser.get("/unggah").status_code == 200
+        revoked = run_capaian_process(db, "users", "revoke", "kaltara")
+        assert "kaltara: 1 sesi diakhiri" in revoked.stdout
+        assert browser.get("/unggah", follow_redirects=False).status_code in (303, 401, 403)
+
+    assert httpx.get(f"{base}/api/submissions", headers=_basic("kaltara"), timeout=60).status_code == 200
+    run_capaian_process(db, "users", "passwd", "kaltara", "--password-stdin", stdin="sandi-baru-789\n")
+    assert httpx.get(f"{base}/api/submissions", headers=_basic("kaltara"), timeout=60).status_code == 401
+    fresh = {"Authorization": "Basic " + base64.b64encode(b"kaltara:sandi-baru-789").decode()}
+    assert httpx.get(f"{base}/api/submissions", headers=fresh, timeout=60).status_code == 200
+    unknown = run_capaian_process(db, "--lang", "en", "users", "revoke", "siapa", check=False)
+    assert unknown.returncode == 1 and "No user 'siapa'" in unknown.stderr and "Traceback" not in unknown.stderr

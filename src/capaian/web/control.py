@@ -2,7 +2,8 @@
 
 `start_control(state)` watches `<store>.control/` while `capaian serve` runs on a DuckDB file (a
 PostgreSQL store needs none: every process opens it). Actions: `backup` (a consistent copy of the
-store file, both store locks held while it is checkpointed and copied).
+store file, both store locks held while it is checkpointed and copied); `revoke` and `passwd`
+(`capaian users ...`: revocation needs no downtime; the password comes hashed by the CLI).
 """
 
 from __future__ import annotations
@@ -25,8 +26,36 @@ def _backup(state, params: dict) -> dict:
         return asdict(backup_store(store, target))
 
 
+def _account(state, params: dict, change) -> dict:
+    """Run `change(store, name)` on an account for the CLI, then forget every cached login and
+    session check, so that the change holds from the next request on."""
+    name = params.get("name")
+    if not isinstance(name, str) or not name:
+        raise CapaianError("Nama pengguna tidak disebut.", "No user name given.")
+    with state.db() as store:
+        with store.transaction():
+            result = change(store, name)
+    state.invalidate()
+    state.forget_sessions()
+    return result
+
+
+def _revoke(state, params: dict) -> dict:
+    from capaian.accounts import revoke_user
+
+    return _account(state, params, lambda store, name: {"sessions": revoke_user(store, name, actor="cli")})
+
+
+def _passwd(state, params: dict) -> dict:
+    from capaian.accounts import set_password_hash
+
+    return _account(state, params, lambda store, name: set_password_hash(
+        store, name, params.get("password_hash"), actor="cli") or {})
+
+
 def handlers(state) -> dict:
-    return {"backup": lambda params: _backup(state, params)}
+    return {"backup": lambda params: _backup(state, params), "revoke": lambda params: _revoke(state, params),
+            "passwd": lambda params: _passwd(state, params)}
 
 
 def start_control(state):

@@ -143,6 +143,17 @@ def open_db(create: bool = False):
     return open_store(state.db, create=create)
 
 
+def open_db_or_server():
+    """(store, None), or (None, PID) when a running server holds the DuckDB file: the commands that
+    can, then ask that server (`capaian.store.control.ask`)."""
+    from capaian.store import StoreLocked
+
+    try:
+        return open_db(), None
+    except StoreLocked as exc:
+        return None, exc.pid
+
+
 def main() -> None:
     """Console-script entry point (`capaian`, `python -m capaian`)."""
     app()

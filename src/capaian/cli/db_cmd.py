@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from capaian.cli.app import app, console, open_db, state, sub_app
+from capaian.cli.app import app, console, open_db, open_db_or_server, state, sub_app
 
 db_app = sub_app("Penyimpanan / the store (embedded DuckDB or PostgreSQL).")
 app.add_typer(db_app, name="db")
@@ -61,16 +61,14 @@ def db_backup(
     """Cadangkan penyimpanan DuckDB / back up the embedded store: a checkpoint, then a copy of the
     file; also while `capaian serve` runs on it (the server makes the copy)."""
     from capaian.present.i18n import tr
-    from capaian.store import StoreLocked
     from capaian.store.backup import BackupResult, backup_store
 
     target = Path(os.path.abspath(target))  # a running server has its own working folder
-    try:
-        store = open_db()
-    except StoreLocked as exc:
+    store, holder = open_db_or_server()
+    if store is None:
         from capaian.store.control import ask
 
-        result = BackupResult(**ask(state.db, "backup", {"target": str(target)}, holder=exc.pid))
+        result = BackupResult(**ask(state.db, "backup", {"target": str(target)}, holder=holder))
     else:
         with store:
             result = backup_store(store, target)

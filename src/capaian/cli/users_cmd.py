@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from capaian.cli.app import app, console, open_db, state, sub_app
+from capaian.cli.app import app, console, open_db, open_db_or_server, state, sub_app
 
 users_app = sub_app("Akun pengguna dasbor / dashboard user accounts.")
 app.add_typer(users_app, name="users")
@@ -64,9 +64,9 @@ def users_passwd(
     from capaian.accounts import checked_password_hash, set_password_hash
 
     password_hash = checked_password_hash(_read_password(password_stdin))
-    store = _store_or_server()
+    store, holder = open_db_or_server()
     if store is None:
-        _ask_server("passwd", {"name": name, "password_hash": password_hash})
+        _ask_server(holder, "passwd", {"name": name, "password_hash": password_hash})
     else:
         set_password_hash(store, name, password_hash, actor="cli")
     from capaian.present.i18n import tr
@@ -80,30 +80,16 @@ def users_revoke(name: str = typer.Argument(...)) -> None:
     `capaian serve` runs on a DuckDB file: the server does it at once)."""
     from capaian.accounts import revoke_user
 
-    store = _store_or_server()
-    ended = (_ask_server("revoke", {"name": name})["sessions"] if store is None
+    store, holder = open_db_or_server()
+    ended = (_ask_server(holder, "revoke", {"name": name})["sessions"] if store is None
              else revoke_user(store, name, actor="cli"))
     console.print(f"{name}: {ended} sesi diakhiri / sessions ended", highlight=False)
 
 
-_HOLDER: list = []
-
-
-def _store_or_server():
-    """The store, or None when a running server holds the DuckDB file (then `_ask_server`)."""
-    from capaian.store import StoreLocked
-
-    try:
-        return open_db()
-    except StoreLocked as exc:
-        _HOLDER[:] = [exc.pid]
-        return None
-
-
-def _ask_server(action: str, params: dict) -> dict:
+def _ask_server(holder: int | None, action: str, params: dict) -> dict:
     from capaian.store.control import ask
 
-    return ask(state.db, action, params, holder=_HOLDER[0] if _HOLDER else None, timeout=30)
+    return ask(state.db, action, params, holder=holder, timeout=30)
 
 
 @users_app.command("remove")

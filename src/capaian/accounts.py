@@ -186,19 +186,43 @@ def check_login(row: tuple | None, password: str) -> User | None:
     return _row_to_user(row[:4])
 
 
-def set_password(store, name: str, password: str, actor: str = "cli") -> None:
+def checked_password_hash(password: str) -> str:
+    """The argon2 hash of a new password, once it is long enough."""
     if len(password or "") < MIN_PASSWORD:
         raise CapaianError(
             f"Kata sandi minimal {MIN_PASSWORD} karakter.",
             f"The password needs at least {MIN_PASSWORD} characters.",
         )
+    return hash_password(password)
+
+
+def set_password(store, name: str, password: str, actor: str = "cli") -> None:
+    set_password_hash(store, name, checked_password_hash(password), actor)
+
+
+def set_password_hash(store, name: str, password_hash: str, actor: str = "cli") -> None:
+    """Set a password already hashed by `checked_password_hash` (the CLI hashes it before asking a
+    running server, so the password itself never leaves the command)."""
+    if not isinstance(password_hash, str) or not password_hash.startswith("$argon2"):
+        raise CapaianError("Hash kata sandi tidak valid.", "Invalid password hash.")
     if get_user(store, name) is None:
         raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
-    store.con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
+    store.con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [password_hash, name])
     from capaian.sessions import revoke_sessions
 
     revoke_sessions(store, name)  # a new password logs out every open session
     _audit(store, actor, "user_password", name, {})
+
+
+def revoke_user(store, name: str, actor: str = "cli") -> int:
+    """End every open session of `name` (audited `user_revoke`); how many were ended."""
+    from capaian.sessions import revoke_sessions
+
+    if get_user(store, name) is None:
+        raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
+    ended = revoke_sessions(store, name)
+    store.audit(actor, "user_revoke", name, {"sessions": ended})
+    return ended
 
 
 def remove_user(store, name: str, actor: str = "cli") -> None:

@@ -6,9 +6,11 @@ time. Quarters (`2020-Q4`) and semesters (`2020-S2`) are those of the cut-off's 
 cut-off (`last_cutoff`, 2022-03-H2); which run that is, is `capaian.runs.choose(period=...)`. Which
 population base (DKB) a cut-off's denominators come from is `capaian.bases.base_for`.
 
-A cut-off given by a user (a submission file, a template, an evaluation, register facts) may not
-lie in the future: `user_cutoff` parses it and refuses one whose as-of date is after today,
-naming the latest allowed one (`latest_allowed`). Tests replace `today`.
+A cut-off given by a user (a submission file, a template, an evaluation, register facts) must lie
+between the first cut-off of the first rubric's year (`earliest_allowed`, 2020-01-H1) and the latest
+one whose as-of date has come (`latest_allowed`): `check_cutoff` is that one rule for file, CLI and
+web, refusing a cut-off before it with `EarlyCutoffError` and one after it with `FutureCutoffError`,
+both naming the allowed range; `user_cutoff` parses a text and applies it. Tests replace `today`.
 """
 
 from __future__ import annotations
@@ -221,23 +223,56 @@ class FutureCutoffError(CapaianError, ValueError):
 
     def __init__(self, cutoff: Cutoff, latest: Cutoff):
         self.cutoff, self.latest = cutoff, latest
+        earliest = earliest_allowed()
         super().__init__(
             f"Cut-off {cutoff} belum terjadi (per {cutoff.as_of.isoformat()}); "
-            f"cut-off terakhir yang boleh: {latest}.",
+            f"cut-off terakhir yang boleh: {latest} (yang boleh: {earliest} s.d. {latest}).",
             f"Cut-off {cutoff} is in the future (as of {cutoff.as_of.isoformat()}); "
-            f"the latest allowed cut-off is {latest}.",
+            f"the latest allowed cut-off is {latest} (allowed: {earliest} to {latest}).",
         )
 
 
-def check_not_future(cutoff, on: dt.date | None = None) -> Cutoff:
-    """`cutoff` (text or Cutoff) as a Cutoff; FutureCutoffError when its as-of date is after `on`."""
+def first_year() -> int:
+    """The year of the oldest rubric: no cut-off before it can be evaluated."""
+    from capaian.rubrics import list_rubrics, load_rubric
+
+    return load_rubric(list_rubrics()[0]).year
+
+
+def earliest_allowed() -> Cutoff:
+    """The first cut-off a user may give: the first half of January of the first rubric's year."""
+    return Cutoff(first_year(), 1, 1)
+
+
+class EarlyCutoffError(CapaianError, ValueError):
+    """A cut-off before the first rubric's year: no rubric can evaluate it."""
+
+    def __init__(self, cutoff: Cutoff, earliest: Cutoff, latest: Cutoff):
+        self.cutoff, self.earliest, self.latest = cutoff, earliest, latest
+        super().__init__(
+            f"Cut-off {cutoff} terlalu awal: tidak ada rubrik sebelum tahun {earliest.year}; "
+            f"cut-off yang boleh: {earliest} s.d. {latest}.",
+            f"Cut-off {cutoff} is too early: there is no rubric before {earliest.year}; "
+            f"the allowed cut-offs are {earliest} to {latest}.",
+        )
+
+
+def check_cutoff(cutoff, on: dt.date | None = None) -> Cutoff:
+    """`cutoff` (text or Cutoff) as a Cutoff, when it lies from `earliest_allowed()` to
+    `latest_allowed(on)`; EarlyCutoffError or FutureCutoffError (each naming the range) otherwise."""
     cut = Cutoff.parse(cutoff)
     latest = latest_allowed(on)
     if cut > latest:
         raise FutureCutoffError(cut, latest)
+    earliest = earliest_allowed()
+    if cut < earliest:
+        raise EarlyCutoffError(cut, earliest, latest)
     return cut
 
 
+check_not_future = check_cutoff  # its older name: the future was the first bound checked
+
+
 def user_cutoff(text, on: dt.date | None = None) -> Cutoff:
-    """A cut-off given by a user: parsed (PeriodError) and not in the future (FutureCutoffError)."""
-    return check_not_future(Cutoff.parse(text), on)
+    """A cut-off given by a user: parsed (PeriodError) and within the allowed range (`check_cutoff`)."""
+    return check_cutoff(Cutoff.parse(text), on)

@@ -131,9 +131,9 @@ def evaluate_cutoff(
     """
     from capaian.evaluate import evaluate
 
-    from capaian.periods import check_not_future
+    from capaian.periods import check_cutoff
 
-    cutoff = check_not_future(cutoff)  # no run for a cut-off whose data cannot exist yet
+    cutoff = check_cutoff(cutoff)  # no run for a cut-off no rubric covers, or whose data cannot exist yet
     if rubric_id is None:  # never a silent borrow of another year's rubric
         from capaian.library import rubric_problem
 

@@ -30,6 +30,15 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _store_error(exc: BaseException):
+    """The one-line error for a DuckDB store found unwritable or damaged mid-command, else None."""
+    if type(exc).__module__.lstrip("_") != "duckdb":
+        return None
+    from capaian.store import is_postgres, store_error
+
+    return None if is_postgres(state.db) else store_error(str(state.db), exc)
+
+
 class CapaianGroup(TyperGroup):
     """The root command: known errors become one line on stderr and an exit code."""
 
@@ -55,11 +64,16 @@ class CapaianGroup(TyperGroup):
             if not standalone_mode:
                 raise
             fail("dibatalkan / aborted", 1)
-        except Exception as exc:  # a database error (away, timeout, ...): one line, no traceback
+        except Exception as exc:  # a damaged store or a database error (away, timeout, ...): one line
+            if not standalone_mode:
+                raise
+            damaged = _store_error(exc)
+            if damaged is not None:
+                fail(damaged.text(), 1)
             from capaian.store.faults import classify, detail
 
             fault = classify(exc)
-            if fault is None or not standalone_mode:
+            if fault is None:
                 raise
             fail(f"{fault.text()} ({detail(exc)})", 1)
         if not standalone_mode:
@@ -146,6 +160,17 @@ def load_library() -> None:
 
     if is_postgres(state.db) or Path(str(state.db)).is_file():
         open_db().close()
+
+
+def open_db_or_server():
+    """(store, None), or (None, PID) when a running server holds the DuckDB file: the commands that
+    can, then ask that server (`capaian.store.control.ask`)."""
+    from capaian.store import StoreLocked
+
+    try:
+        return open_db(), None
+    except StoreLocked as exc:
+        return None, exc.pid
 
 
 def main() -> None:

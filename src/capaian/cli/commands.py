@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "library_cmd",
     "quarter_cmd",
     "simulate_cmd",
+    "submission_cmd",
 )
 
 for _name in COMMAND_MODULES:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
-from capaian.cli.app import app, console, open_db, state, sub_app
+from capaian.cli.app import app, console, open_db, open_db_or_server, state, sub_app
 
 db_app = sub_app("Penyimpanan / the store (embedded DuckDB or PostgreSQL).")
 app.add_typer(db_app, name="db")
@@ -61,18 +64,64 @@ def db_copy(
     )
 
 
-@db_app.command("check")
-def db_check() -> None:
-    """Periksa penyimpanan / check a store: migrations, orphan rows, run digests."""
+@db_app.command("backup")
+def db_backup(
+    target: Path = typer.Argument(..., help="Berkas cadangan baru / the new backup file (.duckdb)."),
+) -> None:
+    """Cadangkan penyimpanan DuckDB / back up the embedded store: a checkpoint, then a copy of the
+    file; also while `capaian serve` runs on it (the server makes the copy)."""
     from capaian.present.i18n import tr
+    from capaian.store.backup import BackupResult, backup_store
+
+    target = Path(os.path.abspath(target))  # a running server has its own working folder
+    store, holder = open_db_or_server()
+    if store is None:
+        from capaian.store.control import ask
+
+        result = BackupResult(**ask(state.db, "backup", {"target": str(target)}, holder=holder))
+    else:
+        with store:
+            result = backup_store(store, target)
+    console.print(
+        tr(state.lang, "%(source)s -> %(target)s: %(size)s bytes, schema %(version)s, %(submissions)s "
+           "submissions (last: %(last)s).", source=result.source, target=result.target, size=result.size,
+           version=result.schema_version, submissions=result.submissions, last=result.last_submission or "-"),
+        highlight=False, markup=False, soft_wrap=True,
+    )
+
+
+@db_app.command("check")
+def db_check(
+    replay_wal: bool = typer.Option(
+        False, "--replay-wal",
+        help="Terapkan .wal yang tertinggal / apply a left-over .wal (writes the last process did not checkpoint).",
+    ),
+) -> None:
+    """Periksa penyimpanan / check a store: a left-over .wal, migrations, orphan rows, run digests."""
+    from capaian.present.i18n import tr
+    from capaian.store.backup import stale_wal
     from capaian.store.check import check_store
     from capaian.store.postgres import safe_url
 
     lang = state.lang
-    report = check_store(open_db())
+    stale = stale_wal(state.db)
+    if stale and not replay_wal:  # opening the store would replay it: say so first
+        console.print(
+            "  " + tr(lang, "%(wal)s holds %(size)s bytes of writes that are not in the store file, and no process "
+                      "holds the store: the last process stopped without a checkpoint, or the store file was "
+                      "restored beside an old .wal. If you restored the file from a backup, move the .wal away; "
+                      "otherwise apply it with `capaian db check --replay-wal`.", wal=str(stale[0]), size=stale[1]),
+            highlight=False, markup=False, soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    store = open_db()
+    if stale:
+        store.con.execute("CHECKPOINT")  # the replayed writes now live in the store file
+    report = check_store(store)
     for problem in report.problems:
         mark = tr(lang, "published") + " " if problem.published else ""
-        console.print(f"  {mark}{problem.subject}: {problem.text(lang)}", highlight=False, markup=False)
+        console.print(f"  {mark}{problem.subject}: {problem.text(lang)}", highlight=False, markup=False,
+                      soft_wrap=True)
     console.print(
         tr(lang, "%(db)s: schema %(version)s, %(runs)s runs checked, %(problems)s problems.",
            db=safe_url(str(state.db)), version=report.schema_version, runs=report.runs_checked,

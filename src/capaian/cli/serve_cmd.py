@@ -15,6 +15,11 @@ def serve(
         None, "--geojson", help="Berkas batas provinsi (GeoJSON) pengganti peta petak / province boundaries."
     ),
     log_level: str = typer.Option("info", "--log-level"),
+    read_only: bool = typer.Option(
+        False, "--read-only",
+        help="Sajikan penyimpanan DuckDB tanpa menulisnya (salinan analis; tanpa login dan unggahan) / "
+             "serve a DuckDB store without writing to it (an analyst's copy; no logins or uploads).",
+    ),
     workers: int = typer.Option(
         1, "--workers", min=1, max=64,
         help="Jumlah proses server (di atas 1 hanya dengan PostgreSQL) / server processes (above 1: PostgreSQL only).",
@@ -39,10 +44,29 @@ def serve(
         uvicorn.run("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
         return
     from capaian.web import create_app
+    from capaian.web.control import start_control
 
-    web_app = create_app(store=open_db(), geojson=geojson)  # a missing or locked store: one line
+    if read_only:
+        from capaian.errors import CapaianError
+        from capaian.store import is_postgres, open_store
+
+        if is_postgres(state.db):
+            raise CapaianError("--read-only hanya untuk berkas DuckDB.", "--read-only is for a DuckDB file only.")
+
+        store = open_store(state.db, create=False, read_only=True)
+    else:
+        store = open_db()  # a missing, locked, read-only or damaged store: one line
+    import secrets
+
+    # a read-only store can't keep a session secret: there are no logins to sign anyway
+    web_app = create_app(store=store, geojson=geojson, secret=secrets.token_urlsafe(48) if read_only else None)
     console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)})", highlight=False)
-    uvicorn.run(web_app, **options)
+    control = None if read_only else start_control(web_app.state.web)  # the CLI's requests (db backup ...)
+    try:
+        uvicorn.run(web_app, **options)
+    finally:
+        if control is not None:
+            control.stop()
 
 
 def _prepare_workers(geojson: str | None) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from capaian.cli.app import app, console, open_db, state, sub_app
+from capaian.cli.app import app, console, open_db, open_db_or_server, state, sub_app
 
 users_app = sub_app("Akun pengguna dasbor / dashboard user accounts.")
 app.add_typer(users_app, name="users")
@@ -59,11 +59,16 @@ def users_passwd(
     name: str = typer.Argument(...),
     password_stdin: bool = typer.Option(False, "--password-stdin"),
 ) -> None:
-    """Ganti kata sandi / change a password."""
-    from capaian.accounts import set_password
+    """Ganti kata sandi / change a password (also while `capaian serve` runs on a DuckDB file: the
+    server sets it, from the hash made here)."""
+    from capaian.accounts import checked_password_hash, set_password_hash
 
-    store = open_db()
-    set_password(store, name, _read_password(password_stdin), actor="cli")
+    password_hash = checked_password_hash(_read_password(password_stdin))
+    store, holder = open_db_or_server()
+    if store is None:
+        _ask_server(holder, "passwd", {"name": name, "password_hash": password_hash})
+    else:
+        set_password_hash(store, name, password_hash, actor="cli")
     from capaian.present.i18n import tr
 
     console.print(f"{name}: " + tr(state.lang, "password changed"), highlight=False)
@@ -71,17 +76,20 @@ def users_passwd(
 
 @users_app.command("revoke")
 def users_revoke(name: str = typer.Argument(...)) -> None:
-    """Akhiri semua sesi login pengguna / end every dashboard session of a user."""
-    from capaian.accounts import get_user
-    from capaian.errors import CapaianError
-    from capaian.sessions import revoke_sessions
+    """Akhiri semua sesi login pengguna / end every dashboard session of a user (also while
+    `capaian serve` runs on a DuckDB file: the server does it at once)."""
+    from capaian.accounts import revoke_user
 
-    store = open_db()
-    if get_user(store, name) is None:
-        raise CapaianError(f"Pengguna {name!r} tidak ada.", f"No user {name!r}.")
-    ended = revoke_sessions(store, name)
-    store.audit("cli", "user_revoke", name, {"sessions": ended})
+    store, holder = open_db_or_server()
+    ended = (_ask_server(holder, "revoke", {"name": name})["sessions"] if store is None
+             else revoke_user(store, name, actor="cli"))
     console.print(f"{name}: {ended} sesi diakhiri / sessions ended", highlight=False)
+
+
+def _ask_server(holder: int | None, action: str, params: dict) -> dict:
+    from capaian.store.control import ask
+
+    return ask(state.db, action, params, holder=holder, timeout=30)
 
 
 @users_app.command("remove")

@@ -11,7 +11,9 @@ from capaian.intake.numbers import MAX_COUNT, MAX_PERCENT, NumberProblem, parse_
 from capaian.intake.reader import MAX_DATA_ROWS, max_file_bytes
 from capaian.intake.report import MAX_LISTED_PROBLEMS, Problem, SubmissionInvalid, ValidationReport
 from capaian.intake.spec import FACTS, MAX_NUMERATOR_RATIO, REQUIRED_COLUMNS
-from capaian.intake.submission import ImportResult, content_hash, import_submission, record_refusal
+from capaian.intake.submission import (
+    ImportResult, content_hash, import_submission, record_refusal, revert_submission,
+)
 from capaian.intake.template import template_regions, write_template
 from capaian.intake.validate import in_scope, validate_submission
 
@@ -20,5 +22,6 @@ __all__ = [
     "MAX_PERCENT", "record_refusal",
     "FACTS", "REQUIRED_COLUMNS", "ImportResult", "NumberProblem", "Problem",
     "SubmissionInvalid", "ValidationReport", "content_hash", "import_submission", "in_scope",
-    "parse_cell", "parse_number", "template_regions", "validate_submission", "write_template",
+    "parse_cell", "parse_number", "revert_submission", "template_regions", "validate_submission",
+    "write_template",
 ]

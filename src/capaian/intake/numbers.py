@@ -8,7 +8,11 @@ reading is unambiguous for the column's kind:
 - percent: `101,93` and `101.93` are decimals (a dot followed by other than 3 digits cannot be
   Indonesian thousands); `1.234` and `1,234` are refused as ambiguous; `1.234,5` / `1,234.5`
   (both separators) take the last one as the decimal mark.
-- flag: 0 or 1 (also `ya`/`tidak`, `yes`/`no`).
+- flag: 0 or 1 (also `ya`/`tidak`, `yes`/`no`; a spreadsheet's TRUE/FALSE).
+
+A percent sign (`98%`, or an XLSX cell formatted as percent, see `PercentCell`) is accepted only in
+a percent column; TRUE/FALSE only in a flag column. Either anywhere else is refused, never read as
+the bare number (98, 1).
 
 Bounds: a count is at most `MAX_COUNT` (10^9, far above any region's population) and a percent at
 most `MAX_PERCENT`; `1e308` or a 25-digit count is refused, so no stored value can overflow the
@@ -20,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 _PLAIN = re.compile(r"^[+-]?\d+$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
@@ -54,16 +59,43 @@ class Parsed:
     value: float
 
 
+class PercentCell(str):
+    """An XLSX number formatted as percent, as people typed and see it: 0.755 -> "75.5%" with
+    `percent` 75.5 (exact in decimal: no 75.50000000000001)."""
+
+    percent: float
+
+    def __new__(cls, stored: float):
+        shown = Decimal(repr(float(stored))).scaleb(2).normalize()
+        cell = super().__new__(cls, f"{shown:f}%")
+        cell.percent = float(shown)
+        return cell
+
+
 def _clean(text: str) -> str:
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if text.endswith("%"):
-        text = text[:-1]
-    return text
+    return text.strip().replace("\u00a0", "").replace(" ", "")
+
+
+_NOT_HERE = {"percent_not_allowed": ("Persen", "A percent"),
+             "boolean_not_allowed": ("Nilai TRUE/FALSE", "TRUE/FALSE")}
+
+
+def _not_here(rule: str, kind: str) -> NumberProblem:
+    """A percent or TRUE/FALSE (`rule`) in a column of another kind."""
+    what_id, what_en = _NOT_HERE[rule]
+    kind_id = {"count": "jumlah", "flag": "0/1", "percent": "persen"}[kind]
+    kind_en = {"count": "count", "flag": "0/1", "percent": "percent"}[kind]
+    return NumberProblem(rule, f"{what_id} tidak boleh di kolom {kind_id}; tulis angkanya.",
+                         f"{what_en} is not allowed in a {kind_en} column; type the number.")
 
 
 def parse_number(text: str, kind: str) -> float:
     """The value of one cell (already known to be non-empty) for a fact of `kind`."""
     raw = _clean(text)
+    if raw.endswith("%"):
+        if kind != "percent":
+            raise _not_here("percent_not_allowed", kind)
+        raw = raw[:-1]
     if kind == "flag":
         flag = _FLAGS.get(raw.lower())
         if flag is None:
@@ -133,9 +165,15 @@ def _ambiguous(raw: str) -> NumberProblem:
 
 
 def parse_cell(value, kind: str) -> float:
-    """Parse a cell from CSV (str) or XLSX (int/float/bool/str)."""
+    """Parse a cell from CSV (str) or XLSX (int/float/bool/str/PercentCell)."""
+    if isinstance(value, PercentCell):
+        if kind != "percent":
+            raise _not_here("percent_not_allowed", kind)
+        return _checked(value.percent, kind)
     if isinstance(value, bool):
-        return float(value) if kind == "flag" else parse_number(str(int(value)), kind)
+        if kind != "flag":
+            raise _not_here("boolean_not_allowed", kind)
+        return float(value)
     if isinstance(value, (int, float)):
         try:
             number = float(value)

@@ -14,13 +14,22 @@ and `MAX_COLUMNS`.
 XLSX: values are the ones the spreadsheet saved. A formula cell without a saved value (a file
 written by a program that does not calculate) is listed in `RawTable.formulas`, never read as
 empty. Only one sheet is read: the named one, or the only sheet holding data; a workbook with
-data on several sheets is refused naming them.
+data on several sheets is refused naming them. Cells are read as people typed them: a number
+formatted as percent becomes a `PercentCell` (0.755 shown as 75.5 %, see `capaian.intake.numbers`);
+merged cells holding a value are refused naming their ranges (the value sits in the first cell only,
+so the other rows would silently get none).
+
+Before openpyxl parses anything, the archive is checked against decompression bombs
+(`check_archive`): at most `MAX_XLSX_PARTS` parts, each at most `MAX_XLSX_PART_BYTES` uncompressed
+(the sizes a zip declares bound what can be read from it) and `MAX_XLSX_BYTES` together, and at
+most `MAX_SHARED_STRINGS` shared strings, counted by streaming the part.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +40,13 @@ MB = 1024 * 1024
 MAX_DATA_ROWS = 2000
 MAX_LINES = 10 * MAX_DATA_ROWS  # rows scanned, blank ones included (a sheet of styled empty rows)
 MAX_COLUMNS = 100
+# xlsx decompression-bomb limits (checked on the archive before parsing). The largest table a
+# submission may hold (MAX_LINES rows of MAX_COLUMNS styled cells) fits well within them.
+MAX_XLSX_PARTS = 1000
+MAX_XLSX_PART_BYTES = 50 * MB
+MAX_XLSX_BYTES = 100 * MB
+MAX_SHARED_STRINGS = (MAX_DATA_ROWS + 1) * MAX_COLUMNS  # every cell of the largest table a distinct text
+MERGED_LISTED = 10
 
 
 class ReadProblem(Exception):
@@ -257,9 +273,156 @@ def _pick_sheet(values_book, sheet: str | None):
     return with_data[0] if with_data else (names[0] if names else None)
 
 
+def _xlsx_too_large(id_what: str, en_what: str, value: str) -> ReadProblem:
+    return ReadProblem(
+        f"Berkas Excel ditolak sebelum dibaca: {id_what}. Simpan ulang lembarnya saja (atau sebagai CSV).",
+        f"The Excel file is refused before it is read: {en_what}. Save just the sheet again (or as CSV).",
+        rule="xlsx_too_large", value=value,
+    )
+
+
+def _scan(archive, name: str, pattern: re.Pattern, overlap: int = 256):
+    """Matches of `pattern` in one zip part, streamed in chunks (never the whole part in memory).
+    A match must be shorter than `overlap` bytes."""
+    carry = b""
+    with archive.open(name) as stream:
+        while True:
+            chunk = stream.read(MB)
+            data = carry + chunk
+            end = len(data) if not chunk else max(len(data) - overlap, 0)
+            for match in pattern.finditer(data):
+                if match.start() >= end:
+                    break
+                yield match
+            if not chunk:
+                return
+            carry = data[end:]
+
+
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?si[\s/>]")
+_OVERRIDE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?Override\b[^>]*>")
+_PART_NAME = re.compile(rb'PartName\s*=\s*["\']/?([^"\']+)["\']')
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?mergeCell\b[^>]*?ref\s*=\s*[\"']([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)[\"']")
+
+
+def _shared_string_parts(archive, names: set[str]) -> set[str]:
+    """The parts holding shared strings: named so, or declared so in [Content_Types].xml."""
+    found = {n for n in names if n.lower().endswith("sharedstrings.xml")}
+    if "[Content_Types].xml" in names:
+        for match in _scan(archive, "[Content_Types].xml", _OVERRIDE, overlap=4096):
+            element = match.group(0)
+            part = _PART_NAME.search(element)
+            if b"sharedStrings" in element and part:
+                found.add(part.group(1).decode("utf-8", "replace"))
+    return found & names
+
+
+def check_archive(path: Path) -> None:
+    """Refuse an xlsx that would take far more memory or time to parse than any submission needs
+    (`ReadProblem` rule `xlsx_too_large`), from its zip directory and a streamed count of shared strings."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_XLSX_PARTS:
+            raise _xlsx_too_large(f"{len(infos):,} bagian (batasnya {MAX_XLSX_PARTS:,})".replace(",", "."),
+                                  f"{len(infos):,} parts (the limit is {MAX_XLSX_PARTS:,})", str(len(infos)))
+        for info in infos:
+            if info.file_size > MAX_XLSX_PART_BYTES:
+                size_id = f"{info.file_size:,}".replace(",", ".")
+                raise _xlsx_too_large(
+                    f"bagian {info.filename} berukuran {size_id} byte setelah diekstrak "
+                    f"(batasnya {MAX_XLSX_PART_BYTES // MB} MB)",
+                    f"its part {info.filename} is {info.file_size:,} bytes uncompressed "
+                    f"(the limit is {MAX_XLSX_PART_BYTES // MB} MB)", f"{info.filename}: {info.file_size}")
+        total = sum(info.file_size for info in infos)
+        if total > MAX_XLSX_BYTES:
+            raise _xlsx_too_large(
+                f"{total:,} byte setelah diekstrak (batasnya {MAX_XLSX_BYTES // MB} MB)".replace(",", "."),
+                f"{total:,} bytes uncompressed (the limit is {MAX_XLSX_BYTES // MB} MB)", str(total))
+        names = {info.filename for info in infos}
+        for part in sorted(_shared_string_parts(archive, names)):
+            count = 0
+            for _ in _scan(archive, part, _SHARED_STRING):
+                count += 1
+                if count > MAX_SHARED_STRINGS:
+                    raise _xlsx_too_large(
+                        f"lebih dari {MAX_SHARED_STRINGS:,} teks bersama (shared strings)".replace(",", "."),
+                        f"more than {MAX_SHARED_STRINGS:,} shared strings", part)
+
+
+def merged_ranges(path: Path, sheet) -> list[tuple[str, int, int, int, int]]:
+    """The merged ranges of a read-only sheet: (text, first row, first column, last row, last column)."""
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    part = getattr(sheet, "_worksheet_path", None)
+    out = []
+    with zipfile.ZipFile(path) as archive:
+        if part not in archive.namelist():
+            return out
+        for match in _scan(archive, part, _MERGE_CELL):
+            ref = match.group(1).decode("ascii").upper()
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            out.append((ref, min_row, min_col, max_row, max_col))
+    return out
+
+
+def _check_merged(ranges, cells_of: dict[int, list]) -> None:
+    """Refuse merged ranges whose first cell holds a value (`merged_cells`, naming them)."""
+    holding = []
+    for ref, row, column, last_row, last_column in ranges:
+        cells = cells_of.get(row)
+        if (last_row, last_column) != (row, column) and cells and column <= len(cells) \
+                and not _blank(cells[column - 1]):
+            holding.append((row, column, ref))
+    if not holding:
+        return
+    holding.sort()
+    listed = ", ".join(ref for _, _, ref in holding[:MERGED_LISTED])
+    more = len(holding) - MERGED_LISTED
+    listed_id = listed + (f" dan {more} lainnya" if more > 0 else "")
+    listed_en = listed + (f" and {more} more" if more > 0 else "")
+    raise ReadProblem(
+        f"Sel gabungan (merge) {listed_id}: nilainya hanya ada di sel pertama, baris lainnya akan "
+        "kosong. Pisahkan sel gabungan (unmerge) dan isi setiap baris.",
+        f"Merged cells {listed_en}: the value is only in the first cell, the other rows would be "
+        "empty. Unmerge the cells and fill in every row.",
+        rule="merged_cells", row=holding[0][0], value=listed,
+    )
+
+
+def _is_percent_format(number_format: str | None) -> bool:
+    """Does an Excel number format scale by 100 (an unquoted, unescaped `%`)?"""
+    if not number_format or "%" not in number_format:
+        return False
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format)
+    return "%" in bare
+
+
+def _typed(cell):
+    """A cell's value as people typed it: a number formatted as percent becomes a PercentCell."""
+    from capaian.intake.numbers import PercentCell
+
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and _is_percent_format(getattr(cell, "number_format", None)):
+        return PercentCell(value)
+    return value
+
+
+def _cells(sheet):
+    """A sheet's cells row by row (with their formats), like `_rows` but not values only."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    return sheet.iter_rows(max_col=MAX_COLUMNS + 1)
+
+
 def _read_xlsx(path: Path, sheet: str | None = None) -> RawTable | None:
     from openpyxl import load_workbook
 
+    check_archive(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
         values = load_workbook(path, read_only=True, data_only=True)
@@ -270,15 +433,19 @@ def _read_xlsx(path: Path, sheet: str | None = None) -> RawTable | None:
                 return None
             collector = _Collector()
             missing: list[tuple[int, int, str]] = []
-            rows, raw = _rows(values[name]), _rows(formulas[name])
-            for number, (cells, written) in enumerate(zip(rows, raw), start=1):
-                cells = list(cells)
+            cells_of: dict[int, list] = {}
+            rows, raw = _cells(values[name]), _rows(formulas[name])
+            for number, (row, written) in enumerate(zip(rows, raw), start=1):
+                cells = [_typed(cell) for cell in row]
                 for index, source in enumerate(written):
                     if _is_formula(source) and (index >= len(cells) or cells[index] is None):
                         missing.append((number, index, _formula_text(source)))
                         if index < len(cells):
                             cells[index] = _formula_text(source)  # not blank: the row is kept
                 collector.add(number, cells)
+                if not all(_blank(c) for c in cells):
+                    cells_of[number] = cells
+            _check_merged(merged_ranges(path, values[name]), cells_of)
             table = collector.table
             if table is not None:
                 table.formulas = missing

@@ -1,7 +1,9 @@
 """`import_submission`: validate a whole file, then store it whole (or not at all).
 
 One transaction writes the submission row, its facts and the audit entry. Re-importing the same
-bytes is a no-op. A corrected file for the same region(s) and cut-off supersedes the earlier
+bytes is a no-op while its values are the current ones; once a later file replaced some of them,
+re-sending it (or `revert_submission`) is the undo: its values become current again, as a new
+submission naming the one it reverts (audit `submission.revert`). A corrected file for the same region(s) and cut-off supersedes the earlier
 values fact by fact: both stay stored (see `capaian.store.facts`), the audit entry lists every
 old -> new change, and the earlier submissions get status `superseded` / `partly_superseded`.
 
@@ -24,13 +26,19 @@ import pandas as pd
 from capaian.intake.report import SubmissionInvalid, ValidationReport
 from capaian.intake.spec import checked_pairs, coverage_pairs
 from capaian.intake.validate import check_ratio, validate_submission
+from capaian.present.i18n import N_
 
 UNUSABLE_LISTED = 10
+
+# The words of a stored submission's status (catalogue msgids; translate with `tr` / `_` when shown).
+SUBMISSION_STATUS = {"current": N_("current"), "partly_superseded": N_("partly replaced by a later file"),
+                     "superseded": N_("replaced by a later file"), "no_change": N_("no change")}
 
 
 @dataclass
 class ImportResult:
-    """What `import_submission` did. `status`: imported | unchanged | duplicate."""
+    """What `import_submission` did. `status`: imported | unchanged | duplicate | reverted
+    (`reverts`: the earlier submission whose values are current again)."""
 
     submission_id: int
     status: str
@@ -43,8 +51,16 @@ class ImportResult:
     changes: list[dict] = field(default_factory=list)  # region_code, fact, old, new
     unusable: list[dict] = field(default_factory=list)  # region_code, fact, missing
     above_100: list[dict] = field(default_factory=list)  # region_code, fact, numerator, denominator
+    reverts: int | None = None
 
     def summary(self, lang: str = "id") -> str:
+        if self.status == "reverted":
+            if lang == "en":
+                return (f"{self.file_name}: the values of submission {self.reverts} are current again "
+                        f"(submission {self.submission_id} for {self.cutoff}, {len(self.changes)} values "
+                        "restored).")
+            return (f"{self.file_name}: nilai pengiriman {self.reverts} berlaku lagi (pengiriman "
+                    f"{self.submission_id} untuk {self.cutoff}, {len(self.changes)} nilai dipulihkan).")
         if self.status == "duplicate":
             if lang == "en":
                 return (f"{self.file_name}: already imported as submission {self.submission_id}; "
@@ -215,40 +231,58 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
     if not report.ok:
         raise _refuse(store, actor, report, scope)
     digest = content_hash(path)
-    existing = store.find_submission_by_hash(digest)
-    if existing is not None:
-        return _duplicate(store, existing, path)
     facts = _facts_frame(report)
+    existing = store.find_submission_by_hash(digest)
+    if existing is not None and _all_current(store, report.cutoff, facts):
+        return _duplicate(store, existing, path.name)
+    if existing is not None:  # an earlier file sent again to undo a later correction: a revert
+        digest = _revert_hash(store, digest, report.cutoff)
     try:
-        return _store_submission(store, path, actor, report, scope, digest, facts, unusable, over)
+        return _store_file(store, report, facts, path.name, digest, actor, scope, unusable, over,
+                           reverts=existing)
     except Exception as exc:  # a copy sent at the same time won (unique constraint submissions_once)
         from capaian.store.faults import is_unique_violation
 
-        existing = store.find_submission_by_hash(digest) if is_unique_violation(exc) else None
-        if existing is None:
+        won = store.find_submission_by_hash(digest) if is_unique_violation(exc) else None
+        if won is None:
             raise
-        return _duplicate(store, existing, path)
+        return _duplicate(store, won, path.name)
 
 
-def _duplicate(store, submission_id: int, path: Path) -> ImportResult:
+def _duplicate(store, submission_id: int, name: str) -> ImportResult:
     row = store.get_submission(submission_id)
-    return ImportResult(submission_id, "duplicate", row["cutoff"], path.name, rows=row["rows"] or 0)
+    return ImportResult(submission_id, "duplicate", row["cutoff"], name, rows=row["rows"] or 0)
 
 
-def _store_submission(store, path: Path, actor: str, report, scope, digest: str, facts, unusable,
-                      over) -> ImportResult:
-    """The import transaction: the submission row, its facts and the audit entry, or a duplicate
-    when a copy of the same bytes was committed since the first look (the check is repeated inside
-    the transaction, which on PostgreSQL holds the store's write lock)."""
+def _revert_hash(store, digest: str, cutoff: str) -> str:
+    """The stored hash of a revert: the file's own, marked with the fact revision it undoes, so
+    that the same undo sent twice at once is stored once (submissions_once), and a later undo of
+    a later correction is a new submission."""
+    return f"{digest}:revert:{store.fact_revision(cutoff) or 0}"
+
+
+def _all_current(store, cutoff: str, facts: pd.DataFrame) -> bool:
+    """Are these values the current ones (nothing a write would change)?"""
+    current = store.current_facts(cutoff, regions=set(facts["region_code"]))
+    now = {(c, f): v for c, f, v in zip(current["region_code"], current["fact"], current["value"])}
+    return all(now.get((c, f)) == v for c, f, v in zip(facts["region_code"], facts["fact"], facts["value"]))
+
+
+def _store_file(store, report, facts: pd.DataFrame, name: str, digest: str, actor: str, scope,
+                unusable: list[dict], over: list[dict], reverts: int | None = None) -> ImportResult:
+    """Write a validated file's values as a new submission, in one transaction with its audit
+    entry (`submission.import`, or `submission.revert` when it brings back submission `reverts`),
+    or a duplicate when a copy of the same bytes was committed since the first look (the check is
+    repeated inside the transaction, which on PostgreSQL holds the store's write lock)."""
     with store.transaction():
         existing = store.find_submission_by_hash(digest)
         if existing is not None:
-            return _duplicate(store, existing, path)
+            return _duplicate(store, existing, name)
         submission_id = store.add_submission(
-            report.cutoff, actor, path.name, digest, len(report.rows), scope
+            report.cutoff, actor, name, digest, len(report.rows), scope
         )
         written = store.write_facts(
-            facts, source=f"submission:{submission_id}:{path.name}", actor=actor,
+            facts, source=f"submission:{submission_id}:{name}", actor=actor,
             submission_id=submission_id, audit=False,
         )
         store.add_submission_bases(submission_id, report.bases)
@@ -262,20 +296,57 @@ def _store_submission(store, path: Path, actor: str, report, scope, digest: str,
             {k: c[k] for k in ("region_code", "fact", "old", "new", "old_source")}
             for c in written.changes if c.get("old") is not None
         ]
-        store.audit(
-            actor, "submission.import", f"submission:{submission_id}",
-            {"file": path.name, "cutoff": report.cutoff, "scope": scope, "rows": len(report.rows),
-             "regions": report.regions, "facts": report.facts, "values": len(facts),
-             "written": written.inserted, "revision": written.revision,
-             "supersedes": superseded, "changes": replaced, "content_hash": digest,
-             "unusable": unusable, "above_100": over},
-        )
+        detail = {"file": name, "cutoff": report.cutoff, "scope": scope, "rows": len(report.rows),
+                  "regions": report.regions, "facts": report.facts, "values": len(facts),
+                  "written": written.inserted, "revision": written.revision,
+                  "supersedes": superseded, "changes": replaced, "content_hash": digest,
+                  "unusable": unusable, "above_100": over}
+        if reverts is not None:
+            detail["reverts"] = reverts
+        store.audit(actor, "submission.revert" if reverts is not None else "submission.import",
+                    f"submission:{submission_id}", detail)
+    if reverts is not None:
+        status = "reverted"
     return ImportResult(
-        submission_id, "imported" if status != "no_change" else "unchanged", report.cutoff,
-        path.name, rows=len(report.rows), facts_written=written.inserted,
+        submission_id, {"reverted": "reverted", "no_change": "unchanged"}.get(status, "imported"), report.cutoff,
+        name, rows=len(report.rows), facts_written=written.inserted,
         revision=written.revision, supersedes=superseded, changes=replaced, unusable=unusable,
-        above_100=over,
+        above_100=over, reverts=reverts,
     )
+
+
+def revert_submission(store, submission_id: int, actor: str, operator_scope: str | None = None) -> ImportResult:
+    """Make the values of stored submission `submission_id` current again (the undo of a later
+    correction), as re-sending its file would: a new submission, audited `submission.revert`.
+    A submission outside `operator_scope` is refused; one whose values are all current is a
+    `duplicate` (nothing changes)."""
+    from capaian.access import covers
+    from capaian.errors import CapaianError
+    from capaian.store.core import not_found
+
+    row = store.get_submission(submission_id)
+    scope = report_scope(operator_scope)
+    if scope is not None and not covers(scope, row["scope_region"] or ""):
+        raise not_found("Pengiriman", "Submission", submission_id)  # as if absent: no hint of others' files
+    stored = store.query_df(
+        "SELECT region_code, cutoff, fact, value FROM facts WHERE submission_id = ? ORDER BY region_code, fact",
+        [int(submission_id)])
+    if stored.empty:
+        raise CapaianError(f"Pengiriman {submission_id} tidak menyimpan nilai apa pun; tidak ada yang dipulihkan.",
+                           f"Submission {submission_id} stored no values; there is nothing to bring back.")
+    facts = stored[["region_code", "cutoff", "fact", "value"]].reset_index(drop=True)
+    if _all_current(store, row["cutoff"], facts):
+        return ImportResult(int(submission_id), "duplicate", row["cutoff"], row["file_name"] or "",
+                            rows=row["rows"] or 0)
+    values: dict[str, dict] = {}
+    for code, fact, value in zip(facts["region_code"], facts["fact"], facts["value"]):
+        values.setdefault(code, {})[fact] = float(value)
+    report = ValidationReport(row["file_name"] or f"submission-{submission_id}", cutoff=row["cutoff"],
+                              facts=sorted(set(facts["fact"])), regions=sorted(values),
+                              rows=[(None, code, v) for code, v in values.items()])
+    digest = _revert_hash(store, row["content_hash"].split(":revert:")[0], row["cutoff"])
+    return _store_file(store, report, facts, row["file_name"] or report.file, digest, actor,
+                       scope if scope is not None else row["scope_region"], [], [], reverts=int(submission_id))
 
 
 def report_scope(operator_scope: str | None) -> str | None:

@@ -30,12 +30,12 @@ def template_regions(cutoff, region_code: str) -> list[tuple[str, str]]:
 
 
 def write_template(path, cutoff, region_code: str, facts=None, today=None) -> Path:
-    """Write a .csv or .xlsx template (by extension); returns the path. A cut-off after `today`
-    (default: today's date) is refused."""
-    from capaian.periods import check_not_future
+    """Write a .csv or .xlsx template (by extension); returns the path. A cut-off outside the
+    allowed range (`capaian.periods.check_cutoff`; the latest as of `today`) is refused."""
+    from capaian.periods import check_cutoff
 
     path = Path(path)
-    cut = check_not_future(cutoff, today)
+    cut = check_cutoff(cutoff, today)
     fact_columns = list(facts) if facts else list(FACTS)
     unknown = [f for f in fact_columns if f not in FACTS]
     if unknown:

@@ -141,8 +141,10 @@ def _check_header(report: ValidationReport, table) -> list[str]:
 
 def _file_cutoff(report, table, columns, today=None):
     """The cut-off most rows give (the file's), parsing each row's value once; None when it is
-    missing, malformed everywhere or in the future."""
-    from capaian.periods import Cutoff, latest_allowed
+    missing, malformed everywhere or outside the allowed range (`capaian.periods.check_cutoff`)."""
+    from capaian.periods import (
+        Cutoff, EarlyCutoffError, FutureCutoffError, check_cutoff, earliest_allowed, latest_allowed,
+    )
 
     index = columns.index(CUTOFF_COLUMN)
     parsed: dict[int, object] = {}
@@ -177,18 +179,17 @@ def _file_cutoff(report, table, columns, today=None):
                 expected_en=main,
             )
     cutoff = next(c for c in parsed.values() if str(c) == main)
-    latest = latest_allowed(today)
-    if cutoff > latest:
+    try:
+        return check_cutoff(cutoff, today)  # the one range rule of file, CLI and web
+    except (EarlyCutoffError, FutureCutoffError) as exc:
         first = next(n for n, c in parsed.items() if str(c) == main)
+        earliest, latest = earliest_allowed(), latest_allowed(today)
         report.add(
-            "future_cutoff",
-            f"Cut-off {main} belum terjadi; cut-off terakhir yang boleh: {latest}.",
-            f"Cut-off {main} is in the future; the latest allowed cut-off is {latest}.",
-            row=first, column=CUTOFF_COLUMN, value=main,
-            expected_id=f"{latest} atau sebelumnya", expected_en=f"{latest} or earlier",
+            "early_cutoff" if isinstance(exc, EarlyCutoffError) else "future_cutoff",
+            exc.id_message, exc.en_message, row=first, column=CUTOFF_COLUMN, value=main,
+            expected_id=f"{earliest} s.d. {latest}", expected_en=f"{earliest} to {latest}",
         )
         return None
-    return cutoff
 
 
 def _unknown_code_messages(code: str, hierarchy, cutoff) -> tuple[str, str]:

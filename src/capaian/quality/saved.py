@@ -43,6 +43,8 @@ def save_flags(store, key: str, choice, flags: list[Flag]) -> None:
     facts were revised since); a key saved meanwhile by another process is left as it is."""
     from capaian.store.core import utcnow
 
+    if store.read_only:  # a read-only copy (`capaian serve --read-only`): computed each time
+        return
     text = json.dumps([{name: getattr(f, name) for name in _FIELDS} for f in flags], default=_plain)
     with store.transaction():
         store.con.execute("DELETE FROM saved_flags WHERE run_id = ? AND key <> ?", [int(choice.run_id), key])

@@ -4,7 +4,9 @@
 - orphan rows: results of a missing run, facts of a missing revision or submission, sessions of
   a removed user, quarantined rows or register rows of a missing import;
 - runs: each run's results still give the digest kept when it was saved (a published run whose
-  results changed is an error), and its row counts agree.
+  results changed is an error), and its row counts agree;
+- the file (DuckDB): it is as long as its blocks need (a truncated copy is damaged even when the
+  blocks read so far are whole).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ ORPHANS = (
 
 @dataclass
 class Problem:
-    kind: str  # migration | orphans | digest | rows
+    kind: str  # migration | orphans | digest | rows | file
     subject: str  # e.g. "run:12", "facts.submission_id"
     message: str  # an English catalogue message with %(name)s placeholders: tr(lang, message, **values)
     values: dict = field(default_factory=dict)
@@ -66,6 +68,7 @@ def check_store(store) -> CheckReport:
         report.problems.append(Problem("migration", "schema", N_("migration steps not applied: %(steps)s"),
                                            {"steps": ", ".join(map(str, missing))}))
 
+    report.problems.extend(_file_problems(store))
     tables = set(store.table_names())
     for table, column, parent, key in ORPHANS:
         if table not in tables or parent not in tables:
@@ -105,3 +108,22 @@ def check_store(store) -> CheckReport:
                 published,
             ))
     return report
+
+
+DUCKDB_HEADER_BYTES = 3 * 4096  # a DuckDB file: its main header and two database headers, then the blocks
+
+
+def _file_problems(store) -> list[Problem]:
+    """A DuckDB store file shorter than its blocks need (cut short by a copy or a full disk)."""
+    import os
+
+    if store.backend != "duckdb" or store.path == ":memory:":
+        return []
+    row = store.con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
+    expected = DUCKDB_HEADER_BYTES + int(row[0]) * int(row[1])
+    size = os.path.getsize(store.path)
+    if size >= expected:
+        return []
+    return [Problem("file", "file", N_("the store file has %(size)s bytes where its %(blocks)s blocks need "
+                                       "%(expected)s: it was cut short; restore it from a backup"),
+                    {"size": size, "blocks": int(row[1]), "expected": expected})]

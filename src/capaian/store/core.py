@@ -29,6 +29,8 @@ def to_json(value: Any) -> str:
 class StoreCore:
     """Connection handling shared by the parts of `Store`."""
 
+    read_only = False  # opened with `open_store(read_only=True)`: an analyst's copy, never written
+
     def __init__(self, con, path: str):
         self.con = con
         self.path = path
@@ -126,7 +128,10 @@ class StoreCore:
 
     # -- audit ----------------------------------------------------------------------------
     def audit(self, actor: str, action: str, object: str | None, detail: dict | None = None) -> int:
-        """Append one entry to the audit log; returns its id."""
+        """Append one entry to the audit log; returns its id (0 on a read-only copy, which keeps
+        no log: whatever happens there changes nothing)."""
+        if self.read_only:
+            return 0
         audit_id = self.next_id("audit_id_seq")
         self.con.execute(
             "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",

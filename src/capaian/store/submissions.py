@@ -42,7 +42,9 @@ class SubmissionsMixin:
         row = rows[0] if rows else None
         if row is None:
             raise not_found("Pengiriman", "Submission", submission_id)
-        return dict(zip([d[0] for d in cursor.description], row))
+        out = dict(zip([d[0] for d in cursor.description], row))
+        out["supersedes"] = _id_list(out.get("supersedes"))
+        return out
 
     def find_submission_by_hash(self, content_hash: str) -> int | None:
         value = self.scalar(
@@ -55,7 +57,10 @@ class SubmissionsMixin:
         if cutoff:
             sql += " WHERE cutoff = ?"
             params.append(str(cutoff))
-        return self.query_df(sql + " ORDER BY id", params)
+        frame = self.query_df(sql + " ORDER BY id", params)
+        frame["supersedes"] = pd.Series([_id_list(v) for v in frame["supersedes"]], index=frame.index,
+                                        dtype=object)
+        return frame
 
     def refresh_submission_status(self, submission_id: int) -> str:
         """Set `status` from how many of the submission's facts are still current."""
@@ -90,3 +95,11 @@ class SubmissionsMixin:
                 "INSERT INTO upload_keys VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [key, user_name, submission_id, to_json(answer), utcnow()])
 
+
+def _id_list(value) -> list[int] | None:
+    """A stored `supersedes` (a DuckDB array comes back as a numpy array, PostgreSQL's as a list)
+    as a plain list of ints, None when empty."""
+    if value is None or not hasattr(value, "__iter__"):  # NULL (pandas gives NaN or NA)
+        return None
+    ids = [int(v) for v in value]
+    return ids or None

@@ -240,7 +240,7 @@ class EvaluateBody(BaseModel):
 
 @router.post("/evaluations", tags=["evaluations"], status_code=201,
              summary=N_("Evaluate a cut-off (national users); returns the run"),
-             description=N_("422 when the cut-off lies in the future, has no stored facts, or the rubric is unknown."),
+             description=N_("422 when the cut-off lies before the first rubric's year or in the future, has no stored facts, or the rubric is unknown."),
              responses=refusals(400, 401, 403, 422, 429), openapi_extra=WRITE)
 def api_evaluate(request: Request, body: EvaluateBody):
     user = _writer(request)

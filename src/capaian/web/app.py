@@ -100,6 +100,7 @@ def create_app(
             # 200 once what the public's default pages need is built
             threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
+        state.checkpoint()  # the store file alone holds every write once the server has stopped
         state.close()
 
     app = FastAPI(
@@ -126,6 +127,10 @@ def create_app(
         https_only=https_only,
     )
 
+    if getattr(store, "read_only", False):  # `capaian serve --read-only`: nothing may write
+        from capaian.web.control import ReadOnlyStore
+
+        app.add_middleware(ReadOnlyStore)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 

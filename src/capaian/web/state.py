@@ -265,6 +265,31 @@ class WebState:
         if self.pool is not None:
             self.pool.close()
 
+    @contextmanager
+    def exclusive(self):
+        """The store with both of its locks held (blocking; the reader's first, as `reader` takes
+        them): no request reads or writes it meanwhile. For a checkpoint or a backup."""
+        with self._read_lock, self.lock:
+            for store in {id(s): s for s in (self.store, self._read_store) if s is not None}.values():
+                if getattr(store, "backend", "duckdb") == "duckdb":
+                    # a result left unfinished keeps its transaction open, and CHECKPOINT refuses to
+                    # run beside one: finish them with a trivial query
+                    store.con.execute("SELECT 1").fetchall()
+            yield self.store
+
+    def checkpoint(self) -> None:
+        """Move an embedded store's write-ahead log into its file (on stop, so that the file alone
+        holds every write). A failure is logged: the log is replayed on the next start anyway."""
+        if self.store is None or getattr(self.store, "backend", "duckdb") != "duckdb" or self.store.path == ":memory:":
+            return
+        try:
+            with self.exclusive() as store:
+                store.con.execute("CHECKPOINT")
+        except Exception as exc:  # noqa: BLE001 - stopping must not fail over it
+            import logging
+
+            logging.getLogger("capaian.web").warning("capaian: no checkpoint of %s on stop: %s", self.store.path, exc)
+
     # -- catalog and runs -------------------------------------------------------------------
     def catalog(self) -> Catalog:
         cat = self._catalog

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from capaian.access import allowed
 from capaian.errors import CapaianError
-from capaian.present.i18n import N_
+from capaian.intake.submission import SUBMISSION_STATUS
 from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render, web
 
 router = APIRouter(include_in_schema=False)
@@ -254,7 +254,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
     }
     # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
     # upload must not make a new "latest" national run for everyone.
-    if evaluate and result.status == "imported" and allowed(user, "evaluate"):
+    if evaluate and result.status in ("imported", "reverted") and allowed(user, "evaluate"):
         from capaian.service import evaluate_cutoff
 
         try:
@@ -284,8 +284,6 @@ def require_uploader(request: Request):
     return user
 
 
-SUBMISSION_STATUS = {"current": N_("current"), "partly_superseded": N_("partly replaced by a later file"),
-                     "superseded": N_("replaced by a later file"), "no_change": N_("no change")}
 
 
 def recent_cutoffs(today=None, n: int = 6) -> list[str]:

@@ -137,6 +137,38 @@ def zip_not_xlsx() -> bytes:
     return buf.getvalue()
 
 
+def xlsx_styled(rows: list[list], formats: dict[str, str] = (), merged: tuple[str, ...] = ()) -> bytes:
+    """One sheet with number formats (cell -> format) and merged ranges."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r in rows:
+        sheet.append(r)
+    for cell, number_format in dict(formats).items():
+        sheet[cell].number_format = number_format
+    for cell_range in merged:
+        sheet.merge_cells(cell_range)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def with_shared_strings(body: bytes) -> bytes:
+    """The good workbook with `body` as its (unused) shared-strings part."""
+    with zipfile.ZipFile(io.BytesIO(good_xlsx())) as source:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                if info.filename != "xl/sharedStrings.xml":
+                    out.writestr(info, source.read(info.filename))
+            out.writestr("xl/sharedStrings.xml", body)
+    return buf.getvalue()
+
+
+SST = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
 # (file, bytes, outcome, rule, row, column, values stored, values not usable)
 def cases() -> list[tuple]:
     wide_head = HEAD + [f"x{i}" for i in range(150)]
@@ -268,6 +300,24 @@ def cases() -> list[tuple]:
         ("duplicate_region.csv", text_csv([ROWS[0], ROWS[0]]), "refused", "duplicate_region", 3, "kode_wilayah", 0, 0),
         ("missing_code.csv", text_csv([row(kode_wilayah="")]), "refused", "missing_code", 2, "kode_wilayah", 0, 0),
         ("formula_injection.csv", text_csv([row(wajib_ktp="=1+1")]), "refused", "not_number", 2, "wajib_ktp", 0, 0),
+        # -- issue 25: xlsx read as typed, decompression bombs, cut-offs out of range ---------------
+        ("ok_percent_format.xlsx", xlsx_styled([["kode_wilayah", "cutoff", "bpp_persen"], ["65.01", CUT, 0.755]],
+                                               {"C2": "0.0%"}), "accepted", "", "", "", 1, 0),
+        ("percent_format_count.xlsx", xlsx_styled([["kode_wilayah", "cutoff", "pks"], ["65.01", CUT, 0.98]],
+                                                  {"C2": "0%"}), "refused", "percent_not_allowed", 2, "pks", 0, 0),
+        ("percent_text_count.csv", text_csv([["65.01", CUT, "98%"]], head=["kode_wilayah", "cutoff", "pks"]),
+         "refused", "percent_not_allowed", 2, "pks", 0, 0),
+        ("boolean_count.xlsx", xlsx_styled([["kode_wilayah", "cutoff", "pks"], ["65.01", CUT, True]]),
+         "refused", "boolean_not_allowed", 2, "pks", 0, 0),
+        ("merged_cells.xlsx", xlsx_styled([["kode_wilayah", "cutoff", "pks"]] + [[c, CUT, 3] for c in
+                                          ("65.01", "65.02", "65.03", "65.04")], merged=("C2:C5",)),
+         "refused", "merged_cells", 2, "", 0, 0),
+        ("shared_strings_count.xlsx", with_shared_strings(SST + b"<si><t>x</t></si>" * 200_101 + b"</sst>"),
+         "refused", "xlsx_too_large", "", "", 0, 0),
+        ("shared_strings_bomb.xlsx", with_shared_strings(SST + b"<si><t>" + b"A" * (51 << 20) + b"</t></si></sst>"),
+         "refused", "xlsx_too_large", "", "", 0, 0),
+        ("early_cutoff_0001.csv", text_csv([row(cutoff="0001-11-H1")]), "refused", "early_cutoff", 2, "cutoff", 0, 0),
+        ("early_cutoff_1999.csv", text_csv([row(cutoff="1999-12-H2")]), "refused", "early_cutoff", 2, "cutoff", 0, 0),
     ]
 
 

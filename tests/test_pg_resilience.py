@@ -151,35 +151,15 @@ def test_a_real_server_with_two_workers_survives_a_restart(own_pg, tmp_path):
     """`capaian serve --workers 2` (uvicorn) over PostgreSQL: `pg_ctl restart -m fast`, then only
     styled 503s until it answers 200 again, without restarting capaian; its log holds no traceback
     for the database being away."""
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-
     import httpx
+
+    from serve_support import serving
 
     url = own_pg.new_database()
     open_store(url).close()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     log = tmp_path / "serve.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "capaian", "serve", "--workers", "2", "--port", str(port), "--log-level", "warning"],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "CAPAIAN_DB": url, "CAPAIAN_CATALOG_TTL": "0"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/readyz", timeout=10).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            time.sleep(0.2)
+    with serving(None, "--workers", "2", env={"CAPAIAN_DB": url, "CAPAIAN_CATALOG_TTL": "0"}, ready="/readyz",
+                 log=log) as (proc, base):
         assert httpx.get(f"{base}{API}", timeout=10).status_code == 200
         own_pg.halt()
         try:
@@ -187,24 +167,16 @@ def test_a_real_server_with_two_workers_survives_a_restart(own_pg, tmp_path):
                 _is_away_answer(httpx.get(f"{base}{path}", timeout=30), path.startswith("/api/"))
         finally:
             own_pg.resume()
-        start = time.monotonic()
         answers = []
-        while True:  # a fresh connection each time: either worker may answer
+        while True:  # a fresh connection each time: either worker may answer; only 503s until a 200
             answer = httpx.get(f"{base}{API}", timeout=30)
             answers.append(answer.status_code)
             if answer.status_code == 200:
                 break
             _is_away_answer(answer, True)
-            assert time.monotonic() - start < 5.0, answers
+            assert len(answers) < 600, answers  # a hang bound; how soon is bench/pg_restart.py's to measure
             time.sleep(0.1)
         assert [httpx.get(f"{base}{p}", timeout=30).status_code for p in (PAGE, API, PAGE, API)] == [200] * 4
         assert proc.poll() is None  # the same server throughout
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     text = log.read_text()
     assert "Traceback" not in text and "Exception in ASGI application" not in text, text[-3000:]

@@ -8,26 +8,14 @@ accept the new user's login. On DuckDB, `--workers 2` is refused with one line.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-
 import httpx
 import pytest
 from typer.testing import CliRunner
 
 from cli_support import run_capaian, run_capaian_process
 from pg_support import copy_to_postgres
+from serve_support import serving
 from web_support import UNPUBLISHED, csrf_of, fresh_db
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _cli(*args: str, stdin: str | None = None):
@@ -41,33 +29,8 @@ def _cli(*args: str, stdin: str | None = None):
 def server(pg_server, tmp_path):
     """(base URL, database URL) of a running `capaian serve --workers 2` on PostgreSQL."""
     url = copy_to_postgres(fresh_db(tmp_path / "web"), pg_server)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "capaian", "--db", url, "serve", "--workers", "2", "--port", str(port),
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "CAPAIAN_SECRET": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/api/evaluations", timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start: {proc.stdout.read() if proc.poll() is not None else ''}")
-            time.sleep(0.3)
+    with serving(url, "--workers", "2") as (_, base):
         yield base, url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _published_ids(base: str) -> set[int]:

@@ -14,27 +14,20 @@ import base64
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 
 import httpx
 import pytest
 
 from capaian.store import open_store
 from capaian.store.backup import holder_pid, stale_wal, wal_file
+import serve_support
 from cli_support import run_capaian, run_capaian_process
 from web_support import PASSWORD, SEED_CUTOFF, csrf_of, fresh_db
 
 UPLOAD = f"kode_wilayah,cutoff,pks\n65.01,{SEED_CUTOFF},19\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _basic(name: str) -> dict:
@@ -45,29 +38,8 @@ def _basic(name: str) -> dict:
 def serving(tmp_path):
     """(base URL, store file, server process) of a running `capaian serve` on a DuckDB file."""
     db = fresh_db(tmp_path / "live")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "capaian", "--db", str(db), "serve", "--port", str(port), "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "CAPAIAN_SECRET": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/api/evaluations", timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start: {proc.stdout.read() if proc.poll() is not None else ''}")
-            time.sleep(0.3)
+    with serve_support.serving(db, kill=True) as (proc, base):
         yield base, db, proc
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _stop(proc) -> None:

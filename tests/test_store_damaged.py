@@ -6,15 +6,13 @@ the public pages of an analyst's copy and answers 503 to anything that would wri
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from cli_support import run_capaian, run_capaian_process
+from cli_support import run_capaian
+from serve_support import serving
 from web_support import SEED_CUTOFF, fresh_db
 
 COMMANDS = (
@@ -89,30 +87,9 @@ def test_read_only_store(read_only_store):
         assert "can't be written" in line and "--read-only" in line, (args, line)
 
 
-def test_serve_read_only(read_only_store):
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "capaian", "--db", str(read_only_store), "serve", "--read-only", "--port", str(port),
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "CAPAIAN_SECRET": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/api/evaluations", timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start: {proc.stdout.read() if proc.poll() is not None else ''}")
-            time.sleep(0.3)
+def test_serve_read_only(read_only_store, tmp_path):
+    log = tmp_path / "serve.log"
+    with serving(read_only_store, "--read-only", log=log) as (_, base):
         assert httpx.get(f"{base}/nasional", timeout=60).status_code == 200
         assert httpx.get(f"{base}/wilayah/65.json", params={"cutoff": SEED_CUTOFF}, timeout=60).status_code == 200
         assert httpx.get(f"{base}/kualitas", timeout=60).status_code == 200  # flags computed, not saved
@@ -121,7 +98,5 @@ def test_serve_read_only(read_only_store):
         assert login.status_code == 503 and login.json()["error"] == "read_only"
         basic = httpx.get(f"{base}/api/submissions", auth=("kaltara", "x"), timeout=30)
         assert basic.status_code == 503
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        out = proc.communicate(timeout=60)[0]
+    out = log.read_text()
     assert "Traceback" not in out, out

@@ -6,7 +6,10 @@ an office with no data is not assessed (no level, no rank) on every surface.
 Fixture `data/akta-provinsi-2018-03-H2.csv`: three provinces of the March 2018 akta ranking, with
 their published percentages (Jambi 106,79 %, Kalimantan Timur 103,69 %, DKI Jakarta 101,29 %;
 denominators from DKB Semester II 2017, numerators to March 2018). The counts are constructed to
-give exactly those percentages: the ranking publishes percentages, not counts.
+give exactly those percentages: the ranking publishes percentages, not counts. No 2018 rubric
+ships (levelisasi began in 2020), and no cut-off comes before the first rubric's year: the national
+team first adds one, drafted from levelisasi-2020 with every threshold marked as an assumption
+(`capaian rubric new --from levelisasi-2020 --year 2018`, then `rubric import`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,25 @@ def store():
     s.close()
 
 
-def test_2018_akta_ranking_imports_whole_with_figures_above_100_flagged(store):
+@pytest.fixture
+def store_2018(store, tmp_path):
+    """The store with a 2018 rubric added, as the national team would add it."""
+    from capaian.library import draft_rubric, import_rubric
+
+    draft = tmp_path / "levelisasi-2018.yaml"
+    draft.write_text(draft_rubric("levelisasi-2020", 2018), encoding="utf-8")
+    import_rubric(store, draft, actor="nasional")
+    return store
+
+
+def test_a_2018_file_needs_a_2018_rubric_first(store):
+    with pytest.raises(SubmissionInvalid) as err:
+        import_submission(store, AKTA_2018, actor="nasional")
+    assert err.value.report.problems[0].rule == "early_cutoff"
+
+
+def test_2018_akta_ranking_imports_whole_with_figures_above_100_flagged(store_2018):
+    store = store_2018
     result = import_submission(store, AKTA_2018, actor="nasional")
     assert (result.status, result.rows, result.facts_written) == ("imported", 3, 6)
     above = {a["region_code"]: 100 * a["numerator"] / a["denominator"] for a in result.above_100}
@@ -45,9 +66,9 @@ def test_2018_akta_ranking_imports_whole_with_figures_above_100_flagged(store):
     assert "15 akta_lahir_dimiliki 106,79 %" in result.summary("id")
     assert "(accepted, flagged)" in result.summary("en")
 
-    # no 2018 rubric ships: the akta indicator of levelisasi-2020 (anak_lt18 / akta) reads the facts
+    # the added 2018 rubric (levelisasi-2020's indicators): its akta indicator reads the facts
     facts = store.current_facts("2018-03-H2")
-    ev = evaluate(facts, _offices(2018), load_rubric("levelisasi-2020"))
+    ev = evaluate(facts, _offices(2018), load_rubric("levelisasi-2018"))
     akta = ev.indicators[(ev.indicators["indicator"] == "akta_kelahiran") & (ev.indicators["tier"] == "province")
                          & ev.indicators["value"].notna()].set_index("region_code")
     assert akta["value"].round(2).to_dict() == {"15": 106.79, "31": 101.29, "64": 103.69}
@@ -57,7 +78,8 @@ def test_2018_akta_ranking_imports_whole_with_figures_above_100_flagged(store):
     assert flags == {"15": "high", "64": "medium", "31": "medium"}
 
 
-def test_an_implausible_akta_ratio_is_still_refused(store, tmp_path):
+def test_an_implausible_akta_ratio_is_still_refused(store_2018, tmp_path):
+    store = store_2018
     slip = tmp_path / "salah-ketik.csv"
     slip.write_text("kode_wilayah;cutoff;anak_lt18;akta_lahir_dimiliki\n15;2018-03-H2;1.200.000;12.814.800\n",
                     encoding="utf-8")

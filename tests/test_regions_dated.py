@@ -136,8 +136,12 @@ def test_demo_ranks_over_the_provinces_of_the_cutoff(demo_db, cutoff, provinces)
                                      "--format", "json", "--draft").stdout)
     rows = payload["regions"]
     assert len(rows) == provinces
-    assert {r["peers_national"] for r in rows if r["rank_national"] is not None} == {provinces}
-    assert payload["meta"]["hierarchy_version"] == version_for_cutoff(cutoff)
+    # ranked among the provinces of its date that are assessed and complete: every one at the
+    # published cut-offs; at the demo's last (a draft, offices still sending) those that are
+    ranked = [r for r in rows if r["rank_national"] is not None]
+    assert {r["peers_national"] for r in ranked} == {len(ranked)}
+    assert len(ranked) == provinces if cutoff != "2022-12-H2" else 0 < len(ranked) <= provinces
+    assert payload["run"]["hierarchy_version"] == version_for_cutoff(cutoff)
 
 
 def test_demo_merauke_has_its_then_valid_code(demo_db):

@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
-import conftest
+# tests/conftest.py itself (a plain `import conftest` may give tests/browser/conftest.py)
+_SPEC = importlib.util.spec_from_file_location("suite_conftest", Path(__file__).with_name("conftest.py"))
+conftest = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(conftest)
 
 
 def test_every_collected_test_carries_its_group(request):

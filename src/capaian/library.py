@@ -368,6 +368,7 @@ def mark_named_bases(store, facts, indicators, rubric, in_force):
     and `value_on_base_in_force` the value over the in-force base's denominator when its release
     holds the region (`capaian base import`). Rows above such regions list them in `bases_below`.
     The figure itself stays the one evaluated: the office's own, on the base it named."""
+    from capaian.access import covers
     from capaian.bases import get_base
 
     named = {code: b for code, b in named_bases(store, facts).items() if in_force is None or b != in_force.id}
@@ -393,7 +394,7 @@ def mark_named_bases(store, facts, indicators, rubric, in_force):
                 out.at[index, "value_on_base_in_force"] = 100.0 * float(numerator) / float(other)
     for index in out.index[coverage]:
         code = out.at[index, "region_code"]
-        below = sorted(f"{c} {b}" for c, b in named.items() if code == "ID" or c.startswith(code + "."))
+        below = sorted(f"{c} {b}" for c, b in named.items() if c != code and covers(code, c))
         if below:
             out.at[index, "bases_below"] = ", ".join(below)
     return out

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from capaian.access import covers
 from capaian.intake.report import SubmissionInvalid, ValidationReport
 from capaian.intake.spec import checked_pairs, coverage_pairs
 from capaian.intake.validate import check_ratio, validate_submission
@@ -175,7 +176,7 @@ def check_against_stored(store, report: ValidationReport, stored=None) -> list[d
                 check_ratio(report, number, part, kept[part], whole, values[whole], stored=part)
         province = code.split(".")[0]
         above = {**stored.get(province, {}), **in_file.get(province, {})} if province != code else {}
-        below = {f for c, v in in_file.items() if c.startswith(code + ".") for f in v}
+        below = {f for c, v in in_file.items() if c != code and covers(code, c) for f in v}
         unusable += _unusable(code, values, kept, coverage_pairs(Cutoff.parse(report.cutoff)), above, below)
     return unusable
 

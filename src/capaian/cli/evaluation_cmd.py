@@ -142,7 +142,7 @@ def explain_cmd(
     quarter = period_label(view, state.lang)
     if quarter:
         lines = [f"{quarter} ({view.cutoff}, run {view.run_id})", *lines]
-    lines += _flag_lines(view, explanation.region_code)
+    lines += _flag_lines(choice, explanation.region_code)
     typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
 
 
@@ -162,17 +162,13 @@ def _rank_lines(view, code: str, lang: str) -> list[str]:
     return out
 
 
-def _flag_lines(view, code: str) -> list[str]:
-    """The data-quality flags of the region, beside its figures (they never change one)."""
-    from capaian.accounts import OPERATOR
+def _flag_lines(choice, code: str) -> list[str]:
+    """The data-quality flags of the region in the chosen run, beside its figures (they never change one)."""
     from capaian.present.i18n import tr
     from capaian.quality.service import region_flags
     from capaian.quality.text import flag_line
-    from capaian.runs import Catalog, choose
 
-    store = open_db()
-    choice = choose(Catalog.from_store(store), user=OPERATOR, run_id=view.run_id)
-    flags = region_flags(store, choice, code)
+    flags = region_flags(open_db(), choice, code)
     if not flags:
         return []
     return [tr(state.lang, "Data-quality flags:"), *(f"  {f.indicator}: {flag_line(f, state.lang)}" for f in flags)]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path

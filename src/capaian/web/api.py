@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from capaian.access import allowed, covers
 from capaian.errors import CapaianError
 from capaian.present.i18n import N_
+from capaian.records import results_set
 from capaian.records.models import models
 from capaian.web import data
 from capaian.web.apispec import READ, WRITE, UploadRefusal, refusals
@@ -327,12 +328,12 @@ def api_results(
         regions = regions[regions["region_code"].map(lambda c: covers(code, c)).astype(bool)]
     visible = regions["region_code"].map(lambda c: allowed(user, "view", c, view)).astype(bool)
     regions = regions[visible].sort_values(["rank_national", "region_code"], na_position="last")
-    records = data._records(view, regions)
+    payload = results_set(view, regions, tier)  # what `capaian results --format json` prints
     if tier in ("province", "regency"):  # data-quality flags beside the figures they concern
         from capaian.web.quality import attach_flags
 
-        records = attach_flags(request, choice, view, records)
-    return JSONResponse({"run": data.run_info(view), "tier": tier, "regions": records})
+        payload["regions"] = attach_flags(request, choice, view, payload["regions"])
+    return JSONResponse(payload)
 
 
 @router.get("/explanations/{code}", tags=["explanations"],

@@ -7,7 +7,7 @@ formats keep them at full precision). Models are language-independent and cached
 
 from __future__ import annotations
 
-from capaian.records.build import as_int, clean, records as _records, run_record as run_info  # noqa: F401  (page modules' names)
+from capaian.records.build import as_int, clean  # noqa: F401  (page modules' names)
 
 KIA_FACT = "kia_dimiliki"
 AKTA_FACT = "akta_lahir_dimiliki"

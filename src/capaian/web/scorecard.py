@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from capaian.access import allowed
 from capaian.web import data
 from capaian.web.common import PageError, current_user, fast, render, web
+from capaian.records import records as region_records
 from capaian.records.render import Table, results_table
 from capaian.web.select import pick_run
 from capaian.web.twins import twin
@@ -24,10 +25,10 @@ def scorecard_records(view) -> list[dict]:
     regs = view.regions[view.regions["tier"] == "regency"].sort_values(
         ["rank_national", "region_code"], na_position="last")
     names = dict(zip(view.regions["region_code"], view.regions["region_name"]))
-    records = data._records(view, regs)  # capaian.records.records
-    for rec in records:
+    out = region_records(view, regs)
+    for rec in out:
         rec["province_name"] = names.get(rec["province_code"])
-    return records
+    return out
 
 
 def _model(request: Request, cutoff, rubric, provinsi, level):

@@ -6,8 +6,8 @@ rubric in force, with the one evaluation (`capaian.evaluate.evaluate`, pure); no
   thresholds), the number of offices per level under each rubric, and each indicator's pass rate.
 - `sensitivity(facts, regions, rubric, indicator, thresholds, base)`: for one indicator's threshold
   swept over values (`kia=30:60:5`), how many offices reach each level.
-- `simulate_cutoff(store, cutoff, draft, ...)`: the same on a cut-off's stored facts, its region
-  list (the hierarchy of its date) and its denominator base.
+- `simulate_facts(facts, cutoff, draft, ...)`: the same on a cut-off's facts, its region list (the
+  hierarchy of its date) and its denominator base; `simulate_cutoff(store, ...)` reads them first.
 """
 
 from __future__ import annotations
@@ -181,15 +181,23 @@ def sensitivity(facts: pd.DataFrame, regions, rubric, indicator: str, thresholds
 
 
 def simulate_cutoff(store, cutoff, draft, rubric_id: str | None = None, sweep: str | None = None) -> Simulation:
-    """`simulate` (and with `sweep`, `sensitivity` of the draft) on the stored facts of `cutoff`, its
-    region list and denominator base, against `rubric_id` (default: the rubric of the cut-off)."""
-    from capaian.bases import base_for
+    """`simulate_facts` on the stored facts of `cutoff`."""
     from capaian.periods import Cutoff
+
+    cut = Cutoff.parse(cutoff)
+    return simulate_facts(store.current_facts(str(cut)), cut, draft, rubric_id=rubric_id, sweep=sweep)
+
+
+def simulate_facts(facts: pd.DataFrame, cutoff, draft, rubric_id: str | None = None,
+                   sweep: str | None = None) -> Simulation:
+    """`simulate` (and with `sweep`, `sensitivity` of the draft) on a cut-off's facts, its region list
+    (the hierarchy of its date) and denominator base, against `rubric_id` (default: the rubric in
+    force at the cut-off)."""
+    from capaian.bases import base_for
     from capaian.regions import get_hierarchy, version_for_cutoff
     from capaian.service import resolve_rubric
 
-    cut = Cutoff.parse(cutoff)
-    facts = store.current_facts(str(cut))
+    cut = cutoff
     if facts.empty:
         raise CapaianError(f"Belum ada data (fakta) untuk cut-off {cut}.", f"No facts stored for cut-off {cut}.")
     in_force = resolve_rubric(cut, rubric_id)

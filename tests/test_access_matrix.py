@@ -104,6 +104,10 @@ MATRIX = [
     ("GET", "/run/{run_id}/terbitkan", "/run/{run}/terbitkan", "403 200 403 403 403", "403 200 403 403 403"),
     ("POST", "/run/{run_id}/terbitkan", "write:/run/{run}/terbitkan", "403 409 403 403 403",
      "403 303 403 403 403"),
+    # the rubric simulator: national users only (a GET computes, nothing is stored; a POST carries a
+    # draft file: without one it is refused with the form, 422)
+    ("GET", "/simulasi", "/simulasi", "403 200 403 403 403", "403 200 403 403 403"),
+    ("POST", "/simulasi", "/simulasi", "403 422 403 403 403", "403 422 403 403 403"),
     # reporting completeness: offices only, each for the offices it answers for (facts, not runs)
     ("GET", "/kelengkapan", "/kelengkapan?cutoff={cutoff}", "403 200 200 200 200", "403 200 200 200 200"),
     ("GET", "/kelengkapan.{fmt:dataformat}", "/kelengkapan.json?cutoff={cutoff}", "403 200 200 200 200",

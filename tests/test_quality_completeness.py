@@ -76,6 +76,25 @@ def test_who_reported_when_and_what(store):
                                 "offices": 5, "reported": 4}
 
 
+def test_a_zero_over_zero_row_is_no_report(store, tmp_path):
+    """Tana Tidung sends KTP-el as 0/0 and KIA as 0/0 only: no figure, so not reported (the evaluation
+    names it missing from Kaltara's sum too); a 0/0 pair beside real figures is missing, the rest counts."""
+    from capaian.service import evaluate_cutoff
+
+    import_submission(store, _csv(tmp_path, "nol.csv", [
+        {"kode_wilayah": "65.04", "cutoff": CUTOFF, "wajib_ktp": 0, "ktp_terekam": 0, "anak_lt17": 0, "kia_dimiliki": 0},
+        {**_full("65.03"), "anak_lt18": 0, "akta_lahir_dimiliki": 0}]), actor="kaltara")
+    by = {o.code: o for o in completeness(store, CUTOFF).offices}
+    assert by["65.04"].status == "missing" and not by["65.04"].reported and by["65.04"].facts_present == 0
+    assert {"wajib_ktp", "ktp_terekam", "anak_lt17", "kia_dimiliki"} <= set(by["65.04"].missing_facts)
+    assert by["65.03"].reported and by["65.03"].partial
+    assert set(by["65.03"].missing_facts) == {"anak_lt18", "akta_lahir_dimiliki"}
+    view = evaluate_cutoff(store, CUTOFF, actor="test")
+    rows = view.indicators[(view.indicators["region_code"] == "65")].set_index("indicator")
+    assert "Tana Tidung" in rows.loc["ktp_el", "regencies_missing"]
+    assert "Tana Tidung" in rows.loc["kia", "regencies_missing"]
+
+
 def test_deadline_setting(store, monkeypatch):
     later = completeness(store, CUTOFF, deadline=10).only(lambda c: c == "65.03")
     assert later.offices[0].status == "on_time" and later.deadline == "2020-11-25"

@@ -43,9 +43,9 @@ from capaian.regions.codes import NATIONAL_CODE, shape_tier
 
 ACTIONS = (
     "view", "view_below", "report", "view_run", "view_run_meta", "upload", "view_submission",
-    "evaluate", "publish", "explain_flag",
+    "evaluate", "publish", "explain_flag", "simulate",
 )
-NATIONAL_ONLY = ("evaluate", "publish", "explain_flag")
+NATIONAL_ONLY = ("evaluate", "publish", "explain_flag", "simulate")
 PUBLIC_TIERS = ("national", "province")
 
 

@@ -75,6 +75,9 @@ def install(store) -> Stored:
             bases.append(DenominatorBase.model_validate(json.loads(row.document)))
         versions[(row.kind, row.id)] = int(row.version)
     _STORED = Stored(rubrics, sets, tuple(sorted(bases, key=lambda b: (b.in_force_from, b.id))), versions)
+    from capaian.records import assumptions
+
+    assumptions.forget()  # an id may now name another version
     return _STORED
 
 

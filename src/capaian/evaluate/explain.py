@@ -73,6 +73,7 @@ class IndicatorState:
     reason: str | None
     over_100: bool
     comparison: str
+    target_assumption: bool = False  # no source states the threshold: shown "(asumsi)"
     unit: Text | None = None
     denominator_note: Text | None = None  # the rubric's statement of the denominator (IKD)
     program_targets: list[dict] = field(default_factory=list)  # {value, met}: shown, decide nothing
@@ -180,12 +181,15 @@ def _program_targets(row: dict, ind) -> list[dict]:
     return out
 
 
-def _state(row: dict, ind) -> IndicatorState:
+def _state(row: dict, ind, rubric_id: str | None = None) -> IndicatorState:
+    from capaian.records.assumptions import threshold_assumed
+
     missing = row.get("regencies_missing")
     return IndicatorState(
         indicator=row["indicator"], label=ind.label, kind=row["kind"], status=row["status"],
         numerator=_num(row["numerator"]), denominator=_num(row["denominator"]), value=row["value"],
         target=_num(row["target"]), target_set=row["target_set"], reason=row.get("reason"),
+        target_assumption=bool(threshold_assumed(rubric_id, row.get("target_set"), row["indicator"])),
         over_100=bool(row["over_100"]), comparison=ind.comparison, unit=ind.unit,
         denominator_note=ind.denominator_note,
         program_targets=_program_targets(row, ind), margin=_int(row.get("margin")),
@@ -315,7 +319,7 @@ def _explain(evaluation, code: str, region: dict, rows: list[dict]) -> Explanati
     met, not_met, candidates = [], [], []
     for order, row in enumerate(rows):
         ind = rubric.indicator(row["indicator"])
-        state = _state(row, ind)
+        state = _state(row, ind, rubric.id)
         (met if row["status"] == "met" else not_met).append(state)
         if row["status"] != "met":
             step = _coverage_step(row, ind) if ind.kind == "coverage" else _implementation_step(evaluation, row, ind)

@@ -38,9 +38,15 @@ def _requirement(item, lang: str) -> str:
     return f"{numbers.COMPARISON_SYMBOL[item.comparison]} {_with_unit(item.target, item.unit, lang)}"
 
 
+def _target(s, lang: str) -> str:
+    """The threshold, with "(asumsi)" when no source states it."""
+    text = numbers.threshold(s.target, lang)
+    return f"{text} ({tr(lang, 'assumption')})" if s.target_assumption else text
+
+
 def _thresholds(s, lang: str) -> str:
     """`ambang levelisasi 20 % tercapai; target program 50 % belum` (both figures, program shown only)."""
-    threshold = numbers.threshold(s.target, lang)
+    threshold = _target(s, lang)
     parts = [tr(lang, "levelisasi threshold %(target)s reached", target=threshold) if s.status == "met"
              else tr(lang, "levelisasi threshold %(target)s not yet", target=threshold)]
     for p in s.program_targets:
@@ -105,7 +111,7 @@ def state_text(s, lang: str = "id") -> str:
                 + f" — {_thresholds(s, lang)}"
         else:
             text = f"{label}: " + tr(lang, "%(value)s (%(numerator)s of %(denominator)s; target %(target)s)",
-                                     target=numbers.threshold(s.target, lang), **counts)
+                                     target=_target(s, lang), **counts)
         if s.over_100:
             text += f" {numbers.OVER_100} " + tr(lang, "above 100 %")
         notes = _formed(s, lang)

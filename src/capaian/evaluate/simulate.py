@@ -6,8 +6,8 @@ rubric in force, with the one evaluation (`capaian.evaluate.evaluate`, pure); no
   thresholds), the number of offices per level under each rubric, and each indicator's pass rate.
 - `sensitivity(facts, regions, rubric, indicator, thresholds, base)`: for one indicator's threshold
   swept over values (`kia=30:60:5`), how many offices reach each level.
-- `simulate_cutoff(store, cutoff, draft, ...)`: the same on a cut-off's stored facts, its region
-  list (the hierarchy of its date) and its denominator base.
+- `simulate_facts(facts, cutoff, draft, ...)`: the same on a cut-off's facts, its region list (the
+  hierarchy of its date) and its denominator base; `simulate_cutoff(store, ...)` reads them first.
 """
 
 from __future__ import annotations
@@ -93,11 +93,12 @@ def _pass_rates(indicators: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"offices": grouped.size(), "met": grouped["status"].apply(lambda s: int((s == "met").sum()))})
 
 
-def simulate(facts: pd.DataFrame, regions, in_force, draft, base=None) -> Simulation:
-    """The draft rubric against the one in force on the same facts (one cut-off)."""
+def simulate(facts: pd.DataFrame, regions, in_force, draft, base=None, draft_target_sets=()) -> Simulation:
+    """The draft rubric (with `draft_target_sets`, regional targets under draft) against the one in
+    force with the national targets, on the same facts (one cut-off)."""
     index = prepare_regions(regions) if isinstance(regions, pd.DataFrame) else regions
     before = evaluate(facts, index, in_force, base=base)
-    after = evaluate(facts, index, draft, base=base)
+    after = evaluate(facts, index, draft, target_sets=tuple(draft_target_sets), base=base)
     regions_a, indicators_a = _offices(before)
     regions_b, indicators_b = _offices(after)
     levels = regions_a[["region_code", "region_name", "tier", "level", "indicators_met"]].merge(
@@ -166,13 +167,15 @@ def parse_sweep(text: str) -> tuple[str, list[Decimal]]:
     return match.group(1), values
 
 
-def sensitivity(facts: pd.DataFrame, regions, rubric, indicator: str, thresholds, base=None) -> pd.DataFrame:
+def sensitivity(facts: pd.DataFrame, regions, rubric, indicator: str, thresholds, base=None,
+                target_sets=()) -> pd.DataFrame:
     """One row per (threshold, tier): how many offices reach each level of `rubric` when
     `indicator`'s threshold is that value; columns `threshold, indicator, tier, L4, L3, ..., none`."""
     index = prepare_regions(regions) if isinstance(regions, pd.DataFrame) else regions
     rows = []
     for value in thresholds:
-        evaluation = evaluate(facts, index, with_threshold(rubric, indicator, value), base=base)
+        evaluation = evaluate(facts, index, with_threshold(rubric, indicator, value), target_sets=tuple(target_sets),
+                              base=base)
         regions_, _ = _offices(evaluation)
         for tier, counts in _tallies(regions_, rubric).items():
             rows.append({"threshold": float(value), "indicator": indicator, "tier": tier,
@@ -180,23 +183,39 @@ def sensitivity(facts: pd.DataFrame, regions, rubric, indicator: str, thresholds
     return pd.DataFrame(rows)
 
 
-def simulate_cutoff(store, cutoff, draft, rubric_id: str | None = None, sweep: str | None = None) -> Simulation:
-    """`simulate` (and with `sweep`, `sensitivity` of the draft) on the stored facts of `cutoff`, its
-    region list and denominator base, against `rubric_id` (default: the rubric of the cut-off)."""
-    from capaian.bases import base_for
+def simulate_cutoff(store, cutoff, draft, rubric_id: str | None = None, sweep: str | None = None,
+                    target_sets=()) -> Simulation:
+    """`simulate_facts` on the stored facts of `cutoff`."""
     from capaian.periods import Cutoff
+
+    cut = Cutoff.parse(cutoff)
+    return simulate_facts(store.current_facts(str(cut)), cut, draft, rubric_id=rubric_id, sweep=sweep,
+                          target_sets=target_sets)
+
+
+def simulate_facts(facts: pd.DataFrame, cutoff, draft, rubric_id: str | None = None,
+                   sweep: str | None = None, target_sets=()) -> Simulation:
+    """`simulate` (and with `sweep`, `sensitivity` of the draft) on a cut-off's facts, its region list
+    (the hierarchy of its date) and denominator base, against `rubric_id` (default: the rubric in
+    force at the cut-off). `draft` None with `target_sets`: the rubric in force under draft regional
+    targets (a draft target set is simulated like a draft rubric)."""
+    from capaian.bases import base_for
     from capaian.regions import get_hierarchy, version_for_cutoff
     from capaian.service import resolve_rubric
 
-    cut = Cutoff.parse(cutoff)
-    facts = store.current_facts(str(cut))
+    cut = cutoff
     if facts.empty:
         raise CapaianError(f"Belum ada data (fakta) untuk cut-off {cut}.", f"No facts stored for cut-off {cut}.")
     in_force = resolve_rubric(cut, rubric_id)
+    if draft is None:
+        if not target_sets:
+            raise CapaianError("Berikan rubrik draf atau target regional draf (--target-set).",
+                               "Give a draft rubric or a draft regional target set (--target-set).")
+        draft = in_force.model_copy(update={"id": "+".join([in_force.id, *(t.id for t in target_sets)])})
     index = prepare_regions(get_hierarchy(version_for_cutoff(cut)).region_frame())
     base = base_for(cut)
-    result = simulate(facts, index, in_force, draft, base=base)
+    result = simulate(facts, index, in_force, draft, base=base, draft_target_sets=target_sets)
     if sweep:
         indicator, values = parse_sweep(sweep)
-        result.sweep = sensitivity(facts, index, draft, indicator, values, base=base)
+        result.sweep = sensitivity(facts, index, draft, indicator, values, base=base, target_sets=target_sets)
     return result

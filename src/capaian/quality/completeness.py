@@ -4,6 +4,8 @@ figures, when, on time or late, which sent nothing and which sent only part of t
 - The offices are the regencies/cities of the cut-off's hierarchy version (they report; a province's
   figure is the sum of its regencies).
 - Expected facts: every fact the cut-off's rubric reads.
+- A coverage pair whose denominator is 0 (a 0/0 row) is not a report of either fact: the evaluation
+  names that office as missing from its province's sum, and so does this page.
 - A fact counts as reported whatever its source: facts computed from the register (source other
   than `submission`) count as reported, on time (they need no one to send them).
 - When: the first submission that brought a fact of the office for the cut-off (a later correction
@@ -119,9 +121,19 @@ def _fact_rows(store, cutoff: str) -> pd.DataFrame:
     """Every stored fact row of the cut-off (superseded ones too: they tell when a report first came),
     with its submission's time and submitter."""
     return store.query_df(
-        "SELECT f.region_code, f.fact, f.source, f.submission_id, f.superseded_by, "
+        "SELECT f.region_code, f.fact, f.value, f.source, f.submission_id, f.superseded_by, "
         "s.submitted_at, s.submitter FROM facts f LEFT JOIN submissions s ON s.id = f.submission_id "
         "WHERE f.cutoff = ?", [str(cutoff)])
+
+
+def _zero_pairs(current: pd.DataFrame, rubric) -> set[str]:
+    """The facts of the coverage pairs whose denominator sums to 0 over the office's rows (0/0: no figure)."""
+    totals = current.groupby("fact")["value"].sum(min_count=1)
+    out: set[str] = set()
+    for ind in rubric.indicators:
+        if ind.numerator and ind.denominator and totals.get(ind.denominator) == 0:
+            out |= {ind.numerator, ind.denominator}
+    return out
 
 
 def completeness(store, cutoff, deadline: int | None = None, rubric_id: str | None = None) -> Completeness:
@@ -146,13 +158,14 @@ def completeness(store, cutoff, deadline: int | None = None, rubric_id: str | No
         province = hierarchy.parent(regency.code)
         mine = groups.get(regency.code, rows.iloc[0:0])
         current = mine[mine["superseded_by"].isna()] if not mine.empty else mine
-        present = sorted(set(current["fact"]) & set(expected)) if not current.empty else []
+        zero = _zero_pairs(current, rubric) if not current.empty else set()
+        present = sorted((set(current["fact"]) - zero) & set(expected)) if not current.empty else []
         report = OfficeReport(
             code=regency.code, name=regency.name, province_code=province.code if province else "",
             province_name=province.name if province else "", status="missing",
             complete=len(present) == len(expected), facts_present=len(present),
             facts_expected=len(expected), missing_facts=[f for f in expected if f not in present])
-        if not mine.empty:
+        if not mine.empty and not set(current["fact"]) <= zero:  # only 0/0 pairs: nothing reported
             sent = mine[mine["submission_id"].notna()]
             if sent.empty:
                 report.status = "register"

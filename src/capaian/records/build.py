@@ -21,7 +21,7 @@ from capaian.records.schema import fields
 ABOVE_REGENCY = ("national", "province")
 _INT_FIELDS = {"rank_national", "peers_national", "rank_province", "peers_province", "prev_rank_national",
                "margin", "regencies_total", "regencies_reporting"}
-_BOOL_FIELDS = {"met", "over_100", "program_target_met", "complete"}
+_BOOL_FIELDS = {"met", "over_100", "program_target_met", "complete", "target_assumption", "base_assumption"}
 
 
 def clean(value):
@@ -126,10 +126,15 @@ def region_record(reg: dict, ind_rows: list[dict], flags: dict | None = None) ->
 
 def records(view, regions: pd.DataFrame, flags: dict | None = None) -> list[dict]:
     """Region records of the rows of `regions` (a slice of `view.regions`), in its order."""
+    from capaian.records.assumptions import base_assumed, threshold_assumed
+
     codes = set(regions["region_code"])
     wanted = view.indicators[view.indicators["region_code"].isin(codes)]
+    rubric_id = view.meta.get("rubric")
     by_code: dict[str, list[dict]] = {}
     for row in wanted.to_dict("records"):
+        row["target_assumption"] = threshold_assumed(rubric_id, clean(row.get("target_set")), row["indicator"])
+        row["base_assumption"] = base_assumed(clean(row.get("denominator_base")))
         by_code.setdefault(row["region_code"], []).append(row)
     return [region_record(reg, by_code.get(reg["region_code"], []), flags) for reg in regions.to_dict("records")]
 

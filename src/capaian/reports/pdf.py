@@ -75,6 +75,8 @@ def _short_rank(rank, peers, lang: str) -> str:
 
 
 def _indicator_table(view, code: str, lang: str) -> list[dict]:
+    from capaian.records.assumptions import base_assumed, threshold_assumed
+
     rubric = view.rubric
     out = []
     rows = view.indicator_rows(code)
@@ -89,6 +91,8 @@ def _indicator_table(view, code: str, lang: str) -> list[dict]:
             "denominator": f_int(denominator, lang) if denominator is not None else "—",
             "value": _value_text(row, ind, lang, numerator, denominator, code),
             "target": f_target_of(row["target"], ind.kind, ind.comparison, ind.unit, lang),
+            "target_assumption": bool(threshold_assumed(rubric.id, plain(row.get("target_set")), row["indicator"])),
+            "base_assumption": bool(base_assumed(plain(row.get("denominator_base")))),
             "status": status_text(status, lang),
             "status_class": status,
             "over_100": bool(plain(row["over_100"])),

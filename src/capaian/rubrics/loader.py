@@ -22,17 +22,21 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when buil
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CapaianError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.") from None
+    return _parse_yaml(text, path.name)
+
+
+def _parse_yaml(text: str, name: str) -> dict:
+    try:
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise CapaianError(
-            f"{path.name}: YAML tidak valid: {exc}", f"{path.name}: invalid YAML: {exc}"
-        ) from None
+        raise CapaianError(f"{name}: YAML tidak valid: {exc}", f"{name}: invalid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise CapaianError(
-            f"{path.name}: isi berkas harus berupa pemetaan (mapping).",
-            f"{path.name}: the file must hold a mapping.",
+            f"{name}: isi berkas harus berupa pemetaan (mapping).",
+            f"{name}: the file must hold a mapping.",
         )
     return data
 
@@ -71,7 +75,15 @@ def _validation_error(path: Path, data: dict, exc: ValidationError) -> CapaianEr
 def rubric_from_file(path: str | Path) -> Rubric:
     """Load and validate one rubric file."""
     path = Path(path)
-    data = _read_yaml(path)
+    return _validated_rubric(_read_yaml(path), path)
+
+
+def rubric_from_text(text: str, name: str) -> Rubric:
+    """Load and validate a rubric given as YAML text (e.g. an uploaded draft); `name` names it in errors."""
+    return _validated_rubric(_parse_yaml(text, name), Path(name))
+
+
+def _validated_rubric(data: dict, path: Path) -> Rubric:
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:

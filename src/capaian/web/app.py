@@ -136,9 +136,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, upload
+    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, simulate, upload
 
-    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
+    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, simulate, api, apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)

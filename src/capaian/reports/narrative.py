@@ -26,6 +26,7 @@ from capaian.reports.common import (
     plain,
     run_status_text,
 )
+from capaian.records import records
 from capaian.reports.scope import Scope
 
 # Words for the facts of coverage indicators: subject of the sentence, numerator noun, denominator noun.
@@ -126,8 +127,8 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     subject = tr(lang, SUBJECT[ind.numerator]) if ind.numerator in SUBJECT else ind.label.get(lang)
     partial = number(row.get("partial_value"))
     reported = dict(reporting=f_int(row.get("regencies_reporting"), lang), total=f_int(row.get("regencies_total"), lang),
-                    missing=plain(row.get("regencies_missing")) or "-", partial=pct_words(partial, lang))
-    if row["status"] == "no_data" and row.get("reason") == "incomplete" and partial is not None:
+                    missing=_names(row.get("regencies_missing")), partial=pct_words(partial, lang))
+    if row["status"] == "no_data" and row.get("complete") is False and partial is not None:
         return tr(lang, "For %(indicator)s only %(reporting)s of %(total)s regencies/cities reported (missing: "
                         "%(missing)s): their sum, %(partial)s, is not counted as met and not ranked.",
                   indicator=ind.label.get(lang), **reported)
@@ -170,7 +171,7 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     text += "."
     total, reporting = integer(row.get("regencies_total")), integer(row.get("regencies_reporting"))
     if plain(row.get("complete")) is False and total:
-        missing = plain(row.get("regencies_missing")) or "-"
+        missing = _names(row.get("regencies_missing"))
         text += " " + tr(lang, "This figure covers the %(reporting)s of %(total)s regencies/cities that reported "
                                "(missing: %(missing)s), so it is not ranked.",
                          reporting=f_int(reporting, lang), total=f_int(total, lang), missing=missing)
@@ -186,6 +187,14 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
         text += " " + tr(lang,
             "Coverage exceeds the target population because the numerator grows daily while the denominator (the cleaned population data) is updated per semester.")
     return text
+
+
+def _names(value) -> str:
+    """Regencies/cities not reporting (a record's list, or the stored "A, B"), `-` for none."""
+    value = plain(value)
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(value)
+    return value or "-"
 
 
 def _implementation_text(states_met, states_not, lang: str) -> str:
@@ -255,9 +264,14 @@ def _meta_line(view, lang: str) -> str:
             f"{view.rubric.label.get(lang)} · run {view.run_id}")
 
 
+def _record(view, code: str) -> dict:
+    """The region's record (`capaian.records`): the figures every other surface shows."""
+    return records(view, view.regions[view.regions["region_code"] == code])[0]
+
+
 def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
     rubric = view.rubric
-    region = view.region_row(scope.code)
+    region = _record(view, scope.code)
     e = view.explain(scope.code)
     level = integer(region["level"])
     lvl = f_int(level, lang)
@@ -276,7 +290,7 @@ def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
         office=office, lvl=lvl, label=label, cutoff=as_of_text(view.cutoff, lang), met=met, total=total)
     lead += _rank_sentence(region, scope, lang) + _level_change(region, view, lang)
     blocks = [Block("title", title), Block("meta", _meta_line(view, lang)), Block("p", lead)]
-    rows = {r["indicator"]: r for r in view.indicator_rows(scope.code).to_dict("records")}
+    rows = region["indicators"]
     for ind in rubric.indicators:
         if ind.kind == "coverage" and ind.id in rows:
             blocks.append(Block("p", _coverage_sentence(rows[ind.id], ind, scope, rubric, lang)))
@@ -321,13 +335,13 @@ def _national_blocks(view, scope: Scope, lang: str) -> list[Block]:
         names = ", ".join(f"{r['region_name']} ({tr(lang, 'level')} {f_int(r['level'], lang)})"
                           for r in top.to_dict("records"))
         blocks.append(Block("p", tr(lang, "The top five provinces: %(names)s.", names=names)))
-    national = view.indicator_rows(scope.code).to_dict("records")
-    prov_ind = view.indicators[view.indicators["tier"] == "province"]
+    national = list(_record(view, scope.code)["indicators"].values())
+    province_cells = [rec["indicators"] for rec in records(view, provinces)]
     for row in national:
         ind = rubric.indicator(row["indicator"])
-        sub = prov_ind[prov_ind["indicator"] == ind.id]
+        sub = [cells[ind.id] for cells in province_cells if ind.id in cells]
         reached = " " + tr(lang, "%(met)s of %(total)s provinces meet the target.",
-                           met=f_int(int((sub['status'] == 'met').sum()), lang), total=f_int(len(sub), lang))
+                           met=f_int(sum(c["status"] == "met" for c in sub), lang), total=f_int(len(sub), lang))
         if row["status"] == "no_data":
             continue
         if ind.kind == "coverage":

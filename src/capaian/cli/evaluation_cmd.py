@@ -287,7 +287,7 @@ def _print_review(store, run_id: int, fmt: str) -> None:
             changes = rv.level_changes(tier)
             out.append(f"{tr(lang, title)}: {len(changes)}")
             out += [f"  {c.code} {c.name}: {level(c.before)} → {level(c.after)}" for c in changes]
-        out.append(f"{tr(lang, 'Indicators that flip')}: {len(rv.flips)}")
+        out.append(tr(lang, "Indicators that flip: %(n)s", n=len(rv.flips)))
         out += [f"  {x.code} {x.name} · {x.indicator}: {numbers.status_word(x.before, lang) if x.before else numbers.DASH}"
                 f" → {numbers.status_word(x.after, lang)}" for x in rv.flips]
     console.print("\n".join(out), highlight=False, markup=False)

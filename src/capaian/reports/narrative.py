@@ -197,19 +197,29 @@ def _names(value) -> str:
     return value or "-"
 
 
-def _implementation_text(states_met, states_not, lang: str) -> str:
+def _implementation_text(states_met, states_not, lang: str, cells: dict | None = None) -> str:
+    """The implementation indicators met and not; above a regency each met one with its regencies/cities
+    complying as the record gives them (`Kertas putih (5 dari 5 kab/kota)`)."""
     met = [s for s in states_met if s.kind == "implementation"]
     not_met = [s for s in states_not if s.kind == "implementation"]
     total = len(met) + len(not_met)
     if not total:
         return ""
-    names = ", ".join(s.label.get(lang) for s in met)
+    cells = cells or {}
+
+    def name(s) -> str:
+        cell = cells.get(s.indicator)
+        if cell is None or cell["value"] is not None or cell["denominator"] is None:
+            return s.label.get(lang)
+        return f"{s.label.get(lang)} ({numbers.complying(cell['numerator'], cell['denominator'], lang)})"
+
+    names = ", ".join(name(s) for s in met)
     text = tr(lang,
         "Of %(total)s service implementation indicators, %(met)s are met",
         total=f_int(total, lang), met=f_int(len(met), lang))
     text += f" ({names})." if met else "."
     for s in not_met:
-        text += " " + _implementation_gap(s, lang)
+        text += " " + _implementation_gap(s, lang, cells)
     return text
 
 
@@ -220,14 +230,15 @@ def _with_unit(value, unit, lang: str) -> str:
     return f"{text} {unit.get(lang)}" if unit is not None else text
 
 
-def _implementation_gap(s, lang: str) -> str:
+def _implementation_gap(s, lang: str, cells: dict | None = None) -> str:
     label = s.label.get(lang)
     if s.status == "no_data":
         return tr(lang, "%(label)s has no data yet.", label=label)
-    if s.denominator is not None:  # a province or the nation: complying regencies
-        return tr(lang,
-            "%(label)s is not met: only %(numerator)s of %(denominator)s regencies/cities comply.",
-            label=label, numerator=f_int(s.numerator, lang), denominator=f_int(s.denominator, lang))
+    cell = (cells or {}).get(s.indicator)
+    if cell is not None and cell["value"] is None and cell["denominator"] is not None:
+        # a province or the nation: the regencies/cities complying, as the record gives them
+        return tr(lang, "%(label)s is not met: only %(complying)s comply.", label=label,
+                  complying=numbers.complying(cell["numerator"], cell["denominator"], lang))
     return tr(lang,
         "%(label)s is not met: %(value)s where %(target)s is required.",
         label=label, value=_with_unit(s.value, s.unit, lang), target=_with_unit(s.target, s.unit, lang))
@@ -294,7 +305,7 @@ def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
     for ind in rubric.indicators:
         if ind.kind == "coverage" and ind.id in rows:
             blocks.append(Block("p", _coverage_sentence(rows[ind.id], ind, scope, rubric, lang)))
-    impl = _implementation_text(e.met, e.not_met, lang)
+    impl = _implementation_text(e.met, e.not_met, lang, region["indicators"])
     if impl:
         blocks.append(Block("p", impl))
     if e.path:

@@ -1,20 +1,21 @@
 """One answer everywhere: the guard of issues 11 and 21.
 
-For every province, a sample of regencies and one published cut-off of each rubric in the demo,
-the level, the indicators met, each coverage value to 2 decimals and each rank must be the same on
-every surface: the HTML page, its `.json`, `.csv` and `.parquet` twins, `/api/results`, the
-workbook's cells, the PDF's text, the narrative and the CLI's JSON. The expectation is the run the
-one picker (`capaian.runs`) chooses, read straight from the store. The data formats are renderers
-of one record set (`capaian.records`): the CLI's JSON and CSV equal `/api/results` and the page's
-twins key for key and value for value.
+The check runs on the renderers over one record set (`capaian.records`), not through a crawl of the
+web app: for the run the one picker (`capaian.runs`) gives the public, the record sets of every
+province and a sample of regencies are rendered by each format's renderer (`.json`, `.csv`,
+`.parquet`), and the surfaces that print them (the CLI's `results --format json`, `/api/results`,
+a page's `.json`/`.csv` twin) must give those bytes' keys and values; the workbook's cells must hold
+the records' values (full precision), and the PDF's text and the narrative the same figures as
+shown (2 decimals, "k dari n kab/kota" for a province's implementation indicators). Its cost is
+given in docs/performance.md (CPU seconds of this file's first four tests).
 """
 
 from __future__ import annotations
 
 import csv
-import html as html_lib
 import io
 import json
+import math
 import re
 
 import openpyxl
@@ -24,16 +25,13 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from capaian.accounts import add_user
+from capaian.quality.flags import by_row
+from capaian.quality.service import flags_for_choice
+from capaian.records import render, results_set, results_table
+from capaian.records.schema import columns, fields
 from capaian.reports import build_report
 from capaian.runs import Catalog, choose, pick
 from capaian.store import open_store
-
-PASSWORD = "rahasia-123"
-
-
-def r2(value) -> float | None:
-    return None if value is None else round(float(value), 2)
 
 
 def number_of(text: str) -> float:
@@ -43,247 +41,182 @@ def number_of(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def world(demo_db, tmp_path_factory):
+def one(demo_db, tmp_path_factory):
+    """The public's newest published run of the demo, its record set (every province and a sample
+    of regencies, with the run's flags) and the store (a private copy: the web app keeps it open)."""
     import shutil
 
     db = tmp_path_factory.mktemp("cross") / "demo.duckdb"
     shutil.copy(demo_db, db)
     store = open_store(db)
-    add_user(store, "nasional", PASSWORD, "national", actor="test")
-    catalog = Catalog.from_store(store)
-    cases = []
-    for rubric in sorted({r["rubric"] for r in catalog.select(published_only=True)}):
-        view, choice = pick(store, rubric=rubric)  # the newest published cut-off of each rubric
-        cases.append((view, choice))
-    assert len(cases) >= 2, "the demo has runs of at least two rubrics"
-    return db, store, cases
+    view, choice = pick(store)
+    flags = by_row(flags_for_choice(store, choice))
+    regs = view.regions
+    provinces = view.tier("province")
+    regencies = regs[regs["tier"] == "regency"].sort_values("region_code")
+    sample = regencies[regencies["region_code"].isin(set(regencies["region_code"].iloc[::60]) |
+                                                     {c for c in regencies["region_code"] if c.startswith("65.")})]
+    sets = {"province": results_set(view, provinces, "province", flags),
+            "regency": results_set(view, sample, "regency", flags)}
+    yield db, store, view, choice, sets
+    store.close()
 
 
-def expected(view, code: str) -> dict:
-    """Level, indicators met, ranks and coverage values (2 decimals) of a region in a run."""
-    region = view.region_row(code)
-    rows = view.indicator_rows(code)
-    out = {
-        "level": None if region["level"] is None or region["level"] != region["level"] else int(region["level"]),
-        "met": int(region["indicators_met"]),
-        "rank": _int(region["rank_national"]),
-        "rank_province": _int(region["rank_province"]),
-        "values": {},
-        "ranks": {},
-    }
-    for row in rows.to_dict("records"):
-        if row["kind"] == "coverage" and row["status"] != "no_data":
-            out["values"][row["indicator"]] = r2(row["value"])
-            out["ranks"][row["indicator"]] = _int(row["rank_national"])
-    return out
+def _ids(view) -> list[str]:
+    return [i.id for i in view.rubric.indicators]
 
 
-def _int(value):
-    try:
-        if value is None or value != value:
-            return None
-    except TypeError:
+def _csv_value(text: str, kind: str):
+    """A CSV cell back to the record's value (the schema's type)."""
+    if text == "":
         return None
-    return int(value)
+    if kind in ("integer", "number"):
+        return float(text)
+    if kind == "boolean":
+        return {"true": True, "false": False}[text.lower()]
+    if kind == "array":
+        return json.loads(text)
+    return text
 
 
-def regions_of(view) -> list[str]:
-    provinces = sorted(view.regions.loc[view.regions["tier"] == "province", "region_code"])
-    regencies = sorted(view.regions.loc[view.regions["tier"] == "regency", "region_code"])
-    sample = regencies[::60] + [c for c in regencies if c.startswith("65.")]
-    return provinces + sorted(set(sample))
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and math.isclose(float(a), float(b), rel_tol=1e-14, abs_tol=0)
+    return a == b
 
 
-@pytest.fixture(scope="module")
-def client(world):
-    db, store, _ = world
-    from capaian.web import create_app
+def test_data_formats_are_one_record_set_with_the_schema_keys(one):
+    """JSON is the record set; CSV and Parquet its flat table, with the schema's columns and the same values."""
+    _, _, view, _, sets = one
+    ids = _ids(view)
+    types = {**{n: t for n, t in zip(fields("run"), ["integer", "string", "string", "string", "boolean"])}}
+    from capaian.records.schema import field_types
 
-    app = create_app(store=store, secret="cross-secret")
-    c = TestClient(app)
-    page = c.get("/masuk").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert c.post("/masuk", data={"name": "nasional", "password": PASSWORD, "csrf_token": token},
-                  follow_redirects=False).status_code == 303
-    return c
-
-
-def test_twins_api_and_page_give_the_same_answer(world, client):
-    _, _, cases = world
-    for view, choice in cases:
-        api = {}
-        for tier in ("province", "regency"):
-            got = client.get("/api/results", params={"cutoff": choice.cutoff, "rubric": choice.rubric,
-                                                     "tier": tier}).json()
-            assert got["run"]["run_id"] == choice.run_id
-            api.update({r["code"]: r for r in got["regions"]})
-        for code in regions_of(view):
-            want = expected(view, code)
-            params = {"cutoff": choice.cutoff, "rubric": choice.rubric}
-            twin = client.get(f"/wilayah/{code}.json", params=params).json()
-            assert twin["run"]["run_id"] == choice.run_id, code
-            assert _from_record(twin["region"]) == want, ("json", code)
-            assert _from_record(api[code]) == want, ("api", code)
-            table = list(csv.DictReader(io.StringIO(client.get(f"/wilayah/{code}.csv", params=params).text)))
-            assert _from_csv(table[0], view) == want, ("csv", code)
-            parquet = pd.read_parquet(io.BytesIO(client.get(f"/wilayah/{code}.parquet", params=params).content))
-            assert list(parquet.columns) == list(table[0]) and len(parquet) == len(table), ("parquet", code)
-            assert _from_csv({k: "" if pd.isna(v) else v for k, v in parquet.iloc[0].items()}, view) == want
-            assert _from_page(client.get(f"/wilayah/{code}", params=params).text) == want, ("html", code)
-
-
-def _from_record(rec: dict) -> dict:
-    return {
-        "level": rec["level"],
-        "met": rec["indicators_met"],
-        "rank": rec["rank_national"],
-        "rank_province": rec["rank_province"],
-        "values": {k: r2(c["value"]) for k, c in rec["indicators"].items()
-                   if c["kind"] == "coverage" and c["status"] != "no_data"},
-        "ranks": {k: c["rank_national"] for k, c in rec["indicators"].items()
-                  if c["kind"] == "coverage" and c["status"] != "no_data"},
-    }
+    kinds = {**field_types("run"), **field_types("region"),
+             **{f"{i}.{n}": t for i in ids for n, t in field_types("indicator").items()}}
+    assert types.items() <= kinds.items()
+    stored = view.regions.set_index("region_code")  # the record set holds the stored run's figures
+    for tier, rs in sets.items():
+        for rec in rs["regions"]:
+            assert rec["indicators_met"] == int(stored.loc[rec["code"], "indicators_met"]), rec["code"]
+            level = stored.loc[rec["code"], "level"]
+            assert rec["level"] == (None if pd.isna(level) else int(level)), rec["code"]
+        table = results_table(rs, ids)
+        assert json.loads(render(table, "json")[0]) == json.loads(json.dumps(rs, default=str))
+        rows = list(csv.DictReader(io.StringIO(render(table, "csv")[0].decode())))
+        parquet = pd.read_parquet(io.BytesIO(render(table, "parquet")[0]))
+        assert list(rows[0]) == columns(ids) == list(parquet.columns)
+        assert [r["code"] for r in rows] == [r["code"] for r in rs["regions"]] == list(parquet["code"])
+        for rec, row, (_, prow) in zip(rs["regions"], rows, parquet.iterrows()):
+            assert set(rec) - {"indicators"} <= set(fields("region")) | {"assessed"}
+            for ind, cell in rec["indicators"].items():
+                assert list(cell) == list(fields("indicator")), (tier, rec["code"], ind)  # the same keys
+                for name in ("value", "numerator", "denominator", "status", "met", "rank_national", "rank_province"):
+                    col = f"{ind}.{name}"
+                    want = cell[name]
+                    got = _csv_value(row[col], kinds[col])
+                    assert _same(got, float(want) if isinstance(want, int) and not isinstance(want, bool) else want), \
+                        ("csv", rec["code"], col)
+                    pvalue = prow[col]
+                    pvalue = None if pvalue is None or (not isinstance(pvalue, str) and pd.isna(pvalue)) else pvalue
+                    if hasattr(pvalue, "item"):
+                        pvalue = pvalue.item()
+                    if kinds[col] == "string" or isinstance(want, bool) or want is None:
+                        assert pvalue == want or (want is None and pvalue in (None, "")), ("parquet", rec["code"], col)
+                    else:
+                        assert _same(float(pvalue), float(want)), ("parquet", rec["code"], col)
+            for name in ("level", "indicators_met", "rank_national", "rank_province"):
+                assert _same(_csv_value(row[name], "integer"), None if rec[name] is None else float(rec[name]))
 
 
-def _from_csv(row: dict, view) -> dict:
-    as_int = lambda v: int(float(v)) if v not in ("", None) else None  # noqa: E731
-    coverage = [i.id for i in view.rubric.indicators if i.kind == "coverage"]
-    present = [i for i in coverage if row.get(f"{i}.status") not in ("no_data", "", None)]
-    return {
-        "level": as_int(row["level"]),
-        "met": as_int(row["indicators_met"]),
-        "rank": as_int(row["rank_national"]),
-        "rank_province": as_int(row["rank_province"]),
-        "values": {i: r2(row[f"{i}.value"]) for i in present},
-        "ranks": {i: as_int(row[f"{i}.rank_national"]) for i in present},
-    }
-
-
-def _from_page(page: str) -> dict:
-    card = re.search(r'id="level-card"[^>]*(.*?)</section>', page, flags=re.S).group(0)
-    values, ranks = {}, {}
-    cards = re.findall(r'<article class="icard [^"]*" data-ind="([^"]+)" data-kind="([^"]+)"[^>]*>(.*?)</article>',
-                       page, flags=re.S)
-    for ind, kind, body in cards:
-        if kind != "coverage":
-            continue  # implementation indicators have no percentage
-        value = re.search(r'data-field="value">([^<]+)<', body)
-        if value is None:
-            continue
-        values[ind] = r2(number_of(value.group(1)))
-        rank = re.search(r'data-field="rank_national">(\d+)<', body)
-        ranks[ind] = int(rank.group(1)) if rank else None
-    attrs = dict(re.findall(r'data-(level|met|rank|rank-province)="([^"]*)"', card))
-    as_int = lambda v: int(v) if v not in ("", None) else None  # noqa: E731
-    return {
-        "level": as_int(attrs.get("level")),
-        "met": as_int(attrs.get("met")),
-        "rank": as_int(attrs.get("rank")),
-        "rank_province": as_int(attrs.get("rank-province")),
-        "values": values,
-        "ranks": ranks,
-    }
-
-
-def test_cli_json_and_csv_are_the_api_and_the_twins(world, client):
-    """`capaian results --format json|csv` is /api/results, `capaian explain --format json|csv` the
-    region page's .json/.csv: the same keys and values (one record set, one renderer per format)."""
-    db, _, cases = world
+def test_cli_api_and_twins_print_the_record_set(one):
+    """`capaian results --format json` and /api/results are the province record set's JSON, key for key;
+    Kaltara's page twins are its region record set's JSON and CSV (one request each, no crawl)."""
+    db, store, view, choice, sets = one
     from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
     from capaian.cli.app import app
+    from capaian.records import region_set
+    from capaian.web import create_app
 
-    runner = CliRunner()
-
-    def cli(*args):
-        result = runner.invoke(app, ["--db", str(db), *args])
-        assert result.exit_code == 0, result.output
-        return result.stdout_bytes  # as written (Click's `stdout` folds CRLF)
-
-    for view, choice in cases:
-        params = {"cutoff": choice.cutoff, "rubric": choice.rubric}
-        for tier in ("province", "regency"):
-            got = json.loads(cli("results", "--cutoff", choice.cutoff, "--rubric", choice.rubric, "--tier", tier,
-                                 "--format", "json"))
-            api = client.get("/api/results", params={**params, "tier": tier}).json()
-            assert got == api, tier
-            for rec in got["regions"]:
-                if rec["code"] in regions_of(view):
-                    assert _from_record(rec) == expected(view, rec["code"]), ("cli", rec["code"])
-        for code in ("65", "65.71"):
-            explained = json.loads(cli("explain", code, "--cutoff", choice.cutoff, "--rubric", choice.rubric,
-                                       "--format", "json"))
-            assert explained == client.get(f"/wilayah/{code}.json", params=params).json(), code
-            assert explained["region"]["level"] == expected(view, code)["level"]
-            assert cli("explain", code, "--cutoff", choice.cutoff, "--rubric", choice.rubric, "--format", "csv") \
-                == client.get(f"/wilayah/{code}.csv", params=params).content, code
+    want = json.loads(render(results_table(sets["province"], _ids(view)), "json")[0])
+    got = CliRunner().invoke(app, ["--db", str(db), "results", "--cutoff", choice.cutoff, "--rubric", choice.rubric,
+                                   "--tier", "province", "--format", "json"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout) == want
+    web = TestClient(create_app(store=store, secret="cross-secret"))
+    params = {"cutoff": choice.cutoff, "rubric": choice.rubric}
+    assert web.get("/api/results", params={**params, "tier": "province"}).json() == want
+    flags = by_row([f for f in flags_for_choice(store, choice) if f.region_code == "65" or f.region_code == "ID"])
+    kaltara = results_table(region_set(view, "65", below=False, flags=flags), _ids(view))
+    assert web.get("/wilayah/65.json", params=params).json() == json.loads(render(kaltara, "json")[0])
+    assert web.get("/wilayah/65.csv", params=params).content == render(kaltara, "csv")[0]
 
 
-def test_workbook_cells_give_the_same_answer(world):
-    _, store, cases = world
-    for view, choice in cases:
-        report = build_report(store, "ID", choice.cutoff, "xlsx", rubric_id=choice.rubric)
-        assert report.run_id == choice.run_id
-        book = openpyxl.load_workbook(io.BytesIO(report.content), read_only=True)
-        levels = _sheet_rows(book.worksheets[1])
-        by_indicator = {}
-        for ind in view.rubric.indicators:
-            if ind.kind != "coverage":
-                continue
-            sheet = next(ws for ws in book.worksheets if (ws.title or "").startswith(ind.label.id[:31]))
-            by_indicator[ind.id] = _sheet_rows(sheet, header_row=2)
-        for code in regions_of(view):
-            want = expected(view, code)
-            row = levels[code]
-            got = {"level": row[4], "met": row[6], "rank": row[9], "rank_province": row[11], "values": {}, "ranks": {}}
-            for ind, rows in by_indicator.items():
-                cells = rows[code]
-                if cells[5] is not None and ind in want["values"]:
-                    got["values"][ind] = r2(cells[5])
-                    got["ranks"][ind] = cells[9]
-            assert got == want, ("xlsx", code)
+def _sheet(book, title_start: str):
+    return next(ws for ws in book.worksheets if (ws.title or "").startswith(title_start[:31]))
 
 
-def _sheet_rows(ws, header_row: int = 1) -> dict:
-    rows = list(ws.iter_rows(min_row=header_row + 1, values_only=True))
-    return {r[0]: r for r in rows if r and r[0]}
+def test_workbook_cells_hold_the_records_values(one):
+    _, store, view, choice, sets = one
+    from capaian.reports.xlsx import INDICATOR_COLUMNS
 
-
-def test_pdf_and_narrative_give_the_same_answer(world):
-    _, store, cases = world
-    for view, choice in cases:
-        national = _pdf_text(build_report(store, "ID", choice.cutoff, "pdf", rubric_id=choice.rubric))
-        table = _ranking_lines(national)
-        provinces = sorted(view.regions.loc[view.regions["tier"] == "province", "region_code"])
-        for code in provinces:
-            want = expected(view, code)
-            assert table.get(code) == (want["rank"], want["level"], want["met"]), ("pdf ranking", code)
-        for code in ("65", "65.71"):
-            want = expected(view, code)
-            pdf = _pdf_text(build_report(store, code, choice.cutoff, "pdf", rubric_id=choice.rubric))
-            story = build_report(store, code, choice.cutoff, "md", rubric_id=choice.rubric).text
-            for text, surface in ((pdf, "pdf"), (story, "narrative")):
-                shown = {r2(number_of(m)) for m in re.findall(r"\d{1,3}(?:\.\d{3})*,\d{2,3}(?= ?(?:%|persen))", text)}
-                for ind, value in want["values"].items():
-                    assert value in shown, (surface, code, ind, value)
-                assert f"level {want['level']}" in text.lower(), (surface, code)
-                assert f"ke-{want['rank']}" in text, (surface, code)
-                for ind, rank in want["ranks"].items():  # "ke-7" in prose, "7/34" in the PDF's table
-                    assert re.search(rf"ke-{rank}\b|\b{rank}/\d+\b", text), (surface, code, ind)
+    report = build_report(store, "ID", fmt="xlsx", picked=(view, choice))
+    assert report.run_id == choice.run_id
+    book = openpyxl.load_workbook(io.BytesIO(report.content), read_only=True)
+    levels = {r[0]: r for r in book.worksheets[1].iter_rows(min_row=2, values_only=True) if r and r[0]}
+    level_cols = {"level": 4, "indicators_met": 6, "indicators_total": 7, "no_data": 8, "rank_national": 9,
+                  "peers_national": 10, "rank_province": 11, "peers_province": 12, "prev_level": 13,
+                  "level_change": 14, "prev_rank_national": 15}
+    keys = [c[0] for c in INDICATOR_COLUMNS]
+    assert set(keys) - {"code", "name", "tier"} <= set(fields("indicator"))  # the schema's names
+    sheets = {i.id: {r[0]: r for r in _sheet(book, i.label.id).iter_rows(min_row=3, values_only=True) if r and r[0]}
+              for i in view.rubric.indicators}
+    checked = 0
+    for rec in sets["province"]["regions"] + sets["regency"]["regions"]:
+        row = levels[rec["code"]]
+        for name, col in level_cols.items():
+            assert row[col] == rec[name], ("xlsx levels", rec["code"], name)
+        for ind, cell in rec["indicators"].items():
+            got = dict(zip(keys, sheets[ind][rec["code"]]))
+            for name in ("numerator", "denominator", "value", "target", "met", "rank_national", "rank_province",
+                         "change_value"):
+                assert _same(got[name], cell[name]) or got[name] == cell[name], ("xlsx", rec["code"], ind, name)
+            if cell["kind"] == "implementation" and rec["tier"] == "province":
+                assert got["value"] is None and got["denominator"] == cell["denominator"]  # k of n, no regency's value
+            checked += 1
+    assert checked > 400
 
 
 def _pdf_text(report) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report.content)).pages)
 
 
-def _ranking_lines(text: str) -> dict:
-    """{province code: (rank, level, met)} from the national PDF's province ranking table."""
-    out = {}
-    # a long name wraps onto the next line ("Nusa Tenggara\nTimur"): names hold no digits
-    # an incomplete province has no rank ("—"); an office with no data no level ("–")
-    for rank, code, level, met in re.findall(r"^(\d+|—) (\d{2}) \D*?\s(\d|–|—) (\d+)/\d+\s", html_lib.unescape(text),
-                                             flags=re.M):
-        out.setdefault(code, (int(rank) if rank.isdigit() else None, int(level) if level.isdigit() else None, int(met)))
-    return out
+def _shown(text: str) -> set:
+    return {round(number_of(m), 2) for m in re.findall(r"\d{1,3}(?:\.\d{3})*,\d{2,3}(?= ?(?:%|persen))", text)}
+
+
+def test_pdf_and_narrative_show_the_records_figures(one):
+    _, store, view, choice, sets = one
+    national = _pdf_text(build_report(store, "ID", fmt="pdf", picked=(view, choice)))
+    ranking = {}
+    for rank, code, level, met in re.findall(r"^(\d+|—) (\d{2}) \D*?\s(\d|–|—) (\d+)/\d+\s", national, flags=re.M):
+        ranking.setdefault(code, (int(rank) if rank.isdigit() else None, int(level) if level.isdigit() else None,
+                                  int(met)))
+    for rec in sets["province"]["regions"]:
+        assert ranking.get(rec["code"]) == (rec["rank_national"], rec["level"], rec["indicators_met"]), rec["code"]
+    kaltara = next(r for r in sets["province"]["regions"] if r["code"] == "65")
+    tarakan = next(r for r in sets["regency"]["regions"] if r["code"] == "65.71")
+    for rec in (kaltara, tarakan):
+        pdf = _pdf_text(build_report(store, rec["code"], fmt="pdf", picked=(view, choice)))
+        story = build_report(store, rec["code"], fmt="md", picked=(view, choice)).text
+        for text, surface in ((pdf, "pdf"), (story, "narrative")):
+            assert f"level {rec['level']}" in text.lower(), (surface, rec["code"])
+            assert f"ke-{rec['rank_national']}" in text, (surface, rec["code"])
+            for ind, cell in rec["indicators"].items():
+                if cell["kind"] == "coverage" and cell["value"] is not None:
+                    assert round(cell["value"], 2) in _shown(text), (surface, rec["code"], ind)
+                if cell["kind"] == "implementation" and rec["tier"] == "province" and cell["denominator"]:
+                    assert f"{cell['numerator']} dari {cell['denominator']} kab/kota" in text, (surface, ind)
 
 
 def test_a_regional_target_set_is_shown_only_when_asked_for(demo_db_copy):

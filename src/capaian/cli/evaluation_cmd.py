@@ -242,16 +242,55 @@ def _print_table(table: Table, wide: bool) -> None:
 def publish_cmd(
     run_id: int = typer.Argument(..., help="Nomor run / run id (see `capaian runs list`)."),
     actor: str = typer.Option("cli", "--as", help="Siapa yang menerbitkan / who publishes."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Hanya tinjau perubahan terhadap run terbit terakhir / "
+                                 "only review the changes against the last published run (publishes nothing)."),
+    fmt: str = typer.Option("table", "--format", help="--dry-run: table | json."),
 ) -> None:
     """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
     from capaian.present.i18n import tr
     from capaian.quality.saved import save_published
 
     store = open_db()
+    if dry_run:
+        _print_review(store, run_id, fmt)
+        return
     store.publish_run(run_id, actor)
     save_published(store, run_id)  # the public's first view of it reads them, computed once here
 
     console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
+
+
+def _print_review(store, run_id: int, fmt: str) -> None:
+    """The publish review (`capaian.runs.review`) as lines or JSON."""
+    import json
+
+    from capaian.present import numbers
+    from capaian.present.i18n import tr
+    from capaian.runs import Catalog
+    from capaian.runs.review import review
+    from capaian.service import get_run
+
+    rv = review(Catalog.from_store(store), run_id, lambda i: get_run(store, run_id=i))
+    if fmt == "json":
+        typer.echo(json.dumps(rv.to_dict(), ensure_ascii=False, indent=1))
+        return
+    lang = state.lang
+    out = [tr(lang, "Run %(run)s (%(cutoff)s, %(rubric)s, %(target_set)s): not published (dry run).", run=run_id,
+              cutoff=rv.cutoff, rubric=rv.rubric, target_set=rv.target_set)]
+    if rv.baseline is None:
+        out.append(tr(lang, "No published run to compare with."))
+    else:
+        out.append(tr(lang, "Compared with run %(run)s (%(cutoff)s):", run=rv.baseline, cutoff=rv.baseline_cutoff))
+        level = lambda v: numbers.DASH if v is None else f"L{v}"  # noqa: E731
+        for tier, title in (("province", N_("Provinces that change level")),
+                            ("regency", N_("Regencies/cities that change level"))):
+            changes = rv.level_changes(tier)
+            out.append(f"{tr(lang, title)}: {len(changes)}")
+            out += [f"  {c.code} {c.name}: {level(c.before)} → {level(c.after)}" for c in changes]
+        out.append(tr(lang, "Indicators that flip: %(n)s", n=len(rv.flips)))
+        out += [f"  {x.code} {x.name} · {x.indicator}: {numbers.status_word(x.before, lang) if x.before else numbers.DASH}"
+                f" → {numbers.status_word(x.after, lang)}" for x in rv.flips]
+    console.print("\n".join(out), highlight=False, markup=False)
 
 
 RUN_COLUMNS = {  # column -> its heading in the default (fitting) table; --wide shows every column by name

@@ -26,6 +26,7 @@ from capaian.reports.common import (
     plain,
     run_status_text,
 )
+from capaian.records import records
 from capaian.reports.scope import Scope
 
 # Words for the facts of coverage indicators: subject of the sentence, numerator noun, denominator noun.
@@ -126,8 +127,8 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     subject = tr(lang, SUBJECT[ind.numerator]) if ind.numerator in SUBJECT else ind.label.get(lang)
     partial = number(row.get("partial_value"))
     reported = dict(reporting=f_int(row.get("regencies_reporting"), lang), total=f_int(row.get("regencies_total"), lang),
-                    missing=plain(row.get("regencies_missing")) or "-", partial=pct_words(partial, lang))
-    if row["status"] == "no_data" and row.get("reason") == "incomplete" and partial is not None:
+                    missing=_names(row.get("regencies_missing")), partial=pct_words(partial, lang))
+    if row["status"] == "no_data" and row.get("complete") is False and partial is not None:
         return tr(lang, "For %(indicator)s only %(reporting)s of %(total)s regencies/cities reported (missing: "
                         "%(missing)s): their sum, %(partial)s, is not counted as met and not ranked.",
                   indicator=ind.label.get(lang), **reported)
@@ -170,7 +171,7 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     text += "."
     total, reporting = integer(row.get("regencies_total")), integer(row.get("regencies_reporting"))
     if plain(row.get("complete")) is False and total:
-        missing = plain(row.get("regencies_missing")) or "-"
+        missing = _names(row.get("regencies_missing"))
         text += " " + tr(lang, "This figure covers the %(reporting)s of %(total)s regencies/cities that reported "
                                "(missing: %(missing)s), so it is not ranked.",
                          reporting=f_int(reporting, lang), total=f_int(total, lang), missing=missing)
@@ -188,19 +189,37 @@ def _coverage_sentence(row: dict, ind, scope: Scope, rubric, lang: str) -> str:
     return text
 
 
-def _implementation_text(states_met, states_not, lang: str) -> str:
+def _names(value) -> str:
+    """Regencies/cities not reporting (a record's list, or the stored "A, B"), `-` for none."""
+    value = plain(value)
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(value)
+    return value or "-"
+
+
+def _implementation_text(states_met, states_not, lang: str, cells: dict | None = None) -> str:
+    """The implementation indicators met and not; above a regency each met one with its regencies/cities
+    complying as the record gives them (`Kertas putih (5 dari 5 kab/kota)`)."""
     met = [s for s in states_met if s.kind == "implementation"]
     not_met = [s for s in states_not if s.kind == "implementation"]
     total = len(met) + len(not_met)
     if not total:
         return ""
-    names = ", ".join(s.label.get(lang) for s in met)
+    cells = cells or {}
+
+    def name(s) -> str:
+        cell = cells.get(s.indicator)
+        if cell is None or cell["value"] is not None or cell["denominator"] is None:
+            return s.label.get(lang)
+        return f"{s.label.get(lang)} ({numbers.complying(cell['numerator'], cell['denominator'], lang)})"
+
+    names = ", ".join(name(s) for s in met)
     text = tr(lang,
         "Of %(total)s service implementation indicators, %(met)s are met",
         total=f_int(total, lang), met=f_int(len(met), lang))
     text += f" ({names})." if met else "."
     for s in not_met:
-        text += " " + _implementation_gap(s, lang)
+        text += " " + _implementation_gap(s, lang, cells)
     return text
 
 
@@ -211,14 +230,15 @@ def _with_unit(value, unit, lang: str) -> str:
     return f"{text} {unit.get(lang)}" if unit is not None else text
 
 
-def _implementation_gap(s, lang: str) -> str:
+def _implementation_gap(s, lang: str, cells: dict | None = None) -> str:
     label = s.label.get(lang)
     if s.status == "no_data":
         return tr(lang, "%(label)s has no data yet.", label=label)
-    if s.denominator is not None:  # a province or the nation: complying regencies
-        return tr(lang,
-            "%(label)s is not met: only %(numerator)s of %(denominator)s regencies/cities comply.",
-            label=label, numerator=f_int(s.numerator, lang), denominator=f_int(s.denominator, lang))
+    cell = (cells or {}).get(s.indicator)
+    if cell is not None and cell["value"] is None and cell["denominator"] is not None:
+        # a province or the nation: the regencies/cities complying, as the record gives them
+        return tr(lang, "%(label)s is not met: only %(complying)s comply.", label=label,
+                  complying=numbers.complying(cell["numerator"], cell["denominator"], lang))
     return tr(lang,
         "%(label)s is not met: %(value)s where %(target)s is required.",
         label=label, value=_with_unit(s.value, s.unit, lang), target=_with_unit(s.target, s.unit, lang))
@@ -255,9 +275,14 @@ def _meta_line(view, lang: str) -> str:
             f"{view.rubric.label.get(lang)} · run {view.run_id}")
 
 
+def _record(view, code: str) -> dict:
+    """The region's record (`capaian.records`): the figures every other surface shows."""
+    return records(view, view.regions[view.regions["region_code"] == code])[0]
+
+
 def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
     rubric = view.rubric
-    region = view.region_row(scope.code)
+    region = _record(view, scope.code)
     e = view.explain(scope.code)
     level = integer(region["level"])
     lvl = f_int(level, lang)
@@ -276,11 +301,11 @@ def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
         office=office, lvl=lvl, label=label, cutoff=as_of_text(view.cutoff, lang), met=met, total=total)
     lead += _rank_sentence(region, scope, lang) + _level_change(region, view, lang)
     blocks = [Block("title", title), Block("meta", _meta_line(view, lang)), Block("p", lead)]
-    rows = {r["indicator"]: r for r in view.indicator_rows(scope.code).to_dict("records")}
+    rows = region["indicators"]
     for ind in rubric.indicators:
         if ind.kind == "coverage" and ind.id in rows:
             blocks.append(Block("p", _coverage_sentence(rows[ind.id], ind, scope, rubric, lang)))
-    impl = _implementation_text(e.met, e.not_met, lang)
+    impl = _implementation_text(e.met, e.not_met, lang, region["indicators"])
     if impl:
         blocks.append(Block("p", impl))
     if e.path:
@@ -321,13 +346,13 @@ def _national_blocks(view, scope: Scope, lang: str) -> list[Block]:
         names = ", ".join(f"{r['region_name']} ({tr(lang, 'level')} {f_int(r['level'], lang)})"
                           for r in top.to_dict("records"))
         blocks.append(Block("p", tr(lang, "The top five provinces: %(names)s.", names=names)))
-    national = view.indicator_rows(scope.code).to_dict("records")
-    prov_ind = view.indicators[view.indicators["tier"] == "province"]
+    national = list(_record(view, scope.code)["indicators"].values())
+    province_cells = [rec["indicators"] for rec in records(view, provinces)]
     for row in national:
         ind = rubric.indicator(row["indicator"])
-        sub = prov_ind[prov_ind["indicator"] == ind.id]
+        sub = [cells[ind.id] for cells in province_cells if ind.id in cells]
         reached = " " + tr(lang, "%(met)s of %(total)s provinces meet the target.",
-                           met=f_int(int((sub['status'] == 'met').sum()), lang), total=f_int(len(sub), lang))
+                           met=f_int(sum(c["status"] == "met" for c in sub), lang), total=f_int(len(sub), lang))
         if row["status"] == "no_data":
             continue
         if ind.kind == "coverage":

@@ -41,6 +41,7 @@ from capaian.reports.common import (
     stamp_text,
     status_text,
 )
+from capaian.records import records
 from capaian.reports.scope import Scope
 from capaian.reports.tilemap import tile_rows
 
@@ -74,28 +75,26 @@ def _short_rank(rank, peers, lang: str) -> str:
     return f"{f_int(rank, lang)}/{f_int(peers, lang)}"
 
 
-def _indicator_table(view, code: str, lang: str) -> list[dict]:
-    from capaian.records.assumptions import base_assumed, threshold_assumed
-
+def _indicator_table(view, record: dict, lang: str) -> list[dict]:
+    """The region's indicators as the record set gives them (`capaian.records`)."""
     rubric = view.rubric
     out = []
-    rows = view.indicator_rows(code)
-    for row in rows.to_dict("records"):
+    for row in record["indicators"].values():
         ind = rubric.indicator(row["indicator"])
         status = row["status"]
-        numerator, denominator = plain(row["numerator"]), plain(row["denominator"])
+        numerator, denominator = row["numerator"], row["denominator"]
         out.append({
             "label": ind.label.get(lang),
             "description": ind.description.get(lang) if ind.description is not None else "",
             "numerator": f_int(numerator, lang) if numerator is not None else "—",
             "denominator": f_int(denominator, lang) if denominator is not None else "—",
-            "value": _value_text(row, ind, lang, numerator, denominator, code),
+            "value": _value_text(row, ind, lang, record["code"]),
             "target": f_target_of(row["target"], ind.kind, ind.comparison, ind.unit, lang),
-            "target_assumption": bool(threshold_assumed(rubric.id, plain(row.get("target_set")), row["indicator"])),
-            "base_assumption": bool(base_assumed(plain(row.get("denominator_base")))),
+            "target_assumption": bool(row["target_assumption"]),
+            "base_assumption": bool(row["base_assumption"]),
             "status": status_text(status, lang),
             "status_class": status,
-            "over_100": bool(plain(row["over_100"])),
+            "over_100": bool(row["over_100"]),
             "rank_national": _short_rank(row["rank_national"], row["peers_national"], lang),
             "rank_province": _short_rank(row["rank_province"], row["peers_province"], lang),
             "change": f_change(row["change_value"], ind.kind, lang),
@@ -103,36 +102,33 @@ def _indicator_table(view, code: str, lang: str) -> list[dict]:
     return out
 
 
-def _value_text(row: dict, ind, lang: str, numerator, denominator, code: str) -> str:
+def _value_text(cell: dict, ind, lang: str, code: str) -> str:
     """The achievement cell; above a regency an implementation indicator reads `3 dari 5 kab/kota`
-    (the nation: `476 dari 514 (92,6 %)`), not the value of one of its regencies."""
-    if ind.kind != "coverage" and numerator is not None and denominator is not None:
-        return numbers.complying(numerator, denominator, lang, share=code == "ID")
-    return f_value(row["value"], ind.kind, lang, row["target"], row["status"])
+    (the nation: `476 dari 514 (92,6 %)`): the record holds no value of one of its regencies."""
+    if ind.kind != "coverage" and cell["value"] is None and cell["denominator"] is not None:
+        return numbers.complying(cell["numerator"], cell["denominator"], lang, share=code == "ID")
+    return f_value(cell["value"], ind.kind, lang, cell["target"], cell["status"])
 
 
 def _league(view, rows: pd.DataFrame, lang: str, highlight: str | None, rank_col: str) -> list[dict]:
-    """Rows of a league table: rank, code, name, level, met, one cell per indicator: its symbol, and
-    for a province's implementation indicator the regencies/cities complying (`✗ 3 dari 5 kab/kota`,
-    as on the page's tables), not one symbol that hides how many."""
+    """Rows of a league table from the region records of `rows`: rank, code, name, level, met, one
+    cell per indicator: its symbol, and for a province's implementation indicator the
+    regencies/cities complying (`✗ 3 dari 5 kab/kota`, as on the page's tables), not one symbol
+    that hides how many."""
     rubric = view.rubric
     kinds = {ind.id: ind.kind for ind in rubric.indicators}
-    wanted = view.indicators[view.indicators["region_code"].isin(set(rows["region_code"]))]
-    cells = {(r["region_code"], r["indicator"]): r
-             for r in wanted[["region_code", "indicator", "status", "numerator", "denominator"]].to_dict("records")}
     out = []
-    for row in rows.to_dict("records"):
-        level = integer(row["level"])
+    for row in records(view, rows):
+        level = row["level"]
         out.append({
-            "rank": f_int(row[rank_col], lang) if integer(row[rank_col]) is not None else "—",
-            "code": row["region_code"],
-            "name": row["region_name"],
+            "rank": f_int(row[rank_col], lang) if row[rank_col] is not None else "—",
+            "code": row["code"],
+            "name": row["name"],
             "level": f_int(level, lang) if level is not None else "—",
-            "level_label": level_label(rubric, level, lang, row.get("assessed")),
+            "level_label": level_label(rubric, level, lang, row["assessed"]),
             "met": f"{f_int(row['indicators_met'], lang)}/{f_int(row['indicators_total'], lang)}",
-            "symbols": [_league_cell(cells.get((row["region_code"], i)), kind, row["tier"], lang)
-                        for i, kind in kinds.items()],
-            "highlight": row["region_code"] == highlight,
+            "symbols": [_league_cell(row["indicators"].get(i), kind, row["tier"], lang) for i, kind in kinds.items()],
+            "highlight": row["code"] == highlight,
         })
     return out
 
@@ -141,7 +137,7 @@ def _league_cell(cell: dict | None, kind: str, tier: str, lang: str) -> dict:
     if cell is None:
         return {"text": "", "comply": False}
     symbol = SYMBOL.get(cell["status"], "")
-    numerator, denominator = plain(cell["numerator"]), plain(cell["denominator"])
+    numerator, denominator = cell["numerator"], cell["denominator"]
     if (kind != "coverage" and tier != "regency" and cell["status"] != "no_data"
             and numerator is not None and denominator is not None):
         text = f"{symbol} {numbers.complying(numerator, denominator, lang)}"
@@ -194,8 +190,8 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
     forecast section, `capaian.reports.quality.QualitySection`)."""
     rubric = view.rubric
     regions = scope.regions(view)
-    region = regions[regions["region_code"] == scope.code].iloc[0].to_dict()
-    level = integer(region["level"])
+    region = records(view, regions[regions["region_code"] == scope.code])[0]  # the record set's figures
+    level = region["level"]
     peers_words = PEERS_TEXT.get(scope.tier)
     ctx = {
         "lang": norm(lang),
@@ -228,9 +224,9 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
         if peers_words else None,
         "rank_province": rank_text(region["rank_province"], region["peers_province"],
                                     N_("regencies/cities in its province"), lang)
-        if integer(region["rank_province"]) is not None else None,
+        if region["rank_province"] is not None else None,
         "explanation": _explanation(view, scope.code, lang),
-        "indicators": _indicator_table(view, scope.code, lang),
+        "indicators": _indicator_table(view, region, lang),
         "indicator_heads": [ind.label.get(lang) for ind in rubric.indicators],
         "bands": [{"level": f_int(b.level, lang), "label": b.label.get(lang)}
                   for b in sorted(rubric.bands.levels, key=lambda b: -b.level)],

@@ -38,6 +38,7 @@ from capaian.reports.common import (
     stamp_text,
     status_text,
 )
+from capaian.records import records
 from capaian.reports.scope import Scope
 
 COUNT = "#,##0"
@@ -223,7 +224,8 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
     ws.autofilter(first, 0, r - 1, len(headers) - 1)
 
 
-def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
+def _levels(s: _Sheets, ws, view, recs: list[dict], lang: str) -> None:
+    """One row per region record (`capaian.records`), the schema's region fields."""
     rubric = view.rubric
     headers = [
         tr(lang, "Code"), tr(lang, "Region"), tr(lang, "Tier"),
@@ -238,14 +240,13 @@ def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
     top = s.banner(ws)
     s.header(ws, top, headers, widths)
     r = top
-    for r, row in enumerate(regions.to_dict("records"), start=top + 1):
-        level, prev = plain(row["level"]), plain(row["prev_level"])
+    for r, row in enumerate(recs, start=top + 1):
+        level = row["level"]
         values = [
-            row["region_code"], row["region_name"], _tier_text(row, lang), row["province_code"],
-            level, level_label(rubric, level, lang, row.get("assessed")) or None, row["indicators_met"], row["indicators_total"],
+            row["code"], row["name"], _tier_text(row, lang), row["province_code"],
+            level, level_label(rubric, level, lang, row["assessed"]) or None, row["indicators_met"], row["indicators_total"],
             row["no_data"], row["rank_national"], row["peers_national"], row["rank_province"],
-            row["peers_province"], prev, None if level is None or prev is None else int(level) - int(prev),
-            row["prev_rank_national"],
+            row["peers_province"], row["prev_level"], row["level_change"], row["prev_rank_national"],
         ]
         for col, value in enumerate(values):
             s.put(ws, r, col, value, s.change_int if col == 14 else None)
@@ -259,8 +260,8 @@ def _levels(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> None:
 
 
 INDICATOR_COLUMNS = (  # key, header, width, number format name
-    ("region_code", N_("Code"), 11, None),
-    ("region_name", N_("Region"), 30, None),
+    ("code", N_("Code"), 11, None),
+    ("name", N_("Region"), 30, None),
     ("tier", N_("Tier"), 10, None),
     ("numerator", N_("Numerator"), 13, "count"),
     ("denominator", N_("Denominator"), 13, "count"),
@@ -278,7 +279,6 @@ INDICATOR_COLUMNS = (  # key, header, width, number format name
     ("over_100", N_("Above 100 %"), 9, None),
     ("target_set", N_("Target set"), 10, None),
 )
-REGENCY_ONLY = ("value", "prev_value", "change_value")  # implementation columns left empty above a regency
 IMPLEMENTATION_HEADERS = {
     "numerator": N_("Regencies/cities complying"),
     "denominator": N_("Number of regencies/cities"),
@@ -286,7 +286,10 @@ IMPLEMENTATION_HEADERS = {
 }
 
 
-def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -> None:
+def _indicator_sheet(s: _Sheets, ws, view, ind, records: list[dict], lang: str) -> None:
+    """One row per region: its code, name and tier, then the record's cell of the indicator (the
+    schema's names; above a regency an implementation indicator is k of n regencies/cities, the
+    numerator and denominator, with no value of its own)."""
     coverage = ind.kind == "coverage"
     value_format = s.pct if coverage else s.count
     formats = {"count": s.count, "value": value_format, "current": value_format,
@@ -304,25 +307,19 @@ def _indicator_sheet(s: _Sheets, ws, view, ind, rows: pd.DataFrame, lang: str) -
         headers.append(tr(lang, header))
     s.header(ws, top + 1, headers, [c[2] for c in INDICATOR_COLUMNS])
     r = top + 1
-    records = rows.to_dict("records")
     # Coverage shows the decimals needed: different values never read alike, a miss never reads as the target.
     column_places = numbers.distinct_places([row["value"] for row in records]) if coverage else 2
     for r, row in enumerate(records, start=top + 2):
         if coverage:
             met = None if row["status"] == "no_data" else row["status"] == "met"
             formats["current"] = s.pct_with(max(column_places, numbers.places_for(row["value"], row["target"], met=met)))
-        # above a regency an implementation indicator is its complying regencies/cities (numerator of
-        # denominator); its stored value is one regency's (the lowest) and would read as the province's
-        above = not coverage and plain(row["denominator"]) is not None
         for col, (key, _, _, kind) in enumerate(INDICATOR_COLUMNS):
-            if above and key in REGENCY_ONLY:
-                value = None
-            elif key == "tier":
+            if key == "tier":
                 value = _tier_text(row, lang)
             elif key == "status":
                 value = status_text(row["status"], lang)
             elif key == "met":
-                value = bool(row["met"]) if row["status"] != "no_data" else None
+                value = row["met"]
             else:
                 value = row[key]
             s.put(ws, r, col, value, formats.get(kind))
@@ -501,7 +498,6 @@ def render_xlsx(
 
     generated_at = generated_at or now_utc()
     regions = scope.regions(view)
-    indicators = scope.indicators(view)
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                       "strings_to_formulas": False, "strings_to_urls": False})
@@ -520,11 +516,11 @@ def render_xlsx(
     s = _Sheets(wb, draft_label(view, lang), lang)
     used: set[str] = set()
     _summary(s, wb.add_worksheet(_sheet_name(tr(lang, "Summary"), used)), view, scope, regions, lang)
-    _levels(s, wb.add_worksheet(_sheet_name(tr(lang, "Region levels"), used)), view, regions, lang)
-    groups = indicators.groupby("indicator", sort=False).indices
+    recs = records(view, regions)  # the record set's rows: the figures every other surface shows
+    _levels(s, wb.add_worksheet(_sheet_name(tr(lang, "Region levels"), used)), view, recs, lang)
     for ind in view.rubric.indicators:
-        idx = groups.get(ind.id)
-        rows = indicators.iloc[idx] if idx is not None else indicators.iloc[0:0]
+        rows = [{"code": rec["code"], "name": rec["name"], "tier": rec["tier"], **rec["indicators"][ind.id]}
+                for rec in recs if ind.id in rec["indicators"]]
         ws = wb.add_worksheet(_sheet_name(ind.label.get(lang), used))
         _indicator_sheet(s, ws, view, ind, rows, lang)
     _explanations(s, wb.add_worksheet(_sheet_name(tr(lang, "Explanations"), used)), view, regions, lang)

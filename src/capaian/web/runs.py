@@ -49,40 +49,20 @@ def publish_run(request: Request, run_id: int, csrf_token: str = Form("")):
 
 def publish_preview(request: Request, run_id: int) -> dict:
     """What publishing `run_id` would publish: its cut-off, rubric, target set, provinces per level,
-    and the provinces whose level differs from the last published run (the one it replaces at the
-    same cut-off, else the run picker's previous published one)."""
-    from capaian.runs import NoRun, choose
+    and its review against the last published run of the same rubric and target set
+    (`capaian.runs.review`): levels that change and indicators that flip, per province and regency."""
+    from capaian.runs.review import review
 
     state = web(request)
-    meta = state.catalog().meta(run_id)
-    if meta is None:
+    catalog = state.catalog()
+    if catalog.meta(run_id) is None:
         raise PageError(404, "not_found")
     model = data.overview_model(state.view(run_id))
-    catalog = state.catalog()
-    compare = None
-    for cutoff in (meta["cutoff"], None):
-        try:
-            if cutoff is None:
-                from capaian.periods import Cutoff
-
-                cutoff = str(Cutoff.parse(meta["cutoff"]).previous())
-            choice = choose(catalog, cutoff=cutoff, rubric=meta["rubric"], target_set=meta.get("target_set"))
-        except NoRun:
-            continue
-        if choice.run_id != run_id:
-            compare = choice.run_id
-            break
-    changes = []
-    if compare is not None:
-        before = {r["code"]: r for r in data.overview_model(state.view(compare))["regions"]}
-        for rec in model["regions"]:
-            old = before.get(rec["code"])
-            if old is None or old["level"] != rec["level"]:
-                changes.append({"code": rec["code"], "name": rec["name"], "before": old["level"] if old else None,
-                                "after": rec["level"]})
+    rv = review(catalog, run_id, state.view)
+    labels = {i.id: {"id": i.label.get("id"), "en": i.label.get("en")} for i in state.view(run_id).rubric.indicators}
     return {"run": model["run"], "rubric": model["rubric"], "bands": model["bands"], "level_counts": model["level_counts"],
-            "compare": compare, "compare_cutoff": (catalog.meta(compare) or {}).get("cutoff") if compare else None,
-            "changes": changes, "published": bool(catalog.published(run_id))}
+            "review": rv, "labels": labels, "compare": rv.baseline, "compare_cutoff": rv.baseline_cutoff,
+            "published": bool(catalog.published(run_id))}
 
 
 @router.get("/run/{run_id}/terbitkan")

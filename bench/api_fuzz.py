@@ -15,6 +15,7 @@ line to reproduce it; exits 1 when any failure or error was found.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
                                   seed=args.seed, max_time=args.max_time, generated_credentials=False,
                                   max_response_seconds=MAX_RESPONSE_SECONDS)
             print(result.summary(), flush=True)
+            for seconds, request in result.slowest:
+                print(f"  slow: {seconds:.2f} s {request[:160]}")
             for failure in result.failures:
                 print("  " + str(failure))
             for error in result.errors:
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
     cases = sum(r.cases for r in results)
     failures = sum(len(r.failures) + len(r.errors) for r in results)
-    print(f"total: {cases} cases, {failures} failures")
+    print(f"total: {cases} cases, {failures} failures; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 1 if failures else 0
 
 

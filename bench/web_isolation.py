@@ -151,7 +151,37 @@ def load_upload(port: int, stop: threading.Event, stats: dict, size: int) -> Non
     conn.close()
 
 
-def phase(port: int, name: str, seconds: float, rate: float, loads: list) -> dict:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of process `pid` and of its descendants alive now (Linux /proc;
+    the report renderer is a child of the server)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(p: int) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def children(p: int) -> list[int]:
+        out = []
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                out += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return out
+
+    below, todo = 0.0, children(pid)
+    while todo:
+        child = todo.pop()
+        below += own(child)
+        todo += children(child)
+    return own(pid), below
+
+
+def phase(port: int, name: str, seconds: float, rate: float, loads: list, server_pid: int | None = None) -> dict:
+    cpu0 = cpu_seconds(server_pid) if server_pid else None
     stop = threading.Event()
     stats: dict = {}
     threads = [threading.Thread(target=fn, args=(port, stop, stats, *args), daemon=True) for fn, args in loads]
@@ -162,8 +192,12 @@ def phase(port: int, name: str, seconds: float, rate: float, loads: list) -> dic
     stop.set()
     for t in threads:
         t.join(300)
-    return {"name": name, "n": len(lat), "p50": pct(lat, 50), "p95": pct(lat, 95), "max": max(lat),
-            "stats": {k: _summary(v) for k, v in stats.items()}}
+    out = {"name": name, "n": len(lat), "p50": pct(lat, 50), "p95": pct(lat, 95), "max": max(lat),
+           "stats": {k: _summary(v) for k, v in stats.items()}}
+    if cpu0 is not None:  # where the CPU went: the server process, and its children (the renderer)
+        cpu1 = cpu_seconds(server_pid)
+        out["stats"]["cpu"] = f"server {cpu1[0] - cpu0[0]:.1f} s, renderer {max(0.0, cpu1[1] - cpu0[1]):.1f} s"
+    return out
 
 
 def _summary(rows: list[tuple]) -> str:
@@ -211,7 +245,7 @@ def main() -> int:
         results = []
         base = None
         for name, loads in phases:
-            res = phase(port, name, args.seconds, args.rate, loads)
+            res = phase(port, name, args.seconds, args.rate, loads, server_pid=proc.pid)
             if base is None:
                 base = res["p95"]
             res["ratio"] = res["p95"] / base

@@ -51,10 +51,23 @@ class FuzzResult:
     errors: list[str] = field(default_factory=list)
     operations: set[str] = field(default_factory=set)
     stop_reason: str = ""
+    slowest: list[tuple[float, str]] = field(default_factory=list)  # (seconds, "METHOD uri"), slowest first
+    over_2s: int = 0  # answers that took more than 2 s
 
     def summary(self) -> str:
+        slowest = f"; slowest answer {self.slowest[0][0]:.2f} s, {self.over_2s} over 2 s" if self.slowest else ""
         return (f"{self.who}: {self.cases} cases over {len(self.operations)} operations in {self.seconds:.1f} s, "
-                f"{len(self.failures)} failures, {len(self.errors)} errors ({self.stop_reason})")
+                f"{len(self.failures)} failures, {len(self.errors)} errors ({self.stop_reason}){slowest}")
+
+    def note_answers(self, interactions) -> None:
+        """Keep the five slowest answers and count those over 2 s (the API's speed goal)."""
+        for interaction in interactions:
+            if interaction.response is None:
+                continue
+            elapsed = float(interaction.response.elapsed)
+            self.over_2s += elapsed > 2.0
+            self.slowest.append((elapsed, f"{interaction.request.method} {interaction.request.uri}"))
+        self.slowest = sorted(self.slowest, reverse=True)[:5]
 
 
 def fuzz_store(source: Path, target: Path) -> Path:
@@ -138,6 +151,7 @@ def run_fuzz(app, *, who: str, headers: dict[str, str] | None = None, max_exampl
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             result.cases += len(event.recorder.cases)
+            result.note_answers(event.recorder.interactions.values())
             if event.label:
                 result.operations.add(event.label)
             if event.status == Status.ERROR:

@@ -1,5 +1,7 @@
 """The intake corpus (tests/data/intake_corpus): every broken or edge-case file has the outcome its
-manifest gives, and a refusal changes nothing in the store but one `submission.rejected` entry."""
+manifest gives, and a refusal changes nothing in the store but one `submission.rejected` entry.
+The hostile files of issue 25 (bombs, zip tricks, typed xlsx cells, encodings, cut-off years,
+correction chains, undo) are made in tests/test_intake_hostile.py instead of being committed."""
 
 from __future__ import annotations
 

@@ -84,6 +84,15 @@ def test_backup_while_serving_holds_the_last_upload(serving, tmp_path):
     with open_store(alone, create=False) as copy:
         assert last in set(copy.list_submissions(SEED_CUTOFF)["id"])
 
+    # restoring as the README says: the store and any .wal moved away, the backup copied into place
+    for path in (db, wal_file(db)):
+        if path.exists():
+            path.rename(path.with_name(path.name + ".lama"))
+    shutil.copyfile(backup, db)
+    assert run_capaian_process(db, "--lang", "en", "db", "check").returncode == 0
+    with open_store(db, create=False) as restored:
+        assert uploaded in set(restored.list_submissions(SEED_CUTOFF)["id"])
+
 
 def test_backup_without_a_server(tmp_path):
     db = fresh_db(tmp_path / "s")

@@ -148,3 +148,49 @@ def test_renderer_processes_die_with_a_killed_server(tmp_path):
         time.sleep(0.1)
     else:
         raise AssertionError(f"renderer {renderer} outlived its server")
+
+
+def test_builds_run_one_at_a_time_per_renderer(tmp_path):
+    """Two reports asked for together are built one after the other (issue 25, isolation): the
+    second's inputs are gathered only once the first is done."""
+    from capaian.reports.jobs import ReportJobs
+
+    jobs = ReportJobs(None, workers=0)
+    log, inside = [], threading.Lock()
+
+    def prepare(name):
+        def run():
+            assert inside.acquire(blocking=False), "two builds gathered at once"
+            log.append(name)
+            threading.Event().wait(0.2)
+            inside.release()
+            raise RuntimeError(name)  # stops before rendering: the order is what is tested
+        return run
+
+    first, second = jobs.submit(("a",), prepare("a"), False), jobs.submit(("b",), prepare("b"), False)
+    for job in (first, second):
+        job.done_event.wait(30)
+        assert job.state == "failed"
+    assert log == ["a", "b"]
+    jobs.close()
+
+
+def test_the_national_report_reads_the_flags_the_server_keeps(tmp_path):
+    """The national report's quality section from the server's flags of the choice (loaded runs,
+    kept per choice) is the section read from the store."""
+    from capaian.quality.notes import attach
+    from capaian.reports.quality import national_section
+    from capaian.runs import Catalog, choose
+    from capaian.web.quality import chosen_flags
+
+    app, _ = _app(tmp_path)
+    state = app.state.web
+    choice = choose(state.catalog(), user=None, cutoff=SEED_CUTOFF)
+    view = state.view(choice.run_id)
+    held = attach(chosen_flags(state, choice), state.quality_notes()[1])
+    with state.db() as store:
+        assert Catalog.from_store(store).row(choice.run_id)["cutoff"] == SEED_CUTOFF
+        read = national_section(store, choice, view, "en")
+        given = national_section(store, choice, view, "en", flags=held)
+    assert given.flags_total == read.flags_total and given.flag_counts == read.flag_counts
+    assert given.flags == read.flags and read.flags_total > 0

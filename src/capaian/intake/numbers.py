@@ -14,6 +14,9 @@ A percent sign (`98%`, or an XLSX cell formatted as percent, see `PercentCell`) 
 a percent column; TRUE/FALSE only in a flag column. Either anywhere else is refused, never read as
 the bare number (98, 1).
 
+Digits are ASCII 0-9 only: other scripts' digits (Arabic-Indic `٠`, which looks like a dot, or
+full-width `１`) are refused as not a number, never read as what Python's int() makes of them.
+
 Bounds: a count is at most `MAX_COUNT` (10^9, far above any region's population) and a percent at
 most `MAX_PERCENT`; `1e308` or a 25-digit count is refused, so no stored value can overflow the
 exact (Decimal) arithmetic of explanations and reports.
@@ -26,11 +29,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-_PLAIN = re.compile(r"^[+-]?\d+$")
-_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
-_COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
-_ID_FULL = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
-_EN_FULL = re.compile(r"^[+-]?\d{1,3}(,\d{3})*\.\d+$|^[+-]?\d+\.\d+$")
+_PLAIN = re.compile(r"^[+-]?\d+$", re.ASCII)
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$", re.ASCII)
+_COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$", re.ASCII)
+_ID_FULL = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$", re.ASCII)
+_EN_FULL = re.compile(r"^[+-]?\d{1,3}(,\d{3})*\.\d+$|^[+-]?\d+\.\d+$", re.ASCII)
 MAX_COUNT = 10**9
 MAX_PERCENT = 10_000.0
 _FLAGS = {"1": 1, "0": 0, "ya": 1, "tidak": 0, "yes": 1, "no": 0, "y": 1, "t": 0, "n": 0}
@@ -149,7 +152,7 @@ def _read(raw: str, kind: str) -> float:
         value = float(raw)  # e.g. 1e3 from a spreadsheet export
     except ValueError:
         value = math.nan
-    if math.isfinite(value) and re.match(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$", raw):
+    if math.isfinite(value) and re.match(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$", raw, re.ASCII):
         return value
     raise NumberProblem("not_number", "Bukan angka.", "Not a number.")
 

@@ -22,7 +22,8 @@ so the other rows would silently get none).
 Before openpyxl parses anything, the archive is checked against decompression bombs
 (`check_archive`): at most `MAX_XLSX_PARTS` parts, each at most `MAX_XLSX_PART_BYTES` uncompressed
 (the sizes a zip declares bound what can be read from it) and `MAX_XLSX_BYTES` together, and at
-most `MAX_SHARED_STRINGS` shared strings, counted by streaming the part.
+most `MAX_SHARED_STRINGS` shared strings, counted by streaming the part. A zip holding one part name twice
+(whose copy a reader takes is its own choice) is refused as damaged.
 """
 
 from __future__ import annotations
@@ -341,6 +342,14 @@ def check_archive(path: Path) -> None:
                 f"{total:,} byte setelah diekstrak (batasnya {MAX_XLSX_BYTES // MB} MB)".replace(",", "."),
                 f"{total:,} bytes uncompressed (the limit is {MAX_XLSX_BYTES // MB} MB)", str(total))
         names = {info.filename for info in infos}
+        if len(names) < len(infos):  # which copy a reader takes is its own choice: never guess
+            seen: set[str] = set()
+            twice = next(n for n in (info.filename for info in infos) if n in seen or seen.add(n))
+            raise ReadProblem(
+                f"Berkas Excel rusak: bagian {twice} ada lebih dari sekali, tidak jelas mana yang berisi "
+                "data. Simpan ulang berkasnya dari Excel (atau sebagai CSV).",
+                f"The Excel file is damaged: its part {twice} is there more than once, so which one holds "
+                "the data is unclear. Save the file again from Excel (or as CSV).", value=twice)
         for part in sorted(_shared_string_parts(archive, names)):
             count = 0
             for _ in _scan(archive, part, _SHARED_STRING):

@@ -133,15 +133,16 @@ def gather(store, view, scope: Scope, fmt: str, lang: str = "id", synthetic: boo
     return ReportInputs(view, scope, fmt, lang, bool(synthetic), sources, trend, **found)
 
 
-def quality_inputs(store, choice, view, scope: Scope, fmt: str, lang: str) -> dict:
+def quality_inputs(store, choice, view, scope: Scope, fmt: str, lang: str, flags=None) -> dict:
     """The data-quality and forecast part of a report's inputs: the PDF's section and the workbook's
-    sheet (`quality`), the narrative's paragraphs (`extra`); nothing without a store and a choice."""
+    sheet (`quality`), the narrative's paragraphs (`extra`); nothing without a store and a choice.
+    `flags`: the choice's office flags with notes when the caller holds them (national section)."""
     if store is None or choice is None:
         return {"quality": None, "extra": ()}
     if fmt in ("xlsx", "pdf"):
         from capaian.reports.quality import quality_section
 
-        return {"quality": quality_section(store, choice, view, scope, lang), "extra": ()}
+        return {"quality": quality_section(store, choice, view, scope, lang, flags=flags), "extra": ()}
     return {"quality": None, "extra": tuple(quality_paragraphs(store, choice, view, scope, lang))}
 
 

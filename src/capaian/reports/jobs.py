@@ -11,7 +11,9 @@ run's publication time, so a report built from a draft is never served once the 
 (`capaian.reports.build.gather`, taking the store lock only for its reads); the rendering itself
 (WeasyPrint, matplotlib, XlsxWriter: seconds of pure-Python CPU) runs in a separate process at a
 lower CPU priority, so it never holds the store lock nor the server's interpreter lock, and page
-requests keep their speed while reports are built.
+requests keep their speed while reports are built. Builds run one at a time per renderer process
+(the default is one): reports asked for together wait their turn ("queued") rather than gather
+their inputs side by side in the server's interpreter.
 
 With a `ledger` (the web app gives one writing to the store's `report_jobs` table), every change
 of a job's state is recorded, so a progress poll reaching another worker process or another app
@@ -141,7 +143,10 @@ class ReportJobs:
         self._jobs: dict[str, Job] = {}  # by id
         self._by_key: dict[tuple, Job] = {}
         self._pool: cf.ProcessPoolExecutor | None = None
-        self._threads = cf.ThreadPoolExecutor(max_workers=4, thread_name_prefix="capaian-report")
+        # one build (gathering and rendering) per renderer process at a time: with the default single
+        # renderer, two reports asked for at once are built one after the other, so report work
+        # never takes more than one core's share from the pages (issue 25, isolation)
+        self._threads = cf.ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="capaian-report")
         self.builds = 0  # reports rendered by this server (not served from a cache)
 
     # -- cache folder -----------------------------------------------------------------------

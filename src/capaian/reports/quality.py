@@ -130,8 +130,10 @@ def office_section(store, choice, view, scope, lang: str) -> QualitySection:
                           flag_items(view, flags, lang), len(flags))
 
 
-def national_section(store, choice, view, lang: str, top: int = TOP_FLAGS) -> QualitySection:
-    """The section of the national report: completeness and flag counts, the most severe flags."""
+def national_section(store, choice, view, lang: str, top: int = TOP_FLAGS, flags=None) -> QualitySection:
+    """The section of the national report: completeness and flag counts, the most severe flags.
+    `flags`: the chosen run's office flags with their notes when the caller holds them (a server
+    keeps them per choice), else read here."""
     from capaian.quality import completeness
     from capaian.quality.completeness import STATUSES
     from capaian.quality.flags import FLAG_TYPES, SEVERITIES, mad_k
@@ -149,7 +151,7 @@ def national_section(store, choice, view, lang: str, top: int = TOP_FLAGS) -> Qu
         rows.insert(2, (tr(lang, "sent only part of the figures"), counts["partial"]))
         rows.append((tr(lang, "Offices"), counts["offices"]))
         deadline = found.deadline
-    flags = [f for f in office_flags(store, choice) if f.region_code in shown_codes]
+    flags = [f for f in (office_flags(store, choice) if flags is None else flags) if f.region_code in shown_codes]
     table = []
     for kind in FLAG_TYPES:
         per = [sum(1 for f in flags if f.type == kind and f.severity == s) for s in SEVERITIES]
@@ -184,12 +186,13 @@ def magnitude(flag) -> float:
     return 0.0
 
 
-def quality_section(store, choice, view, scope, lang: str) -> QualitySection | None:
-    """The section for `scope` (None without a store or a choice to read it from)."""
+def quality_section(store, choice, view, scope, lang: str, flags=None) -> QualitySection | None:
+    """The section for `scope` (None without a store or a choice to read it from); `flags`: see
+    `national_section`."""
     if store is None or choice is None:
         return None
     if scope.tier == "national":
-        return national_section(store, choice, view, lang)
+        return national_section(store, choice, view, lang, flags=flags)
     if scope.tier in ("province", "regency"):
         return office_section(store, choice, view, scope, lang)
     return None

@@ -71,8 +71,16 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
         if fmt == "xlsx":
             with state.db() as store:  # the store lock for this read only, not for the rendering
                 inputs = dataclasses.replace(inputs, sources=data_sources(store, shown, where, lang))
+        flags = None
+        if where.tier == "national" and fmt in ("pdf", "xlsx"):
+            # the flags the server keeps per choice (its loaded runs, shared with the flags pages),
+            # outside the store lock, instead of loading both runs again for each report
+            from capaian.quality.notes import attach
+            from capaian.web.quality import chosen_flags
+
+            flags = attach(chosen_flags(state, choice), state.quality_notes()[1])
         with state.db() as store:  # data quality and forecast: the PDF's section, the workbook's sheet
-            inputs = dataclasses.replace(inputs, **quality_inputs(store, choice, shown, where, fmt, lang))
+            inputs = dataclasses.replace(inputs, **quality_inputs(store, choice, shown, where, fmt, lang, flags=flags))
         return inputs
 
     job = state.reports.submit(report_key(view, scope, fmt, lang, tiers), prepare, cacheable=view.published)

@@ -9,7 +9,8 @@ origin, so the pages make no outside request. A login is a session kept in the s
 its token in a signed cookie (Starlette SessionMiddleware) with a secret from `secret=`,
 $CAPAIAN_SECRET or one kept in the store. Over https (directly, or behind a proxy trusted with
 `capaian serve --forwarded-allow-ips` that says so in X-Forwarded-Proto) cookies are `Secure` and
-responses carry HSTS. Every response except the static files is `Cache-Control: no-store`.
+responses carry HSTS. Every response except the static files and the baked anonymous pages of published runs
+(`capaian.web.baked`: `Cache-Control: public`, ETag) is `Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -131,6 +132,9 @@ def create_app(
         from capaian.web.control import ReadOnlyStore
 
         app.add_middleware(ReadOnlyStore)
+    from capaian.web.baked import BakedPages
+
+    app.add_middleware(BakedPages)  # anonymous published pages from the baked set, before the session
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
@@ -327,11 +331,14 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if static or h[0].lower() != b"cache-control"]
+                public = any(h[0].lower() == b"cache-control" and h[1].startswith(b"public")
+                             for h in message.get("headers", []))  # a baked page (capaian.web.baked)
+                headers = [h for h in message.get("headers", [])
+                           if static or public or h[0].lower() != b"cache-control"]
                 headers.extend(self.HEADERS)
                 if vendor:
                     headers.append((b"cache-control", b"public, max-age=86400"))
-                elif not static:
+                elif not static and not public:
                     headers.append((b"cache-control", b"no-store"))
                 if https:
                     headers.append((b"strict-transport-security", HSTS.encode()))

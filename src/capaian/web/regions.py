@@ -24,14 +24,14 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     user = current_user(request)
     if not allowed(user, "view", code, run=True):
         raise PageError(403, "forbidden")
-    full = allowed(user, "view_below", code)
     choice, view = pick_run(request, cutoff, rubric, region=code)
     if not allowed(user, "view", code, view):  # e.g. another office's draft asked for by run id
         raise PageError(403, "forbidden")
+    full = allowed(user, "view_below", code, view)  # a published province's regencies: everyone
     state = web(request)
     if code not in state.model((choice.run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")
-    # the public (and other offices) see a province's summary, not its regencies' numbers
+    # outside jurisdiction, a draft shows a province's summary, not its regencies' numbers
     model = state.model((*choice.key, "region", code, full), lambda: data.region_model(view, code, below=full))
     trend = state.model(
         (*choice.key, "trend", code),

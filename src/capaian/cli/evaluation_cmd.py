@@ -242,16 +242,24 @@ def _print_table(table: Table, wide: bool) -> None:
 def publish_cmd(
     run_id: int = typer.Argument(..., help="Nomor run / run id (see `capaian runs list`)."),
     actor: str = typer.Option("cli", "--as", help="Siapa yang menerbitkan / who publishes."),
+    resume: bool = typer.Option(False, "--resume", help="Run sudah terbit: lanjutkan pemanggangan / the run is "
+                                                        "already published: finish its interrupted bake."),
+    bake: bool = typer.Option(True, "--bake/--no-bake", help="Panggang halaman publiknya / bake its public pages "
+                                                             "(`capaian bake`)."),
 ) -> None:
-    """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
+    """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards), then
+    bake its public pages and their twins (`capaian bake`)."""
+    from capaian.cli.bake_cmd import bake_with_bar
     from capaian.present.i18n import tr
     from capaian.quality.saved import save_published
 
     store = open_db()
-    store.publish_run(run_id, actor)
-    save_published(store, run_id)  # the public's first view of it reads them, computed once here
-
-    console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
+    if not (resume and store.is_published(run_id)):
+        store.publish_run(run_id, actor)
+        save_published(store, run_id)  # the public's first view of it reads them, computed once here
+        console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
+    if bake:
+        bake_with_bar(store, run_id)
 
 
 RUN_COLUMNS = {  # column -> its heading in the default (fitting) table; --wide shows every column by name

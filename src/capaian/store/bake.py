@@ -27,6 +27,11 @@ class BakeMixin:
         rows = self.con.execute("SELECT run_id, state, context, generation FROM bake_state").fetchall()
         return {int(r[0]): (r[1], r[2], int(r[3])) for r in rows}
 
+    def bake_progress(self) -> dict[int, dict]:
+        """run id -> {state, done, total} of every baked run (the runs page's status line)."""
+        rows = self.con.execute("SELECT run_id, state, done, total FROM bake_state").fetchall()
+        return {int(r[0]): {"state": r[1], "done": int(r[2]), "total": int(r[3])} for r in rows}
+
     def begin_bake(self, run_id: int, context: str, total: int) -> set[tuple[str, str]]:
         """Start (or resume) the bake of a run: (target, fmt) of the artefacts already written for
         this `context`, which a resumed bake skips. A set made for another context is dropped; a
@@ -67,6 +72,13 @@ class BakeMixin:
             else:  # a rebuild of a complete set: readers look again
                 self.con.execute("UPDATE bake_state SET generation = generation + 1, updated_at = ? "
                                  "WHERE run_id = ?", [now, run_id])
+
+    def put_artefacts(self, run_id: int, items) -> None:
+        """Write a batch of a bake's artefacts, (target, fmt, digest, media_type, headers, size,
+        body_gzip, flags) each, in one transaction, and count them done."""
+        with self.transaction():
+            for target, fmt, digest, media_type, headers, size, body, flags in items:
+                self.put_artefact(run_id, target, fmt, digest, media_type, headers, size, body, flags)
 
     def finish_bake(self, run_id: int) -> None:
         """Mark a run's set complete: from now on it is served."""

@@ -66,6 +66,7 @@ def create_app(
     session_idle: float | None = None,
     report_cache: str | os.PathLike | None = None,
     report_workers: int | None = None,
+    bake_on_publish: bool = True,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
 
@@ -78,6 +79,8 @@ def create_app(
     `report_cache`: the folder of built reports of published runs (default $CAPAIAN_REPORT_CACHE,
     else `<store file>.reports` beside the store); `report_workers`: processes rendering reports
     (default $CAPAIAN_REPORT_WORKERS, else 1; 0 renders in a thread of the server).
+    `bake_on_publish`: publishing a run here bakes its public pages in a background thread
+    (`capaian.web.bake`; the runs page shows its progress).
     """
     _fewer_malloc_arenas()
     if store is None:
@@ -115,6 +118,7 @@ def create_app(
     )
     apispec.install(app)
     app.state.web = state
+    app.state.bake_on_publish = bake_on_publish
     geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None

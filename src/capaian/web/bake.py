@@ -8,8 +8,9 @@ whole middleware stack, with the one renderer of each format), so a baked body i
 the live one. What is baked, per run, for the public's URLs of it (the bare URL when the run is
 the public's default, and `?cutoff=`): the overview `/nasional`, each province page
 `/wilayah/NN`, the regency/city scorecard `/nasional/kabkota` and the quality page `/kualitas`,
-each as HTML and its `.json`/`.csv` twins, and `.parquet` for the data tables. Reports (PDF, xlsx)
-stay with the report jobs (`capaian.reports.jobs`).
+each as HTML and its `.json`/`.csv` twins, and the national tables as `.parquet`. Reports (PDF,
+xlsx) stay with the report jobs (`capaian.reports.jobs`). A twin does not depend on the query
+that chose its run, so the bare URL's and `?cutoff=`'s twins are one rendering stored twice.
 
 A set is written as `building` and marked `complete` at the end (`capaian.store.bake`): an
 interrupted bake is never served, and running it again skips what was written. Pages also show
@@ -39,9 +40,10 @@ PAGES = (  # path, formats (html first)
     ("/nasional/kabkota", ("html", "json", "csv", "parquet")),
     ("/kualitas", ("html", "json", "csv")),
 )
-PROVINCE_FORMATS = ("html", "json", "csv", "parquet")
+PROVINCE_FORMATS = ("html", "json", "csv")  # bulk users take the national tables' Parquet
 BAKED_PARAMS = ("cutoff",)  # the only query a baked URL may carry
 BAKE_VERSION = "1"
+BATCH = 16  # artefacts written per transaction (a resumed bake redoes at most one batch)
 
 
 def note_shown(keys) -> None:
@@ -198,21 +200,39 @@ def bake_run(app, run_id: int, progress=None, limit: int | None = None) -> BakeR
         done = store.begin_bake(run_id, context, len(todo))
     state.forget_baked()
 
+    twins: dict = {}  # (path, fmt) -> a data twin's rendering (the same for every query)
+    batch: list = []
+
+    def flush():
+        if batch:
+            with state.db() as store:
+                store.put_artefacts(run_id, batch)
+            result.built += len(batch)
+            batch.clear()
+            if progress is not None:
+                progress(result.built + result.skipped, result.total)
+
     async def main():
         async with _client(app) as client:
             for target, fmt in todo:
                 if (target, fmt) in done:
                     result.skipped += 1
-                else:
-                    if limit is not None and result.built >= limit:
-                        return
+                    continue
+                if limit is not None and result.built + len(batch) >= limit:
+                    flush()
+                    return
+                path = target.partition("?")[0]
+                rendered = twins.get((path, fmt)) if fmt != "html" else None
+                if rendered is None:
                     body, media, headers, shown = await _render(client, target, fmt)
                     digest, packed = encoded(body)
-                    with state.db() as store:
-                        store.put_artefact(run_id, target, fmt, digest, media, headers, len(body), packed, shown)
-                    result.built += 1
-                if progress is not None:
-                    progress(result.built + result.skipped, result.total)
+                    rendered = (digest, media, headers, len(body), packed, shown)
+                    if fmt != "html":
+                        twins[(path, fmt)] = rendered
+                batch.append((target, fmt, *rendered))
+                if len(batch) >= BATCH:
+                    flush()
+        flush()
         with state.db() as store:
             store.finish_bake(run_id)
         result.complete = True
@@ -266,11 +286,3 @@ def rebuild_flag(app, flag_key: str) -> int:
     _run(main)
     state.forget_baked()
     return len(todo)
-
-
-def bake_status(store, run_id: int) -> dict | None:
-    """{state, done, total} of a run's bake, for the runs page and the CLI; None if never baked."""
-    found = store.bake_state(run_id)
-    if found is None:
-        return None
-    return {"state": found["state"], "done": int(found["done"]), "total": int(found["total"])}

@@ -209,6 +209,9 @@ def explain_flag_form(request: Request, key: str = Form(""), note: str = Form(""
     with web(request).db() as store:
         explain_flag(store, key, note, user.name)
     web(request).forget_notes()
+    from capaian.web.bake import rebuild_flag
+
+    rebuild_flag(request.app, key)  # the baked renderings that show this flag, and only those
     target = back if back.startswith("/kualitas") else "/kualitas"
     return RedirectResponse(target, status_code=303)
 

@@ -60,28 +60,29 @@ MATRIX = [
     ("GET", "/wilayah/{code}.{fmt:dataformat}", "/wilayah/65.csv?cutoff={cutoff}", ALL(200), "404 200 200 404 404"),
     ("GET", "/wilayah/{code}.{fmt:dataformat}", "/wilayah/65.parquet?cutoff={cutoff}", ALL(200), "404 200 200 404 404"),
     # a regency page: public in published runs (down to the regency/city); a draft within jurisdiction
-    ("GET", "/wilayah/{code}", "/wilayah/65.71?cutoff={cutoff}", ALL(200), "403 200 200 200 403"),
+    # (outside jurisdiction, a draft is never chosen: 404, as for a province)
+    ("GET", "/wilayah/{code}", "/wilayah/65.71?cutoff={cutoff}", ALL(200), "404 200 200 200 404"),
     ("GET", "/wilayah/{code}.{fmt:dataformat}", "/wilayah/65.71.json?cutoff={cutoff}", ALL(200),
-     "403 200 200 200 403"),
+     "404 200 200 200 404"),
     ("GET", "/wilayah/{code}.{fmt:dataformat}", "/wilayah/65.71.csv?cutoff={cutoff}", ALL(200),
-     "403 200 200 200 403"),
-    ("GET", "/wilayah/{code}", "/wilayah/65.01?cutoff={cutoff}", ALL(200), "403 200 200 403 403"),
+     "404 200 200 200 404"),
+    ("GET", "/wilayah/{code}", "/wilayah/65.01?cutoff={cutoff}", ALL(200), "404 200 200 404 404"),
     ("GET", "/wilayah/{code}.{fmt:dataformat}", "/wilayah/65.01.json?cutoff={cutoff}", ALL(200),
-     "403 200 200 403 403"),
+     "404 200 200 404 404"),
     ("GET", "/wilayah/{code}.{fmt:dataformat}", "/wilayah/65.01.csv?cutoff={cutoff}", ALL(200),
-     "403 200 200 403 403"),
+     "404 200 200 404 404"),
     # the outreach list exists for regencies only; its villages stay within jurisdiction, published or not
     ("GET", "/wilayah/{code}/jangkauan.{fmt:dataformat}", "/wilayah/65/jangkauan.csv?cutoff={cutoff}", ALL(404), ALL(404)),
     ("GET", "/wilayah/{code}/jangkauan.{fmt:dataformat}", "/wilayah/65.71/jangkauan.csv?cutoff={cutoff}",
-     "403 200 200 200 403", "403 200 200 200 403"),
+     "403 200 200 200 403", "404 200 200 200 404"),
     ("GET", "/wilayah/{code}/jangkauan.{fmt:dataformat}", "/wilayah/65.71/jangkauan.json?cutoff={cutoff}",
-     "403 200 200 200 403", "403 200 200 200 403"),
+     "403 200 200 200 403", "404 200 200 200 404"),
     ("GET", "/wilayah/{code}/jangkauan.{fmt:dataformat}", "/wilayah/65.01/jangkauan.json?cutoff={cutoff}",
-     "403 200 200 403 403", "403 200 200 403 403"),
+     "403 200 200 403 403", "404 200 200 404 404"),
     # region reports: a province's is public in a published run; a regency's (with its villages'
     # outreach list) within jurisdiction only
     ("GET", "/wilayah/{code}/laporan.{fmt}", "/wilayah/65/laporan.md?cutoff={cutoff}", ALL(200),
-     "403 200 200 403 403"),
+     "404 200 200 404 404"),
     ("GET", "/wilayah/{code}/laporan.{fmt}", "/wilayah/65.71/laporan.txt?cutoff={cutoff}",
      "403 200 200 200 403", "403 200 200 200 403"),
     ("GET", "/wilayah/{code}/laporan.{fmt}", "/wilayah/65.01/laporan.xlsx?cutoff={cutoff}",
@@ -153,7 +154,7 @@ MATRIX = [
     # a forecast: like the region's figures (the province rollup only within jurisdiction)
     ("GET", "/api/forecast/{code}", "/api/forecast/65?cutoff={cutoff}", ALL(200), "404 200 200 404 404"),
     ("GET", "/api/forecast/{code}", "/api/forecast/65.71?cutoff={cutoff}", ALL(200),
-     "403 200 200 200 403"),
+     "404 200 200 200 404"),
     ("GET", "/api/submissions", "/api/submissions", "403 200 200 200 200", "403 200 200 200 200"),
     ("POST", "/api/submissions", "upload:/api/submissions", "403 201 201 201 422", "403 201 201 201 422"),
 ]

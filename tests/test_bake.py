@@ -106,6 +106,31 @@ def test_etag_304_gzip_and_public_caching(baked):
         f"/wilayah/65.json?cutoff={UNPUBLISHED}").headers["etag"]
 
 
+def _digests(store) -> dict[str, str]:
+    import hashlib
+
+    tables = [r[0] for r in store.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()]
+    return {t: hashlib.sha256(repr(store.con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()).encode())
+            .hexdigest() for t in tables if t != "sessions"}
+
+
+def test_serving_the_baked_set_never_writes(baked):
+    app, _ = baked
+    client = TestClient(app)
+    client.get("/nasional")  # whatever a first request may set up
+    with app.state.web.db() as store:
+        before = _digests(store)
+    for path in SAMPLE:
+        for url in (path, f"{path}?cutoff={UNPUBLISHED}"):
+            served = client.get(url)
+            assert served.headers["etag"], url
+            assert client.get(url, headers={"if-none-match": served.headers["etag"]}).status_code == 304
+    with app.state.web.db() as store:
+        assert _digests(store) == before
+
+
 def test_logged_in_drafts_and_other_queries_render_live(baked):
     app, _ = baked
     client = TestClient(app)

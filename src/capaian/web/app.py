@@ -102,6 +102,7 @@ def create_app(
         if warm:
             # the port opens at once: warming runs beside the first requests, and /readyz answers
             # 200 once what the public's default pages need is built
+            _prime_baked(state, _app)  # before the port opens: a baked page's first view reads its body only
             threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
         state.checkpoint()  # the store file alone holds every write once the server has stopped
@@ -287,6 +288,14 @@ def _load_locale_data() -> None:
     for lang in LANGS:
         format_date(dt.date(2020, 11, 15), lang)
         format_number(1234.5, 1, lang)
+
+
+def _prime_baked(state, app) -> None:
+    """The run catalog, bake states and context digest of the baked set (`capaian.web.baked`)."""
+    try:
+        state.baked.prime(app)
+    except Exception:  # warming is an optimisation only
+        pass
 
 
 def _warm_all(state) -> None:

@@ -39,6 +39,15 @@ class BakedSets:
         self._bodies = LRU(size)
         self._lock = threading.Lock()
 
+    def prime(self, app) -> None:
+        """At server start, before anything else is warmed: the catalog, the bake states and the
+        context digest, so that the first anonymous request of a baked page reads only its body."""
+        from capaian.web.bake import renderer_digest
+
+        renderer_digest()
+        self.context(app, self.state.catalog())
+        self.states()
+
     def forget(self) -> None:
         self._states = None
         self._context = None

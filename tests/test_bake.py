@@ -231,3 +231,30 @@ def test_bake_on_postgresql(pg_server, tmp_path):
     finally:
         app.state.web.close()
         app.state.web.store.close()
+
+
+def test_web_publish_bakes_in_the_background_with_a_status_line(tmp_path):
+    import threading
+
+    app = create_app(fresh_db(tmp_path), secret="test-secret", warm=False)
+    try:
+        nat = TestClient(app)
+        login(nat, "nasional")
+        from web_support import csrf_of
+
+        run_id = nat.get("/nasional.json?draft=1").json()["run"]["run_id"]
+        assert 'id="bake-' not in nat.get("/run").text
+        token = csrf_of(nat.get(f"/run/{run_id}/terbitkan").text)
+        assert nat.post(f"/run/{run_id}/terbitkan", data={"csrf_token": token},
+                        follow_redirects=False).status_code == 303
+        for thread in threading.enumerate():
+            if thread.name == f"capaian-bake-{run_id}":
+                thread.join(600)
+        with app.state.web.reader() as store:
+            assert store.bake_state(run_id)["state"] == "complete"
+        page = nat.get("/run").text
+        assert f'id="bake-{run_id}"' in page and "halaman sudah dipanggang" in page
+        served = TestClient(app).get(f"/wilayah/65?cutoff={UNPUBLISHED}")
+        assert served.headers["etag"] and served.headers["cache-control"].startswith("public")
+    finally:
+        app.state.web.store.close()

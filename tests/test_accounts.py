@@ -103,24 +103,33 @@ def test_covers_is_a_whole_segment_prefix():
     assert not covers("6", "65") and not covers("65.7", "65.71") and not covers(None, "65")
 
 
-def test_published_summaries_are_public():
+def test_published_runs_are_public_down_to_the_regency():
     assert allowed(None, "view", "ID", run=True)
     assert allowed(None, "view", "65", run={"published_at": "2020-11-16"})
     assert not allowed(None, "view", "65", run={"published_at": None})
-    assert not allowed(None, "view", "65.71", run=True)
+    assert allowed(None, "view", "65.71", run=True)  # regency figures and levels are published
+    assert not allowed(None, "view", "65.71", run=False)
+    assert not allowed(None, "view", "65.71.01", run=True) and not allowed(None, "view", "65.71.01.2001", run=True)
     assert not allowed(None, "view", "65", run=False)
     assert allowed(REGENCY, "view", "64", run=True)
     assert not allowed(REGENCY, "view", "64", run=False)
-    assert not allowed(PROVINCE, "view", "64.71", run=True)
+    assert allowed(PROVINCE, "view", "64.71", run=True) and not allowed(PROVINCE, "view", "64.71", run=False)
     assert allowed(PROVINCE, "view", "65.71", run=False)
-    assert not allowed(PROVINCE, "view_below", "64", run=True)
+    # a published province's regencies: everyone; a regency's villages (outreach): jurisdiction only
+    assert allowed(PROVINCE, "view_below", "64", run=True) and allowed(None, "view_below", "65", run=True)
+    assert allowed(None, "view_below", "ID", run=True) and not allowed(None, "view_below", "65", run=False)
+    assert not allowed(None, "view_below", "65.71", run=True) and not allowed(PROVINCE, "view_below", "64.71", run=True)
+    assert allowed(REGENCY, "view_below", "65.71", run=False)
 
 
 def test_reports():
     assert allowed(None, "report", "ID", run=True) and not allowed(None, "report", "ID", run=False)
     assert allowed(PROVINCE, "report", "ID", run=True) and not allowed(PROVINCE, "report", "ID", run=False)
-    assert not allowed(None, "report", "65", run=True) and not allowed(PROVINCE, "report", "64", run=True)
-    assert allowed(PROVINCE, "report", "65.71", run=False) and not allowed(REGENCY, "report", "65", run=True)
+    assert allowed(None, "report", "65", run=True) and allowed(PROVINCE, "report", "64", run=True)
+    assert not allowed(None, "report", "65", run=False) and not allowed(PROVINCE, "report", "64", run=False)
+    assert not allowed(None, "report", "65.71", run=True)  # a regency's report holds its villages
+    assert allowed(PROVINCE, "report", "65.71", run=False) and allowed(REGENCY, "report", "65", run=True)
+    assert not allowed(REGENCY, "report", "65", run=False)
 
 
 def test_run_metadata():

@@ -16,15 +16,16 @@ def client_for(app, name=None):
 
 # (who, url, expected status)
 MATRIX = [
-    # the public: published national and province summaries only
+    # the public: published runs down to the regency/city; no drafts, no village outreach lists
     (None, "/nasional", 200),
     (None, f"/nasional?cutoff={UNPUBLISHED}", 404),
     (None, f"/nasional.json?cutoff={UNPUBLISHED}", 404),
     (None, "/wilayah/65", 200),
     (None, f"/wilayah/65?cutoff={UNPUBLISHED}", 404),
     (None, f"/wilayah/65?cutoff={UNPUBLISHED}&draft=1", 404),  # drafts are not for the public
-    (None, "/wilayah/65.71", 403),
-    (None, "/wilayah/65.71.json", 403),
+    (None, "/wilayah/65.71", 200),
+    (None, "/wilayah/65.71.json", 200),
+    (None, f"/wilayah/65.71?cutoff={UNPUBLISHED}&draft=1", 404),
     (None, "/wilayah/65.02/jangkauan.csv", 403),
     (None, "/unggah", 403),
     (None, "/api/submissions", 403),
@@ -36,16 +37,19 @@ MATRIX = [
     ("kaltara", f"/wilayah/65.02/jangkauan.csv?cutoff={SEED_CUTOFF}", 200),
     ("kaltara", "/wilayah/64", 200),
     ("kaltara", f"/wilayah/64?cutoff={UNPUBLISHED}&draft=1", 404),
-    ("kaltara", "/wilayah/64.71", 403),
+    ("kaltara", "/wilayah/64.71", 200),
+    ("kaltara", f"/wilayah/64.71?cutoff={UNPUBLISHED}&draft=1", 404),
+    ("kaltara", "/wilayah/64.71/jangkauan.csv", 403),
     ("kaltara", f"/nasional?cutoff={UNPUBLISHED}&draft=1", 404),
     ("kaltara", "/unggah", 200),
     # regency office 65.02
     ("malinau", "/wilayah/65.02", 200),
     ("malinau", f"/wilayah/65.02?cutoff={UNPUBLISHED}&draft=1", 200),
-    ("malinau", "/wilayah/65.71", 403),
+    ("malinau", "/wilayah/65.71", 200),
+    ("malinau", "/wilayah/65.71/jangkauan.json", 403),
     ("malinau", "/wilayah/65", 200),
     ("malinau", f"/wilayah/65?cutoff={UNPUBLISHED}&draft=1", 404),
-    ("malinau", "/wilayah/64.71.csv", 403),
+    ("malinau", "/wilayah/64.71.csv", 200),
     # national team: everything
     ("nasional", f"/nasional?cutoff={UNPUBLISHED}", 404),
     ("nasional", f"/nasional?cutoff={UNPUBLISHED}&draft=1", 200),
@@ -75,21 +79,22 @@ def test_everyone_defaults_to_the_published_run_and_asks_for_drafts(app):
     api_draft = c.get("/api/explanations/65", params={"draft": "true"}).json()
     assert api_draft["run"]["run_id"] == draft["run"]["run_id"]
     other = c.get("/wilayah/64.json?draft=1").json()  # no drafts outside its jurisdiction
-    assert other["run"]["cutoff"] == PUBLISHED[-1] and other["regions"] == [] and other["regions_hidden"]
+    assert other["run"]["cutoff"] == PUBLISHED[-1] and other["regions"] and not other["regions_hidden"]
     overview = c.get("/nasional.json?draft=1").json()
     assert overview["run"]["published"] and overview["run"]["cutoff"] == PUBLISHED[-1]
 
 
-def test_regency_page_hides_regency_numbers_from_province_page_for_others(app):
-    c = client_for(app, "tarakan")
-    page = c.get("/wilayah/65").text
-    assert 'id="regencies-hidden"' in page and 'id="regency-table"' not in page
+@pytest.mark.parametrize("who", [None, "tarakan", "kaltim"])
+def test_published_province_page_shows_its_regencies_to_everyone(app, who):
+    page = client_for(app, who).get("/wilayah/65").text
+    assert 'id="regencies-hidden"' not in page and 'id="regency-table"' in page and "Tarakan" in page
 
 
 def test_public_api_sees_only_published_provinces(app):
     c = client_for(app)
     data = c.get("/api/results", params={"tier": "regency"}).json()
-    assert data["run"]["published"] and data["regions"] == []
+    assert data["run"]["published"] and "65.71" in {r["code"] for r in data["regions"]}
+    assert c.get("/api/results", params={"tier": "village"}).json()["regions"] == []
     provinces = c.get("/api/results").json()
     assert len(provinces["regions"]) == 34
     assert c.get("/api/results", params={"cutoff": UNPUBLISHED}).status_code == 404
@@ -98,7 +103,7 @@ def test_public_api_sees_only_published_provinces(app):
     unpublished_id = client_for(app, "nasional").get("/nasional.json?draft=1").json()["run"]["run_id"]
     assert c.get(f"/api/evaluations/{unpublished_id}").status_code == 404
     assert c.get("/api/results", params={"run_id": unpublished_id}).status_code == 404
-    assert c.get("/api/explanations/65.71", params={"cutoff": SEED_CUTOFF}).status_code == 403
+    assert c.get("/api/explanations/65.71", params={"cutoff": SEED_CUTOFF}).status_code == 200
     assert c.get("/api/explanations/65", params={"cutoff": SEED_CUTOFF}).status_code == 200
 
 
@@ -224,3 +229,11 @@ def test_publish_from_runs_page_is_audited(app):
 
 def web_state(app):
     return app.state.web
+
+
+def test_published_regency_page_is_public_without_its_villages(app):
+    public = client_for(app).get("/wilayah/65.02")
+    assert public.status_code == 200 and 'id="outreach"' not in public.text and "jangkauan" not in public.text
+    assert "district" not in client_for(app).get("/wilayah/65.02.json").json().get("tier", "")
+    own = client_for(app, "malinau").get("/wilayah/65.02").text
+    assert 'id="outreach"' in own

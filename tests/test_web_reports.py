@@ -23,11 +23,15 @@ def test_province_page_offers_report_downloads_to_its_office(app):
         assert f'href="/wilayah/65/laporan.{fmt}?cutoff={SEED_CUTOFF}' in page
 
 
-def test_public_and_other_offices_get_no_report(app):
+def test_province_reports_of_published_runs_are_public_regency_reports_are_not(app):
     public = _client(app)
-    assert "laporan.pdf" not in public.get("/wilayah/65?cutoff=2020-10-H2").text
-    assert public.get("/wilayah/65/laporan.pdf?cutoff=2020-10-H2").status_code == 403
-    assert _client(app, "kaltim").get(f"/wilayah/65/laporan.xlsx?cutoff={SEED_CUTOFF}").status_code == 403
+    assert "laporan.pdf" in public.get("/wilayah/65?cutoff=2020-10-H2").text  # public down to the regency/city
+    assert public.get("/wilayah/65/laporan.md?cutoff=2020-10-H2").status_code == 200
+    assert _client(app, "kaltim").get(f"/wilayah/65/laporan.md?cutoff={SEED_CUTOFF}").status_code == 200
+    # a regency's report holds its villages' outreach list: its offices only
+    assert "laporan.pdf" not in public.get("/wilayah/65.71?cutoff=2020-10-H2").text
+    assert public.get("/wilayah/65.71/laporan.md?cutoff=2020-10-H2").status_code == 403
+    assert _client(app, "kaltim").get(f"/wilayah/65.71/laporan.xlsx?cutoff={SEED_CUTOFF}").status_code == 403
 
 
 def test_province_workbook_matches_the_page_run(app):

@@ -15,12 +15,17 @@ Roles and jurisdiction:
 
 Actions:
 - `view`: a region's figures in a run. Within the user's jurisdiction: in every run, published or
-  not. Outside it: only the national and province summaries (`ID`, `65`) of published runs.
+  not. Outside it: a published run is public down to the regency/city (`ID`, `65`, `65.71`), as
+  the directorate's and the provinces' press releases publish regency figures and levels;
+  districts and villages stay within jurisdiction.
 - `view_below`: the figures of every region below `region` (a province page's regency table, the
-  values in an explanation's list of lagging regencies): only within jurisdiction.
-- `report`: a report file of a scope. Within jurisdiction: any run. The national report is open to
-  everyone who may see the national overview, in a published run; it then holds the national and
-  province rows only (`report_tiers`).
+  values in an explanation's list of lagging regencies): within jurisdiction in any run; for
+  everyone below the nation and a province in a published run (its regencies/cities). Below a
+  regency (its districts and villages: the outreach lists) only within jurisdiction.
+- `report`: a report file of a scope. Within jurisdiction: any run. The national and province
+  reports are open to everyone in a published run; they then hold the rows down to the
+  regency/city (`report_tiers`). A regency's report (with its village outreach list) stays within
+  jurisdiction.
 - `view_run`: that a run exists, with its id, cut-off, rubric, target set and published state.
   Published runs: everyone. Unpublished runs: any logged-in user, because province and regency
   offices see their own figures in them and choose their cut-off; the public not at all.
@@ -46,7 +51,8 @@ ACTIONS = (
     "evaluate", "publish", "explain_flag", "simulate",
 )
 NATIONAL_ONLY = ("evaluate", "publish", "explain_flag", "simulate")
-PUBLIC_TIERS = ("national", "province")
+PUBLIC_TIERS = ("national", "province", "regency")  # of a published run
+PUBLIC_REPORTS = ("national", "province")  # a regency's report holds its villages
 
 
 tier_of = shape_tier  # the tier of a region code by its shape (None for what is no code)
@@ -102,9 +108,9 @@ def allowed(user, action: str, region: str | None = None, run: Any = None) -> bo
     if action == "view":
         return covers(scope, region) or (is_published(run) and tier_of(region) in PUBLIC_TIERS)
     if action == "view_below":
-        return covers(scope, region)
+        return covers(scope, region) or (is_published(run) and tier_of(region) in PUBLIC_REPORTS)
     if action == "report":
-        return covers(scope, region) or (is_published(run) and region == NATIONAL_CODE)
+        return covers(scope, region) or (is_published(run) and tier_of(region) in PUBLIC_REPORTS)
     if action == "view_run":
         return is_published(run) or user is not None
     if action == "view_run_meta":
@@ -117,7 +123,8 @@ def allowed(user, action: str, region: str | None = None, run: Any = None) -> bo
 
 
 def report_tiers(user, region: str) -> tuple[str, ...] | None:
-    """The tiers a report of `region` may hold for this user: None for all, or the public tiers."""
+    """The tiers a report of `region` may hold for this user: None for all, or the public tiers
+    (down to the regency/city: a report outside jurisdiction is of a published run)."""
     if covers(jurisdiction(user), region):
         return None
     return PUBLIC_TIERS

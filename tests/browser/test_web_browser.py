@@ -71,7 +71,7 @@ def test_search_sort_and_refusals(small_server, page):
     page.click("#league-table th:nth-child(2)")  # sort by name
     names = page.locator("#league-table tbody tr td:nth-child(2) a").all_inner_texts()
     assert names == sorted(names)
-    page.goto(base + "/wilayah/65.71")
+    page.goto(base + "/unggah")  # the public may read a published regency page, not upload
     assert page.locator("#error-page[data-status='403']").is_visible()
     log_in(page, base, "kaltara")
     page.goto(base + "/unggah")

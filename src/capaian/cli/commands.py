@@ -7,6 +7,7 @@ COMMAND_MODULES = (
     "regions_cmd",
     "intake_cmd",
     "evaluation_cmd",
+    "bake_cmd",
     "facts_cmd",
     "demo_cmd",
     "report_cmd",

@@ -245,8 +245,14 @@ def publish_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Hanya tinjau perubahan terhadap run terbit terakhir / "
                                  "only review the changes against the last published run (publishes nothing)."),
     fmt: str = typer.Option("table", "--format", help="--dry-run: table | json."),
+    resume: bool = typer.Option(False, "--resume", help="Run sudah terbit: lanjutkan pemanggangan / the run is "
+                                                        "already published: finish its interrupted bake."),
+    bake: bool = typer.Option(True, "--bake/--no-bake", help="Panggang halaman publiknya / bake its public pages "
+                                                             "(`capaian bake`)."),
 ) -> None:
-    """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards)."""
+    """Terbitkan run (tidak bisa diubah lagi) / publish a run (it can't be changed afterwards), then
+    bake its public pages and their twins (`capaian bake`)."""
+    from capaian.cli.bake_cmd import bake_with_bar
     from capaian.present.i18n import tr
     from capaian.quality.saved import save_published
 
@@ -254,10 +260,12 @@ def publish_cmd(
     if dry_run:
         _print_review(store, run_id, fmt)
         return
-    store.publish_run(run_id, actor)
-    save_published(store, run_id)  # the public's first view of it reads them, computed once here
-
-    console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
+    if not (resume and store.is_published(run_id)):
+        store.publish_run(run_id, actor)
+        save_published(store, run_id)  # the public's first view of it reads them, computed once here
+        console.print(tr(state.lang, "Run %(run)s is published.", run=run_id), highlight=False)
+    if bake:
+        bake_with_bar(store, run_id)
 
 
 def _print_review(store, run_id: int, fmt: str) -> None:

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from capaian.errors import CapaianError
+from capaian.store.bake import BakeMixin
 from capaian.store.core import StoreCore
 from capaian.store.facts import FACT_COLUMNS, FactsMixin, FactWrite
 from capaian.store.library import LibraryMixin
@@ -31,7 +32,7 @@ __all__ = ["FACT_COLUMNS", "FactWrite", "Store", "StoreLocked", "StoreReadOnly",
            "open_store", "store_error"]
 
 
-class Store(FactsMixin, SubmissionsMixin, RunsMixin, ReportJobsMixin, LibraryMixin, StoreCore):
+class Store(FactsMixin, SubmissionsMixin, RunsMixin, ReportJobsMixin, LibraryMixin, BakeMixin, StoreCore):
     """A migrated capaian database. Use `open_store` to get one."""
 
 

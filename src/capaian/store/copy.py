@@ -27,7 +27,8 @@ SEQUENCES = {
 }
 # Tables a fresh store may already fill on its own (emptied before the copy).
 SCRATCH = ("store_meta", "regions")
-SKIP = ("schema_migrations",)
+# the baked renderings are made again from the runs (`capaian bake`); they are not copied
+SKIP = ("schema_migrations", "bake_artefacts", "bake_flags", "bake_state")
 
 
 PRIVATE_TABLES = ("sessions", "login_failures")  # left out of a snapshot

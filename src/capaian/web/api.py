@@ -285,6 +285,10 @@ def publish(request: Request, user, run_id: int) -> None:
 
     with state.db() as store:
         save_published(store, run_id)  # the public's first view of it reads them, computed once here
+    if getattr(request.app.state, "bake_on_publish", True):
+        from capaian.web.bake import bake_in_background
+
+        bake_in_background(request.app, run_id)  # its pages served from the store once complete
 
 
 # --- results and explanations -----------------------------------------------------------------

@@ -9,7 +9,8 @@ origin, so the pages make no outside request. A login is a session kept in the s
 its token in a signed cookie (Starlette SessionMiddleware) with a secret from `secret=`,
 $CAPAIAN_SECRET or one kept in the store. Over https (directly, or behind a proxy trusted with
 `capaian serve --forwarded-allow-ips` that says so in X-Forwarded-Proto) cookies are `Secure` and
-responses carry HSTS. Every response except the static files is `Cache-Control: no-store`.
+responses carry HSTS. Every response except the static files and the baked anonymous pages of published runs
+(`capaian.web.baked`: `Cache-Control: public`, ETag) is `Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def create_app(
     session_idle: float | None = None,
     report_cache: str | os.PathLike | None = None,
     report_workers: int | None = None,
+    bake_on_publish: bool = True,
 ) -> FastAPI:
     """The dashboard and API over the store at `db_path` (or an open `store`).
 
@@ -77,6 +79,8 @@ def create_app(
     `report_cache`: the folder of built reports of published runs (default $CAPAIAN_REPORT_CACHE,
     else `<store file>.reports` beside the store); `report_workers`: processes rendering reports
     (default $CAPAIAN_REPORT_WORKERS, else 1; 0 renders in a thread of the server).
+    `bake_on_publish`: publishing a run here bakes its public pages in a background thread
+    (`capaian.web.bake`; the runs page shows its progress).
     """
     _fewer_malloc_arenas()
     if store is None:
@@ -98,6 +102,7 @@ def create_app(
         if warm:
             # the port opens at once: warming runs beside the first requests, and /readyz answers
             # 200 once what the public's default pages need is built
+            _prime_baked(state, _app)  # before the port opens: a baked page's first view reads its body only
             threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
         state.checkpoint()  # the store file alone holds every write once the server has stopped
@@ -114,6 +119,7 @@ def create_app(
     )
     apispec.install(app)
     app.state.web = state
+    app.state.bake_on_publish = bake_on_publish
     geo = value("CAPAIAN_GEOJSON") if geojson is None else geojson
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
@@ -131,6 +137,9 @@ def create_app(
         from capaian.web.control import ReadOnlyStore
 
         app.add_middleware(ReadOnlyStore)
+    from capaian.web.baked import BakedPages
+
+    app.add_middleware(BakedPages)  # anonymous published pages from the baked set, before the session
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
@@ -281,6 +290,14 @@ def _load_locale_data() -> None:
         format_number(1234.5, 1, lang)
 
 
+def _prime_baked(state, app) -> None:
+    """The run catalog, bake states and context digest of the baked set (`capaian.web.baked`)."""
+    try:
+        state.baked.prime(app)
+    except Exception:  # warming is an optimisation only
+        pass
+
+
 def _warm_all(state) -> None:
     """The whole warm-up, in a background thread: first what the public's default pages need
     (then the app reads as ready, `/readyz`), then the newest runs."""
@@ -342,11 +359,14 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if static or h[0].lower() != b"cache-control"]
+                public = any(h[0].lower() == b"cache-control" and h[1].startswith(b"public")
+                             for h in message.get("headers", []))  # a baked page (capaian.web.baked)
+                headers = [h for h in message.get("headers", [])
+                           if static or public or h[0].lower() != b"cache-control"]
                 headers.extend(self.HEADERS)
                 if vendor:
                     headers.append((b"cache-control", b"public, max-age=86400"))
-                elif not static:
+                elif not static and not public:
                     headers.append((b"cache-control", b"no-store"))
                 if https:
                     headers.append((b"strict-transport-security", HSTS.encode()))

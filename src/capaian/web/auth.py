@@ -88,8 +88,12 @@ def logout(request: Request, csrf_token: str = Form("")):
 
 @router.post("/bahasa")
 def switch_language(request: Request, lang: str = Form("id"), csrf_token: str = Form(""), next: str = Form("/")):
-    """Switch the interface language; remembered in the session and, for users, in their account."""
-    check_csrf(request, csrf_token)
+    """Switch the interface language; remembered in the session and, for users, in their account.
+    A logged-in user's form carries the session's CSRF token; the public's pages carry none (they
+    are shared, baked renderings: `capaian.web.bake`), and switching the language of one's own
+    anonymous session changes nothing else."""
+    if current_user(request) is not None:
+        check_csrf(request, csrf_token)
     lang = lang if lang in ("id", "en") else "id"
     request.session["lang"] = lang
     user = current_user(request)

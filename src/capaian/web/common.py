@@ -85,6 +85,7 @@ def compile_templates() -> None:
             env.get_template(name)
 
 CSRF_FIELD = "csrf_token"
+ANONYMOUS_FORMS = ("login.html",)  # templates the public posts with a CSRF token
 CSRF_HEADER = "x-csrf-token"
 
 
@@ -275,7 +276,9 @@ def render(request: Request, template: str, context: dict | None = None, status:
         "lang": lang,
         "user": user,
         "f": Fmt(lang),
-        "csrf": csrf_token(request),
+        # the public's pages hold no token, so that one rendering serves every anonymous visitor
+        # (`capaian.web.bake`); the login form and every logged-in page carry the session's
+        "csrf": csrf_token(request) if user is not None or template in ANONYMOUS_FORMS else "",
         "demo": web(request).is_demo(),
         "path": request.url.path,
         "query": str(request.url.query),

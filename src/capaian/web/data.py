@@ -82,14 +82,15 @@ def overview_model(view) -> dict:
 
 def region_model(view, code: str, below: bool = True) -> dict:
     """A province or regency page: its record set (the regencies of a province when the reader
-    may see them), the way up, and a regency's outreach list."""
+    may see them), the way up, and a regency's outreach list (its districts and villages: only
+    with `below`, for readers who answer for them)."""
     from capaian.records import region_set
 
     rs = region_set(view, code, below=below)
     tier = rs["region"]["tier"]
     parent = rs["region"]["province_code"] if tier != "province" else None
     return {**_page(view, rs), "parent": parent, "parent_name": _name_of(view, parent) if parent else None,
-            "outreach": outreach_model(view, code) if tier == "regency" else None}
+            "outreach": outreach_model(view, code) if tier == "regency" and below else None}
 
 
 def _name_of(view, code) -> str | None:

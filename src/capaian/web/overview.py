@@ -142,6 +142,9 @@ def _quality_counts(request: Request, cutoff: str | None, rubric: str | None) ->
 
     choice, view = pick_run(request, cutoff, rubric, region="ID")
     flags = run_flags(request, choice, view)
+    from capaian.web.bake import note_shown
+
+    note_shown(f.key for f in flags)  # the count of open ones
     return {"cutoff": choice.cutoff, "flags": sum(1 for f in flags if not f.explained),
             "completeness": completeness_counts(request, choice.cutoff)}
 

@@ -18,6 +18,7 @@ from capaian.web.api import CUTOFF_HELP
 from capaian.web.apispec import READ, WRITE, refusals
 from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
 from capaian.web.select import CUTOFF_RE, pick_run, trend_views
+from capaian.web.bake import note_shown
 from capaian.web.twins import twin
 
 router = APIRouter(include_in_schema=False)
@@ -161,6 +162,7 @@ def flags_model(request: Request, cutoff: str | None, type: str | None, province
     type = type if type in FLAG_TYPES else None
     severity = severity if severity in SEVERITIES else None
     shown = select(flags, type, province or None, severity)
+    note_shown(f.key for f in flags)  # the counts show every one (a note on any rebuilds the page)
     return {"run": {"run_id": choice.run_id, "cutoff": choice.cutoff, "rubric": choice.rubric,
                     "published": choice.published},
             "k": mad_k(), "counts": counts(flags), "filters": {"type": type or "", "province": province or "",
@@ -207,6 +209,9 @@ def explain_flag_form(request: Request, key: str = Form(""), note: str = Form(""
     with web(request).db() as store:
         explain_flag(store, key, note, user.name)
     web(request).forget_notes()
+    from capaian.web.bake import rebuild_flag
+
+    rebuild_flag(request.app, key)  # the baked renderings that show this flag, and only those
     target = back if back.startswith("/kualitas") else "/kualitas"
     return RedirectResponse(target, status_code=303)
 
@@ -234,7 +239,9 @@ def api_flags(
 def flags_of_region(request: Request, choice, view, code: str) -> dict:
     """{indicator: [flag items]} of one region in the chosen run (what this user may see)."""
     out: dict = {}
-    for item in flag_items([f for f in run_flags(request, choice, view) if f.region_code == code]):
+    mine = [f for f in run_flags(request, choice, view) if f.region_code == code]
+    note_shown(f.key for f in mine)
+    for item in flag_items(mine):
         out.setdefault(item["indicator"], []).append(item)
     return out
 
@@ -249,6 +256,7 @@ def attach_flags(request: Request, choice, view, records: list[dict]) -> list[di
         indicators = {}
         for ind, cell in (rec.get("indicators") or {}).items():
             mine = found.get((rec.get("code") or rec.get("region_code"), ind))
+            note_shown(f.key for f in mine or ())
             indicators[ind] = {**cell, "flags": flag_items(mine or [])} if isinstance(cell, dict) else cell
         out.append({**rec, "indicators": indicators})
     return out

@@ -24,14 +24,14 @@ def page_model(request: Request, code: str, cutoff: str | None, rubric: str | No
     user = current_user(request)
     if not allowed(user, "view", code, run=True):
         raise PageError(403, "forbidden")
-    full = allowed(user, "view_below", code)
     choice, view = pick_run(request, cutoff, rubric, region=code)
     if not allowed(user, "view", code, view):  # e.g. another office's draft asked for by run id
         raise PageError(403, "forbidden")
+    full = allowed(user, "view_below", code, view)  # a published province's regencies: everyone
     state = web(request)
     if code not in state.model((choice.run_id, "codes"), lambda: frozenset(view.regions["region_code"])):
         raise PageError(404, "not_found")
-    # the public (and other offices) see a province's summary, not its regencies' numbers
+    # outside jurisdiction, a draft shows a province's summary, not its regencies' numbers
     model = state.model((*choice.key, "region", code, full), lambda: data.region_model(view, code, below=full))
     trend = state.model(
         (*choice.key, "trend", code),
@@ -65,6 +65,8 @@ def _outreach_rows(request: Request, code: str, cutoff: str | None, rubric: str 
     model = page_model(request, code, cutoff, rubric)
     if model["region"]["tier"] != "regency":
         raise PageError(404, "not_found")
+    if not allowed(current_user(request), "view_below", model["region"]["code"], True):
+        raise PageError(403, "forbidden")  # its villages: the offices that answer for them, in any run
     view = web(request).view(model["run"]["run_id"])  # outreach has no change columns
     return model, data.outreach_all(view, model["region"]["code"])
 
@@ -94,6 +96,6 @@ def region_page(request: Request, code: str, cutoff: str | None = None, rubric: 
     key = (model["run"]["run_id"], model["run"].get("previous_run_id"), model["region"]["code"],
            bool(model.get("regions_hidden")), tuple(model["cutoffs"]),
            tuple((f["key"], bool(f["explained"])) for items in model["flags"].values() for f in items),
-           bool(model["forecast"]["allocations"]))
+           bool(model["forecast"]["allocations"]), model.get("outreach") is not None)
     body = render_fragment(request, key, f"{name}_body.html", ctx)
     return render(request, f"{name}.html", {**ctx, "body": body})

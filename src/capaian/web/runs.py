@@ -25,8 +25,10 @@ def _runs(request: Request) -> list[dict]:
 
 @router.get("/run")
 def runs_page(request: Request):
+    with web(request).reader() as store:
+        bakes = store.bake_progress()  # each published run's baked pages (capaian.web.bake)
     return render(request, "runs.html", {"runs": _runs(request), "can_publish": allowed(current_user(request), "publish"),
-                                         "done": request.query_params.get("terbit")})
+                                         "done": request.query_params.get("terbit"), "bakes": bakes})
 
 
 @twin(router, "/run")

@@ -2,8 +2,8 @@
 filterable by province and level, with trend arrows against the previous run (the run picker's
 `previous_run_id`) and columns that can be hidden (the DHIS2 scorecard convention); .json/.csv twins.
 
-Rows are the regencies the user may see below a province (`allowed(user, "view_below", code)`):
-all for the national team, a province's own for its office, none for the public."""
+Rows are the regencies the user may see (`allowed(user, "view", code, run)`): in a published run
+every one (published runs are public down to the regency/city); in a draft, the user's jurisdiction."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _model(request: Request, cutoff, rubric, provinsi, level):
     state = web(request)
     overview = state.model((*choice.key, "overview"), lambda: data.overview_model(view))
     records = state.model((*choice.key, "scorecard"), lambda: scorecard_records(view))
-    visible = [r for r in records if allowed(user, "view_below", r["code"])]
+    visible = [r for r in records if allowed(user, "view", r["code"], view)]
     provinces = sorted({(r["province_code"], r["province_name"]) for r in visible})
     rows = [r for r in visible
             if (not provinsi or r["province_code"] == provinsi)

@@ -193,6 +193,9 @@ class WebState:
         self._flight_lock = threading.Lock()
         self._login_key = secrets.token_bytes(32)
         self._logins = LRU(1024)  # keyed digest of (name, password) -> (checked at, user name), see verify_login
+        from capaian.web.baked import BakedSets
+
+        self.baked = BakedSets(self)  # the baked renderings of published runs (capaian.web.baked)
 
     @contextmanager
     def db(self):
@@ -328,6 +331,11 @@ class WebState:
             self._twins.clear()
             self._users.clear()
             self._logins.clear()
+            self.baked.forget()
+
+    def forget_baked(self) -> None:
+        """Look at the bake states and artefacts again (after a bake or a rebuild here)."""
+        self.baked.forget()
 
     def view(self, run_id: int):
         """The RunView of a run, loaded once; its metadata follows the catalog (a run published

@@ -28,8 +28,11 @@ def bake_with_bar(store, run_id: int):
             bar.update(task, completed=done, total=total)
 
         result = bake_run(web, run_id, progress=report)
+    from capaian.formatting import format_number
+
+    seconds = format_number(result.seconds, 1, state.lang)
     console.print(tr(state.lang, "Run %(run)s: %(built)s renderings baked, %(skipped)s already there, in %(seconds)s s.",
-                     run=run_id, built=result.built, skipped=result.skipped, seconds=f"{result.seconds:.1f}"),
+                     run=run_id, built=result.built, skipped=result.skipped, seconds=seconds),
                   highlight=False)
     return result
 

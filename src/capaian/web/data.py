@@ -11,7 +11,7 @@ from capaian.records.build import as_int, clean  # noqa: F401  (page modules' na
 
 KIA_FACT = "kia_dimiliki"
 AKTA_FACT = "akta_lahir_dimiliki"
-RECORD_KEYS = ("run", "region", "regions", "regions_hidden", "explanation", "completeness")  # a page's record set
+RECORD_KEYS = ("run", "region", "regions", "regions_hidden", "explanation", "completeness", "gap_shares")  # a page's record set
 
 
 RUN_META_FIELDS = ("created_by", "published_by", "note")  # `view_run_meta` in capaian.access

@@ -122,13 +122,10 @@ def test_contrast_formula_matches_known_ratios():
     assert contrast("#d9534f", "#ffffff") == pytest.approx(3.96, abs=0.01)  # the old L1 (issue 13)
 
 
-def test_level_colours_meet_wcag_aa():
+def test_status_colours_meet_wcag_aa():
+    """The level palette has its own test (tests/test_palette.py); the met / not met fills here."""
     css = CSS.read_text(encoding="utf-8")
     var = dict(re.findall(r"--([a-z0-9-]+):\s*(#[0-9a-fA-F]{6})", css))
-    for level in ("l1", "l2", "l3", "l4", "lx"):
-        assert contrast(var[level], var[f"{level}-fg"]) >= 4.5, level  # text on the fill
-    for lower, upper in (("l1", "l2"), ("l2", "l3"), ("l3", "l4")):
-        assert contrast(var[lower], var[upper]) >= 3.0, (lower, upper)  # neighbouring levels' fills
     for fill in ("met-fill", "notmet-fill"):
         assert contrast(var[fill], var[f"{fill}-fg"]) >= 4.5
 

@@ -43,6 +43,12 @@ def _levels_json(records) -> str:
     return json.dumps({r["code"]: r["level"] for r in records})
 
 
+def css_variables() -> str:
+    from capaian.present.palette import css_variables as palette_css
+
+    return palette_css()
+
+
 def _templates(lang: str) -> Jinja2Templates:
     """The page templates in one language (Jinja2's i18n extension over that language's catalogue)."""
     import jinja2
@@ -51,6 +57,7 @@ def _templates(lang: str) -> Jinja2Templates:
     env.bytecode_cache = _bytecode_cache()  # compiled templates kept between server starts
     env.filters["todate"] = _todate
     env.globals["allowed"] = allowed
+    env.globals["palette_css"] = css_variables()
     env.filters["todatetime"] = _todatetime
     env.filters["levels_json"] = _levels_json
     env.globals["message"] = lambda key: message(key, lang)

@@ -1,0 +1,81 @@
+"""Issue 23 in Chromium on the small web store: the "what next" lists on the first screen of
+/nasional at 1400 px, the level palette on the tiles (read from the page, checked against the PDF's
+palette, text contrast AA on each tile), and the scorecard (sticky header, keyboard sorting with
+aria-sort, a page of at most 300 KB)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import signed_in
+
+from capaian.present.palette import LEVELS, contrast
+
+pytestmark = pytest.mark.browser
+CUTOFF = "2020-11-H1"
+
+
+def _hex(css_colour: str) -> str:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def test_what_next_is_on_the_first_screen_and_tiles_use_the_palette(small_server, browser):
+    context, page = signed_in(browser, small_server.url, 1400, "id", user="nasional")
+    try:
+        page.goto(f"{small_server.url}/nasional?cutoff={CUTOFF}")
+        for box in ("#watch-near", "#watch-risk", "#watch-movers", "#watch-missing"):
+            rect = page.locator(box).bounding_box()
+            assert rect and rect["y"] + min(rect["height"], 120) <= 900, box  # above the fold
+        tiles = page.evaluate("""() => Array.from(document.querySelectorAll('#tilemap rect[class^="lv"]')).map(r => ({
+            cls: r.getAttribute('class'), fill: getComputedStyle(r).fill,
+            text: getComputedStyle(r.parentNode.querySelector('text.tv')).fill}))""")
+        seen = set()
+        for t in tiles:
+            level = t["cls"][2:]
+            if level == "x":
+                continue
+            assert _hex(t["fill"]) == LEVELS[int(level)].fill  # the page's colour is the palette's (and the PDF's)
+            assert contrast(_hex(t["fill"]), _hex(t["text"])) >= 4.5, t
+            seen.add(int(level))
+        assert seen
+        badges = page.evaluate("""() => [1,2,3,4].map(l => {const s = document.createElement('span');
+            s.className = 'lvl lvl-' + l; document.body.appendChild(s); const c = getComputedStyle(s);
+            const out = [c.backgroundColor, c.color]; s.remove(); return out; })""")
+        fills = [_hex(b[0]) for b in badges]
+        assert fills == [LEVELS[level].fill for level in (1, 2, 3, 4)]
+        for bg, fg in badges:
+            assert contrast(_hex(bg), _hex(fg)) >= 4.5
+    finally:
+        context.close()
+
+
+def test_scorecard_sticky_header_keyboard_sort_and_weight(small_server, browser):
+    context, page = signed_in(browser, small_server.url, 1400, "en", user="nasional")
+    try:
+        response = page.goto(f"{small_server.url}/nasional/kabkota?cutoff={CUTOFF}")
+        assert len(response.body()) <= 300_000
+        page.fill("#scorecard-search", "Tarakan")
+        page.press("#scorecard-search", "Enter")
+        page.wait_for_url(re.compile(r"q=Tarakan"))
+        assert page.locator("#scorecard-table tbody tr").count() == 1
+        page.goto(f"{small_server.url}/nasional/kabkota?cutoff={CUTOFF}")
+        link = page.locator("#scorecard-table thead th a.sortlink", has_text="Region")
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"sort=name"))
+        th = page.locator("#scorecard-table thead th", has=page.locator("a.sortlink", has_text="Region"))
+        assert th.get_attribute("aria-sort") == "ascending"
+        page.locator("#scorecard-table thead th a.sortlink", has_text="Region").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"desc=1"))
+        assert page.locator("#scorecard-table thead th[aria-sort='descending']").count() == 1
+        wrap = page.locator(".scorewrap")
+        top_before = page.locator("#scorecard-table thead th").first.bounding_box()["y"]
+        wrap.evaluate("el => el.scrollTop = 1500")
+        head = page.locator("#scorecard-table thead th").first.bounding_box()
+        box = wrap.bounding_box()
+        assert abs(head["y"] - box["y"]) <= 2 and abs(head["y"] - top_before) <= 2  # the header stayed
+    finally:
+        context.close()

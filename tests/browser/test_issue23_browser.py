@@ -79,3 +79,50 @@ def test_scorecard_sticky_header_keyboard_sort_and_weight(small_server, browser)
         assert abs(head["y"] - box["y"]) <= 2 and abs(head["y"] - top_before) <= 2  # the header stayed
     finally:
         context.close()
+
+
+def test_trend_axis_holds_every_threshold_state_in_the_url_and_downloads(small_server, browser):
+    context, page = signed_in(browser, small_server.url, 1400, "id", user="nasional")
+    try:
+        page.goto(f"{small_server.url}/wilayah/65?cutoff={CUTOFF}")
+        page.wait_for_selector("#trend-chart[data-ready='1']")
+        extent, thresholds = page.evaluate("""() => {
+            const chart = echarts.getInstanceByDom(document.getElementById('trend-chart'));
+            const trend = JSON.parse(document.getElementById('trend-data').textContent).trend;
+            return [chart.getModel().getComponent('yAxis', 0).axis.scale.getExtent(),
+                    Object.values(trend.series).map(s => s.threshold)]; }""")
+        assert 20 in thresholds
+        for t in thresholds:
+            assert extent[0] <= t <= extent[1], (t, extent)  # the 20 % KIA threshold is drawn
+        page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('trend-chart'))
+            .dispatchAction({type: 'legendUnSelect', name: echarts.getInstanceByDom(
+              document.getElementById('trend-chart')).getOption().series[0].name})""")
+        page.wait_for_function("() => location.search.includes('tampil=')")
+        kept = page.url
+        assert "ktp_el" not in kept.split("tampil=")[1]
+        page.goto(kept)
+        page.wait_for_selector("#trend-chart[data-ready='1']")
+        first = page.evaluate("""() => { const c = echarts.getInstanceByDom(document.getElementById('trend-chart'));
+            const o = c.getOption(); return o.legend[0].selected[o.series[0].name]; }""")
+        assert first is False  # the view came back from the URL
+        for kind, magic in (("png", b"\x89PNG"), ("svg", b"<svg")):
+            with page.expect_download() as info:
+                page.click(f"#trend-downloads button[data-download='{kind}']")
+            path = info.value.path()
+            assert info.value.suggested_filename.endswith(f".{kind}")
+            assert open(path, "rb").read()[:4] == magic
+        page.goto(f"{small_server.url}/nasional?cutoff={CUTOFF}")
+        page.select_option("#map-colour", "kia")
+        page.wait_for_function("() => location.search.includes('warna=kia')")
+        page.goto(page.url)
+        assert page.eval_on_selector("#map-colour", "el => el.value") == "kia"
+        assert page.locator("#tilemap rect.st-met, #tilemap rect.st-not_met").count() >= 1
+        for kind, magic in (("png", b"\x89PNG"), ("svg", b"<svg")):
+            with page.expect_download() as info:
+                page.click(f"#map-downloads button[data-download='{kind}']")
+            content = open(info.value.path(), "rb").read()
+            assert content[:4] == magic
+            if kind == "svg":
+                assert b'fill="rgb(' in content  # computed colours written in: it stands alone
+    finally:
+        context.close()

@@ -6,6 +6,7 @@ aria-sort, a page of at most 300 KB)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from browser_support import signed_in
@@ -124,5 +125,67 @@ def test_trend_axis_holds_every_threshold_state_in_the_url_and_downloads(small_s
             assert content[:4] == magic
             if kind == "svg":
                 assert b'fill="rgb(' in content  # computed colours written in: it stands alone
+    finally:
+        context.close()
+
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+}"""
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def test_skip_link_keyboard_sorting_and_unbroken_words(small_server, browser):
+    context, page = signed_in(browser, small_server.url, 390, "en", user="kaltara")
+    try:
+        page.goto(f"{small_server.url}/wilayah/65?cutoff={CUTOFF}")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        th = page.locator("table.sortable th[data-sort-type]").first
+        assert th.get_attribute("tabindex") == "0" and th.get_attribute("aria-sort") == "none"
+        th.focus()
+        page.keyboard.press("Enter")
+        assert th.get_attribute("aria-sort") in ("ascending", "descending")
+        # "regencies/cities" may break after the slash, never inside a word
+        broken = page.evaluate("""() => {
+          const out = [];
+          const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            for (const word of ['regencies', 'cities']) {
+              const i = node.textContent.indexOf(word);
+              if (i < 0 || !node.parentElement.offsetParent) { continue; }
+              const range = document.createRange();
+              range.setStart(node, i); range.setEnd(node, i + word.length);
+              const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+              if (tops.size > 1) { out.push(node.textContent); }
+            }
+          }
+          return out; }""")
+        assert broken == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_upload_refusals_fit_a_phone(small_server, browser, lang, tmp_path):
+    bad = tmp_path / "salah-sekali-dengan-nama-berkas-yang-panjang.csv"
+    bad.write_text("kode_wilayah,cutoff,wajib_ktp,ktp_terekam,anak_lt17,kia_dimiliki\n"
+                   "65.71,2020-12-H1,120000,abc,50000,20000\n65.04,2020-12-H1,1000,900,500,1200\n"
+                   "99.99,2020-12-H1,1,1,1,1\n", encoding="utf-8")
+    context, page = signed_in(browser, small_server.url, 390, lang, user="kaltara")
+    try:
+        page.goto(f"{small_server.url}/unggah")
+        page.set_input_files("#file", str(bad))
+        page.click("#upload-submit")
+        page.wait_for_selector("#problems")
+        wide = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        assert wide <= 390
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate(RUN_AXE) == []
     finally:
         context.close()

@@ -23,6 +23,11 @@ SCREENS = {
     "regency": f"/wilayah/65.71?cutoff={CUTOFF}",  # Tarakan, level 4: the indicator closest to falling
     "upload": "/unggah",
     "scorecard": f"/nasional/kabkota?cutoff={CUTOFF}",
+    "api": "/api",
+    "apidocs": "/api/docs",
+    "runs": "/run",
+    "quality": "/kualitas",
+    "completeness": f"/kelengkapan?cutoff={CUTOFF}",
 }
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

@@ -22,8 +22,12 @@
     var idx = Array.prototype.indexOf.call(th.parentNode.children, th);
     var numeric = th.dataset.sortType === "num";
     var asc = !th.classList.contains("sorted-asc");
-    table.querySelectorAll("th").forEach(function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
+    table.querySelectorAll("th").forEach(function (h) {
+      h.classList.remove("sorted-asc", "sorted-desc");
+      if (h.hasAttribute("aria-sort")) { h.setAttribute("aria-sort", "none"); }
+    });
     th.classList.add(asc ? "sorted-asc" : "sorted-desc");
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
@@ -43,9 +47,15 @@
       if (table.dataset.wired) { return; }
       table.dataset.wired = "1";
       table.querySelectorAll("th[data-sort-type]").forEach(function (th) {
+        // reachable and operable by keyboard; aria-sort says the order (none until sorted)
+        th.tabIndex = 0;
+        if (!th.hasAttribute("aria-sort")) { th.setAttribute("aria-sort", "none"); }
         th.addEventListener("click", function (ev) {
           ev.preventDefault();
           sortBy(table, th);
+        });
+        th.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); sortBy(table, th); }
         });
       });
     });

@@ -373,7 +373,7 @@ def after_upload(request: Request, user, outcome: dict) -> dict:
 
 
 @router.post("/unggah/evaluasi")
-def evaluate_from_web(request: Request, cutoff: str = Form(...), csrf_token: str | None = Form(None)):
+def evaluate_from_web(request: Request, cutoff: str | None = Form(None), csrf_token: str | None = Form(None)):
     """National users evaluate a cut-off from the web (as POST /api/evaluations); with htmx the
     answer replaces the progress line, without it the upload page shows it."""
     from capaian.service import evaluate_cutoff

@@ -226,7 +226,8 @@ class Fmt:
         `476 dari 514 (92,6 %)` (`capaian.present.numbers.complying`, as in the PDF and the CLI)."""
         if numbers.missing(total) or not total:
             return numbers.DASH
-        return slash_breaks(numbers.complying(met, total, self.lang, share=share))
+        text = numbers.complying(met, total, self.lang, share=share)
+        return slash_breaks(text) if self.lang == "en" else text  # "regencies/cities" is long, "kab/kota" short
 
     def goal(self, kind: str, value) -> str:
         """An indicator target: `98 %` for coverage, `≥ 18` for implementation."""

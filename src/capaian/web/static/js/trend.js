@@ -56,6 +56,13 @@
     if (shownIds.length) {
       ids.forEach(function (id, i) { selected[series[i].name] = shownIds.indexOf(id) >= 0; });
     }
+    // the axis: values and thresholds, at most 5 steps of a round size (labels never crowd)
+    var all = [lowest, highest].filter(isFinite);
+    ids.forEach(function (id) { (trend.series[id].values || []).forEach(function (v) { if (v !== null && v !== undefined) { all.push(v); } }); });
+    var lo = all.length ? Math.min.apply(null, all) : 0, hi = all.length ? Math.max.apply(null, all) : 100;
+    var step = [1, 2, 5, 10, 20, 25, 50, 100].filter(function (s) { return (hi - lo) / s <= 5; })[0] || 100;
+    var axis = { min: Math.max(0, Math.floor(lo / step) * step), max: Math.ceil(hi / step) * step, step: step };
+    if (axis.max === axis.min) { axis.max = axis.min + step; }
     var narrow = el.clientWidth < 440;  // the legend takes two lines
     // Every k-th cut-off labelled, k chosen from the width so that labels ("11/20 H1", 12 px) never touch.
     var fits = Math.max(1, Math.floor((el.clientWidth - 72) / 80));
@@ -87,8 +94,7 @@
                                                             title: payload.saveSvg || "SVG" } } },
       yAxis: [{ type: "value", name: "%", nameGap: 8, gridIndex: 0,
                 // every threshold inside the axis (a 20 % threshold is drawn even when values sit at 30-110)
-                min: function (v) { return Math.max(0, Math.floor((Math.min(v.min, lowest) - 2) / 5) * 5); },
-                max: function (v) { return Math.ceil((Math.max(v.max, highest) + 2) / 5) * 5; },
+                min: axis.min, max: axis.max, interval: axis.step,
                 axisLabel: { formatter: function (v) { return fmt.format(v).replace(/[.,]00$/, ""); } } },
               { type: "value", name: payload.level, gridIndex: 1, min: 1, max: 4, interval: 1,
                 nameLocation: "middle", nameGap: 30, axisLabel: { formatter: "L{value}" } }],

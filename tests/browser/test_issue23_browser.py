@@ -189,3 +189,32 @@ def test_upload_refusals_fit_a_phone(small_server, browser, lang, tmp_path):
         assert page.evaluate(RUN_AXE) == []
     finally:
         context.close()
+
+
+def test_after_an_upload_the_draft_preview_shows_the_level(small_server, browser, tmp_path):
+    good = tmp_path / "tarakan-desember.csv"
+    good.write_text("kode_wilayah,cutoff,wajib_ktp,ktp_terekam,anak_lt17,kia_dimiliki,anak_lt18,akta_lahir_dimiliki\n"
+                    "65.71,2020-12-H1,120000,121000,50000,26000,56000,54000\n", encoding="utf-8")
+    from browser_support import PASSWORD
+
+    context = browser.new_context(viewport={"width": 390, "height": 900}, bypass_csp=True, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{small_server.url}/masuk")
+        page.fill("#name", "tarakan")  # Kota Tarakan's operator: the preview is its own level
+        page.fill("#password", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_load_state("networkidle")
+        page.goto(f"{small_server.url}/unggah")
+        page.set_input_files("#file", str(good))
+        page.click("#upload-submit")
+        page.wait_for_selector("#draft-preview")
+        assert re.fullmatch(r"L[1-4]", page.inner_text("#preview-level .lvl").strip())
+        assert page.locator("#upload-status li[aria-current='step']").count() == 1
+        wide = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        assert wide <= 390
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate(RUN_AXE) == []
+    finally:
+        context.close()

@@ -28,6 +28,9 @@ SCREENS = {
     "runs": "/run",
     "quality": "/kualitas",
     "completeness": f"/kelengkapan?cutoff={CUTOFF}",
+    "login": "/masuk",
+    "bad-cutoff": "/nasional?cutoff=2031-13-H9",
+    "not-found": "/wilayah/99",
 }
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

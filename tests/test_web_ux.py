@@ -205,8 +205,9 @@ def test_scorecard_rows_follow_the_jurisdiction_and_filters(app):
 def test_scorecard_arrows_follow_the_change_since_the_previous_run(app):
     national = TestClient(app)
     sign_in(national, "nasional", "/nasional")
-    rows = national.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}").json()["regions"]
-    page = national.get(f"/nasional/kabkota?cutoff={SEED_CUTOFF}").text
+    rows = national.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}&provinsi=65").json()["regions"]
+    page = national.get(f"/nasional/kabkota?cutoff={SEED_CUTOFF}&provinsi=65").text  # one page (100 rows a page)
+    assert rows
     for rec in rows:
         html_row = re.search(rf'<tr data-code="{re.escape(rec["code"])}".*?</tr>', page, flags=re.S).group(0)
         change = (rec["indicators"].get("kia") or {}).get("change_value")

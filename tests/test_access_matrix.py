@@ -95,6 +95,8 @@ MATRIX = [
     # upload: any account, for regions within its jurisdiction (outside: 422 naming the row)
     ("GET", "/unggah", "/unggah", "403 200 200 200 200", "403 200 200 200 200"),
     ("POST", "/unggah", "upload:/unggah", "403 200 200 200 422", "403 200 200 200 422"),
+    # evaluating a cut-off from the upload page: national users only (no cut-off named: 404)
+    ("POST", "/unggah/evaluasi", "write:/unggah/evaluasi", "403 404 403 403 403", "403 404 403 403 403"),
     ("GET", "/unggah/templat.csv", "/unggah/templat.csv?cutoff={cutoff}&region=65.71", "403 200 200 200 403",
      "403 200 200 200 403"),
     ("GET", "/unggah/templat.csv", "/unggah/templat.csv?cutoff={cutoff}&region=65", "403 200 200 403 403",

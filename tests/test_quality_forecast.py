@@ -1,12 +1,12 @@
 """Forecast to target on crafted series: every status, the pace, projection, the cut-off the threshold
-is reached at, people per half-month, too little history; the province allocation (fewest people,
-most regencies reaching their own threshold, ties by code)."""
+is reached at, people per half-month, too little history. The province rollup is
+the one split of a gap (tests/test_gap_split.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from capaian.quality.forecast import allocate, forecast_series
+from capaian.quality.forecast import forecast_series
 
 CUTS = ["2020-07-H1", "2020-07-H2", "2020-08-H1", "2020-08-H2", "2020-09-H1", "2020-09-H2"]
 
@@ -53,32 +53,3 @@ def test_fewer_than_three_cutoffs_gives_no_forecast():
 def test_k_uses_the_last_cutoffs_only():
     f = forecast_series(series([0, 50, 10, 11, 12, 13]), 20, k=4)
     assert f.points == 4 and f.pace == pytest.approx(1.0)
-
-
-def test_allocation_fewest_people_most_regencies():
-    regs = [
-        {"code": "65.01", "numerator": 150, "denominator": 1000},  # own short 50
-        {"code": "65.02", "numerator": 190, "denominator": 1000},  # own short 10
-        {"code": "65.03", "numerator": 300, "denominator": 1000},  # already met
-    ]
-    a = allocate("65", "2020-11-H1", "kia", 20, regs)
-    assert a.shortfall == 0  # 640 of 3000 = 21,3 %: nothing to close
-    regs[2]["numerator"] = 200  # 540 of 3000: short 60
-    a = allocate("65", "2020-11-H1", "kia", 20, regs)
-    assert a.shortfall == 60 and sum(s["add"] for s in a.shares) == 60
-    assert [(s["code"], s["add"], s["reaches_own"]) for s in a.shares] == [("65.02", 10, True), ("65.01", 50, True)]
-    assert a.reaching == ["65.02", "65.01"]
-
-
-def test_allocation_remainder_and_ties():
-    regs = [{"code": "65.02", "numerator": 180, "denominator": 1000},  # own short 20
-            {"code": "65.01", "numerator": 180, "denominator": 1000},  # own short 20 (tie: by code)
-            {"code": "65.03", "numerator": 300, "denominator": 1000}]
-    # 660 / 3000 = 22 %: no shortfall at 20 %; at 23 % the province is short 30
-    a = allocate("65", "2020-11-H1", "kia", 23, regs)
-    assert a.shortfall == 30
-    # own shortfalls at 23 %: 50, 50, 0 -> none fits whole; the remainder goes to the first by code
-    assert [(s["code"], s["add"], s["reaches_own"]) for s in a.shares] == [("65.01", 30, False)]
-    a = allocate("65", "2020-11-H1", "kia", 20, [{**r, "numerator": r["numerator"] - 30} for r in regs])
-    # short 30 at 20 %: own shortfalls 50, 50, 0; tie broken by code
-    assert a.shares[0]["code"] == "65.01" and sum(s["add"] for s in a.shares) == a.shortfall

@@ -39,7 +39,7 @@ def test_the_schema_is_a_table_schema_with_one_name_per_field_and_group():
 
 def test_a_record_set_names_its_fields_from_the_schema(kaltara):
     view, rs = kaltara
-    assert set(rs) == {"run", "region", "regions", "regions_hidden", "explanation", "completeness"}
+    assert set(rs) == {"run", "region", "regions", "regions_hidden", "explanation", "completeness", "gap_shares"}
     assert set(fields("run")) <= set(rs["run"])
     for rec in [rs["region"], *rs["regions"]]:
         assert set(rec) == set(fields("region")) | {"indicators"}

@@ -87,9 +87,9 @@ def test_implementation_reads_as_regencies_that_comply(client):
     data = client.get(f"/nasional.json?cutoff={SEED_CUTOFF}").json()["region"]["indicators"]["kertas_putih"]
     assert data["value"] is None  # the nation reads k of n regencies/cities, never one regency's count
     share = f'{100 * data["numerator"] / data["denominator"]:.1f}'.replace(".", ",")
-    indonesia = re.search(r'<td class="\w+" data-ind="kertas_putih">(.*?)</td>', overview, flags=re.S).group(1)
-    symbol = "✓" if data["status"] == "met" else "✗"
-    assert text_of(indonesia).startswith(f'{symbol} {int(data["numerator"])} dari {int(data["denominator"])} ({share} %)')
+    # the rubric gives the nation no level: k of n in a neutral colour, no ✓/✗ (capaian.records.watch.national_rule)
+    indonesia = re.search(r'<td class="kofn" data-ind="kertas_putih">(.*?)</td>', overview, flags=re.S).group(1)
+    assert text_of(indonesia).startswith(f'{int(data["numerator"])} dari {int(data["denominator"])} ({share} %)')
 
 
 def test_map_has_a_legend_a_colour_selector_and_a_list(client):
@@ -122,13 +122,10 @@ def test_contrast_formula_matches_known_ratios():
     assert contrast("#d9534f", "#ffffff") == pytest.approx(3.96, abs=0.01)  # the old L1 (issue 13)
 
 
-def test_level_colours_meet_wcag_aa():
+def test_status_colours_meet_wcag_aa():
+    """The level palette has its own test (tests/test_palette.py); the met / not met fills here."""
     css = CSS.read_text(encoding="utf-8")
     var = dict(re.findall(r"--([a-z0-9-]+):\s*(#[0-9a-fA-F]{6})", css))
-    for level in ("l1", "l2", "l3", "l4", "lx"):
-        assert contrast(var[level], var[f"{level}-fg"]) >= 4.5, level  # text on the fill
-    for lower, upper in (("l1", "l2"), ("l2", "l3"), ("l3", "l4")):
-        assert contrast(var[lower], var[upper]) >= 3.0, (lower, upper)  # neighbouring levels' fills
     for fill in ("met-fill", "notmet-fill"):
         assert contrast(var[fill], var[f"{fill}-fg"]) >= 4.5
 
@@ -209,8 +206,9 @@ def test_scorecard_rows_follow_the_jurisdiction_and_filters(app):
 def test_scorecard_arrows_follow_the_change_since_the_previous_run(app):
     national = TestClient(app)
     sign_in(national, "nasional", "/nasional")
-    rows = national.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}").json()["regions"]
-    page = national.get(f"/nasional/kabkota?cutoff={SEED_CUTOFF}").text
+    rows = national.get(f"/nasional/kabkota.json?cutoff={SEED_CUTOFF}&provinsi=65").json()["regions"]
+    page = national.get(f"/nasional/kabkota?cutoff={SEED_CUTOFF}&provinsi=65").text  # one page (100 rows a page)
+    assert rows
     for rec in rows:
         html_row = re.search(rf'<tr data-code="{re.escape(rec["code"])}".*?</tr>', page, flags=re.S).group(0)
         change = (rec["indicators"].get("kia") or {}).get("change_value")

@@ -156,6 +156,43 @@ def evaluate_cutoff(
     existing = store.find_run(str(cutoff), rubric.id, target_set_id, revision)
     if existing is not None:
         return _run_view(store, existing)
+    indicators, region_rows = _evaluate_frames(store, cutoff, rubric, target_sets, revision)
+    run_id = store.save_run(
+        cutoff=str(cutoff),
+        rubric=rubric.id,
+        target_set=target_set_id,
+        hierarchy_version=version,
+        fact_revision=revision,
+        indicators=indicators,
+        regions=region_rows,
+        actor=actor,
+    )
+    return _run_view(store, run_id)
+
+
+def preview_cutoff(store, cutoff: str | Cutoff) -> RunView:
+    """The figures the current facts of a cut-off give, evaluated as `evaluate_cutoff` would but
+    not stored (a draft preview for an office after an upload; run_id 0, `preview` in its meta).
+    The stored run of these very facts is returned when there is one."""
+    from capaian.periods import check_cutoff
+
+    cutoff = check_cutoff(cutoff)
+    rubric = resolve_rubric(cutoff, None)
+    revision = store.fact_revision(str(cutoff))
+    existing = store.find_run(str(cutoff), rubric.id, "national", revision)
+    if existing is not None:
+        return _run_view(store, existing)
+    indicators, regions = _evaluate_frames(store, cutoff, rubric, (), revision)
+    meta = {"cutoff": str(cutoff), "rubric": rubric.id, "target_set": "national", "published_at": None,
+            "hierarchy_version": version_for_cutoff(cutoff), "fact_revision": revision, "preview": True}
+    return RunView(run_id=0, meta=meta, indicators=indicators, regions=regions)
+
+
+def _evaluate_frames(store, cutoff, rubric, target_sets, revision):
+    """(indicators, regions) frames of a cut-off's facts at `revision` (trimmed as stored)."""
+    from capaian.evaluate import evaluate
+
+    version = version_for_cutoff(cutoff)
     facts = store.current_facts(str(cutoff), revision=revision)
     if facts.empty:
         raise CapaianError(
@@ -172,18 +209,7 @@ def evaluate_cutoff(
     result = evaluate(facts, regions, rubric, target_sets=target_sets, previous=None, base=base)
     # a region whose submission named another known base is evaluated on it, and says so
     indicators = mark_named_bases(store, facts, result.indicators, rubric, base)
-    indicators, region_rows = _trim(indicators, result.regions)
-    run_id = store.save_run(
-        cutoff=str(cutoff),
-        rubric=rubric.id,
-        target_set=target_set_id,
-        hierarchy_version=version,
-        fact_revision=revision,
-        indicators=indicators,
-        regions=region_rows,
-        actor=actor,
-    )
-    return _run_view(store, run_id)
+    return _trim(indicators, result.regions)
 
 
 def get_runs_of_region(store, run_ids: list[int], code: str) -> dict[int, RunView]:

@@ -23,6 +23,14 @@ SCREENS = {
     "regency": f"/wilayah/65.71?cutoff={CUTOFF}",  # Tarakan, level 4: the indicator closest to falling
     "upload": "/unggah",
     "scorecard": f"/nasional/kabkota?cutoff={CUTOFF}",
+    "api": "/api",
+    "apidocs": "/api/docs",
+    "runs": "/run",
+    "quality": "/kualitas",
+    "completeness": f"/kelengkapan?cutoff={CUTOFF}",
+    "login": "/masuk",
+    "bad-cutoff": "/nasional?cutoff=2031-13-H9",
+    "not-found": "/wilayah/99",
 }
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

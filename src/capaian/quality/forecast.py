@@ -12,11 +12,9 @@ reach its threshold, and how many more people per half-month would it need.
   otherwise.
 - People per half-month needed: the people short of the threshold now (ceil(threshold × denominator
   / 100) − numerator, the denominator held as it is) divided by the half-months left, rounded up.
-- Province rollup: the province's shortfall (its value is the sum of its regencies) split across
-  its regencies by the allocation that closes it adding exactly the shortfall (no allocation adds
-  fewer) and makes the most regencies reach their own thresholds: smallest own shortfall first
-  (ties: by region code), the remainder to the next one in that order, never above a regency's
-  denominator.
+- Province rollup: the province's shortfall split across its regencies by the one split of a gap
+  (`capaian.evaluate.shares.gap_split`: in proportion to the people each has not yet covered,
+  largest remainder), the same numbers as the path table, a regency's page, the PDF and the API.
 """
 
 from __future__ import annotations
@@ -122,39 +120,6 @@ class Allocation:
         return [s["code"] for s in self.shares if s["reaches_own"]]
 
 
-def allocate(province_code: str, cutoff: str, indicator: str, threshold: float, regencies: list[dict]) -> Allocation:
-    """Split the province's shortfall across `regencies` ({code, name, numerator, denominator}; those
-    reporting both) as the module docstring says."""
-    num = sum(float(r["numerator"]) for r in regencies)
-    den = sum(float(r["denominator"]) for r in regencies)
-    shortfall = max(0, math.ceil(threshold * den / 100 - 1e-9) - int(num))
-    out = Allocation(province_code, cutoff, indicator, float(threshold), shortfall)
-    rows = []
-    for r in regencies:
-        own = max(0, math.ceil(threshold * float(r["denominator"]) / 100 - 1e-9) - int(r["numerator"]))
-        room = max(0, int(float(r["denominator"]) - float(r["numerator"])))
-        rows.append({"code": r["code"], "name": r.get("name") or r["code"], "own_short": own, "room": room})
-    rows.sort(key=lambda r: (r["own_short"] == 0, r["own_short"], r["code"]))
-    left = shortfall
-    for r in rows:  # whole shortfalls, smallest first
-        if r["own_short"] and r["own_short"] <= left and r["own_short"] <= r["room"]:
-            r["add"] = r["own_short"]
-            left -= r["own_short"]
-    for r in rows:  # the remainder, in the same order
-        if left <= 0:
-            break
-        extra = min(left, r["room"] - r.get("add", 0))
-        if extra > 0:
-            r["add"] = r.get("add", 0) + extra
-            left -= extra
-    for r in rows:
-        add = r.get("add", 0)
-        if add:
-            out.shares.append({"code": r["code"], "name": r["name"], "add": add, "own_short": r["own_short"],
-                               "reaches_own": add >= r["own_short"]})
-    return out
-
-
 def forecasts(views: list, codes=None, k: int = DEFAULT_K, tiers=("province", "regency")) -> list[Forecast]:
     """Forecasts of every coverage indicator of the regions `codes` (None: every province and
     regency) from the trend runs `views` (time order; the last is now)."""
@@ -193,21 +158,20 @@ def region_forecasts(views: list, code: str, k: int = DEFAULT_K) -> list[Forecas
 
 
 def province_allocations(view, province_code: str) -> list[Allocation]:
-    """The rollup of a province in one run: per coverage indicator it misses, the allocation."""
-    rows = view.indicators
-    mine = rows[(rows["region_code"] == province_code) & (rows["kind"] == "coverage")]
+    """The rollup of a province in one run: per coverage indicator it misses, the one split of its
+    gap (`capaian.evaluate.shares.gap_split`, as the path table and the regency pages)."""
+    from capaian.evaluate.shares import gap_split
+
     out = []
-    for r in mine.to_dict("records"):
-        if r.get("status") != "not_met" or r.get("target") is None:
+    for ind in view.rubric.indicators:
+        if ind.kind != "coverage":
             continue
-        kids = rows[(rows["province_code"] == province_code) & (rows["tier"] == "regency")
-                    & (rows["indicator"] == r["indicator"])]
-        regencies = [{"code": k["region_code"], "name": k["region_name"], "numerator": k["numerator"],
-                      "denominator": k["denominator"]} for k in kids.to_dict("records")
-                     if k["numerator"] == k["numerator"] and k["denominator"] == k["denominator"]
-                     and k["numerator"] is not None and k["denominator"]]
-        if regencies:
-            out.append(allocate(province_code, str(r["cutoff"]), r["indicator"], float(r["target"]), regencies))
+        split = gap_split(view, province_code, ind.id)
+        if split is None or not split["shares"]:
+            continue
+        out.append(Allocation(province_code, str(view.cutoff), ind.id, split["threshold"], split["needed"],
+                              [{"code": s["code"], "name": s["name"], "add": s["share"], "own_short": s["own_short"],
+                                "reaches_own": s["reaches_own"]} for s in split["shares"] if s["share"]]))
     return out
 
 

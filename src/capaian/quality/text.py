@@ -134,9 +134,17 @@ def error_note(mae, lang: str | None) -> str:
 def allocation_line(a, label: str, lang: str | None) -> str:
     shares = ", ".join(
         f"{s['name']} +{_int(s['add'], lang)}" + (" ✓" if s["reaches_own"] else "") for s in a.shares)
-    return tr(lang, "%(label)s: the province is %(n)s people short of %(target)s; fewest people: %(shares)s "
-              "(✓ reaches its own threshold)", label=label, n=_int(a.shortfall, lang),
-              target=numbers.threshold(a.threshold, lang), shares=shares)
+    return tr(lang, "%(label)s: the province is %(n)s people short of %(target)s; split over its regencies/cities "
+              "in proportion to the people each has not yet covered: %(shares)s (✓ reaches its own threshold)",
+              label=label, n=_int(a.shortfall, lang), target=numbers.threshold(a.threshold, lang), shares=shares)
+
+
+def share_line(name: str, province: str, label: str, share: dict, lang: str | None) -> str:
+    """A regency's share of its province's gap (`capaian.evaluate.shares.regency_gap_shares`)."""
+    return tr(lang, "%(label)s: %(name)s's share of the %(n)s people %(province)s still needs is %(share)s "
+              "(split in proportion to the people each regency/city has not yet covered; its own shortfall to "
+              "the threshold: %(own)s)", label=label, name=name, n=_int(share["province_needed"], lang),
+              province=province, share=_int(share["share"], lang), own=_int(share["own_short"], lang))
 
 
 def narrative_paragraphs(forecasts, flags, labels: dict, mae, lang: str | None) -> list[str]:

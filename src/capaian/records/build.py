@@ -8,6 +8,8 @@ indicator fields}. Values keep full precision (whole counts as int). Above a reg
 implementation indicator reads k of n regencies/cities (`numerator` of `denominator`); its
 `value` is empty, never a regency's own count. Every surface (pages and their twins, /api/results,
 the CLI's --format json|csv) renders these records, so they hold the same keys and values.
+A regency's set adds `gap_shares`: its share of each coverage gap of its province (the one split,
+`capaian.evaluate.shares.gap_split`).
 """
 
 from __future__ import annotations
@@ -175,11 +177,14 @@ def explanation_of(view, code: str, below: bool) -> dict | None:
     detail = clean(explanation.to_dict())
     steps = detail.get("path") or []
     if below and "." not in code and code != "ID":
-        from capaian.evaluate.shares import step_shares
+        from capaian.evaluate.shares import gap_split
 
         for step in steps:
             if step.get("kind") == "coverage" and step.get("needed"):
-                step["shares"] = clean(step_shares(view.indicators, code, step["indicator"], step["needed"]))
+                split = gap_split(view, code, step["indicator"])  # the one split (its needed is the step's)
+                if split is not None:
+                    step["shares"] = clean(split["shares"])
+                    step["shares_rule"] = split["rule"]
     if not below:
         steps = [{**{k: v for k, v in step.items() if k != "shares"},
                   "regions": [{"code": r.get("code"), "name": r.get("name")} for r in step.get("regions") or []]}
@@ -201,9 +206,12 @@ def region_set(view, code: str, *, below: bool = True, flags: dict | None = None
                            f"Region {code} is not in the evaluation results of {view.cutoff}.")
     region = records(view, own, flags)[0]
     children = records(view, children_of(view, code), flags) if below or code == "ID" else []
+    from capaian.evaluate.shares import regency_gap_shares
+
     return {"run": run_record(view), "region": region, "regions": children,
             "regions_hidden": not below and code != "ID" and "." not in code,
-            "explanation": explanation_of(view, code, below), "completeness": completeness(region)}
+            "explanation": explanation_of(view, code, below), "completeness": completeness(region),
+            "gap_shares": clean(regency_gap_shares(view, code)) if region["tier"] == "regency" else []}
 
 
 def results_set(view, regions: pd.DataFrame, tier: str, flags: dict | None = None) -> dict:

@@ -38,7 +38,10 @@ def models() -> dict:
         regions_hidden=(bool, False),
         explanation=(dict[str, Any] | None, Field(
             None, description="Why this level, and its path: the fewest indicators that reach the next level.")),
-        completeness=(dict[str, Any] | None, None))
+        completeness=(dict[str, Any] | None, None),
+        gap_shares=(list[dict[str, Any]], Field(default_factory=list, description=(
+            "A regency/city: its share of each coverage gap of its province (the one split: people still "
+            "needed, in proportion to people not yet covered, largest remainder)."))))
     results = create_model("Results", __base__=_Open, run=(run, ...), tier=(str, ...),
                            regions=(list[region], ...))
     explanation = create_model("Explanation", __base__=region_set, lines=(list[str], Field(

@@ -90,8 +90,15 @@ def trend_png(rows: pd.DataFrame, rubric, lang: str = "id", dpi: int = 150) -> b
     levels = rows.drop_duplicates("cutoff").set_index("cutoff")
     ys = [plain(levels.loc[c, "level"]) for c in cutoffs]
     if any(v is not None for v in ys):
+        from matplotlib import patheffects
+
+        from capaian.present.palette import swatch
+
+        for band in rubric.bands.levels:  # the level palette as bands behind the line
+            bottom.axhspan(band.level - 0.5, band.level + 0.5, color=swatch(band.level).fill, zorder=0, linewidth=0)
         bottom.step(range(len(cutoffs)), [float("nan") if v is None else v for v in ys], where="mid",
-                    color="0.0", linewidth=1.4)
+                    color="0.0", linewidth=1.4, zorder=3,
+                    path_effects=[patheffects.Stroke(linewidth=3.2, foreground="white"), patheffects.Normal()])
         bottom.set_ylim(0.5, max(b.level for b in rubric.bands.levels) + 0.5)
         bottom.set_ylabel(tr(lang, "Level"), fontsize=8)
     else:

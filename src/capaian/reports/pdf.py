@@ -307,7 +307,9 @@ def render_html(view, scope: Scope, lang: str = "id", generated_at: dt.datetime 
     ctx["runline"] = f"{ctx['scope_title']} · {view.cutoff} · {ctx['rubric_id']} · run {view.run_id}"
     ctx["pagelabel"] = tr(lang, "Page")
     env = _env(norm(lang))
-    ctx["css"] = env.get_template("report.css").render(**ctx)
+    from capaian.present.palette import pdf_css
+
+    ctx["css"] = env.get_template("report.css").render(**ctx) + "\n" + pdf_css()
     return env.get_template("report.html").render(**ctx)
 
 

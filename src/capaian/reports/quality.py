@@ -121,6 +121,16 @@ def office_section(store, choice, view, scope, lang: str) -> QualitySection:
     labels = {i.id: i.label.get(lang) for i in view.rubric.indicators}
     allocations = tuple((scope.name, labels.get(a.indicator, a.indicator),
                          allocation_line(a, labels.get(a.indicator), lang)) for a in found["allocations"])
+    if scope.tier == "regency":  # its share of the province's gaps: the one split (capaian.evaluate.shares)
+        from capaian.evaluate.shares import regency_gap_shares
+        from capaian.quality.text import share_line
+
+        regs = view.regions
+        for share in regency_gap_shares(view, scope.code):
+            province = regs.loc[regs["region_code"] == share["province"], "region_name"]
+            province = province.iloc[0] if len(province) else share["province"]
+            label = labels.get(share["indicator"], share["indicator"])
+            allocations += ((scope.name, label, share_line(scope.name, province, label, share, lang)),)
     offices = set(view.regions[view.regions["tier"].isin(("province", "regency"))]["region_code"])
     codes = (set(scope.regions(view)["region_code"]) & offices) | {scope.code}
     flags = region_flags(store, choice, scope.code, codes=sorted(codes))

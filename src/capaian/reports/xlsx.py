@@ -75,6 +75,10 @@ class _Sheets:
         self.red = wb.add_format({"bg_color": RED, "font_color": "#9C0006"})
         self.grey = wb.add_format({"bg_color": GREY})
         self.bold_level = wb.add_format({"bold": True})
+        from capaian.present.palette import LEVELS  # the one level palette (web, PDF, charts)
+
+        self.levels = {level: wb.add_format({**base, "bold": True, "bg_color": sw.fill, "font_color": sw.ink})
+                       for level, sw in LEVELS.items()}
         self.draft_format = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": "#9C0006",
                                            "bg_color": RED})
 
@@ -169,7 +173,7 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
     r += 1
     ws.write_string(r, 0, tr(lang, "Level"), s.bold)
     if level is not None:
-        ws.write_number(r, 1, int(level), s.bold_level)
+        ws.write_number(r, 1, int(level), s.levels.get(int(level), s.bold_level))
         ws.write_string(r, 2, level_label(rubric, level, lang))
     elif level_label(rubric, level, lang, region.get("assessed")):  # an office with no data
         ws.write_string(r, 1, level_label(rubric, level, lang, region.get("assessed")))
@@ -254,9 +258,8 @@ def _levels(s: _Sheets, ws, view, recs: list[dict], lang: str) -> None:
     s.heading_rows(ws, top)
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
     if r > top:
-        best = max(band.level for band in rubric.bands.levels)
-        ws.conditional_format(top + 1, 4, r, 4, {"type": "cell", "criteria": "==", "value": best, "format": s.green})
-        ws.conditional_format(top + 1, 4, r, 4, {"type": "cell", "criteria": "<=", "value": 2, "format": s.red})
+        for level, fmt in s.levels.items():  # the level palette (capaian.present.palette)
+            ws.conditional_format(top + 1, 4, r, 4, {"type": "cell", "criteria": "==", "value": level, "format": fmt})
 
 
 INDICATOR_COLUMNS = (  # key, header, width, number format name

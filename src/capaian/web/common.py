@@ -43,6 +43,19 @@ def _levels_json(records) -> str:
     return json.dumps({r["code"]: r["level"] for r in records})
 
 
+def slash_breaks(text: str):
+    """HTML of `text` that may break after a slash, never inside a word ("regencies/<wbr>cities")."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(text)).replace("/", "/<wbr>"))
+
+
+def css_variables() -> str:
+    from capaian.present.palette import css_variables as palette_css
+
+    return palette_css()
+
+
 def _templates(lang: str) -> Jinja2Templates:
     """The page templates in one language (Jinja2's i18n extension over that language's catalogue)."""
     import jinja2
@@ -51,6 +64,8 @@ def _templates(lang: str) -> Jinja2Templates:
     env.bytecode_cache = _bytecode_cache()  # compiled templates kept between server starts
     env.filters["todate"] = _todate
     env.globals["allowed"] = allowed
+    env.globals["palette_css"] = css_variables()
+    env.filters["slash_breaks"] = slash_breaks
     env.filters["todatetime"] = _todatetime
     env.filters["levels_json"] = _levels_json
     env.globals["message"] = lambda key: message(key, lang)
@@ -212,7 +227,8 @@ class Fmt:
         `476 dari 514 (92,6 %)` (`capaian.present.numbers.complying`, as in the PDF and the CLI)."""
         if numbers.missing(total) or not total:
             return numbers.DASH
-        return numbers.complying(met, total, self.lang, share=share)
+        text = numbers.complying(met, total, self.lang, share=share)
+        return slash_breaks(text) if self.lang == "en" else text  # "regencies/cities" is long, "kab/kota" short
 
     def goal(self, kind: str, value) -> str:
         """An indicator target: `98 %` for coverage, `≥ 18` for implementation."""

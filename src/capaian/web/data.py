@@ -11,7 +11,7 @@ from capaian.records.build import as_int, clean  # noqa: F401  (page modules' na
 
 KIA_FACT = "kia_dimiliki"
 AKTA_FACT = "akta_lahir_dimiliki"
-RECORD_KEYS = ("run", "region", "regions", "regions_hidden", "explanation", "completeness")  # a page's record set
+RECORD_KEYS = ("run", "region", "regions", "regions_hidden", "explanation", "completeness", "gap_shares")  # a page's record set
 
 
 RUN_META_FIELDS = ("created_by", "published_by", "note")  # `view_run_meta` in capaian.access
@@ -77,7 +77,10 @@ def overview_model(view) -> dict:
     for rec in rs["regions"]:
         key = str(rec["level"]) if rec["level"] is not None else "none"
         counts[key] = counts.get(key, 0) + 1
-    return {**_page(view, rs), "national": rs["region"], "level_counts": counts}
+    from capaian.records.watch import national_rule, watch_lists
+
+    return {**_page(view, rs), "national": rs["region"], "level_counts": counts, "watch": watch_lists(view),
+            "national_rule": national_rule(view.rubric)}
 
 
 def region_model(view, code: str, below: bool = True) -> dict:

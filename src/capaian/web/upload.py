@@ -15,13 +15,14 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
 
 from capaian.access import allowed
 from capaian.errors import CapaianError
 from capaian.intake.submission import SUBMISSION_STATUS
-from capaian.web.common import CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render, web
+from capaian.web.common import (CSRF_FIELD, CSRF_HEADER, PageError, check_csrf, current_user, render,
+                                render_fragment, web)
 
 router = APIRouter(include_in_schema=False)
 
@@ -343,10 +344,58 @@ async def upload(request: Request):
     if token:
         check_csrf(request, token)
     outcome = await process_upload(request, user, csrf_in_form=not token)
+    if outcome.get("ok"):
+        outcome = await run_in_threadpool(after_upload, request, user, outcome)
     return render(
         request, "upload.html", _form(user, outcome, request),
         status=200 if outcome["ok"] else 422,
     )
+
+
+def after_upload(request: Request, user, outcome: dict) -> dict:
+    """An accepted file: where its facts stand (received -> evaluated -> published) and the draft
+    preview of the office's figures from the new facts (`capaian.records.preview`)."""
+    from capaian.records.preview import draft_preview, progress
+
+    result = outcome.get("result") or {}
+    cutoff = result.get("cutoff")
+    if not cutoff:
+        return outcome
+    state = web(request)
+    out = dict(outcome)
+    try:
+        with state.db() as store:
+            out["progress"] = progress(store, cutoff, result.get("revision"))
+            out["preview"] = draft_preview(store, cutoff, user.region_code or "ID")
+    except CapaianError as exc:  # e.g. no rubric for the cut-off yet: the upload stands, no preview
+        out["preview_error"] = {"id": exc.id_message, "en": exc.en_message}
+    return out
+
+
+@router.post("/unggah/evaluasi")
+def evaluate_from_web(request: Request, cutoff: str | None = Form(None), csrf_token: str | None = Form(None)):
+    """National users evaluate a cut-off from the web (as POST /api/evaluations); with htmx the
+    answer replaces the progress line, without it the upload page shows it."""
+    from capaian.service import evaluate_cutoff
+    from capaian.web.select import CUTOFF_RE
+
+    user = require_uploader(request)
+    check_csrf(request, csrf_token)
+    if not allowed(user, "evaluate"):
+        raise PageError(403, "forbidden")
+    if not CUTOFF_RE.match(cutoff or ""):
+        raise PageError(404, "not_found")
+    state = web(request)
+    try:
+        with state.db() as store:
+            view = evaluate_cutoff(store, cutoff, actor=user.name)
+        answer = {"ok": True, "run_id": int(view.run_id), "cutoff": view.cutoff, "published": view.published}
+    except CapaianError as exc:
+        answer = {"ok": False, "cutoff": cutoff, "error": {"id": exc.id_message, "en": exc.en_message}}
+    state.invalidate()
+    if request.headers.get("HX-Request"):
+        return HTMLResponse(render_fragment(request, None, "_evaluate_result.html", {"answer": answer}))
+    return render(request, "upload.html", {**_form(user, None, request, cutoff), "answer": answer})
 
 
 @router.get("/unggah/templat.csv")

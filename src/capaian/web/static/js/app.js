@@ -22,8 +22,12 @@
     var idx = Array.prototype.indexOf.call(th.parentNode.children, th);
     var numeric = th.dataset.sortType === "num";
     var asc = !th.classList.contains("sorted-asc");
-    table.querySelectorAll("th").forEach(function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
+    table.querySelectorAll("th").forEach(function (h) {
+      h.classList.remove("sorted-asc", "sorted-desc");
+      if (h.hasAttribute("aria-sort")) { h.setAttribute("aria-sort", "none"); }
+    });
     th.classList.add(asc ? "sorted-asc" : "sorted-desc");
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
@@ -43,9 +47,15 @@
       if (table.dataset.wired) { return; }
       table.dataset.wired = "1";
       table.querySelectorAll("th[data-sort-type]").forEach(function (th) {
+        // reachable and operable by keyboard; aria-sort says the order (none until sorted)
+        th.tabIndex = 0;
+        if (!th.hasAttribute("aria-sort")) { th.setAttribute("aria-sort", "none"); }
         th.addEventListener("click", function (ev) {
           ev.preventDefault();
           sortBy(table, th);
+        });
+        th.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); sortBy(table, th); }
         });
       });
     });
@@ -85,7 +95,15 @@
       legend.dataset.mode = mode === "level" ? "level" : "status";
       legend.querySelectorAll(".lg-level").forEach(function (li) { li.hidden = mode !== "level"; });
       legend.querySelectorAll(".lg-status").forEach(function (li) { li.hidden = mode === "level"; });
+      var url = new URL(window.location.href);  // the view state lives in the URL (warna = colour by)
+      if (mode === "level") { url.searchParams.delete("warna"); } else { url.searchParams.set("warna", mode); }
+      window.history.replaceState(null, "", url.toString());
     });
+    var asked = new URL(window.location.href).searchParams.get("warna");
+    if (asked && select.querySelector('option[value="' + asked.replace(/[^a-z0-9_]/g, "") + '"]')) {
+      select.value = asked;
+      select.dispatchEvent(new Event("change"));
+    }
   }
   document.addEventListener("DOMContentLoaded", wireMap);
 })();
@@ -102,5 +120,60 @@
         });
       });
     });
+  });
+})();
+
+/* Download a chart or the map as SVG or PNG, offline: the SVG on the page with its computed colours
+   written in, and a PNG drawn from it on a canvas (buttons: data-download="svg|png", data-target). */
+(function () {
+  "use strict";
+  var PROPS = ["fill", "stroke", "stroke-width", "stroke-dasharray", "font-size", "font-family", "font-weight",
+               "text-anchor", "opacity"];
+  function standalone(svg) {
+    var copy = svg.cloneNode(true);
+    var from = svg.querySelectorAll("*"), to = copy.querySelectorAll("*");
+    for (var i = 0; i < from.length; i++) {
+      var style = getComputedStyle(from[i]);
+      PROPS.forEach(function (p) { var v = style.getPropertyValue(p); if (v) { to[i].setAttribute(p, v); } });
+    }
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    var box = svg.getBoundingClientRect();
+    copy.setAttribute("width", Math.round(box.width));
+    copy.setAttribute("height", Math.round(box.height));
+    var bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    bg.setAttribute("width", "100%"); bg.setAttribute("height", "100%"); bg.setAttribute("fill", "#ffffff");
+    copy.insertBefore(bg, copy.firstChild);
+    return { text: new XMLSerializer().serializeToString(copy), width: box.width, height: box.height };
+  }
+  function save(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  function download(button) {
+    var target = document.querySelector(button.dataset.target);
+    var svg = target && (target.tagName.toLowerCase() === "svg" ? target : target.querySelector("svg"));
+    if (!svg) { return; }
+    var out = standalone(svg);
+    var name = (button.dataset.name || "chart") + "." + button.dataset.download;
+    var svgBlob = new Blob([out.text], { type: "image/svg+xml" });
+    if (button.dataset.download === "svg") { save(svgBlob, name); return; }
+    var img = new Image();
+    img.onload = function () {
+      var scale = 2, canvas = document.createElement("canvas");
+      canvas.width = out.width * scale; canvas.height = out.height * scale;
+      var ctx = canvas.getContext("2d");
+      ctx.scale(scale, scale);
+      ctx.drawImage(img, 0, 0, out.width, out.height);
+      canvas.toBlob(function (png) { save(png, name); }, "image/png");
+    };
+    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(out.text);
+  }
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("button[data-download]");
+    if (button) { ev.preventDefault(); download(button); }
   });
 })();

@@ -1,6 +1,9 @@
 /* Optional operator-supplied GeoJSON map of the provinces (replaces the tile grid when present). */
 (function () {
   "use strict";
+  function levelColour(lv) {  // the one level palette: CSS variables from capaian.present.palette
+    return getComputedStyle(document.documentElement).getPropertyValue("--l" + lv).trim();
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("geomap");
     if (!el || typeof echarts === "undefined") { return; }
@@ -15,8 +18,7 @@
       var data = Object.keys(levels).map(function (code) { return { name: code, value: levels[code] }; });
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
-        visualMap: { type: "piecewise", pieces: [{ value: 1, color: "#d9534f" }, { value: 2, color: "#f2b134" },
-          { value: 3, color: "#7cc47f" }, { value: 4, color: "#1a7f3c" }], orient: "horizontal", left: "center", bottom: 0 },
+        visualMap: { type: "piecewise", pieces: [1, 2, 3, 4].map(function (lv) { return { value: lv, color: levelColour(lv) }; }), orient: "horizontal", left: "center", bottom: 0 },
         series: [{ type: "map", map: "provinsi", roam: true, data: data, label: { show: false } }]
       });
       chart.on("click", function (ev) { if (ev.name) { window.location = "/wilayah/" + ev.name; } });

@@ -4,7 +4,8 @@
    line. Below: the level as its own step strip (1-4), never on the percentage axis.
    No text is drawn along the vertical lines: labels there collided with each other, the legend and
    the thresholds. What the lines mean is said in the note under the chart (#trend-note) and in the
-   tooltip of each cut-off. */
+   tooltip of each cut-off. The y axis holds every threshold; the indicators shown are kept in the URL
+   (?tampil=); the toolbox saves an SVG (the page's PNG/SVG buttons: app.js). */
 (function () {
   "use strict";
   function shortCutoff(c) {  // 2020-11-H1 -> 11/20 H1
@@ -44,6 +45,24 @@
     }
     series.push({ name: payload.level, type: "line", step: "end", xAxisIndex: 1, yAxisIndex: 1, data: trend.levels,
                   symbol: "rect", symbolSize: 6, itemStyle: { color: "#14532d" }, lineStyle: { color: "#14532d", width: 3 } });
+    var thresholds = (trend.order || Object.keys(trend.series)).map(function (id) { return trend.series[id].threshold; })
+      .filter(function (t) { return t !== null && t !== undefined; });
+    var lowest = thresholds.length ? Math.min.apply(null, thresholds) : Infinity;
+    var highest = thresholds.length ? Math.max.apply(null, thresholds) : -Infinity;
+    // the indicators shown (legend) live in the URL: ?tampil=ktp_el,kia
+    var ids = trend.order || Object.keys(trend.series);
+    var shownIds = (new URL(window.location.href).searchParams.get("tampil") || "").split(",").filter(Boolean);
+    var selected = {};
+    if (shownIds.length) {
+      ids.forEach(function (id, i) { selected[series[i].name] = shownIds.indexOf(id) >= 0; });
+    }
+    // the axis: values and thresholds, at most 5 steps of a round size (labels never crowd)
+    var all = [lowest, highest].filter(isFinite);
+    ids.forEach(function (id) { (trend.series[id].values || []).forEach(function (v) { if (v !== null && v !== undefined) { all.push(v); } }); });
+    var lo = all.length ? Math.min.apply(null, all) : 0, hi = all.length ? Math.max.apply(null, all) : 100;
+    var step = [1, 2, 5, 10, 20, 25, 50, 100].filter(function (s) { return (hi - lo) / s <= 5; })[0] || 100;
+    var axis = { min: Math.max(0, Math.floor(lo / step) * step), max: Math.ceil(hi / step) * step, step: step };
+    if (axis.max === axis.min) { axis.max = axis.min + step; }
     var narrow = el.clientWidth < 440;  // the legend takes two lines
     // Every k-th cut-off labelled, k chosen from the width so that labels ("11/20 H1", 12 px) never touch.
     var fits = Math.max(1, Math.floor((el.clientWidth - 72) / 80));
@@ -66,17 +85,28 @@
         }
       },
       axisPointer: { link: [{ xAxisIndex: "all" }] },
-      legend: { top: 0, left: 0, right: 0, itemGap: 14 },
+      legend: { top: 0, left: 0, right: 0, itemGap: 14, selected: selected },
       grid: [{ left: 52, right: 20, top: narrow ? 84 : 56, height: narrow ? "42%" : "50%" },
              { left: 52, right: 20, bottom: 38, height: "14%" }],
       xAxis: [{ type: "category", data: trend.cutoffs, gridIndex: 0, axisLabel: { show: false } },
               { type: "category", data: trend.cutoffs, gridIndex: 1, axisLabel: labels }],
-      yAxis: [{ type: "value", name: "%", nameGap: 8, scale: true, gridIndex: 0,
+      toolbox: { right: 0, bottom: 0, feature: { saveAsImage: { type: "svg", name: payload.fileName || "trend",
+                                                            title: payload.saveSvg || "SVG" } } },
+      yAxis: [{ type: "value", name: "%", nameGap: 8, gridIndex: 0,
+                // every threshold inside the axis (a 20 % threshold is drawn even when values sit at 30-110)
+                min: axis.min, max: axis.max, interval: axis.step,
                 axisLabel: { formatter: function (v) { return fmt.format(v).replace(/[.,]00$/, ""); } } },
               { type: "value", name: payload.level, gridIndex: 1, min: 1, max: 4, interval: 1,
                 nameLocation: "middle", nameGap: 30, axisLabel: { formatter: "L{value}" } }],
       series: series
     });
+    function keep(ev) {  // a legend click (or an action) writes the indicators shown into the URL
+      var on = ids.filter(function (id, i) { return ev.selected[series[i].name] !== false; });
+      var url = new URL(window.location.href);
+      if (on.length === ids.length) { url.searchParams.delete("tampil"); } else { url.searchParams.set("tampil", on.join(",")); }
+      window.history.replaceState(null, "", url.toString());
+    }
+    ["legendselectchanged", "legendselected", "legendunselected"].forEach(function (name) { chart.on(name, keep); });
     window.addEventListener("resize", function () { chart.resize(); });
     el.dataset.ready = "1";
   }

@@ -28,6 +28,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
+from capaian.spellings import SpellingError
 from capaian.present.i18n import N_
 from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
@@ -136,9 +137,10 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, upload
+    from capaian.web import (api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, search,
+                             upload)
 
-    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
+    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, search, api, apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)
@@ -191,8 +193,10 @@ def create_app(
     @app.exception_handler(CapaianError)
     async def capaian_error(request: Request, exc: CapaianError):
         if wants_json(request):
-            return JSONResponse({"error": "bad_request", "status": 422,
-                                 "message": {"id": exc.id_message, "en": exc.en_message}}, status_code=422)
+            body = {"error": "bad_request", "status": 422, "message": {"id": exc.id_message, "en": exc.en_message}}
+            if isinstance(exc, SpellingError):  # names the parameter and what it expects
+                body.update(parameter=exc.parameter, expected=exc.expected)
+            return JSONResponse(body, status_code=422)
         lang = lang_of(request)
         return render(request, "error.html",
                       {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)

@@ -42,18 +42,9 @@ def _package_hierarchy(tiers: tuple[str, ...], version: str) -> Hierarchy:
 
 def abbreviation_of(code: str) -> str | None:
     """The first-listed abbreviation of a province (`65` -> `Kaltara`), as the data spells it."""
-    names = _listed().get(code)
-    return names[0] if names else None
+    from capaian.regions.abbreviations import _first_listed
 
-
-@cache
-def _listed() -> dict[str, list[str]]:
-    import yaml
-
-    from capaian.regions.abbreviations import DATA
-
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    return {str(code): [str(n) for n in names] for code, names in data["provinces"].items()}
+    return _first_listed().get(code)
 
 
 def search(hierarchy: Hierarchy, text: str, limit: int = 30) -> list[Found]:

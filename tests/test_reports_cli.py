@@ -118,7 +118,7 @@ def test_build_report_names_its_run(store):
     published = build_report(store, "65", SEED_CUTOFF, "md")
     assert published.media_type == FORMATS["md"] and published.cutoff == SEED_CUTOFF
     assert f"run {published.run_id}" in published.text
-    assert published.filename == f"capaian-65-{SEED_CUTOFF}-run{published.run_id}-id.md"
+    assert published.filename == f"capaian-65-kalimantan-utara-{SEED_CUTOFF}-run{published.run_id}-internal-id.md"
     with pytest.raises(CapaianError):
         build_report(store, "65", UNPUBLISHED, "md")
     provisional = build_report(store, "65", UNPUBLISHED, "md", draft=True)

@@ -183,8 +183,10 @@ def cell_text(value, lang: str) -> str:
     if isinstance(value, pd.Timestamp) or hasattr(value, "strftime"):
         if pd.isna(value):
             return ""
-        if getattr(value, "hour", 0) or getattr(value, "minute", 0):
-            return value.strftime("%Y-%m-%d %H:%M")
+        if getattr(value, "hour", 0) or getattr(value, "minute", 0):  # a stored time (UTC): in WIB
+            from capaian.formatting import format_datetime
+
+            return format_datetime(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value, lang)
         return numbers.date(value, lang)
     if isinstance(value, bool):
         return tr(lang, "yes") if value else tr(lang, "no")

@@ -45,7 +45,7 @@ def landing(user, target: str | None) -> str:
     except one of the public's front pages (`/`, `/nasional`, with or without a query), which an
     older header link carried: that counts as none."""
     target = safe_next(target, "")  # never elsewhere: an outside address counts as none
-    if target and urlparse(target).path not in HOME_PAGES:
+    if target and urlparse(target).path not in (*HOME_PAGES, "/masuk", "/keluar"):
         return target
     return home(user)
 

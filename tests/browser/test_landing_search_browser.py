@@ -100,3 +100,20 @@ def test_search_finds_kaltara_tarakan_and_65_71(small_server, new_page, width, l
     expect(page.locator('#search-results a[href="/wilayah/65"]')).to_be_visible()
     assert page.locator("#search-results li").count() >= 5
     no_wider_than(page, width)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_one_click_downloads_the_report(small_server, new_page, fmt):
+    """A click on PDF/Excel starts the build (htmx shows the progress) and the browser gets the
+    file once it is ready, without a second click; the file name says scope, cut-off, run, audience."""
+    page = new_page(1400)
+    page.goto(small_server.url + "/masuk")
+    page.fill("#name", "kaltara")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/wilayah/65(\?|$)"))
+    page.goto(small_server.url + "/wilayah/65?cutoff=2020-11-H1")
+    with page.expect_download(timeout=300_000) as info:
+        page.click(f"#report-{fmt}")  # the one click
+    name = info.value.suggested_filename
+    assert re.fullmatch(rf"capaian-65-kalimantan-utara-2020-11-H1-run\d+-internal-(id|en)\.{fmt}", name), name

@@ -89,19 +89,22 @@ def help_language(argv: list[str]) -> str:
     """The language of the help pages: the root's `--lang en` / `--lang=en`, else Indonesian."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1] if argv[i + 1] in ("id", "en") else "id"
+            return argv[i + 1] if argv[i + 1] in HELP_SIDE else "id"
         if arg.startswith("--lang="):
-            return arg[7:] if arg[7:] in ("id", "en") else "id"
+            return arg[7:] if arg[7:] in HELP_SIDE else "id"
     return "id"
 
 
+HELP_SIDE = {"id": 0, "en": 1}  # which side of an `Indonesian / English` help text a language reads
+
+
 def one_language(text: str | None, lang: str) -> str | None:
-    """`Indonesian / English` help text -> the part in `lang` (a text without ` / ` is kept)."""
+    """`Indonesian / English` help text -> the side `lang` reads (a text without ` / ` is kept)."""
     if not text or " / " not in text:
         return text
-    id_part, en_part = text.split(" / ", 1)
-    chosen = (en_part if lang == "en" else id_part).strip()
-    if lang != "en" and not chosen.endswith((".", ")")):
+    side = HELP_SIDE.get(lang, 0)
+    chosen = text.split(" / ", 1)[side].strip()
+    if side == 0 and not chosen.endswith((".", ")")):
         chosen += "."
     return chosen if chosen.startswith("capaian") else chosen[:1].upper() + chosen[1:]
 

@@ -24,6 +24,8 @@ TIER_ALIASES = {
 TIER_EXPECTED = "national|province|regency|district|village (nasional, provinsi, kabkota, kecamatan, desa)"
 CUTOFF_EXPECTED = "YYYY-MM-H1 or YYYY-MM-H2 (e.g. 2020-11-H1)"
 REGION_EXPECTED = "a code (65, 65.71), a name (Kota Tarakan) or a province abbreviation (Kaltara)"
+EXPECTED = {"tier": TIER_EXPECTED, "cutoff": CUTOFF_EXPECTED, "region": REGION_EXPECTED,
+            "province": REGION_EXPECTED, "code": REGION_EXPECTED}  # what each parameter takes
 _IN_INDONESIAN = {  # the expected forms above, as the Indonesian message says them
     CUTOFF_EXPECTED: "YYYY-MM-H1 atau YYYY-MM-H2 (mis. 2020-11-H1)",
     REGION_EXPECTED: "kode (65, 65.71), nama (Kota Tarakan) atau singkatan provinsi (Kaltara)",

@@ -99,6 +99,15 @@ def _code(request: Request, text: str, parameter: str, tiers=("national", "provi
     return region_code(request, text, parameter=parameter, tiers=tiers)
 
 
+def _path_code(request: Request, text: str) -> str:
+    """The region of a path (`/api/explanations/Kaltara`): code, name or abbreviation; 404 naming
+    what it takes when it names no region (a path names a resource: not found, not a bad parameter)."""
+    try:
+        return _code(request, text, "code")
+    except spellings.SpellingError as exc:
+        raise PageError(404, "not_found", exc.id_message, exc.en_message) from None
+
+
 VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces), 2022 (37 provinces, from 25 Jul 2022) or 2025 (38 provinces, from 8 Dec 2022).")
 
 
@@ -148,7 +157,7 @@ def _children(request: Request, version: str, code: str) -> list[dict]:
             responses=refusals(404, 422))
 def api_region(request: Request, code: str,
                version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP)):
-    code = normalise(code) if code[:1].isdigit() or code.upper() == "ID" else _code(request, code, "code")
+    code = _path_code(request, code)
     with web(request).reader() as store:
         stored = store.region_children(version, code)
         region = store.region_row(version, code) if stored is not None else None
@@ -230,6 +239,10 @@ CUTOFF_HELP = N_("Cut-off YYYY-MM-H1 (as of the 15th) or YYYY-MM-H2 (as of the m
                  "2000-2099, any case (2020-11-h1).")
 
 
+# the declared form (OpenAPI): a cut-off in any case; `capaian.spellings.cutoff` writes it `2020-11-H1`
+CUTOFF_ANY_CASE = r"^20[0-9]{2}-(0[1-9]|1[0-2])-[Hh][12]$"
+
+
 def _cutoff(cutoff: str | None) -> str | None:
     return spellings.cutoff(cutoff) if cutoff else None
 
@@ -237,7 +250,7 @@ def _cutoff(cutoff: str | None) -> str | None:
 @router.get("/evaluations", tags=["evaluations"], summary=N_("Evaluation runs (public: published only)"),
             responses=refusals(401, 422, 429), openapi_extra=READ)
 def api_evaluations(request: Request,
-                    cutoff: str | None = Query(None, description=CUTOFF_HELP)):
+                    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP)):
     user, _ = api_user(request)
     cutoff = _cutoff(cutoff)
     runs = web(request).catalog().runs
@@ -255,7 +268,7 @@ def api_evaluation(request: Request, run_id: int):
 
 
 class EvaluateBody(BaseModel):
-    cutoff: str = Field(examples=["2020-11-H1"], description=CUTOFF_HELP)
+    cutoff: str = Field(pattern=CUTOFF_ANY_CASE, examples=["2020-11-H1"], description=CUTOFF_HELP)
     rubric: str | None = Field(None, pattern=RUBRIC_RE.pattern,
                                description=N_("Rubric id; default: the cut-off year's own."))
 
@@ -328,7 +341,7 @@ def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str 
             responses={**refusals(401, 404, 422, 429), 200: {"model": models()["Results"]}}, openapi_extra=READ)
 def api_results(
     request: Request,
-    cutoff: str | None = Query(None, description=CUTOFF_HELP),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
     run_id: int | None = Query(None, description=N_("A run id instead of cutoff/rubric.")),
     tier: str = Query("province", description=TIER_HELP),
@@ -367,7 +380,7 @@ def api_results(
 def api_explanation(
     request: Request,
     code: str,
-    cutoff: str | None = Query(None, description=CUTOFF_HELP),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
     run_id: int | None = None,
     lang: str = Query("id", pattern=r"^(id|en)$"),
@@ -377,7 +390,7 @@ def api_explanation(
 ):
     """The region's record set, as its page's JSON twin, and the explanation's lines in one language."""
     user, _ = api_user(request)
-    code = _code(request, code, "code")
+    code = _path_code(request, code)
     choice, view = _pick(request, run_id, _cutoff(cutoff), rubric, region=code)
     if code not in set(view.regions["region_code"]):
         raise PageError(404, "not_found")
@@ -449,7 +462,7 @@ def api_quarter(request: Request, quarter: str = Path(..., pattern=PERIOD_RE.pat
 @router.get("/submissions", tags=["submissions"], summary=N_("Stored submissions within your jurisdiction"),
             responses=refusals(401, 403, 422, 429), openapi_extra=WRITE)
 def api_submissions(request: Request,
-                    cutoff: str | None = Query(None, description=CUTOFF_HELP)):
+                    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP)):
     user, _ = api_user(request)
     cutoff = _cutoff(cutoff)
     if not allowed(user, "upload"):

@@ -28,7 +28,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
-from capaian.spellings import SpellingError
+from capaian.spellings import EXPECTED, SpellingError
 from capaian.present.i18n import N_
 from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
@@ -184,10 +184,16 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if wants_json(request):
-            return JSONResponse({"error": "bad_request", "status": 422,
-                                 "message": {"id": message("bad_request", "id"), "en": message("bad_request", "en")},
-                                 "detail": apispec.validation_detail(exc.errors())},
-                                status_code=422)
+            detail = apispec.validation_detail(exc.errors())
+            body = {"error": "bad_request", "status": 422,
+                    "message": {"id": message("bad_request", "id"), "en": message("bad_request", "en")},
+                    "detail": detail}
+            if detail and detail[0]["loc"]:  # the parameter, and what it expects, as for a SpellingError
+                name = str(detail[0]["loc"][-1])
+                said = SpellingError(name, detail[0].get("input", ""), EXPECTED.get(name) or str(detail[0].get("msg", "")))
+                body.update(parameter=name, expected=said.expected,
+                            message={"id": said.id_message, "en": said.en_message})
+            return JSONResponse(body, status_code=422)
         return render(request, "error.html", {"status": 422, "key": "bad_request", "detail": None}, status=422)
 
     @app.exception_handler(CapaianError)

@@ -79,9 +79,9 @@ def test_explain_wraps_at_word_boundaries(cli, lang):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_help_summaries_fit_in_one_language(cli, lang):
     out = cli("--help", lang=lang).stdout
-    commands = out.split("Commands:")[1].splitlines()
-    assert len([c for c in commands if c.strip()]) > 15
-    for line in commands:
+    listed = out.split("Commands:")[1].splitlines()
+    assert len([c for c in listed if c.strip()]) > 15
+    for line in listed:
         assert cell_len(line) <= WIDTH and "..." not in line, line
         summary = line.strip().split(None, 1)[1] if len(line.split()) > 1 else ""
         assert len(summary) <= SUMMARY_MAX, line

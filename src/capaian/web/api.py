@@ -157,7 +157,8 @@ def _children(request: Request, version: str, code: str) -> list[dict]:
             responses=refusals(404, 422))
 def api_region(request: Request, code: str,
                version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP)):
-    code = _path_code(request, code)
+    # a code of any tier (a district, a village) as it is; a name or abbreviation of a province or regency
+    code = normalise(code) if code[:1].isdigit() or code.upper() == "ID" else _path_code(request, code)
     with web(request).reader() as store:
         stored = store.region_children(version, code)
         region = store.region_row(version, code) if stored is not None else None

@@ -87,6 +87,8 @@ MATRIX = [
      "403 200 200 200 403", "403 200 200 200 403"),
     ("GET", "/wilayah/{code}/laporan.{fmt}", "/wilayah/65.01/laporan.xlsx?cutoff={cutoff}",
      "403 200 200 403 403", "403 200 200 403 403"),
+    # the header search lists region names and codes only (no figures): open to everyone (issue 23)
+    ("GET", "/cari", "/cari?q=kalimantan", ALL(200), ALL(200)),
     # log in / out, language
     ("GET", "/masuk", "/masuk", ALL(200), ALL(200)),
     ("POST", "/masuk", "nocsrf:/masuk", ALL(403), ALL(403)),

@@ -36,7 +36,7 @@ def test_bases_are_ordered_and_counted_before_they_come_into_force():
     assert all(b.population_as_of < b.in_force_from for b in bases)
     base = get_base("dkb-2020-s1")
     assert base.describe("id") == "DKB Semester I 2020 (penduduk per 30 Juni 2020, berlaku sejak 1 September 2020)"
-    assert base.describe("en").startswith("DKB Semester I 2020 (population as of June 30, 2020")
+    assert base.describe("en").startswith("DKB Semester I 2020 (population as of 30 June 2020")
 
 
 def test_unknown_base_is_a_clear_error():

@@ -42,7 +42,7 @@ def test_missing_values_show_a_dash():
 def test_long_dates():
     assert fmt.format_date(dt.date(2020, 11, 15)) == "15 November 2020"
     assert fmt.format_date(dt.date(2020, 8, 17)) == "17 Agustus 2020"
-    assert fmt.format_date(dt.date(2020, 11, 15), lang="en") == "November 15, 2020"
+    assert fmt.format_date(dt.date(2020, 11, 15), lang="en") == "15 November 2020"  # never US order
 
 
 def test_unknown_language_falls_back_to_indonesian():

@@ -14,7 +14,7 @@ from capaian.runs import pick
 from capaian.service import evaluate_cutoff, get_run
 from capaian.store import open_store
 from cli_support import run_capaian
-from web_support import KALTARA, SEED_CUTOFF, UNPUBLISHED, fresh_db
+from web_support import KALTARA, PUBLISHED, SEED_CUTOFF, UNPUBLISHED, fresh_db
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_default_file_name(db, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     capaian(db, "report", "--scope", "6571", "--cutoff", SEED_CUTOFF, "--format", "xlsx")
     files = [p.name for p in tmp_path.iterdir()]
-    assert len(files) == 1 and files[0].startswith(f"capaian-65.71-{SEED_CUTOFF}-run") and files[0].endswith("-id.xlsx")
+    assert len(files) == 1 and files[0].startswith(f"capaian-65.71-kota-tarakan-{SEED_CUTOFF}-run") and files[0].endswith("-id.xlsx")
 
 
 def test_format_from_the_output_suffix():
@@ -77,8 +77,9 @@ def test_errors_are_one_line(db):
     assert b"Wilayah 99 tidak ada" in bad_scope.stderr and b"Traceback" not in bad_scope.stderr
     bad_format = capaian(db, "report", "--scope", "65", "--cutoff", SEED_CUTOFF, "--format", "docx", check=False)
     assert bad_format.returncode == 1 and b"docx" in bad_format.stderr and b"Traceback" not in bad_format.stderr
-    no_cutoff = capaian(db, "report", "--scope", "65", check=False)
-    assert no_cutoff.returncode == 1 and b"--cutoff" in no_cutoff.stderr
+    # without --cutoff: the newest published cut-off, as for `explain` (issue 23)
+    newest = capaian(db, "report", "--scope", "65", "--format", "txt")
+    assert newest.returncode == 0 and f"Cut-off {PUBLISHED[-1]}".encode() in newest.stdout
 
 
 # -- library --------------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def test_build_report_names_its_run(store):
     published = build_report(store, "65", SEED_CUTOFF, "md")
     assert published.media_type == FORMATS["md"] and published.cutoff == SEED_CUTOFF
     assert f"run {published.run_id}" in published.text
-    assert published.filename == f"capaian-65-{SEED_CUTOFF}-run{published.run_id}-id.md"
+    assert published.filename == f"capaian-65-kalimantan-utara-{SEED_CUTOFF}-run{published.run_id}-internal-id.md"
     with pytest.raises(CapaianError):
         build_report(store, "65", UNPUBLISHED, "md")
     provisional = build_report(store, "65", UNPUBLISHED, "md", draft=True)

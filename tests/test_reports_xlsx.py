@@ -23,7 +23,8 @@ from web_support import KALTARA, SEED_CUTOFF
 
 GEN_1 = dt.datetime(2024, 1, 2, 3, 4, 5)
 GEN_2 = dt.datetime(2025, 6, 7, 8, 9, 10)
-STAMP_1, STAMP_2 = "2024-01-02 03:04:05 UTC", "2025-06-07 08:09:10 UTC"
+# the generation time in the zone of Kalimantan Utara (WITA, UTC+8), as the report shows it
+STAMP_1, STAMP_2 = "2 Januari 2024 11:04:05 WITA", "7 Juni 2025 16:09:10 WITA"
 
 
 @pytest.fixture(scope="module")

@@ -57,6 +57,22 @@ def format_target(value: float | None, lang: str | None = None) -> str:
     return format_pct(float(d), places, lang)
 
 
+DATE_PATTERN = "d MMMM y"  # `30 November 2022` in both languages (en_US's "long" is "November 30, 2022")
+
+
 def format_date(value: dt.date, lang: str | None = None) -> str:
-    """`15 November 2020` in both languages' long form."""
-    return _babel_format_date(value, format="long", locale=locale_for(lang))
+    """`15 November 2020` in both languages: day, month name in the language, year."""
+    return _babel_format_date(value, format=DATE_PATTERN, locale=locale_for(lang))
+
+
+def format_datetime(value: dt.datetime | None, lang: str | None = None, zone: str = "WIB",
+                    seconds: bool = False) -> str:
+    """A stored time (UTC) in the reader's zone: `30 November 2022 14:05 WITA` (`capaian.regions.zones`:
+    WIB, WITA or WIT by the office's province, WIB nationally); None -> an em dash."""
+    if value is None:
+        return "—"
+    from capaian.regions.zones import local
+
+    shown = local(value, zone)
+    clock = f"{shown:%H:%M:%S}" if seconds else f"{shown:%H:%M}"
+    return f"{format_date(shown.date(), lang)} {clock} {zone}"

@@ -43,6 +43,7 @@ class CapaianGroup(TyperGroup):
     """The root command: known errors become one line on stderr and an exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        localise_help(self, help_language(list(sys.argv[1:] if args is None else args)))
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
@@ -79,6 +80,57 @@ class CapaianGroup(TyperGroup):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+SUMMARY_MAX = 60  # a command's one-line summary in `--help`: fits 80 columns beside the longest name
+
+
+def help_language(argv: list[str]) -> str:
+    """The language of the help pages: the root's `--lang en` / `--lang=en`, else Indonesian."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in HELP_SIDE else "id"
+        if arg.startswith("--lang="):
+            return arg[7:] if arg[7:] in HELP_SIDE else "id"
+    return "id"
+
+
+HELP_SIDE = {"id": 0, "en": 1}  # which side of an `Indonesian / English` help text a language reads
+
+
+def one_language(text: str | None, lang: str) -> str | None:
+    """`Indonesian / English` help text -> the side `lang` reads (a text without ` / ` is kept)."""
+    if not text or " / " not in text:
+        return text
+    side = HELP_SIDE.get(lang, 0)
+    chosen = text.split(" / ", 1)[side].strip()
+    if side == 0 and not chosen.endswith((".", ")")):
+        chosen += "."
+    return chosen if chosen.startswith("capaian") else chosen[:1].upper() + chosen[1:]
+
+
+def summary(text: str | None) -> str:
+    """A command's one-line summary: the first sentence of its help, at most SUMMARY_MAX characters
+    (cut at a word, never mid-word)."""
+    import textwrap
+
+    first = (text or "").strip().split("\n")[0]
+    first = first.split(". ")[0].rstrip(".")
+    return textwrap.shorten(first, SUMMARY_MAX, placeholder=" …") if len(first) > SUMMARY_MAX else first
+
+
+def localise_help(group, lang: str) -> None:
+    """Every command's and option's help in one language (`one_language`), and short summaries, on
+    the click commands of this invocation (Typer builds them afresh for each)."""
+    stack = [group]
+    while stack:
+        command = stack.pop()
+        command.help = one_language(command.help, lang)
+        command.short_help = summary(command.help)
+        for param in command.params:
+            if getattr(param, "help", None):
+                param.help = one_language(param.help, lang)
+        stack.extend(getattr(command, "commands", {}).values())
 
 
 app = typer.Typer(

@@ -7,7 +7,8 @@ from enum import Enum
 import typer
 
 from capaian.cli.app import app, console, open_db, state, sub_app
-from capaian.cli.output import cell_text, echo_json, frame_csv, indicator_legend, level_table_rows
+from capaian.cli.output import (cell_text, echo_json, fit_names, frame_csv, indicator_legend, level_table_rows,
+                                wrap_lines)
 from capaian.cli.region_args import province_code, region_code, tier_name
 from capaian.present.i18n import N_, tr
 
@@ -143,7 +144,14 @@ def explain_cmd(
     if quarter:
         lines = [f"{quarter} ({view.cutoff}, run {view.run_id})", *lines]
     lines += _flag_lines(choice, explanation.region_code)
-    typer.echo("\n".join(lines))  # plain lines: no need to load Rich here
+    typer.echo("\n".join(wrap_lines(lines, _width())))  # plain lines: no need to load Rich here
+
+
+def _width() -> int:
+    """The terminal's width, as the tables take it ($COLUMNS first; 80 when it cannot be told)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 def _rank_lines(view, code: str, lang: str) -> list[str]:
@@ -216,6 +224,8 @@ def _print_ranking(view, choice, tier: str, province: str | None, fmt: Format, w
         _print_records(results_set(view, rows, tier, flags=flags), view, fmt)
         return
     header, body = level_table_rows(rows, view.indicators, view, state.lang, wide=wide)
+    if not wide:
+        body = fit_names(header, body, console.width, state.lang)
     from capaian.reports.common import draft_label, period_label
 
     draft = draft_label(view, state.lang)
@@ -223,7 +233,8 @@ def _print_ranking(view, choice, tier: str, province: str | None, fmt: Format, w
                                    f"run {view.run_id}") if t)
     table = Table(title=f"{draft} — {title}" if draft else title)
     for i, head in enumerate(header):
-        table.add_column(head, no_wrap=i != 2 or wide, justify="center" if i > 4 and not wide else "left")
+        table.add_column(head, no_wrap=i != 2 or wide, justify="center" if i > 4 and not wide else "left",
+                         overflow="fold")  # a name wraps between words, never cut to "K…"
     for row in body:
         table.add_row(*row)
     _print_table(table, wide)

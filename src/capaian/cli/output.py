@@ -101,6 +101,37 @@ def _compact_rows(regions: pd.DataFrame, indicators: pd.DataFrame, ids: list[str
     return body
 
 
+NAME, LEVEL = 2, 3  # the region and level columns of the ranking table
+
+
+def fit_names(header: list[str], body: list[list[str]], width: int, lang: str = "id") -> list[list[str]]:
+    """The ranking table's rows with region names that fit `width` columns whole: when a word of a
+    name would not fit the room the other columns leave, an office not assessed shows "–" as its
+    level (the legend's "no data"), then names are written short
+    (`capaian.regions.abbreviations.short_name`: `Kab. Tana Tidung`, `Kaltara`); the table then
+    wraps a name between words, never cutting it to "K…"."""
+    from capaian.present import numbers
+    from capaian.regions.abbreviations import short_name
+
+    if _fits(header, body, width):
+        return body
+    unassessed = numbers.level_text(None, lang, assessed=False)
+    body = [[*r[:LEVEL], numbers.status_symbol("no_data") if r[LEVEL] == unassessed else r[LEVEL], *r[LEVEL + 1:]] for r in body]
+    if _fits(header, body, width):
+        return body
+    return [[*r[:NAME], short_name(r[1], r[NAME]), *r[NAME + 1:]] for r in body]
+
+
+def _fits(header: list[str], body: list[list[str]], width: int) -> bool:
+    """Whether every word of every name fits the room the other columns leave at `width`."""
+    from rich.cells import cell_len
+
+    others = sum(max(cell_len(str(r[i])) for r in [header, *body]) for i in range(len(header)) if i != NAME)
+    room = width - others - 3 * len(header) - 1  # each column: a border and one space either side
+    words = [w for r in [header, *body] for w in str(r[NAME]).split()]
+    return max((cell_len(w) for w in words), default=0) <= room
+
+
 def indicator_legend(view, lang: str, width: int = 100) -> str:
     """`1 = KTP-el ≥ 98 % · 2 = ...` then `✓ met · ✗ not met · – no data` under the compact table,
     broken between items (never inside one) to fit `width`."""
@@ -118,6 +149,28 @@ def indicator_legend(view, lang: str, width: int = 100) -> str:
     return "\n".join(lines)
 
 
+NBSP = "\u00a0"
+
+
+def wrap_lines(lines: list[str], width: int) -> list[str]:
+    """Text lines broken at spaces to fit `width` (never inside a word or a number such as
+    `9.545`), each continuation indented under its line's text (`  ✓ KIA: ...` goes on under `KIA`)."""
+    import re
+    import textwrap
+
+    out = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        lead = re.match(r"\s*(?:[✓✗–\-•†] )?", line).group(0)
+        kept = re.sub(r" (?=%)|(?<=[≥≤<>=]) ", NBSP, line)  # `98 %`, `≥ 18` stay on one line
+        out.extend(w.replace(NBSP, " ") for w in textwrap.wrap(
+            kept, width=width, subsequent_indent=" " * len(lead), break_long_words=False,
+            break_on_hyphens=False) or [line])
+    return out
+
+
 def cell_text(value, lang: str) -> str:
     """A table cell of any type: empty when missing (never `nan`/`NaT`), dates and times readable."""
     import pandas as pd
@@ -130,8 +183,10 @@ def cell_text(value, lang: str) -> str:
     if isinstance(value, pd.Timestamp) or hasattr(value, "strftime"):
         if pd.isna(value):
             return ""
-        if getattr(value, "hour", 0) or getattr(value, "minute", 0):
-            return value.strftime("%Y-%m-%d %H:%M")
+        if getattr(value, "hour", 0) or getattr(value, "minute", 0):  # a stored time (UTC): in WIB
+            from capaian.formatting import format_datetime
+
+            return format_datetime(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value, lang)
         return numbers.date(value, lang)
     if isinstance(value, bool):
         return tr(lang, "yes") if value else tr(lang, "no")

@@ -9,16 +9,11 @@ from capaian.cli.app import err_console, open_db, state
 from capaian.errors import CapaianError
 from capaian.present.i18n import tr
 from capaian.regions import NATIONAL_CODE, get_hierarchy, normalize_code
-from capaian.regions.hierarchy import Hierarchy
+from capaian.regions.hierarchy import Hierarchy  # noqa: F401  (the type returned below)
 from capaian.regions.lookup import EVALUATED_TIERS, RegionNotFoundError, describe, resolve
 
 LOOKUP_VERSION = "2025"  # names and abbreviations are looked up in the current hierarchy
 
-TIER_ALIASES = {
-    "provinsi": "province", "kabkota": "regency", "kab/kota": "regency", "kabupaten": "regency",
-    "kota": "regency", "kecamatan": "district", "desa": "village", "kelurahan": "village",
-    "nasional": "national",
-}
 
 
 def region_code(text: str, tiers: tuple[str, ...] = EVALUATED_TIERS) -> str:
@@ -41,17 +36,17 @@ def _lookup_hierarchy(tiers: tuple[str, ...]) -> Hierarchy:
     """The regions a name is looked for in: the store's copy of the evaluated tiers (a few hundred
     rows) when the store has one, else the whole hierarchy from the region package."""
     if set(tiers) <= set(EVALUATED_TIERS):
+        from capaian.regions.search import stored_hierarchy
+
         try:
             store = open_db()
         except CapaianError:  # no store yet (e.g. `template` on a fresh machine)
             store = None
-        if store is not None:
-            try:
-                names = store.region_names(LOOKUP_VERSION, tuple(t for t in tiers if t != "national"))
-            finally:
+        try:
+            return stored_hierarchy(store, tuple(tiers), LOOKUP_VERSION)
+        finally:
+            if store is not None:
                 store.close()
-            if names:
-                return Hierarchy(LOOKUP_VERSION, names)
     return get_hierarchy(LOOKUP_VERSION)
 
 
@@ -76,6 +71,9 @@ def province_code(text: str | None) -> str | None:
 
 
 def tier_name(text: str) -> str:
-    """`provinsi` -> `province`, `kabkota` -> `regency`; English names pass through."""
+    """`provinsi` -> `province`, `kabkota` -> `regency`, any case (`capaian.spellings`, the one
+    reading of the CLI, the pages and the API); English names pass through."""
+    from capaian.spellings import TIER_ALIASES
+
     key = text.strip().lower()
     return TIER_ALIASES.get(key, key)

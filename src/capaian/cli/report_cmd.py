@@ -15,7 +15,7 @@ def report_cmd(
     scope: str = typer.Option(
         "ID", "--scope", help="ID/nasional, kode provinsi (65) atau kab/kota (65.71) / the nation, a province or regency."
     ),
-    cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1."),
+    cutoff: str = typer.Option(None, "--cutoff", help="Cut-off, e.g. 2020-11-H1 (default: the newest)."),
     fmt: str = typer.Option(
         None, "--format", help="xlsx, pdf, md or txt (default: from the -o suffix, else md)."
     ),
@@ -45,12 +45,16 @@ def report_cmd(
     from capaian.rubrics import load_target_set
     from capaian.runs import target_set_id
 
+    from capaian.accounts import OPERATOR
+    from capaian.runs import pick
+
+    code = region_code(scope)
     store = open_db()  # first: the target sets added to the store become known
     sets = target_set_id(tuple(load_target_set(t) for t in target_set)) if target_set else None
-    report = build_report(
-        store, scope=region_code(scope), cutoff=cutoff, fmt=fmt, lang=language, rubric_id=rubric, run_id=run,
-        draft=draft, target_set=sets, period=period,
-    )
+    # the run the one picker chooses, as for `explain` and `results`: the newest cut-off by default
+    picked = pick(store, user=OPERATOR, region=code, cutoff=cutoff, rubric=rubric, run_id=run, draft=draft,
+                  target_set=sets, period=period)
+    report = build_report(store, scope=code, fmt=fmt, lang=language, picked=picked)
     if (output is not None and str(output) == "-") or (output is None and fmt in ("md", "txt")):
         sys.stdout.buffer.write(report.content)
         sys.stdout.flush()

@@ -10,6 +10,7 @@ and says so.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,9 @@ class Report:
         return self.content.decode("utf-8")
 
 
+PUBLIC_AUDIENCE = "publik"  # a report of the rows the public may see (file names say so)
+
+
 def only_tiers(view, tiers: tuple[str, ...]):
     """A copy of a run view holding only the rows of `tiers`."""
     import dataclasses
@@ -98,12 +102,28 @@ class ReportInputs:
     trend: object = None  # the trend rows (`capaian.runs.trend_frame`) for the PDF chart
     quality: object = None  # the data-quality and forecast section of the PDF and workbook (`reports.quality`)
     extra: tuple = ()  # the narrative's forecast and data-quality paragraphs (`quality_paragraphs`)
+    audience: str = "internal"  # "publik": only the rows the public may see (`only_tiers`), else every row
 
     @property
     def filename(self) -> str:
+        """`capaian-65-kalimantan-utara-2020-11-H1-run2-internal-id.pdf`: scope (code and name),
+        cut-off, run (`-draf` when unpublished), audience (`publik` / `internal`: the public's
+        national report holds fewer rows than a national user's) and language."""
         draft_tag = "-draf" if not self.view.published else ""
-        return (f"capaian-{self.scope.slug}-{self.view.cutoff}-run{self.view.run_id}{draft_tag}-{self.lang}."
-                f"{self.fmt}")
+        return (f"capaian-{self.scope.slug}{_name_slug(self.scope)}-{self.view.cutoff}-run{self.view.run_id}"
+                f"{draft_tag}-{self.audience}-{self.lang}.{self.fmt}")
+
+
+def _name_slug(scope: Scope) -> str:
+    """`-kalimantan-utara`, `-kota-tarakan` for a file name (ASCII); nothing for the nation."""
+    import re
+
+    from capaian.regions.hierarchy import fold
+
+    if scope.tier == "national":
+        return ""
+    words = re.sub(r"[^a-z0-9]+", "-", fold(str(scope.name))).strip("-")
+    return f"-{words}" if words else ""
 
 
 def gather(store, view, scope: Scope, fmt: str, lang: str = "id", synthetic: bool | None = None, choice=None,
@@ -221,5 +241,7 @@ def build_report(store, scope: str | None = "ID", cutoff: str | None = None, fmt
     where = resolve_scope(view, scope)
     generated_at = generated_at or now_utc()
     inputs = gather(store, view, where, fmt, lang, choice=choice)
+    if tiers is not None:
+        inputs = dataclasses.replace(inputs, audience=PUBLIC_AUDIENCE)
     content = render_inputs(inputs, generated_at)
     return Report(content, fmt, FORMATS[fmt], inputs.filename, int(view.run_id), view.cutoff, where, generated_at)

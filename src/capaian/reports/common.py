@@ -118,16 +118,18 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def stamp_text(value: dt.datetime | None) -> str:
-    """`2020-11-16 08:30:00 UTC` (times are UTC throughout the store)."""
-    if value is None:
-        return "—"
-    return f"{value:%Y-%m-%d %H:%M:%S} UTC"
+def stamp_text(value: dt.datetime | None, lang: str | None = None, code: str | None = None) -> str:
+    """`16 November 2020 16:30:00 WITA`: a stored time (UTC throughout the store) in the zone of the
+    report's region `code` (WIB, WITA or WIT by province; WIB for the nation, `capaian.regions.zones`)."""
+    from capaian.formatting import format_datetime
+    from capaian.regions.zones import zone_of
+
+    return format_datetime(value, lang, zone_of(code), seconds=True)
 
 
-def run_status_text(view, lang: str | None) -> str:
+def run_status_text(view, lang: str | None, code: str | None = None) -> str:
     if view.published:
-        return tr(lang, "published %(stamp)s", stamp=stamp_text(run_timestamp(view)))
+        return tr(lang, "published %(stamp)s", stamp=stamp_text(run_timestamp(view), lang, code))
     return tr(lang, "not published (provisional)")
 
 

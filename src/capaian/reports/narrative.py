@@ -263,11 +263,11 @@ def _step_item(step, rubric, lang: str) -> str:
     return step.text(lang) + "."
 
 
-def _source(view, lang: str) -> str:
+def _source(view, lang: str, code: str | None = None) -> str:
     ts = plain(view.meta.get("target_set")) or "national"
     return tr(lang,
         "Source: evaluation of Disdukcapil performance levels, run %(run_id)s (rubric %(rubric)s, cut-off %(cutoff)s, target set %(ts)s; %(status)s).",
-        run_id=view.run_id, rubric=view.rubric.id, cutoff=view.cutoff, ts=ts, status=run_status_text(view, lang))
+        run_id=view.run_id, rubric=view.rubric.id, cutoff=view.cutoff, ts=ts, status=run_status_text(view, lang, code))
 
 
 def _meta_line(view, lang: str) -> str:
@@ -317,7 +317,7 @@ def _office_blocks(view, scope: Scope, lang: str) -> list[Block]:
         blocks.append(Block("ul", items=tuple(_step_item(s, rubric, lang) for s in e.path)))
     elif e.message is not None:
         blocks.append(Block("p", e.message.get(lang)))
-    blocks.append(Block("p", _source(view, lang)))
+    blocks.append(Block("p", _source(view, lang, scope.code)))
     return blocks
 
 

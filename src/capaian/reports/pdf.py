@@ -208,12 +208,12 @@ def report_context(view, scope: Scope, lang: str = "id", generated_at: dt.dateti
         "rubric_id": rubric.id,
         "rubric_label": rubric.label.get(lang),
         "run_id": view.run_id,
-        "run_status": run_status_text(view, lang),
+        "run_status": run_status_text(view, lang, scope.code),
         "published": view.published,
         "target_set": plain(view.meta.get("target_set")) or "national",
         "fact_revision": plain(view.meta.get("fact_revision")),
         "hierarchy_version": plain(view.meta.get("hierarchy_version")),
-        "generated": stamp_text(generated_at),
+        "generated": stamp_text(generated_at, lang, scope.code),
         "synthetic": synthetic,
         "level": f_int(level, lang) if level is not None else None,
         "level_label": level_label(rubric, level, lang, region.get("assessed")),
@@ -313,6 +313,9 @@ def render_html(view, scope: Scope, lang: str = "id", generated_at: dt.datetime 
     return env.get_template("report.html").render(**ctx)
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(view, scope: Scope, lang: str = "id", generated_at: dt.datetime | None = None,
                trend_png: bytes | None = None, synthetic: bool = False, quality=None) -> bytes:
     """The PDF of `view` for `scope`, as bytes (`trend_png`: a chart from `charts.trend_png`;
@@ -320,4 +323,6 @@ def render_pdf(view, scope: Scope, lang: str = "id", generated_at: dt.datetime |
     from weasyprint import HTML
 
     html = render_html(view, scope, lang, generated_at, trend_png, synthetic, quality)
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    # PDF/UA-1: a tagged PDF (structure tree, marked content, language, title shown) that screen
+    # readers can follow; tests/test_reports_pdf_tagged.py reads the structure tree back
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant=PDF_VARIANT)

@@ -58,6 +58,7 @@ class _Sheets:
         self.draft = draft
         self.lang = lang
         self.header_rows: dict[str, int] = {}
+        self.print_rows: dict[str, tuple[int, int]] = {}  # sheet -> (last printed row, last column)
         base = {"font_name": "Calibri", "font_size": 10}
         self.text = wb.add_format(base)
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
@@ -105,13 +106,34 @@ class _Sheets:
         """Rows 0..`last` (banner and column titles) repeat on every printed page of `ws`."""
         self.header_rows[ws.name] = last
 
+    def print_only_above_regencies(self, ws, tiers: list[str], first: int, last_col: int) -> None:
+        """Print a sheet's national and province rows only when it also holds regencies/cities: a
+        national workbook's every regency on paper came to about 100 pages (issue 23); they stay
+        in the sheet, and the page footer says so. `tiers`: the tier of each row from `first`."""
+        upper = [t in ("national", "province") for t in tiers]
+        if all(upper) or not any(upper):
+            return
+        count = upper.index(False)  # rows come national, provinces, then regencies (scope.regions)
+        if any(upper[count:]):
+            return
+        self.print_rows[ws.name] = (first + count - 1, last_col)
+
     def print_setup(self, ws) -> None:
-        """A4 landscape, fitted to the page width (as many pages down as needed), titles repeated."""
+        """A4 landscape, fitted to the page width (as many pages down as needed), titles repeated
+        on every page; a sheet with regencies/cities below its provinces prints down to the last
+        province (`print_only_above_regencies`)."""
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         if ws.name in self.header_rows:
             ws.repeat_rows(0, self.header_rows[ws.name])
+        if ws.name in self.print_rows:
+            last_row, last_col = self.print_rows[ws.name]
+            ws.print_area(0, 0, last_row, last_col)
+            note = tr(self.lang, "Printed: the nation and the provinces; every regency/city is in the sheet.")
+            ws.set_footer(f"&L{note}&R&P / &N")
+        else:
+            ws.set_footer("&R&P / &N")
 
     @staticmethod
     def put(ws, row: int, col: int, value, cell_format=None) -> None:
@@ -161,7 +183,7 @@ def _summary(s: _Sheets, ws, view, scope: Scope, regions: pd.DataFrame, lang: st
         (tr(lang, "Cut-off"), view.cutoff),
         (tr(lang, "Rubric"), f"{rubric.id} — {rubric.label.get(lang)}"),
         (tr(lang, "Evaluation run"), int(view.run_id)),
-        (tr(lang, "Run status"), run_status_text(view, lang)),
+        (tr(lang, "Run status"), run_status_text(view, lang, scope.code)),
     ]
     r = top + 2
     for key, value in rows:
@@ -256,6 +278,7 @@ def _levels(s: _Sheets, ws, view, recs: list[dict], lang: str) -> None:
             s.put(ws, r, col, value, s.change_int if col == 14 else None)
     ws.freeze_panes(top + 1, 2)
     s.heading_rows(ws, top)
+    s.print_only_above_regencies(ws, list(regions["tier"]), top + 1, len(headers) - 1)
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
     if r > top:
         for level, fmt in s.levels.items():  # the level palette (capaian.present.palette)
@@ -329,6 +352,7 @@ def _indicator_sheet(s: _Sheets, ws, view, ind, records: list[dict], lang: str) 
     first = top + 2  # the first data row (0-based)
     ws.freeze_panes(first, 2)
     s.heading_rows(ws, first - 1)
+    s.print_only_above_regencies(ws, [row["tier"] for row in records], first, len(headers) - 1)
     ws.autofilter(first - 1, 0, max(r, first), len(headers) - 1)
     if r >= first:
         met_col = xl_col_to_name([c[0] for c in INDICATOR_COLUMNS].index("met"))
@@ -356,12 +380,14 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
     r = top
     offices = regions[regions["tier"].isin(("national", "province", "regency"))]
     rows = offices.to_dict("records")
+    tiers = []  # the tier of each written row (an office takes one row per step of its path)
     for row, e in zip(rows, view.explain_many([row["region_code"] for row in rows])):
         head = [row["region_code"], row["region_name"], _tier_text(row, lang), e.level,
                 e.indicators_met, e.indicators_total, e.next_level, e.more_needed if e.path else None]
         steps = e.path or [None]
         for i, step in enumerate(steps, start=1):
             r += 1
+            tiers.append(row["tier"])
             for col, value in enumerate(head):
                 s.put(ws, r, col, value)
             if step is None:
@@ -375,6 +401,7 @@ def _explanations(s: _Sheets, ws, view, regions: pd.DataFrame, lang: str) -> Non
             s.put(ws, r, 12, step.text(lang))
     ws.freeze_panes(top + 1, 2)
     s.heading_rows(ws, top)
+    s.print_only_above_regencies(ws, tiers, top + 1, len(headers) - 1)
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
 
 
@@ -456,8 +483,8 @@ def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.da
         (tr(lang, "Target set"), plain(meta.get("target_set")) or "national"),
         (tr(lang, "Fact revision"), plain(meta.get("fact_revision"))),
         (tr(lang, "Region hierarchy version"), plain(meta.get("hierarchy_version"))),
-        (tr(lang, "Run created"), stamp_text(_dt(meta.get("created_at")))),
-        (tr(lang, "Run status"), run_status_text(view, lang)),
+        (tr(lang, "Run created"), stamp_text(_dt(meta.get("created_at")), lang, scope.code)),
+        (tr(lang, "Run status"), run_status_text(view, lang, scope.code)),
     ]
     for ind in rubric.indicators:
         target = f_target_of(ind.target.value, ind.kind, ind.comparison, ind.unit, lang)
@@ -469,7 +496,7 @@ def _metadata(s: _Sheets, ws, view, scope: Scope, lang: str, generated_at: dt.da
         rows.append((tr(lang, "Note"), tr(lang, "SYNTHETIC DATA (demo), not official figures.")))
     rows.append((tr(lang, "Language"), "Indonesia" if not is_en(lang) else "English"))
     rows.append(("capaian", version))
-    rows.append((tr(lang, "Generated at"), stamp_text(generated_at)))
+    rows.append((tr(lang, "Generated at"), stamp_text(generated_at, lang, scope.code)))
     for r, (key, value) in enumerate(rows, start=top + 1):
         ws.write_string(r, 0, key, s.bold)
         s.put(ws, r, 1, value, s.wrap)

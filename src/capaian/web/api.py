@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from capaian import spellings
 from capaian.access import allowed, covers
 from capaian.errors import CapaianError
 from capaian.present.i18n import N_
@@ -25,7 +26,7 @@ from capaian.records.models import models
 from capaian.web import data
 from capaian.web.apispec import READ, WRITE, UploadRefusal, refusals
 from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
-from capaian.web.select import CUTOFF_RE, PERIOD_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
+from capaian.web.select import PERIOD_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
 
 router = APIRouter(prefix="/api")
 
@@ -85,6 +86,28 @@ def _region_dict(region) -> dict:
             "parent": region.parent}
 
 
+TIER_HELP = N_("Tier: province, regency, district, village, national, or in Indonesian (provinsi, kabkota, "
+               "kecamatan, desa, nasional), any case.")
+CHILD_TIERS = ("province", "regency", "district", "village")
+
+
+def _code(request: Request, text: str, parameter: str, tiers=("national", "province", "regency")) -> str:
+    """A region parameter as the CLI and the pages read it: code, name or province abbreviation
+    (`capaian.spellings.region`); 422 naming `parameter` otherwise."""
+    from capaian.web.search import region_code
+
+    return region_code(request, text, parameter=parameter, tiers=tiers)
+
+
+def _path_code(request: Request, text: str) -> str:
+    """The region of a path (`/api/explanations/Kaltara`): code, name or abbreviation; 404 naming
+    what it takes when it names no region (a path names a resource: not found, not a bad parameter)."""
+    try:
+        return _code(request, text, "code")
+    except spellings.SpellingError as exc:
+        raise PageError(404, "not_found", exc.id_message, exc.en_message) from None
+
+
 VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces), 2022 (37 provinces, from 25 Jul 2022) or 2025 (38 provinces, from 8 Dec 2022).")
 
 
@@ -94,10 +117,11 @@ def api_regions(
     request: Request,
     version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP),
     parent: str | None = Query(None, description=N_("Only the children of this region (e.g. 65).")),
-    tier: str | None = Query(None, pattern=r"^(province|regency|district|village)$"),
+    tier: str | None = Query(None, description=TIER_HELP),
     q: str | None = Query(None, description=N_("Find by name (case- and accent-insensitive).")),
     limit: int = Query(100, ge=1, le=1000),
 ):
+    tier = spellings.tier(tier, allowed=CHILD_TIERS) if tier else None
     if q:
         from capaian.regions import get_hierarchy
 
@@ -133,7 +157,8 @@ def _children(request: Request, version: str, code: str) -> list[dict]:
             responses=refusals(404, 422))
 def api_region(request: Request, code: str,
                version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP)):
-    code = normalise(code)
+    # a code of any tier (a district, a village) as it is; a name or abbreviation of a province or regency
+    code = normalise(code) if code[:1].isdigit() or code.upper() == "ID" else _path_code(request, code)
     with web(request).reader() as store:
         stored = store.region_children(version, code)
         region = store.region_row(version, code) if stored is not None else None
@@ -211,14 +236,24 @@ def _visible_run(request: Request, user, run_id: int) -> dict:
     return meta
 
 
-CUTOFF_HELP = N_("Cut-off YYYY-MM-H1 (as of the 15th) or YYYY-MM-H2 (as of the month's last day), years 2000-2099.")
+CUTOFF_HELP = N_("Cut-off YYYY-MM-H1 (as of the 15th) or YYYY-MM-H2 (as of the month's last day), years "
+                 "2000-2099, any case (2020-11-h1).")
+
+
+# the declared form (OpenAPI): a cut-off in any case; `capaian.spellings.cutoff` writes it `2020-11-H1`
+CUTOFF_ANY_CASE = r"^20[0-9]{2}-(0[1-9]|1[0-2])-[Hh][12]$"
+
+
+def _cutoff(cutoff: str | None) -> str | None:
+    return spellings.cutoff(cutoff) if cutoff else None
 
 
 @router.get("/evaluations", tags=["evaluations"], summary=N_("Evaluation runs (public: published only)"),
             responses=refusals(401, 422, 429), openapi_extra=READ)
 def api_evaluations(request: Request,
-                    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP)):
+                    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP)):
     user, _ = api_user(request)
+    cutoff = _cutoff(cutoff)
     runs = web(request).catalog().runs
     if cutoff:
         runs = runs[runs["cutoff"] == cutoff]
@@ -234,7 +269,7 @@ def api_evaluation(request: Request, run_id: int):
 
 
 class EvaluateBody(BaseModel):
-    cutoff: str = Field(pattern=CUTOFF_RE.pattern, examples=["2020-11-H1"], description=CUTOFF_HELP)
+    cutoff: str = Field(pattern=CUTOFF_ANY_CASE, examples=["2020-11-H1"], description=CUTOFF_HELP)
     rubric: str | None = Field(None, pattern=RUBRIC_RE.pattern,
                                description=N_("Rubric id; default: the cut-off year's own."))
 
@@ -252,7 +287,7 @@ def api_evaluate(request: Request, body: EvaluateBody):
     state = web(request)
     try:
         with state.db() as store:
-            view = evaluate_cutoff(store, body.cutoff, rubric_id=body.rubric, actor=user.name)
+            view = evaluate_cutoff(store, _cutoff(body.cutoff), rubric_id=body.rubric, actor=user.name)
     except CapaianError as exc:
         raise PageError(422, "bad_request", exc.id_message, exc.en_message)
     state.invalidate()
@@ -311,24 +346,27 @@ def _pick(request: Request, run_id: int | None, cutoff: str | None, rubric: str 
             responses={**refusals(401, 404, 422, 429), 200: {"model": models()["Results"]}}, openapi_extra=READ)
 def api_results(
     request: Request,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
     run_id: int | None = Query(None, description=N_("A run id instead of cutoff/rubric.")),
-    tier: str = Query("province", pattern=r"^(national|province|regency|district|village)$"),
-    province: str | None = Query(None, description=N_("Only regions of this province (e.g. 65).")),
-    region: str | None = Query(None, description=N_("Only this region and the regions below it.")),
+    tier: str = Query("province", description=TIER_HELP),
+    province: str | None = Query(None, description=N_("Only regions of this province: code, name or abbreviation (65, Kaltara).")),
+    region: str | None = Query(None, description=N_("Only this region and the regions below it: code, name or abbreviation (65.71, Tarakan).")),
     draft: bool = Query(False, description=DRAFT_HELP),
     target_set: str | None = Query(None, pattern=TARGET_SET_RE.pattern, description=TARGET_SET_HELP),
     period: str | None = Query(None, pattern=PERIOD_RE.pattern, description=PERIOD_HELP),
 ):
     user, _ = api_user(request)
-    scope = normalise(region) if region else (normalise(province) if province else "ID")
-    choice, view = _pick(request, run_id, cutoff, rubric, region=scope)
+    tier = spellings.tier(tier)
+    province = _code(request, province, "province", ("province",)) if province else None
+    region = _code(request, region, "region") if region else None
+    scope = region or province or "ID"
+    choice, view = _pick(request, run_id, _cutoff(cutoff), rubric, region=scope)
     regions = view.regions[view.regions["tier"] == tier]
     if province:
-        regions = regions[regions["province_code"] == normalise(province)]
+        regions = regions[regions["province_code"] == province]
     if region:
-        code = normalise(region)
+        code = region
         regions = regions[regions["region_code"].map(lambda c: covers(code, c)).astype(bool)]
     visible = regions["region_code"].map(lambda c: allowed(user, "view", c, view)).astype(bool)
     regions = regions[visible].sort_values(["rank_national", "region_code"], na_position="last")
@@ -347,7 +385,7 @@ def api_results(
 def api_explanation(
     request: Request,
     code: str,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
     rubric: str | None = Query(None, pattern=RUBRIC_RE.pattern),
     run_id: int | None = None,
     lang: str = Query("id", pattern=r"^(id|en)$"),
@@ -357,8 +395,8 @@ def api_explanation(
 ):
     """The region's record set, as its page's JSON twin, and the explanation's lines in one language."""
     user, _ = api_user(request)
-    code = normalise(code)
-    choice, view = _pick(request, run_id, cutoff, rubric, region=code)
+    code = _path_code(request, code)
+    choice, view = _pick(request, run_id, _cutoff(cutoff), rubric, region=code)
     if code not in set(view.regions["region_code"]):
         raise PageError(404, "not_found")
     if not allowed(user, "view", code, view):
@@ -429,8 +467,9 @@ def api_quarter(request: Request, quarter: str = Path(..., pattern=PERIOD_RE.pat
 @router.get("/submissions", tags=["submissions"], summary=N_("Stored submissions within your jurisdiction"),
             responses=refusals(401, 403, 422, 429), openapi_extra=WRITE)
 def api_submissions(request: Request,
-                    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP)):
+                    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP)):
     user, _ = api_user(request)
+    cutoff = _cutoff(cutoff)
     if not allowed(user, "upload"):
         raise PageError(403, "forbidden")
     with web(request).db() as store:

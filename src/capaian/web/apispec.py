@@ -51,6 +51,9 @@ class ErrorBody(BaseModel):
     message: Message
     detail: list[ValidationIssue] | None = Field(
         None, description=N_("For a request that breaks its declared form: each problem."))
+    parameter: str | None = Field(
+        None, description=N_("For a value no spelling reads (422): the parameter (tier, cutoff, region, ...)."))
+    expected: str | None = Field(None, description=N_("For a value no spelling reads (422): what is expected."))
 
 
 class UploadProblem(BaseModel):

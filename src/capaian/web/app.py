@@ -29,6 +29,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
+from capaian.spellings import EXPECTED, SpellingError
 from capaian.present.i18n import N_
 from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
@@ -145,9 +146,10 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, simulate, upload
+    from capaian.web import (api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, search,
+                             simulate, upload)
 
-    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, simulate, api, apidocs):
+    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, simulate, search, api, apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)
@@ -191,17 +193,25 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if wants_json(request):
-            return JSONResponse({"error": "bad_request", "status": 422,
-                                 "message": {"id": message("bad_request", "id"), "en": message("bad_request", "en")},
-                                 "detail": apispec.validation_detail(exc.errors())},
-                                status_code=422)
+            detail = apispec.validation_detail(exc.errors())
+            body = {"error": "bad_request", "status": 422,
+                    "message": {"id": message("bad_request", "id"), "en": message("bad_request", "en")},
+                    "detail": detail}
+            if detail and detail[0]["loc"]:  # the parameter, and what it expects, as for a SpellingError
+                name = str(detail[0]["loc"][-1])
+                said = SpellingError(name, detail[0].get("input", ""), EXPECTED.get(name) or str(detail[0].get("msg", "")))
+                body.update(parameter=name, expected=said.expected,
+                            message={"id": said.id_message, "en": said.en_message})
+            return JSONResponse(body, status_code=422)
         return render(request, "error.html", {"status": 422, "key": "bad_request", "detail": None}, status=422)
 
     @app.exception_handler(CapaianError)
     async def capaian_error(request: Request, exc: CapaianError):
         if wants_json(request):
-            return JSONResponse({"error": "bad_request", "status": 422,
-                                 "message": {"id": exc.id_message, "en": exc.en_message}}, status_code=422)
+            body = {"error": "bad_request", "status": 422, "message": {"id": exc.id_message, "en": exc.en_message}}
+            if isinstance(exc, SpellingError):  # names the parameter and what it expects
+                body.update(parameter=exc.parameter, expected=exc.expected)
+            return JSONResponse(body, status_code=422)
         lang = lang_of(request)
         return render(request, "error.html",
                       {"status": 422, "key": "bad_request", "detail": exc.text(lang)}, status=422)

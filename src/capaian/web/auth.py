@@ -28,14 +28,26 @@ def login_form(request: Request, next: str | None = None):
     return render(request, "login.html", {"next": safe_next(next, ""), "error": None, "name": ""})
 
 
-def landing(user, target: str | None) -> str:
-    """Where a login leads: the page asked for, else a provincial or regency office's own region."""
-    target = safe_next(target, "")  # never elsewhere: an outside address counts as none
-    if target:
-        return target
+HOME_PAGES = ("/", "/nasional")  # the public's front pages: a `next=` of one of them is no deep link
+
+
+def home(user) -> str:
+    """A user's own page: a provincial or regency office's region page, /nasional for the others."""
     if user.role in ("province", "regency") and user.region_code:
         return f"/wilayah/{user.region_code}"
     return "/nasional"
+
+
+def landing(user, target: str | None) -> str:
+    """Where a login leads (README, "Dashboard and API"): the header's "Log in" link carries
+    no `next=`, so a login from any page leads to the user's own page (`home`). A `next=` is a
+    deliberate deep link (the "Log in" of a 401/403 page, a bookmarked `/masuk?next=...`) and wins,
+    except one of the public's front pages (`/`, `/nasional`, with or without a query), which an
+    older header link carried: that counts as none."""
+    target = safe_next(target, "")  # never elsewhere: an outside address counts as none
+    if target and urlparse(target).path not in (*HOME_PAGES, "/masuk", "/keluar"):
+        return target
+    return home(user)
 
 
 @router.post("/masuk")

@@ -10,6 +10,7 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from capaian.access import allowed
+from capaian.regions.zones import zone_of
 from capaian.present import numbers
 from capaian.present.i18n import LANGS, jinja_env, norm, tr
 from capaian.web.messages import message, role
@@ -175,8 +176,9 @@ class Fmt:
 
     over_100_mark = numbers.OVER_100
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, zone: str = "WIB"):
         self.lang = lang
+        self.zone = zone  # WIB, WITA or WIT: the reader's office (capaian.regions.zones)
 
     def int(self, value) -> str:
         return numbers.integer(value, self.lang)
@@ -191,6 +193,13 @@ class Fmt:
         return numbers.decimal(value, self.lang, places)
 
     def date(self, value) -> str:
+        """A date; a stored time (UTC) gives its date in the reader's zone."""
+        import datetime as dt
+
+        if isinstance(value, dt.datetime):
+            from capaian.regions.zones import local
+
+            value = local(value, self.zone)
         return numbers.date(value, self.lang)
 
     def period(self, value, final=False) -> str:
@@ -198,9 +207,12 @@ class Fmt:
         return numbers.period(value, bool(final), self.lang)
 
     def datetime(self, value) -> str:
+        """A stored time (UTC) in the reader's zone: `30 November 2022 14:05 WITA`."""
         if value is None or (not hasattr(value, "year") and numbers.missing(value)):
             return numbers.DASH
-        return f"{self.date(value)} {value:%H:%M} UTC"
+        from capaian.formatting import format_datetime
+
+        return format_datetime(value, self.lang, self.zone)
 
     def value(self, kind: str, value, target=None, status: str | None = None, places: int = numbers.PLACES) -> str:
         """An indicator value; with its target and status, never shown equal to a threshold it misses."""
@@ -291,7 +303,7 @@ def render(request: Request, template: str, context: dict | None = None, status:
         "request": request,
         "lang": lang,
         "user": user,
-        "f": Fmt(lang),
+        "f": Fmt(lang, zone_of(user.region_code if user is not None else None)),
         # the public's pages hold no token, so that one rendering serves every anonymous visitor
         # (`capaian.web.bake`); the login form and every logged-in page carry the session's
         "csrf": csrf_token(request) if user is not None or template in ANONYMOUS_FORMS else "",

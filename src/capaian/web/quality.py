@@ -14,7 +14,7 @@ from capaian.present.i18n import N_
 from capaian.quality.flags import FLAG_TYPES
 from capaian.records.build import flag_items
 from capaian.records.render import Table, plain_table
-from capaian.web.api import CUTOFF_HELP
+from capaian.web.api import CUTOFF_ANY_CASE, CUTOFF_HELP
 from capaian.web.apispec import READ, WRITE, refusals
 from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
 from capaian.web.select import CUTOFF_RE, pick_run, trend_views
@@ -102,14 +102,15 @@ def completeness_page(request: Request, cutoff: str | None = None, province: str
                 responses=refusals(401, 403, 404, 422, 429), openapi_extra=WRITE)
 def api_completeness(
     request: Request,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
-    province: str | None = Query(None, description=N_("Only regions of this province (e.g. 65).")),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
+    province: str | None = Query(None, description=N_("Only regions of this province: code, name or abbreviation (65, Kaltara).")),
     deadline_days: int | None = Query(None, ge=0, le=366, description=N_("Days after the as-of date (default 5).")),
 ):
-    from capaian.web.api import api_user
+    from capaian.web.api import _code, _cutoff, api_user
 
     api_user(request)
-    model = completeness_model(request, cutoff, province, deadline_days)
+    province = _code(request, province, "province", ("province",)) if province else None  # as the CLI reads it
+    model = completeness_model(request, _cutoff(cutoff), province, deadline_days)
     return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
 
 
@@ -221,15 +222,16 @@ def explain_flag_form(request: Request, key: str = Form(""), note: str = Form(""
                 responses=refusals(401, 404, 422, 429), openapi_extra=READ)
 def api_flags(
     request: Request,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
     type: str | None = Query(None, pattern=FLAG_TYPE_RE, description=N_("Only flags of this type.")),
-    province: str | None = Query(None, description=N_("Only regions of this province (e.g. 65).")),
+    province: str | None = Query(None, description=N_("Only regions of this province: code, name or abbreviation (65, Kaltara).")),
     severity: str | None = Query(None, pattern=r"^(high|medium|low)$"),
 ):
-    from capaian.web.api import api_user
+    from capaian.web.api import _code, _cutoff, api_user
 
     api_user(request)
-    model = flags_model(request, cutoff, type, province, severity)
+    province = _code(request, province, "province", ("province",)) if province else None  # as the CLI reads it
+    model = flags_model(request, _cutoff(cutoff), type, province, severity)
     return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
 
 
@@ -298,13 +300,13 @@ def forecast_model(request: Request, choice, view, code: str) -> dict:
 def api_forecast(
     request: Request,
     code: str,
-    cutoff: str | None = Query(None, pattern=CUTOFF_RE.pattern, description=CUTOFF_HELP),
+    cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
 ):
-    from capaian.web.api import api_user
-    from capaian.web.select import normalise
+    from capaian.web.api import _cutoff, _path_code, api_user
 
     user, _ = api_user(request)
-    code = normalise(code)
+    code = _path_code(request, code)  # a code, name or abbreviation (/api/forecast/Kaltara)
+    cutoff = _cutoff(cutoff)
     if not allowed(user, "view", code, run=True):  # as the region page: never, in no run
         raise PageError(403, "forbidden")
     choice, view = pick_run(request, cutoff, None, region=code)

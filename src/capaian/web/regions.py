@@ -90,6 +90,16 @@ def outreach_table(request: Request, code: str) -> Table:
 def region_page(request: Request, code: str, cutoff: str | None = None, rubric: str | None = None):
     if code.upper() == "ID":
         return RedirectResponse("/nasional", status_code=307)
+    if not code[:1].isdigit():  # `/wilayah/Kaltara`, `/wilayah/tarakan`: the region's own address
+        from capaian.errors import CapaianError
+        from capaian.web.search import region_code
+
+        try:
+            found = region_code(request, code, tiers=("province", "regency"))
+        except CapaianError:
+            raise PageError(404, "not_found")
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/wilayah/{found}{query}", status_code=307)
     model = page_model(request, code, cutoff, rubric)
     name = "province" if model["region"]["tier"] == "province" else "regency"
     ctx = {"m": model, "cutoffs": model["cutoffs"]}

@@ -58,7 +58,7 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
     synthetic = state.is_demo()
 
     def prepare():
-        from capaian.reports.build import data_sources, gather, only_tiers, quality_inputs
+        from capaian.reports.build import PUBLIC_AUDIENCE, data_sources, gather, only_tiers, quality_inputs
         from capaian.reports.scope import resolve_scope
         from capaian.runs import trend_run_ids
 
@@ -68,6 +68,8 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
         if fmt == "pdf":  # the trend's runs come from the server's cache of loaded runs
             trend = state.trend_views(trend_run_ids(state.catalog(), choice), scope)
         inputs = gather(None, shown, where, fmt, lang, synthetic=synthetic, trend_views=trend)
+        if tiers is not None:  # the public's rows only: its file name says so
+            inputs = dataclasses.replace(inputs, audience=PUBLIC_AUDIENCE)
         if fmt == "xlsx":
             with state.db() as store:  # the store lock for this read only, not for the rendering
                 inputs = dataclasses.replace(inputs, sources=data_sources(store, shown, where, lang))

@@ -8,6 +8,15 @@
     if (meta) { ev.detail.headers["X-CSRF-Token"] = meta.content; }
   });
 
+  // A report built in the background (web/reports.py): once the progress line says it is ready, the
+  // browser fetches the file (an attachment: the page stays), so one click gives the file.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-download]:not([data-fetched])").forEach(function (el) {
+      el.dataset.fetched = "1";
+      window.location.assign(el.dataset.download);
+    });
+  });
+
   // Cut-off selector submits itself.
   function wireAutosubmit(root) {
     root.querySelectorAll("select.autosubmit").forEach(function (sel) {

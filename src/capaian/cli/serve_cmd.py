@@ -31,6 +31,7 @@ def serve(
     ),
 ) -> None:
     """Sajikan dasbor dan API / serve the dashboard and REST API."""
+    sock = listening_socket(host, port)  # first of all: the port opens at once (see its docstring)
     import uvicorn
 
     from capaian.store.postgres import safe_url
@@ -41,7 +42,13 @@ def serve(
         _prepare_workers(geojson)
         console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)}, {workers} workers)",
                       highlight=False)
-        uvicorn.run("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
+        from uvicorn.supervisors import Multiprocess
+
+        config = uvicorn.Config("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
+        try:
+            Multiprocess(config, sockets=[sock]).run()
+        except KeyboardInterrupt:
+            pass
         return
     from capaian.web import create_app
     from capaian.web.control import start_control
@@ -63,10 +70,37 @@ def serve(
     console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)})", highlight=False)
     control = None if read_only else start_control(web_app.state.web)  # the CLI's requests (db backup ...)
     try:
-        uvicorn.run(web_app, **options)
+        server = uvicorn.Server(uvicorn.Config(web_app, **options))
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:
+            pass
     finally:
         if control is not None:
             control.stop()
+
+
+def listening_socket(host: str, port: int):
+    """The server's socket, bound and listening before anything slow (imports, opening the store,
+    building the app): from then on connections wait in the backlog instead of being refused, and
+    a `--workers` supervisor hands it to its workers (uvicorn would bind it only after its imports).
+    A port in use or an address not of this host: one line."""
+    import socket
+
+    from capaian.errors import CapaianError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        raise CapaianError(f"Tidak dapat membuka {host}:{port}: {exc.strerror or exc}.",
+                           f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _prepare_workers(geojson: str | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import typer
 
 from capaian.cli.app import app, console, open_db, state
@@ -44,11 +46,19 @@ def serve(
                       highlight=False)
         from uvicorn.supervisors import Multiprocess
 
+        from capaian.settings import raw
+        from capaian.web.metrics import MULTIPROC_ENV, prepare_folder
+
+        own = raw(MULTIPROC_ENV) is None
+        folder = prepare_folder()  # the workers' shared figures (capaian.web.metrics)
         config = uvicorn.Config("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
         try:
             Multiprocess(config, sockets=[sock]).run()
         except KeyboardInterrupt:
             pass
+        finally:
+            if own:
+                shutil.rmtree(folder, ignore_errors=True)
         return
     from capaian.web import create_app
     from capaian.web.control import start_control

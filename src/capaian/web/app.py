@@ -100,6 +100,9 @@ def create_app(
             # 200 once what the public's default pages need is built
             threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
+        from capaian.web.metrics import worker_stopped
+
+        worker_stopped()
         state.checkpoint()  # the store file alone holds every write once the server has stopped
         state.close()
 
@@ -133,12 +136,16 @@ def create_app(
         app.add_middleware(ReadOnlyStore)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    from capaian.web.metrics import RequestMetrics
+
+    app.add_middleware(RequestMetrics, state=state)  # outermost: every answer counts, failures too
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, upload
+    from capaian.web import (api, apidocs, auth, health, metrics, overview, quality, regions, reports, runs,
+                             scorecard, upload)
 
-    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
+    for module in (health, metrics, reports, overview, regions, auth, upload, runs, scorecard, api, apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)

@@ -25,7 +25,6 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
 from capaian.present.i18n import N_
@@ -33,7 +32,7 @@ from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
 from capaian.web.failures import Failures
 from capaian.web.messages import message
-from capaian.web.state import WebState, session_secret
+from capaian.web.state import WebState
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
@@ -121,9 +120,11 @@ def create_app(
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
     app.add_middleware(Failures)  # inside the session: an error page still knows its language
+    from capaian.web.session_keys import KeyRing, RotatingSessions
+
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_secret(store, secret),
+        RotatingSessions,  # Starlette's SessionMiddleware, its keys rotated (`capaian secret rotate`)
+        keyring=KeyRing(state, fixed=secret or value("CAPAIAN_SECRET"), store=store),
         session_cookie="capaian_session",
         max_age=value("CAPAIAN_SESSION_MAX_AGE"),
         same_site="lax",

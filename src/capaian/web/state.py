@@ -26,7 +26,7 @@ import pandas as pd
 from capaian.errors import CapaianError
 from capaian.runs.catalog import Catalog
 
-SECRET_META_KEY = "web_session_secret"
+from capaian.web.session_keys import PREVIOUS_META_KEY, SECRET_META_KEY  # noqa: F401  (named here too)
 
 # True while a request runs on the event loop (see `capaian.web.common.hybrid`): anything that
 # would block for long (loading a run, building a page model, rendering a big fragment) raises
@@ -680,17 +680,9 @@ def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def session_secret(store, explicit: str | None = None) -> str:
-    """The session-signing secret: given, or $CAPAIAN_SECRET, or one kept in the store's metadata."""
+    """The session-signing secret: given, or $CAPAIAN_SECRET, or the current one kept in the store's
+    metadata (`capaian.web.session_keys`, which also keeps the previous one after a rotation)."""
     from capaian.settings import value
+    from capaian.web.session_keys import current_secret
 
-    if explicit:
-        return explicit
-    env = value("CAPAIAN_SECRET")
-    if env:
-        return env
-    found = store.get_meta(SECRET_META_KEY)
-    if found:
-        return found
-    secret = secrets.token_urlsafe(48)
-    store.set_meta(SECRET_META_KEY, secret)
-    return secret
+    return explicit or value("CAPAIAN_SECRET") or current_secret(store)

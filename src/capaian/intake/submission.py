@@ -269,13 +269,23 @@ def _all_current(store, cutoff: str, facts: pd.DataFrame) -> bool:
     return all(now.get((c, f)) == v for c, f, v in zip(facts["region_code"], facts["fact"], facts["value"]))
 
 
+def submission_scope(scope_region: str | None, cutoff: str) -> str | None:
+    """The write scope of a submission: its province and cut-off (a regency file and its province's
+    file supersede each other's values, so they share it); None (the whole store) for a national
+    file or one without a region."""
+    if not scope_region or scope_region == "ID":
+        return None
+    return f"submission:{str(scope_region).split('.')[0]}:{cutoff}"
+
+
 def _store_file(store, report, facts: pd.DataFrame, name: str, digest: str, actor: str, scope,
                 unusable: list[dict], over: list[dict], reverts: int | None = None) -> ImportResult:
     """Write a validated file's values as a new submission, in one transaction with its audit
     entry (`submission.import`, or `submission.revert` when it brings back submission `reverts`),
     or a duplicate when a copy of the same bytes was committed since the first look (the check is
-    repeated inside the transaction, which on PostgreSQL holds the store's write lock)."""
-    with store.transaction():
+    repeated inside the transaction). On PostgreSQL the transaction locks the file's province and
+    cut-off only (`submission_scope`): files of other provinces are stored beside it."""
+    with store.transaction(scope=submission_scope(scope, report.cutoff)):
         existing = store.find_submission_by_hash(digest)
         if existing is not None:
             return _duplicate(store, existing, name)

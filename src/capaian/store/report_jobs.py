@@ -14,7 +14,7 @@ class ReportJobsMixin:
                           filename: str | None, started_at: dt.datetime) -> None:
         """Insert or update the row of report job `job_id`."""
         now = utcnow()
-        with self.transaction():
+        with self.transaction(scope=f"report_job:{job_id}"):
             found = self.scalar("SELECT count(*) FROM report_jobs WHERE id = ?", [job_id])
             if found:
                 self.con.execute(

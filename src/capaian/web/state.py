@@ -305,6 +305,8 @@ class WebState:
             from capaian.library import install
 
             install(store)  # rubrics and bases another process added since (e.g. `capaian rubric import`)
+        if stamp != self._stamp and stamp is not None:
+            self._check_schema(int(stamp[-1] or 0))
         self._stamp = stamp
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
@@ -315,6 +317,20 @@ class WebState:
             self._twins.clear()
         self._catalog = cat
         return cat
+
+    def _check_schema(self, version: int) -> None:
+        """On a stamp change: a store migrated by a newer capaian (a rolling upgrade) is read on,
+        but this process refuses to write to it, with a message saying why (`Store.transaction`)."""
+        from capaian.web.health import newest_schema
+
+        known = newest_schema("postgresql")
+        ahead = None
+        if version > known:
+            ahead = (f"Basis data sudah pada skema {version}, capaian ini hanya mengenal {known}: perbarui "
+                     "capaian di server ini (pembaruan bergilir); penulisan ditolak sampai itu.",
+                     f"The store is at schema {version}, this capaian knows {known}: upgrade capaian on "
+                     "this server (a rolling upgrade); writes are refused until then.")
+        self.pool.schema_ahead = ahead
 
     def invalidate(self) -> None:
         """Forget the catalog and page models (after this app wrote to the store)."""

@@ -187,7 +187,15 @@ class WebState:
         self._notes_read = 0
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
         # reports built on demand; on a shared store their state is recorded for the other processes
-        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job if self.shared else None)
+        claim = None
+        if self.shared:  # one build of a report per key across the processes of the store
+            import functools
+
+            from capaian.store.claims import claim as store_claim
+
+            claim = functools.partial(store_claim, store.path)
+        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job if self.shared else None,
+                                  claim=claim)
         self._hash_pool = None
         self._flight: dict = {}  # key -> (owner thread, Future) of a build under way, see `_once`
         self._flight_lock = threading.Lock()

@@ -26,7 +26,7 @@ import pandas as pd
 from capaian.errors import CapaianError
 from capaian.runs.catalog import Catalog
 
-from capaian.web.session_keys import PREVIOUS_META_KEY, SECRET_META_KEY  # noqa: F401  (named here too)
+from capaian.web.session_keys import SECRET_META_KEY  # noqa: F401  (named here too)
 
 # True while a request runs on the event loop (see `capaian.web.common.hybrid`): anything that
 # would block for long (loading a run, building a page model, rendering a big fragment) raises

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import threading
 import time
 
 from fastapi import APIRouter, Request
@@ -77,10 +78,17 @@ class _Metrics:
         self.pool.labels("waiting").set(stats.get("requests_waiting", 0))
 
 
+_made = threading.Lock()
+
+
 def metrics() -> _Metrics:
+    """The metrics of this process, made once (the first requests arrive together, on several
+    threads: a second registration of a name would fail)."""
     global _metrics
     if _metrics is None:
-        _metrics = _Metrics()
+        with _made:
+            if _metrics is None:
+                _metrics = _Metrics()
     return _metrics
 
 

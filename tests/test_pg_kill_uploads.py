@@ -46,9 +46,22 @@ def _stored(url: str) -> dict[str, int]:
 def own_pg():
     from pg_support import PgServer
 
-    server = PgServer.start()
+    class Durable(PgServer):
+        """The test server with its commits durable (`synchronous_commit` on, as in production):
+        with it off, a commit acknowledged in the last fraction of a second is lost by a crash."""
+
+        @property
+        def options(self) -> str:
+            return super().options.replace("synchronous_commit=off", "synchronous_commit=on")
+
+    server = Durable.start()
     yield server
-    server.stop()
+    try:
+        server.stop()
+    except RuntimeError:  # killed and not started again (a failed assertion): remove its folder
+        import shutil
+
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 def _kill_postmaster(server) -> None:
@@ -122,3 +135,36 @@ def test_committed_uploads_are_reported_received_after_a_postmaster_kill(tmp_pat
     assert set(after) == {f"f{i:02d}.csv" for i in range(FILES)}  # each stored, once
     assert {k: v for k, v in after.items() if k in committed} == committed
     app.state.web.close()
+
+
+def test_a_reply_lost_after_the_commit_is_answered_received_on_the_retry(tmp_path, monkeypatch):
+    """The moment the kill can hit: the submission committed, its answer not yet kept. The key went
+    into the import's own transaction, so the retry finds the submission instead of storing the
+    file again (after a later file for the same regions it would even read as a revert)."""
+    app = create_app(fresh_db(tmp_path), secret="test-secret", warm=False)
+    store = app.state.web.store
+    client = TestClient(app, raise_server_exceptions=False)
+    keep = store.keep_upload_answer
+    calls = []
+
+    def lost(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise ConnectionError("the database went away right after the commit")
+        return keep(*args, **kwargs)
+
+    monkeypatch.setattr(store, "keep_upload_answer", lost)
+    headers = {**AUTH, "Idempotency-Key": "lost-reply"}
+    first = client.post("/api/submissions", files={"file": ("a.csv", _file(1))}, headers=headers)
+    assert first.status_code == 500 and first.json()["reference"]
+    stored = store.list_submissions(CUTOFF)
+    assert stored["file_name"].tolist() == ["a.csv"]  # committed all the same
+    later = client.post("/api/submissions", files={"file": ("b.csv", _file(2))},
+                        headers={**AUTH, "Idempotency-Key": "another"})
+    assert later.status_code == 201  # newer values for the same regions
+    again = client.post("/api/submissions", files={"file": ("a.csv", _file(1))}, headers=headers)
+    assert again.status_code == 201
+    body = again.json()
+    assert body["already_received"] is True and body["result"]["status"] == "duplicate"
+    assert body["result"]["submission_id"] == int(stored["id"].iloc[0])
+    assert store.list_submissions(CUTOFF)["file_name"].tolist() == ["a.csv", "b.csv"]  # not stored again

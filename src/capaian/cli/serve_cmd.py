@@ -34,8 +34,13 @@ def serve(
 ) -> None:
     """Sajikan dasbor dan API / serve the dashboard and REST API."""
     sock = listening_socket(host, port)  # first of all: the port opens at once (see its docstring)
-    import uvicorn
+    try:
+        _serve(sock, host, port, geojson, log_level, read_only, workers, forwarded_allow_ips)
+    finally:
+        sock.close()  # also when the store could not be opened
 
+
+def _serve(sock, host, port, geojson, log_level, read_only, workers, forwarded_allow_ips) -> None:
     from capaian.store.postgres import safe_url
 
     options = dict(host=host, port=port, log_level=log_level, access_log=False,
@@ -44,18 +49,13 @@ def serve(
         _prepare_workers(geojson)
         console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)}, {workers} workers)",
                       highlight=False)
-        from uvicorn.supervisors import Multiprocess
-
         from capaian.settings import raw
         from capaian.web.metrics import MULTIPROC_ENV, prepare_folder
 
         own = raw(MULTIPROC_ENV) is None
         folder = prepare_folder()  # the workers' shared figures (capaian.web.metrics)
-        config = uvicorn.Config("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
         try:
-            Multiprocess(config, sockets=[sock]).run()
-        except KeyboardInterrupt:
-            pass
+            run_server("capaian.web.app:app_from_env", sock, factory=True, workers=workers, **options)
         finally:
             if own:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -80,14 +80,29 @@ def serve(
     console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)})", highlight=False)
     control = None if read_only else start_control(web_app.state.web)  # the CLI's requests (db backup ...)
     try:
-        server = uvicorn.Server(uvicorn.Config(web_app, **options))
-        try:
-            server.run(sockets=[sock])
-        except KeyboardInterrupt:
-            pass
+        run_server(web_app, sock, **options)
     finally:
         if control is not None:
             control.stop()
+
+
+def run_server(app, sock, **options) -> None:
+    """uvicorn on the socket `listening_socket` opened: `app` itself, or with `workers` above 1 an
+    import string its worker processes load (uvicorn's supervisor, as `uvicorn.run` would)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, **options)
+    try:
+        if config.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
 
 
 def listening_socket(host: str, port: int):

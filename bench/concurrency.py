@@ -4,8 +4,8 @@
 2. `capaian serve --workers 4` runs on it; 20 regency users upload a corrected file each through
    the API at the same moment: every upload must be stored whole (20 new submissions, 20 audit
    entries, each file's rows all there).
-3. `wrk` (Debian package) with 100 connections on the national overview and a province page, and
-   on the smallest answer (`/favicon.ico`, the floor of the server stack):
+3. `wrk` (Debian package) with 100 connections on the national overview and a province page, their
+   `.json` twins, and on the smallest answer (`/favicon.ico`, the floor of the server stack):
    requests, errors (non-2xx and socket errors), p50/p95/p99.
 4. The same `wrk` run on the embedded DuckDB store with one process, for comparison.
 
@@ -161,7 +161,9 @@ def main() -> None:
                 add_user(store, name, PASSWORD, "regency", code)
         # the floor: the smallest answer through the same server stack (middleware, sessions, headers)
         pages = {"floor (/favicon.ico)": "/favicon.ico", "national overview": f"/nasional?cutoff={cutoff}",
-                 "province page (65)": f"/wilayah/65?cutoff={cutoff}"}
+                 "province page (65)": f"/wilayah/65?cutoff={cutoff}",
+                 "province twin (65.json)": f"/wilayah/65.json?cutoff={cutoff}",
+                 "national twin (nasional.json)": f"/nasional.json?cutoff={cutoff}"}
 
         proc, base = serve(url, args.workers)
         try:

@@ -42,3 +42,33 @@ def test_systemd_analyze_accepts_the_unit(tmp_path):
     problems = [line for line in (done.stdout + done.stderr).splitlines()
                 if "capaian.service" in line and "postgresql.service" not in line]
     assert done.returncode == 0 or not problems, done.stdout + done.stderr
+
+
+def test_the_unit_parses_as_systemd_reads_it():
+    """What `systemd-analyze verify` checks first, without systemd: sections, known keys, absolute
+    paths, no key twice where systemd keeps only one."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None, strict=True, delimiters=("=",),
+                                       comment_prefixes=("#", ";"), inline_comment_prefixes=None)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string(unit_text())
+    assert parser.sections() == ["Unit", "Service", "Install"]
+    service = parser["Service"]
+    program = service["ExecStart"].split()[0]
+    assert program.startswith("/") and program.endswith("/capaian")
+    assert service["EnvironmentFile"].startswith("/") and " " not in service["EnvironmentFile"]
+    assert service["Restart"] in ("always", "on-failure") and service["StateDirectory"] == "capaian"
+    assert "--workers" in service["ExecStart"] and "--db" not in service["ExecStart"]  # no URL in `ps`
+    assert parser["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_the_guide_covers_what_an_operator_needs():
+    text = DOC.read_text(encoding="utf-8")
+    for topic in ("max_connections", "CAPAIAN_PG_POOL_SIZE", "statement_timeout", "archive_command",
+                  "recovery_target_time", "restore drill", "capaian secret rotate", "Rolling upgrade",
+                  "logrotate", "SystemMaxUse", "GET /metrics", "CAPAIAN_METRICS_TOKEN", "/readyz"):
+        assert topic in text, topic
+    nginx = re.search(r"```nginx\n(.*?)```", text, flags=re.S).group(1)
+    assert re.search(r"location = /metrics \{\s*(#[^\n]*)?\s*deny all;", nginx)  # never through the proxy
+    assert "proxy_next_upstream" in nginx and "max_fails" in nginx

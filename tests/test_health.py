@@ -38,3 +38,19 @@ def test_not_ready_on_a_schema_this_code_does_not_know(tmp_path):
     answer = TestClient(app).get("/readyz")
     assert answer.status_code == 503
     assert answer.json()["checks"]["schema"] == f"{newest - 1} (this capaian: {newest})"
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
+    """The port is bound first of all (so it opens at once); one already taken is one line."""
+    import socket
+
+    from cli_support import run_capaian
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = run_capaian(fresh_db(tmp_path), "--lang", "en", "serve", "--port", str(port), check=False)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"Cannot listen on 127.0.0.1:{port}" in lines[0], done.stderr

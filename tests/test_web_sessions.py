@@ -172,14 +172,17 @@ def test_forwarded_headers_are_not_trusted_by_default():
 
 
 def test_serve_passes_the_proxy_trust_to_uvicorn(db, monkeypatch):
-    import uvicorn
+    import socket
+
     from typer.testing import CliRunner
 
     from capaian.cli import commands  # noqa: F401  (registers the sub-commands)
+    from capaian.cli import serve_cmd
     from capaian.cli.app import app as cli
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(serve_cmd, "listening_socket", lambda host, port: socket.socket())
+    monkeypatch.setattr(serve_cmd, "run_server", lambda app, sock, **kw: (seen.update(kw), sock.close()))
     assert CliRunner().invoke(cli, ["--db", str(db), "serve"]).exit_code == 0
     assert seen["proxy_headers"] is False  # uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1
     assert CliRunner().invoke(cli, ["--db", str(db), "serve", "--forwarded-allow-ips", "10.0.0.5"]).exit_code == 0

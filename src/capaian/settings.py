@@ -44,6 +44,20 @@ SETTINGS: tuple[Setting, ...] = (
             "Kunci penanda tangan cookie sesi; bila kosong, satu kunci acak disimpan di basis data.",
             "Secret that signs session cookies; when unset, a random one is kept in the store.",
             "web", secret=True),
+    Setting("CAPAIAN_SECRET_GRACE_HOURS", 8.0, float,
+            "Jam kunci sesi lama masih diterima setelah `capaian secret rotate` (sesi yang sedang berjalan tetap sah).",
+            "Hours the previous session secret is still accepted after `capaian secret rotate` (current "
+            "logins stay valid).", "web"),
+    Setting("CAPAIAN_METRICS_TOKEN", None, str,
+            "Token untuk `GET /metrics` (header `Authorization: Bearer ...`); bila kosong, hanya dari host ini "
+            "tanpa proksi.",
+            "Token for `GET /metrics` (header `Authorization: Bearer ...`); when unset, only from this host, "
+            "not through a proxy.", "web", secret=True),
+    Setting("PROMETHEUS_MULTIPROC_DIR", None, str,
+            "Folder angka `/metrics` bersama para pekerja `serve --workers` (mode multiproses prometheus-client; "
+            "dikosongkan setiap mulai); bila kosong, folder sementara.",
+            "Folder where `serve --workers` processes share their `/metrics` figures (prometheus-client's "
+            "multiprocess mode; emptied at each start); when unset, a temporary folder.", "web"),
     Setting("CAPAIAN_SESSION_MAX_AGE", 8 * 3600, int,
             "Umur sesi masuk, dalam detik.",
             "Lifetime of a login session, in seconds.", "web"),

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "quarter_cmd",
     "simulate_cmd",
     "submission_cmd",
+    "secret_cmd",
 )
 
 for _name in COMMAND_MODULES:

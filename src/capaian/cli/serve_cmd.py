@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import typer
 
 from capaian.cli.app import app, console, open_db, state
@@ -31,8 +33,14 @@ def serve(
     ),
 ) -> None:
     """Sajikan dasbor dan API / serve the dashboard and REST API."""
-    import uvicorn
+    sock = listening_socket(host, port)  # first of all: the port opens at once (see its docstring)
+    try:
+        _serve(sock, host, port, geojson, log_level, read_only, workers, forwarded_allow_ips)
+    finally:
+        sock.close()  # also when the store could not be opened
 
+
+def _serve(sock, host, port, geojson, log_level, read_only, workers, forwarded_allow_ips) -> None:
     from capaian.store.postgres import safe_url
 
     options = dict(host=host, port=port, log_level=log_level, access_log=False,
@@ -41,7 +49,16 @@ def serve(
         _prepare_workers(geojson)
         console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)}, {workers} workers)",
                       highlight=False)
-        uvicorn.run("capaian.web.app:app_from_env", factory=True, workers=workers, **options)
+        from capaian.settings import raw
+        from capaian.web.metrics import MULTIPROC_ENV, prepare_folder
+
+        own = raw(MULTIPROC_ENV) is None
+        folder = prepare_folder()  # the workers' shared figures (capaian.web.metrics)
+        try:
+            run_server("capaian.web.app:app_from_env", sock, factory=True, workers=workers, **options)
+        finally:
+            if own:
+                shutil.rmtree(folder, ignore_errors=True)
         return
     from capaian.web import create_app
     from capaian.web.control import start_control
@@ -63,10 +80,52 @@ def serve(
     console.print(f"capaian: http://{host}:{port}/  ({safe_url(state.db)})", highlight=False)
     control = None if read_only else start_control(web_app.state.web)  # the CLI's requests (db backup ...)
     try:
-        uvicorn.run(web_app, **options)
+        run_server(web_app, sock, **options)
     finally:
         if control is not None:
             control.stop()
+
+
+def run_server(app, sock, **options) -> None:
+    """uvicorn on the socket `listening_socket` opened: `app` itself, or with `workers` above 1 an
+    import string its worker processes load (uvicorn's supervisor, as `uvicorn.run` would)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, **options)
+    try:
+        if config.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+
+
+def listening_socket(host: str, port: int):
+    """The server's socket, bound and listening before anything slow (imports, opening the store,
+    building the app): from then on connections wait in the backlog instead of being refused, and
+    a `--workers` supervisor hands it to its workers (uvicorn would bind it only after its imports).
+    A port in use or an address not of this host: one line."""
+    import socket
+
+    from capaian.errors import CapaianError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        raise CapaianError(f"Tidak dapat membuka {host}:{port}: {exc.strerror or exc}.",
+                           f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _prepare_workers(geojson: str | None) -> None:

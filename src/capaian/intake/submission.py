@@ -216,9 +216,11 @@ def above_100(report: ValidationReport, stored: dict) -> list[dict]:
 
 
 def import_submission(store, path, actor: str, operator_scope: str | None = None,
-                      sheet: str | None = None, today=None) -> ImportResult:
+                      sheet: str | None = None, today=None, upload_key: str | None = None) -> ImportResult:
     """Validate `path` and store it in one transaction; raises SubmissionInvalid (nothing stored
-    but the refusal's audit entry). `sheet`: the XLSX sheet to read; `today`: see validation."""
+    but the refusal's audit entry). `sheet`: the XLSX sheet to read; `today`: see validation.
+    `upload_key`: the sending's idempotency key, recorded in the same transaction as the submission,
+    so that a retry learns the file was stored even when the reply was lost (a crash in between)."""
     path = Path(path)
     scope = report_scope(operator_scope)
     # Validate first (jurisdiction included): a file outside the submitter's area is refused
@@ -240,7 +242,7 @@ def import_submission(store, path, actor: str, operator_scope: str | None = None
         digest = _revert_hash(store, digest, report.cutoff)
     try:
         return _store_file(store, report, facts, path.name, digest, actor, scope, unusable, over,
-                           reverts=existing)
+                           reverts=existing, upload_key=upload_key)
     except Exception as exc:  # a copy sent at the same time won (unique constraint submissions_once)
         from capaian.store.faults import is_unique_violation
 
@@ -269,19 +271,32 @@ def _all_current(store, cutoff: str, facts: pd.DataFrame) -> bool:
     return all(now.get((c, f)) == v for c, f, v in zip(facts["region_code"], facts["fact"], facts["value"]))
 
 
+def submission_scope(scope_region: str | None, cutoff: str) -> str | None:
+    """The write scope of a submission: its province and cut-off (a regency file and its province's
+    file supersede each other's values, so they share it); None (the whole store) for a national
+    file or one without a region."""
+    if not scope_region or scope_region == "ID":
+        return None
+    return f"submission:{str(scope_region).split('.')[0]}:{cutoff}"
+
+
 def _store_file(store, report, facts: pd.DataFrame, name: str, digest: str, actor: str, scope,
-                unusable: list[dict], over: list[dict], reverts: int | None = None) -> ImportResult:
+                unusable: list[dict], over: list[dict], reverts: int | None = None,
+                upload_key: str | None = None) -> ImportResult:
     """Write a validated file's values as a new submission, in one transaction with its audit
     entry (`submission.import`, or `submission.revert` when it brings back submission `reverts`),
     or a duplicate when a copy of the same bytes was committed since the first look (the check is
-    repeated inside the transaction, which on PostgreSQL holds the store's write lock)."""
-    with store.transaction():
+    repeated inside the transaction). On PostgreSQL the transaction locks the file's province and
+    cut-off only (`submission_scope`): files of other provinces are stored beside it."""
+    with store.transaction(scope=submission_scope(scope, report.cutoff)):
         existing = store.find_submission_by_hash(digest)
         if existing is not None:
             return _duplicate(store, existing, name)
         submission_id = store.add_submission(
             report.cutoff, actor, name, digest, len(report.rows), scope
         )
+        if upload_key:
+            store.reserve_upload_key(upload_key, actor, submission_id)
         written = store.write_facts(
             facts, source=f"submission:{submission_id}:{name}", actor=actor,
             submission_id=submission_id, audit=False,

@@ -17,7 +17,11 @@ their inputs side by side in the server's interpreter.
 
 With a `ledger` (the web app gives one writing to the store's `report_jobs` table), every change
 of a job's state is recorded, so a progress poll reaching another worker process or another app
-server is answered from the record (`StoredJob`) instead of "not found". The rendering processes
+server is answered from the record (`StoredJob`) instead of "not found". With a `claim` (the web
+app gives one on PostgreSQL: an advisory lock, `capaian.store.claims`) a published report is built
+by one process at a time per key: another process asking for it meanwhile waits, then reads the
+cache folder (the workers of one server share it; a second app server with its own folder builds
+it once more, after the first). The rendering processes
 die with the server: each asks the kernel for SIGKILL when its parent goes (Linux
 `PR_SET_PDEATHSIG`), so none outlives a killed or stopped server.
 """
@@ -135,9 +139,12 @@ class Job:
 class ReportJobs:
     """Report builds of one server: de-duplicated by key, cached on disk when published."""
 
-    def __init__(self, cache_dir: str | os.PathLike | None, workers: int = 1, ledger=None):
+    def __init__(self, cache_dir: str | os.PathLike | None, workers: int = 1, ledger=None, claim=None):
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.ledger = ledger  # ledger(job): record the job's state for other processes (best effort)
+        # claim(name): a context manager held for a cacheable build, so that the processes sharing a
+        # store build a report once (`capaian.store.claims`); the one waiting reads the cache after
+        self.claim = claim
         self.workers = max(0, int(workers))
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}  # by id
@@ -222,6 +229,28 @@ class ReportJobs:
                     self._by_key.pop(old.key, None)
 
     def _run(self, job: Job, prepare, cacheable: bool) -> None:
+        if self.claim is None or not cacheable:
+            return self._build(job, prepare, cacheable)
+        try:
+            held = self.claim("report:" + key_digest(job.key))
+            held.__enter__()
+        except BaseException as exc:  # the database away: the job fails as its reads would
+            job.error, job.state, job.finished = exc, "failed", time.monotonic()
+            self.record(job)
+            job.done_event.set()
+            return
+        try:
+            hit = self._cached(job.key)  # built by another process while this one waited
+            if hit is None:
+                return self._build(job, prepare, cacheable)
+            job.content, job.filename = hit
+            job.state, job.finished, job.from_cache = "done", time.monotonic(), True
+            self.record(job)
+            job.done_event.set()
+        finally:
+            held.__exit__(None, None, None)
+
+    def _build(self, job: Job, prepare, cacheable: bool) -> None:
         try:
             job.state = "preparing"
             self.record(job)

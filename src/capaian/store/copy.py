@@ -113,12 +113,12 @@ def _without_secrets(table: str, frame):
     """A table's rows as a snapshot holds them (see the module's docstring)."""
     import json
 
-    from capaian.web.state import SECRET_META_KEY
+    from capaian.web.session_keys import PREVIOUS_META_KEY, SECRET_META_KEY
 
     if table == "users" and "password_hash" in frame:
         frame = frame.assign(password_hash=None)
     elif table == "store_meta":
-        frame = frame[frame["key"] != SECRET_META_KEY]
+        frame = frame[~frame["key"].isin([SECRET_META_KEY, PREVIOUS_META_KEY])]
     elif table == "audit_log" and "detail" in frame:
         def clean(text):
             if not text or '"ip"' not in text:

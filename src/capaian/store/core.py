@@ -14,7 +14,14 @@ from capaian.errors import CapaianError
 REGION_FIELDS = ("code", "name", "tier", "kind", "parent")  # a stored region, as the API gives it
 
 
-WRITE_LOCK = 7_311_506  # PostgreSQL advisory lock held by every store transaction
+WRITE_LOCK = 7_311_506  # PostgreSQL advisory lock: exclusive for a whole-store write, shared for a scoped one
+
+
+def scope_key(scope: str) -> int:
+    """The 64-bit advisory-lock key of a write scope (e.g. `submission:65:2020-11-H1`)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(scope.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
 def utcnow() -> dt.datetime:
@@ -39,8 +46,16 @@ class StoreCore:
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator["StoreCore"]:
-        """BEGIN ... COMMIT, or ROLLBACK on any exception. Nested use joins the outer one."""
+    def transaction(self, scope: str | None = None) -> Iterator["StoreCore"]:
+        """BEGIN ... COMMIT, or ROLLBACK on any exception. Nested use joins the outer one.
+
+        On PostgreSQL several server processes and the CLI write to one database, and a write
+        reads what it supersedes before writing, so writers take advisory locks, released at
+        COMMIT/ROLLBACK: a write naming its `scope` (a region's submission for a cut-off, a run's
+        publication, a report job) holds `WRITE_LOCK` shared plus its scope's own lock, so writes
+        of different scopes run side by side; a write without a scope holds `WRITE_LOCK`
+        exclusively (one at a time, none beside it, as with DuckDB). A store whose schema is newer
+        than this code (`schema_ahead`, a rolling upgrade) refuses to write."""
         if self._depth:
             self._depth += 1
             try:
@@ -48,13 +63,18 @@ class StoreCore:
             finally:
                 self._depth -= 1
             return
+        ahead = getattr(self, "schema_ahead", None)
+        if ahead:
+            raise CapaianError(*ahead)
         self.con.execute("BEGIN TRANSACTION")
         self._depth = 1
         try:
             if self.backend == "postgresql":
-                # One writer at a time, as with DuckDB: several server processes and the CLI write
-                # to one database, and a write reads the current facts before superseding them.
-                self.con.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK]).fetchall()
+                if scope:
+                    self.con.execute("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?)",
+                                     [WRITE_LOCK, scope_key(scope)]).fetchall()
+                else:
+                    self.con.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK]).fetchall()
             yield self
         except BaseException:
             self._depth = 0

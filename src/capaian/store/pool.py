@@ -81,6 +81,7 @@ class StorePool:
         self.timeout = value("CAPAIAN_PG_POOL_TIMEOUT") if timeout is None else timeout
         self._down_since: float | None = None  # when a connection last failed to be made
         self._types: dict = {}  # column types of the store's tables (`PgConnection.column_types`)
+        self.schema_ahead: tuple | None = None  # (id, en) message: a newer schema, writes refused
         self._lock = threading.Lock()
         self.pool = ConnectionPool(
             url, min_size=self.min_size, max_size=self.max_size, kwargs={"autocommit": True},
@@ -103,7 +104,9 @@ class StorePool:
         raw = self._borrow()
         try:
             con = PgConnection.over(raw, self.url, self._types)
-            yield Store(con, self.url)
+            store = Store(con, self.url)
+            store.schema_ahead = self.schema_ahead  # checked by Store.transaction
+            yield store
         finally:
             self.pool.putconn(raw)
 

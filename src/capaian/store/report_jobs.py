@@ -14,7 +14,7 @@ class ReportJobsMixin:
                           filename: str | None, started_at: dt.datetime) -> None:
         """Insert or update the row of report job `job_id`."""
         now = utcnow()
-        with self.transaction():
+        with self.transaction(scope=f"report_job:{job_id}"):
             found = self.scalar("SELECT count(*) FROM report_jobs WHERE id = ?", [job_id])
             if found:
                 self.con.execute(
@@ -30,3 +30,8 @@ class ReportJobsMixin:
         cursor = self.con.execute("SELECT * FROM report_jobs WHERE id = ?", [job_id])
         rows = cursor.fetchall()
         return dict(zip([d[0] for d in cursor.description], rows[0])) if rows else None
+
+    def report_job_counts(self) -> dict[str, int]:
+        """The number of report jobs recorded in each state."""
+        rows = self.con.execute("SELECT state, count(*) FROM report_jobs GROUP BY state").fetchall()
+        return {state: int(n) for state, n in rows}

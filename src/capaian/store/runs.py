@@ -260,10 +260,12 @@ class RunsMixin:
 
     def runs_stamp(self) -> tuple:
         """A cheap fingerprint of the runs table: changes when a run is saved, published,
-        annotated or deleted, or a quarter closed (by this process or any other)."""
+        annotated or deleted, or a quarter closed (by this process or any other), and when the
+        store is migrated (its last element is the schema version)."""
         row = self.con.execute(
             "SELECT count(*), max(id), count(published_at), max(published_at), "
-            "sum(length(coalesce(note, ''))), (SELECT count(*) FROM quarter_closures) FROM evaluation_runs"
+            "sum(length(coalesce(note, ''))), (SELECT count(*) FROM quarter_closures), "
+            "(SELECT max(version) FROM schema_migrations) FROM evaluation_runs"
         ).fetchone()
         return tuple(None if v is None else str(v) for v in row)
 
@@ -289,7 +291,7 @@ class RunsMixin:
 
     def publish_run(self, run_id: int, actor: str) -> None:
         """Publish a run: from now on it is frozen. Publishing twice is an error."""
-        with self.transaction():
+        with self.transaction(scope=f"run:{int(run_id)}"):
             meta = self.run_meta(run_id)
             if meta["published_at"] is not None:
                 raise CapaianError(

@@ -6,6 +6,8 @@ import pandas as pd
 
 from capaian.store.core import not_found, to_json, utcnow
 
+PENDING_ANSWER = {"pending": True}  # an upload key whose submission committed before its answer was kept
+
 
 class SubmissionsMixin:
     def add_submission(
@@ -89,11 +91,27 @@ class SubmissionsMixin:
         return None if text is None else json.loads(text)
 
     def keep_upload_answer(self, key: str, user_name: str, submission_id: int | None, answer: dict) -> None:
-        """Keep the first answer to upload key `key` (a later one for the same key is ignored)."""
+        """Keep the first answer to upload key `key` (a later one for the same key is ignored; the
+        placeholder of `reserve_upload_key` is replaced)."""
         with self.transaction():
+            self.con.execute(
+                "UPDATE upload_keys SET answer = ?, submission_id = ? WHERE key = ? AND user_name = ? AND answer = ?",
+                [to_json(answer), submission_id, key, user_name, to_json(PENDING_ANSWER)])
             self.con.execute(
                 "INSERT INTO upload_keys VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [key, user_name, submission_id, to_json(answer), utcnow()])
+
+    def reserve_upload_key(self, key: str, user_name: str, submission_id: int) -> None:
+        """Record upload key `key` for `submission_id` with a placeholder answer (`PENDING_ANSWER`),
+        inside the import's own transaction: committed with the submission or not at all."""
+        self.con.execute(
+            "INSERT INTO upload_keys VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [key, user_name, int(submission_id), to_json(PENDING_ANSWER), utcnow()])
+
+    def upload_key_submission(self, key: str, user_name: str) -> int | None:
+        """The submission recorded for upload key `key` of `user_name`, or None."""
+        found = self.scalar("SELECT submission_id FROM upload_keys WHERE key = ? AND user_name = ?", [key, user_name])
+        return None if found is None else int(found)
 
 
 def _id_list(value) -> list[int] | None:

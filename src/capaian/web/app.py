@@ -26,7 +26,6 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.middleware.sessions import SessionMiddleware
 
 from capaian.errors import CapaianError
 from capaian.spellings import EXPECTED, SpellingError
@@ -35,7 +34,7 @@ from capaian.web import apispec
 from capaian.web.common import HERE, PageError, lang_of, render, wants_json
 from capaian.web.failures import Failures
 from capaian.web.messages import message
-from capaian.web.state import WebState, session_secret
+from capaian.web.state import WebState
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
@@ -106,6 +105,9 @@ def create_app(
             _prime_baked(state, _app)  # before the port opens: a baked page's first view reads its body only
             threading.Thread(target=_warm_all, args=(state,), name="capaian-warm", daemon=True).start()
         yield
+        from capaian.web.metrics import worker_stopped
+
+        worker_stopped()
         state.checkpoint()  # the store file alone holds every write once the server has stopped
         state.close()
 
@@ -125,9 +127,11 @@ def create_app(
     app.state.geojson_path = Path(geo) if geo else None
     app.state.geojson_url = "/peta.geojson" if geo else None
     app.add_middleware(Failures)  # inside the session: an error page still knows its language
+    from capaian.web.session_keys import KeyRing, RotatingSessions
+
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_secret(store, secret),
+        RotatingSessions,  # Starlette's SessionMiddleware, its keys rotated (`capaian secret rotate`)
+        keyring=KeyRing(state, fixed=secret or value("CAPAIAN_SECRET"), store=store),
         session_cookie="capaian_session",
         max_age=value("CAPAIAN_SESSION_MAX_AGE"),
         same_site="lax",
@@ -143,13 +147,17 @@ def create_app(
     app.add_middleware(BakedPages)  # anonymous published pages from the baked set, before the session
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    from capaian.web.metrics import RequestMetrics
+
+    app.add_middleware(RequestMetrics, state=state)  # outermost: every answer counts, failures too
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from capaian.web import (api, apidocs, auth, health, overview, quality, regions, reports, runs, scorecard, search,
-                             simulate, upload)
+    from capaian.web import (api, apidocs, auth, health, metrics, overview, quality, regions, reports, runs,
+                             scorecard, search, simulate, upload)
 
-    for module in (health, reports, overview, regions, auth, upload, runs, scorecard, simulate, search, api, apidocs):
+    for module in (health, metrics, reports, overview, regions, auth, upload, runs, scorecard, simulate, search, api,
+                   apidocs):
         app.include_router(module.router)
     app.include_router(quality.router)
     app.include_router(quality.api_router)

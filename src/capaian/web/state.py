@@ -26,7 +26,7 @@ import pandas as pd
 from capaian.errors import CapaianError
 from capaian.runs.catalog import Catalog
 
-SECRET_META_KEY = "web_session_secret"
+from capaian.web.session_keys import SECRET_META_KEY  # noqa: F401  (named here too)
 
 # True while a request runs on the event loop (see `capaian.web.common.hybrid`): anything that
 # would block for long (loading a run, building a page model, rendering a big fragment) raises
@@ -187,7 +187,15 @@ class WebState:
         self._notes_read = 0
         workers = value("CAPAIAN_REPORT_WORKERS") if report_workers is None else report_workers
         # reports built on demand; on a shared store their state is recorded for the other processes
-        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job if self.shared else None)
+        claim = None
+        if self.shared:  # one build of a report per key across the processes of the store
+            import functools
+
+            from capaian.store.claims import claim as store_claim
+
+            claim = functools.partial(store_claim, store.path)
+        self.reports = ReportJobs(report_cache, workers=workers, ledger=self._record_job if self.shared else None,
+                                  claim=claim)
         self._hash_pool = None
         self._flight: dict = {}  # key -> (owner thread, Future) of a build under way, see `_once`
         self._flight_lock = threading.Lock()
@@ -308,6 +316,8 @@ class WebState:
             from capaian.library import install
 
             install(store)  # rubrics and bases another process added since (e.g. `capaian rubric import`)
+        if stamp != self._stamp and stamp is not None:
+            self._check_schema(int(stamp[-1] or 0))
         self._stamp = stamp
         cat = Catalog(runs=runs)
         if self._catalog is None or not _same_runs(self._catalog.runs, runs):
@@ -318,6 +328,20 @@ class WebState:
             self._twins.clear()
         self._catalog = cat
         return cat
+
+    def _check_schema(self, version: int) -> None:
+        """On a stamp change: a store migrated by a newer capaian (a rolling upgrade) is read on,
+        but this process refuses to write to it, with a message saying why (`Store.transaction`)."""
+        from capaian.web.health import newest_schema
+
+        known = newest_schema("postgresql")
+        ahead = None
+        if version > known:
+            ahead = (f"Basis data sudah pada skema {version}, capaian ini hanya mengenal {known}: perbarui "
+                     "capaian di server ini (pembaruan bergilir); penulisan ditolak sampai itu.",
+                     f"The store is at schema {version}, this capaian knows {known}: upgrade capaian on "
+                     "this server (a rolling upgrade); writes are refused until then.")
+        self.pool.schema_ahead = ahead
 
     def invalidate(self) -> None:
         """Forget the catalog and page models (after this app wrote to the store)."""
@@ -688,17 +712,9 @@ def _same_runs(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def session_secret(store, explicit: str | None = None) -> str:
-    """The session-signing secret: given, or $CAPAIAN_SECRET, or one kept in the store's metadata."""
+    """The session-signing secret: given, or $CAPAIAN_SECRET, or the current one kept in the store's
+    metadata (`capaian.web.session_keys`, which also keeps the previous one after a rotation)."""
     from capaian.settings import value
+    from capaian.web.session_keys import current_secret
 
-    if explicit:
-        return explicit
-    env = value("CAPAIAN_SECRET")
-    if env:
-        return env
-    found = store.get_meta(SECRET_META_KEY)
-    if found:
-        return found
-    secret = secrets.token_urlsafe(48)
-    store.set_meta(SECRET_META_KEY, secret)
-    return secret
+    return explicit or value("CAPAIAN_SECRET") or current_secret(store)

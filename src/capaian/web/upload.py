@@ -145,11 +145,15 @@ def new_upload_key() -> str:
 def receive_once(request: Request, user, key: str, filename, content: bytes, evaluate: bool, sheet) -> dict:
     """`receive_upload` once per key: a sending repeated with the same key (double click, proxy
     retry, a reply lost on the way) gets the first answer again, marked `already_received`."""
+    from capaian.store.submissions import PENDING_ANSWER
+
     state = web(request)
     with state.reader() as store:
         first = store.upload_answer(key, user.name)
+    if first == PENDING_ANSWER:  # stored, but the answer was lost (a crash right after the commit)
+        first = _answer_kept_late(state, user, key, filename)
     if first is None:
-        outcome = receive_upload(request, user, filename, content, evaluate, sheet)
+        outcome = receive_upload(request, user, filename, content, evaluate, sheet, key=key)
         if not outcome["ok"]:
             return outcome
         with state.db() as store:
@@ -158,6 +162,19 @@ def receive_once(request: Request, user, key: str, filename, content: bytes, eva
         if first == data_clean(outcome):
             return outcome
     return {**first, "already_received": True}
+
+
+def _answer_kept_late(state, user, key: str, filename) -> dict:
+    """The answer to a sending whose submission was committed but whose answer was never kept: the
+    submission, as received (`duplicate`: "sudah diterima")."""
+    from capaian.intake.submission import _duplicate
+
+    with state.db() as store:
+        submission_id = store.upload_key_submission(key, user.name)
+        result = _duplicate(store, submission_id, _safe_name(filename))
+        outcome = _outcome(result.file_name, result)
+        store.keep_upload_answer(key, user.name, submission_id, outcome)
+        return store.upload_answer(key, user.name)
 
 
 def data_clean(outcome: dict) -> dict:
@@ -186,8 +203,9 @@ def _safe_name(name: str | None) -> str:
 
 
 def receive_upload(request: Request, user, filename: str | None, content: bytes, evaluate: bool,
-                   sheet: str | None = None) -> dict:
-    """Validate and import one file for `user`; a dict with `ok`, `problems` or `result`."""
+                   sheet: str | None = None, key: str | None = None) -> dict:
+    """Validate and import one file for `user`; a dict with `ok`, `problems` or `result`. `key`:
+    the sending's idempotency key, recorded with the submission (`receive_once`)."""
     from capaian.intake import SubmissionInvalid, import_submission, record_refusal, validate_submission
 
     name = _safe_name(filename)
@@ -222,7 +240,7 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
                 raise SubmissionInvalid(report)
             with state.db() as store:  # refusals found against the stored facts audit themselves
                 result = import_submission(store, path, actor=user.name, operator_scope=user.scope,
-                                           sheet=sheet)
+                                           sheet=sheet, upload_key=key)
         except SubmissionInvalid as exc:
             report = exc.report
             return {"ok": False, "file": name, "problems": [p.to_dict() for p in report.problems],
@@ -236,7 +254,25 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
             }
             _audit_refusal(state, user, name, [problem])
             return {"ok": False, "file": name, "problems": [problem]}
-    out = {
+    out = _outcome(name, result)
+    # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
+    # upload must not make a new "latest" national run for everyone.
+    if evaluate and result.status in ("imported", "reverted") and allowed(user, "evaluate"):
+        from capaian.service import evaluate_cutoff
+
+        try:
+            with state.db() as store:
+                view = evaluate_cutoff(store, result.cutoff, actor=user.name)
+            out["run_id"] = int(view.run_id)
+        except CapaianError as exc:
+            out["evaluation_error"] = {"id": exc.id_message, "en": exc.en_message}
+    state.invalidate()
+    return out
+
+
+def _outcome(name: str, result) -> dict:
+    """The answer to an upload stored (or found already stored) as `result` (an ImportResult)."""
+    return {
         "ok": True,
         "file": name,
         "result": {
@@ -253,19 +289,6 @@ def receive_upload(request: Request, user, filename: str | None, content: bytes,
         },
         "run_id": None,
     }
-    # Only the national team creates evaluation runs (as POST /api/evaluations); an office's
-    # upload must not make a new "latest" national run for everyone.
-    if evaluate and result.status in ("imported", "reverted") and allowed(user, "evaluate"):
-        from capaian.service import evaluate_cutoff
-
-        try:
-            with state.db() as store:
-                view = evaluate_cutoff(store, result.cutoff, actor=user.name)
-            out["run_id"] = int(view.run_id)
-        except CapaianError as exc:
-            out["evaluation_error"] = {"id": exc.id_message, "en": exc.en_message}
-    state.invalidate()
-    return out
 
 
 def _audit_refusal(state, user, name: str, problems: list[dict]) -> None:

@@ -23,6 +23,8 @@ def secret_rotate(
     from capaian.present.i18n import tr
     from capaian.web.session_keys import rotate
 
-    until = rotate(open_db(), grace_hours)
-    console.print(tr(state.lang, "Session key rotated; the previous key is accepted until %(until)s UTC.",
-                     until=f"{until:%Y-%m-%d %H:%M}"), highlight=False)
+    from capaian.formatting import format_datetime
+
+    until = format_datetime(rotate(open_db(), grace_hours), state.lang)
+    console.print(tr(state.lang, "Session key rotated; the previous key is accepted until %(until)s.", until=until),
+                  highlight=False)

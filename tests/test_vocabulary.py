@@ -24,7 +24,7 @@ SRC = ROOT / "src" / "capaian"
 TEMPLATES = sorted(SRC.glob("**/templates/*.html"))
 # Words that read the same in both languages and are names, not sentences.
 ALLOWED_WORDS = {"capaian", "Indonesia", "KTP-el", "KIA", "API", "OpenAPI", "UTC", "L", "CSV", "JSON", "Excel",
-                 "PDF", "Markdown"}
+                 "PDF", "Markdown", "PNG", "SVG"}
 USER_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "label"}
 
 

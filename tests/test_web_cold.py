@@ -143,7 +143,7 @@ def test_the_public_default_pages_are_built_by_the_time_the_app_reads_ready(demo
 
 
 def test_page_models_are_bounded_by_their_weight_not_only_their_number():
-    from capaian.web.state import LRU, _model_weight
+    from capaian.web.caching import LRU, _model_weight
 
     small, large = {"rows": list(range(10))}, {"rows": [{"code": str(i), "value": i / 3} for i in range(20_000)]}
     assert _model_weight(large) > 100 * _model_weight(small)

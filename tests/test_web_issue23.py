@@ -43,9 +43,11 @@ def test_a_deliberate_deep_link_wins_but_the_front_page_does_not(app):
     assert log_in(TestClient(app), "tarakan", "/nasional").headers["location"] == "/wilayah/65.71"
     assert log_in(TestClient(app), "kaltara", "/").headers["location"] == "/wilayah/65"
     assert log_in(TestClient(app), "nasional", "/run").headers["location"] == "/run"
-    # a refused page's "Log in" link is such a deep link
-    refused = TestClient(app).get(f"/wilayah/65.71?cutoff={SEED_CUTOFF}")
-    assert refused.status_code == 403 and re.search(r'/masuk\?next=(/|%2F)wilayah(/|%2F)65\.71', refused.text)
+    # a refused page's "Log in" link is such a deep link (reporting completeness is for the offices;
+    # a published regency page is public now, so it is no longer refused)
+    refused = TestClient(app).get(f"/kelengkapan?cutoff={SEED_CUTOFF}")
+    assert refused.status_code == 403
+    assert re.search(r'/masuk\?next=(/|%2F)kelengkapan', refused.text)
 
 
 @pytest.mark.parametrize("path", ["/nasional", "/run", "/masuk", "/kualitas", "/api", f"/wilayah/65?cutoff={SEED_CUTOFF}"])

@@ -181,7 +181,7 @@ def test_the_national_report_reads_the_flags_the_server_keeps(tmp_path):
     from capaian.quality.notes import attach
     from capaian.reports.quality import national_section
     from capaian.runs import Catalog, choose
-    from capaian.web.quality import chosen_flags
+    from capaian.web.data import chosen_flags
 
     app, _ = _app(tmp_path)
     state = app.state.web

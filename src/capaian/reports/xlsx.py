@@ -278,7 +278,7 @@ def _levels(s: _Sheets, ws, view, recs: list[dict], lang: str) -> None:
             s.put(ws, r, col, value, s.change_int if col == 14 else None)
     ws.freeze_panes(top + 1, 2)
     s.heading_rows(ws, top)
-    s.print_only_above_regencies(ws, list(regions["tier"]), top + 1, len(headers) - 1)
+    s.print_only_above_regencies(ws, [rec["tier"] for rec in recs], top + 1, len(headers) - 1)
     ws.autofilter(top, 0, max(r, top + 1), len(headers) - 1)
     if r > top:
         for level, fmt in s.levels.items():  # the level palette (capaian.present.palette)

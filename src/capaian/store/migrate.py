@@ -14,6 +14,7 @@ import datetime as dt
 import importlib.util
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
@@ -134,3 +135,9 @@ def _migrate(con, steps: list[Migration]) -> list[int]:
             raise
         applied.append(step.version)
     return applied
+
+
+@lru_cache(maxsize=2)
+def newest_schema(backend: str) -> int:
+    """The schema version the newest migration of `backend` gives."""
+    return known_migrations(backend)[-1].version

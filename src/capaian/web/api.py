@@ -10,9 +10,6 @@ rows only. What each operation may refuse, and with which body, is in the OpenAP
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -25,57 +22,12 @@ from capaian.records import results_set
 from capaian.records.models import models
 from capaian.web import data
 from capaian.web.apispec import READ, WRITE, UploadRefusal, refusals
-from capaian.web.common import PageError, check_csrf, client_ip, current_user, web
+from capaian.web.api_params import (CUTOFF_ANY_CASE, CUTOFF_HELP, api_user, api_writer, cutoff_param, path_region,
+                                    region_param)
+from capaian.web.common import PageError, web
 from capaian.web.select import PERIOD_RE, RUBRIC_RE, TARGET_SET_RE, normalise, pick_run
 
 router = APIRouter(prefix="/api")
-
-
-# --- who is calling ---------------------------------------------------------------------------
-
-
-def _basic_user(request: Request):
-    header = request.headers.get("authorization")
-    if header is None:
-        return None, False
-    if not header.lower().startswith("basic "):  # credentials of a kind this API does not take: refused,
-        raise PageError(401, "login_failed")     # never silently replaced by the session cookie
-    try:
-        name, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        raise PageError(401, "login_failed")
-    state = web(request)
-    ip = client_ip(request)
-    if state.limiter.blocked(name, ip):
-        raise PageError(429, "too_many")
-    user = state.verify_login(name, password)  # argon2 outside the store lock
-    if user is None:
-        state.limiter.failed(name, ip)
-        raise PageError(401, "login_failed")
-    state.limiter.succeeded(name, ip)
-    return user, True
-
-
-def api_user(request: Request):
-    """(user or None, whether the call is authenticated without the cookie)."""
-    if getattr(request.state, "basic_user", False):  # already checked (the upload gate)
-        return request.state.user, True
-    user, basic = _basic_user(request)
-    if basic:
-        request.state.user = user
-        request.state.user_loaded = True
-        request.state.basic_user = True
-        return user, True
-    return current_user(request), False
-
-
-def _writer(request: Request):
-    user, basic = api_user(request)
-    if user is None:  # every write needs an account; which write is `allowed()`'s to say
-        raise PageError(403, "forbidden")
-    if not basic:
-        check_csrf(request, None)
-    return user
 
 
 # --- regions, cut-offs, rubrics ---------------------------------------------------------------
@@ -89,23 +41,6 @@ def _region_dict(region) -> dict:
 TIER_HELP = N_("Tier: province, regency, district, village, national, or in Indonesian (provinsi, kabkota, "
                "kecamatan, desa, nasional), any case.")
 CHILD_TIERS = ("province", "regency", "district", "village")
-
-
-def _code(request: Request, text: str, parameter: str, tiers=("national", "province", "regency")) -> str:
-    """A region parameter as the CLI and the pages read it: code, name or province abbreviation
-    (`capaian.spellings.region`); 422 naming `parameter` otherwise."""
-    from capaian.web.search import region_code
-
-    return region_code(request, text, parameter=parameter, tiers=tiers)
-
-
-def _path_code(request: Request, text: str) -> str:
-    """The region of a path (`/api/explanations/Kaltara`): code, name or abbreviation; 404 naming
-    what it takes when it names no region (a path names a resource: not found, not a bad parameter)."""
-    try:
-        return _code(request, text, "code")
-    except spellings.SpellingError as exc:
-        raise PageError(404, "not_found", exc.id_message, exc.en_message) from None
 
 
 VERSION_HELP = N_("Hierarchy version: 2020 (34 provinces), 2022 (37 provinces, from 25 Jul 2022) or 2025 (38 provinces, from 8 Dec 2022).")
@@ -158,7 +93,7 @@ def _children(request: Request, version: str, code: str) -> list[dict]:
 def api_region(request: Request, code: str,
                version: str = Query("2025", pattern=r"^(2020|2022|2025)$", description=VERSION_HELP)):
     # a code of any tier (a district, a village) as it is; a name or abbreviation of a province or regency
-    code = normalise(code) if code[:1].isdigit() or code.upper() == "ID" else _path_code(request, code)
+    code = normalise(code) if code[:1].isdigit() or code.upper() == "ID" else path_region(request, code)
     with web(request).reader() as store:
         stored = store.region_children(version, code)
         region = store.region_row(version, code) if stored is not None else None
@@ -236,24 +171,12 @@ def _visible_run(request: Request, user, run_id: int) -> dict:
     return meta
 
 
-CUTOFF_HELP = N_("Cut-off YYYY-MM-H1 (as of the 15th) or YYYY-MM-H2 (as of the month's last day), years "
-                 "2000-2099, any case (2020-11-h1).")
-
-
-# the declared form (OpenAPI): a cut-off in any case; `capaian.spellings.cutoff` writes it `2020-11-H1`
-CUTOFF_ANY_CASE = r"^20[0-9]{2}-(0[1-9]|1[0-2])-[Hh][12]$"
-
-
-def _cutoff(cutoff: str | None) -> str | None:
-    return spellings.cutoff(cutoff) if cutoff else None
-
-
 @router.get("/evaluations", tags=["evaluations"], summary=N_("Evaluation runs (public: published only)"),
             responses=refusals(401, 422, 429), openapi_extra=READ)
 def api_evaluations(request: Request,
                     cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP)):
     user, _ = api_user(request)
-    cutoff = _cutoff(cutoff)
+    cutoff = cutoff_param(cutoff)
     runs = web(request).catalog().runs
     if cutoff:
         runs = runs[runs["cutoff"] == cutoff]
@@ -279,7 +202,7 @@ class EvaluateBody(BaseModel):
              description=N_("422 when the cut-off lies before the first rubric's year or in the future, has no stored facts, or the rubric is unknown."),
              responses=refusals(400, 401, 403, 422, 429), openapi_extra=WRITE)
 def api_evaluate(request: Request, body: EvaluateBody):
-    user = _writer(request)
+    user = api_writer(request)
     if not allowed(user, "evaluate"):
         raise PageError(403, "forbidden")
     from capaian.service import evaluate_cutoff
@@ -287,7 +210,7 @@ def api_evaluate(request: Request, body: EvaluateBody):
     state = web(request)
     try:
         with state.db() as store:
-            view = evaluate_cutoff(store, _cutoff(body.cutoff), rubric_id=body.rubric, actor=user.name)
+            view = evaluate_cutoff(store, cutoff_param(body.cutoff), rubric_id=body.rubric, actor=user.name)
     except CapaianError as exc:
         raise PageError(422, "bad_request", exc.id_message, exc.en_message)
     state.invalidate()
@@ -297,7 +220,7 @@ def api_evaluate(request: Request, body: EvaluateBody):
 @router.post("/evaluations/{run_id}/publish", tags=["evaluations"], summary=N_("Publish a run (national users)"),
              responses=refusals(401, 403, 404, 409, 422, 429), openapi_extra=WRITE)
 def api_publish(request: Request, run_id: int):
-    user = _writer(request)
+    user = api_writer(request)
     if not allowed(user, "publish"):
         raise PageError(403, "forbidden")
     publish(request, user, run_id)
@@ -358,10 +281,10 @@ def api_results(
 ):
     user, _ = api_user(request)
     tier = spellings.tier(tier)
-    province = _code(request, province, "province", ("province",)) if province else None
-    region = _code(request, region, "region") if region else None
+    province = region_param(request, province, "province", ("province",)) if province else None
+    region = region_param(request, region, "region") if region else None
     scope = region or province or "ID"
-    choice, view = _pick(request, run_id, _cutoff(cutoff), rubric, region=scope)
+    choice, view = _pick(request, run_id, cutoff_param(cutoff), rubric, region=scope)
     regions = view.regions[view.regions["tier"] == tier]
     if province:
         regions = regions[regions["province_code"] == province]
@@ -395,8 +318,8 @@ def api_explanation(
 ):
     """The region's record set, as its page's JSON twin, and the explanation's lines in one language."""
     user, _ = api_user(request)
-    code = _path_code(request, code)
-    choice, view = _pick(request, run_id, _cutoff(cutoff), rubric, region=code)
+    code = path_region(request, code)
+    choice, view = _pick(request, run_id, cutoff_param(cutoff), rubric, region=code)
     if code not in set(view.regions["region_code"]):
         raise PageError(404, "not_found")
     if not allowed(user, "view", code, view):
@@ -469,7 +392,7 @@ def api_quarter(request: Request, quarter: str = Path(..., pattern=PERIOD_RE.pat
 def api_submissions(request: Request,
                     cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP)):
     user, _ = api_user(request)
-    cutoff = _cutoff(cutoff)
+    cutoff = cutoff_param(cutoff)
     if not allowed(user, "upload"):
         raise PageError(403, "forbidden")
     with web(request).db() as store:
@@ -501,7 +424,7 @@ async def api_upload(request: Request):
     # user and CSRF (header) before the body, then the size: see capaian.web.upload
     from starlette.concurrency import run_in_threadpool
 
-    user = await run_in_threadpool(_writer, request)  # a Basic password check: argon2, off the event loop
+    user = await run_in_threadpool(api_writer, request)  # a Basic password check: argon2, off the event loop
 
     from capaian.web.upload import process_upload
 

@@ -30,7 +30,7 @@ class BakedSets:
     and the artefacts served lately (kept per run generation)."""
 
     def __init__(self, state, recheck: float = 2.0, size: int = 1024):
-        from capaian.web.state import LRU
+        from capaian.web.caching import LRU
 
         self.state = state
         self.recheck = recheck
@@ -170,7 +170,7 @@ async def _find(sets, app, cutoff, target, fmt):
     """The look-up on the event loop when nothing blocks (cached states and bodies), else in a thread."""
     from starlette.concurrency import run_in_threadpool
 
-    from capaian.web.state import INLINE, Cold
+    from capaian.web.caching import INLINE, Cold
 
     token = INLINE.set(True)
     try:

@@ -324,7 +324,7 @@ async def hybrid(fn):
     """
     from starlette.concurrency import run_in_threadpool
 
-    from capaian.web.state import INLINE, Cold
+    from capaian.web.caching import INLINE, Cold
 
     token = INLINE.set(True)
     try:

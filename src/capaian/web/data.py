@@ -180,3 +180,20 @@ def base_events(cutoffs: list[str]) -> list[dict]:
         return []
     return [{"cutoff": c, "base": base.id, "label": {"id": base.label.id, "en": base.label.en}}
             for c, base in changes]
+
+
+def chosen_flags(state, choice) -> list:
+    """The flags of a chosen run, without notes (kept per choice; the server's warm-up reads the
+    public's before the port opens): the store's saved ones (`capaian.quality.saved`), or computed
+    from the last two runs of the trend, which the server holds whole (a read never saves them)."""
+
+    def build():
+        from capaian.quality.saved import choice_flags
+        from capaian.runs import trend_run_ids
+
+        catalog = state.catalog()
+        whole = [state.view(run_id) for run_id in trend_run_ids(catalog, choice)[-2:]]
+        with state.reader() as store:
+            return choice_flags(store, catalog, choice, whole=lambda ids: whole)
+
+    return state.model((*choice.key, "flags"), build)

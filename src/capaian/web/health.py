@@ -9,21 +9,13 @@ Both answer JSON: `{"status": "alive" | "ready" | "not_ready", "checks": {...}}`
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from capaian.store.migrate import newest_schema
 from capaian.web.common import web
 
 router = APIRouter(include_in_schema=False)
-
-
-@lru_cache(maxsize=2)
-def newest_schema(backend: str) -> int:
-    from capaian.store.migrate import known_migrations
-
-    return known_migrations(backend)[-1].version
 
 
 @router.get("/healthz")

@@ -14,11 +14,12 @@ from capaian.present.i18n import N_
 from capaian.quality.flags import FLAG_TYPES
 from capaian.records.build import flag_items
 from capaian.records.render import Table, plain_table
-from capaian.web.api import CUTOFF_ANY_CASE, CUTOFF_HELP
+from capaian.web.api_params import CUTOFF_ANY_CASE, CUTOFF_HELP, api_user, cutoff_param, path_region, region_param
 from capaian.web.apispec import READ, WRITE, refusals
-from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
-from capaian.web.select import CUTOFF_RE, pick_run, trend_views
 from capaian.web.bake import note_shown
+from capaian.web.common import PageError, check_csrf, current_user, lang_of, render, require_user, web
+from capaian.web.data import chosen_flags
+from capaian.web.select import CUTOFF_RE, pick_run, trend_views
 from capaian.web.twins import twin
 
 router = APIRouter(include_in_schema=False)
@@ -106,32 +107,14 @@ def api_completeness(
     province: str | None = Query(None, description=N_("Only regions of this province: code, name or abbreviation (65, Kaltara).")),
     deadline_days: int | None = Query(None, ge=0, le=366, description=N_("Days after the as-of date (default 5).")),
 ):
-    from capaian.web.api import _code, _cutoff, api_user
 
     api_user(request)
-    province = _code(request, province, "province", ("province",)) if province else None  # as the CLI reads it
-    model = completeness_model(request, _cutoff(cutoff), province, deadline_days)
+    province = region_param(request, province, "province", ("province",)) if province else None  # as the CLI reads it
+    model = completeness_model(request, cutoff_param(cutoff), province, deadline_days)
     return JSONResponse({k: v for k, v in model.items() if k != "cutoffs"})
 
 
 # --- flags ---------------------------------------------------------------------------------------
-
-
-def chosen_flags(state, choice) -> list:
-    """The flags of a chosen run, without notes (kept per choice; the server's warm-up reads the
-    public's before the port opens): the store's saved ones (`capaian.quality.saved`), or computed
-    from the last two runs of the trend, which the server holds whole (a read never saves them)."""
-
-    def build():
-        from capaian.quality.saved import choice_flags
-        from capaian.runs import trend_run_ids
-
-        catalog = state.catalog()
-        whole = [state.view(run_id) for run_id in trend_run_ids(catalog, choice)[-2:]]
-        with state.reader() as store:
-            return choice_flags(store, catalog, choice, whole=lambda ids: whole)
-
-    return state.model((*choice.key, "flags"), build)
 
 
 def run_flags(request: Request, choice, view) -> list:
@@ -227,11 +210,10 @@ def api_flags(
     province: str | None = Query(None, description=N_("Only regions of this province: code, name or abbreviation (65, Kaltara).")),
     severity: str | None = Query(None, pattern=r"^(high|medium|low)$"),
 ):
-    from capaian.web.api import _code, _cutoff, api_user
 
     api_user(request)
-    province = _code(request, province, "province", ("province",)) if province else None  # as the CLI reads it
-    model = flags_model(request, _cutoff(cutoff), type, province, severity)
+    province = region_param(request, province, "province", ("province",)) if province else None  # as the CLI reads it
+    model = flags_model(request, cutoff_param(cutoff), type, province, severity)
     return JSONResponse({k: v for k, v in model.items() if not k.startswith("_") and k != "cutoffs"})
 
 
@@ -302,11 +284,10 @@ def api_forecast(
     code: str,
     cutoff: str | None = Query(None, pattern=CUTOFF_ANY_CASE, description=CUTOFF_HELP),
 ):
-    from capaian.web.api import _cutoff, _path_code, api_user
 
     user, _ = api_user(request)
-    code = _path_code(request, code)  # a code, name or abbreviation (/api/forecast/Kaltara)
-    cutoff = _cutoff(cutoff)
+    code = path_region(request, code)  # a code, name or abbreviation (/api/forecast/Kaltara)
+    cutoff = cutoff_param(cutoff)
     if not allowed(user, "view", code, run=True):  # as the region page: never, in no run
         raise PageError(403, "forbidden")
     choice, view = pick_run(request, cutoff, None, region=code)

@@ -78,7 +78,7 @@ def _start(request: Request, scope: str, fmt: str, cutoff: str | None, rubric: s
             # the flags the server keeps per choice (its loaded runs, shared with the flags pages),
             # outside the store lock, instead of loading both runs again for each report
             from capaian.quality.notes import attach
-            from capaian.web.quality import chosen_flags
+            from capaian.web.data import chosen_flags
 
             flags = attach(chosen_flags(state, choice), state.quality_notes()[1])
         with state.db() as store:  # data quality and forecast: the PDF's section, the workbook's sheet

@@ -65,7 +65,12 @@ class StoreCore:
             return
         ahead = getattr(self, "schema_ahead", None)
         if ahead:
-            raise CapaianError(*ahead)
+            version, known = ahead
+            raise CapaianError(
+                f"Basis data sudah pada skema {version}, capaian ini hanya mengenal {known}: perbarui capaian di "
+                "server ini (pembaruan bergilir); penulisan ditolak sampai itu.",
+                f"The store is at schema {version}, this capaian knows {known}: upgrade capaian on this server "
+                "(a rolling upgrade); writes are refused until then.")
         self.con.execute("BEGIN TRANSACTION")
         self._depth = 1
         try:

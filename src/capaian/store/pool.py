@@ -81,7 +81,7 @@ class StorePool:
         self.timeout = value("CAPAIAN_PG_POOL_TIMEOUT") if timeout is None else timeout
         self._down_since: float | None = None  # when a connection last failed to be made
         self._types: dict = {}  # column types of the store's tables (`PgConnection.column_types`)
-        self.schema_ahead: tuple | None = None  # (id, en) message: a newer schema, writes refused
+        self.schema_ahead: tuple | None = None  # (store's schema, this code's): a newer schema, writes refused
         self._lock = threading.Lock()
         self.pool = ConnectionPool(
             url, min_size=self.min_size, max_size=self.max_size, kwargs={"autocommit": True},

@@ -264,13 +264,7 @@ class WebState:
         from capaian.store.migrate import newest_schema
 
         known = newest_schema("postgresql")
-        ahead = None
-        if version > known:
-            ahead = (f"Basis data sudah pada skema {version}, capaian ini hanya mengenal {known}: perbarui "
-                     "capaian di server ini (pembaruan bergilir); penulisan ditolak sampai itu.",
-                     f"The store is at schema {version}, this capaian knows {known}: upgrade capaian on "
-                     "this server (a rolling upgrade); writes are refused until then.")
-        self.pool.schema_ahead = ahead
+        self.pool.schema_ahead = (version, known) if version > known else None
 
     def invalidate(self) -> None:
         """Forget the catalog and page models (after this app wrote to the store)."""

@@ -11,9 +11,9 @@
   // A report built in the background (web/reports.py): once the progress line says it is ready, the
   // browser fetches the file (an attachment: the page stays), so one click gives the file.
   document.addEventListener("htmx:afterSettle", function () {
-    document.querySelectorAll("[data-download]:not([data-fetched])").forEach(function (el) {
+    document.querySelectorAll("[data-fetch-file]:not([data-fetched])").forEach(function (el) {
       el.dataset.fetched = "1";
-      window.location.assign(el.dataset.download);
+      window.location.assign(el.dataset.fetchFile);
     });
   });
 

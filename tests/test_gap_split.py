@@ -76,7 +76,7 @@ def test_page_pdf_and_api_show_the_same_shares(app, small_store, split):
     assert f"adalah {fmt(first['share'])}" in text and fmt(split["needed"]) in text
 
 
-def test_kaltara_ktp_el_at_2022_11_h2_one_split_in_the_demo(demo_db):
+def test_kaltara_ktp_el_at_2022_11_h2_one_split_in_the_demo(demo_db, tmp_path):
     """The case of issue 23: Tarakan's share of Kaltara's KTP-el gap is one number on every surface."""
     from capaian.evaluate.shares import gap_split, regency_gap_shares
     from capaian.quality.forecast import province_allocations
@@ -84,7 +84,11 @@ def test_kaltara_ktp_el_at_2022_11_h2_one_split_in_the_demo(demo_db):
     from capaian.runs import pick
     from capaian.store import open_store
 
-    store = open_store(demo_db, read_only=True)
+    import shutil
+
+    copy = tmp_path / "demo.duckdb"  # a connection of its own (another test's may hold the demo open)
+    shutil.copy(demo_db, copy)
+    store = open_store(copy, read_only=True)
     try:
         view = pick(store, cutoff="2022-11-H2")[0]
         split = gap_split(view, "65", "ktp_el")

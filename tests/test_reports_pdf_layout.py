@@ -96,6 +96,8 @@ def test_league_of_provinces_counts_complying_regencies(pdfs, scope, lang):
     # 6 implementation indicators (white paper, TTE, online, integrated, PKS, data access) of the two
     # provinces with data; a line may break before the unit, so the units are counted apart
     assert len(counts) >= 6 * 2
-    assert text.count({"id": "kab/kota", "en": "regencies/cities"}[lang]) >= len(counts)
+    # the English unit may itself wrap after its slash (a table row's cells wrap line by line), so its
+    # first part is counted
+    assert text.count({"id": "kab/kota", "en": "regencies/"}[lang]) >= len(counts)
     assert re.search(r"65 Kalimantan (Utara )?3 8/9 ✓ ✓ ✓ ✗ 4 (dari|of) 5", text), text[:600]
     assert not re.search(r"– 0 (dari|of)", text)  # no data reads –, not "0 of 23"

@@ -82,7 +82,11 @@ def test_every_number_comes_from_the_run(view):
         text = render_narrative(view, resolve_scope(view, code))
         allowed = numbers_of_the_run(view, code, "id")
         # dates, cut-off names, the run id and its timestamp are named, not computed
-        meta = f"{view.cutoff} {view.run_id} 15 November 2020 {run_timestamp(view):%Y-%m-%d %H:%M:%S} 2020-10-H2"
+        # the run's time as the report shows it: in the region's zone (WITA for Kaltara), day month year
+        from capaian.reports.common import stamp_text
+
+        meta = (f"{view.cutoff} {view.run_id} 15 November 2020 {run_timestamp(view):%Y-%m-%d %H:%M:%S} 2020-10-H2 "
+                f"{stamp_text(run_timestamp(view), 'id', code)}")
         for line in text.splitlines():
             for token in re.findall(r"\d[\d.,]*\d|\d", line):
                 assert token in allowed or token in meta, f"{token!r} in {line!r}"

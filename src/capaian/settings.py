@@ -76,6 +76,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPAIAN_CATALOG_TTL", 2.0, float,
             "Berapa detik daftar run di-cache server web sebelum dibaca ulang.",
             "Seconds the web server caches the list of runs before re-reading it.", "web"),
+    Setting("CAPAIAN_STAMP_SECONDS", 2.0, float,
+            "Server bersama (PostgreSQL): paling sering berapa detik sekali sebuah proses memeriksa apakah "
+            "proses lain menerbitkan atau menambah run.",
+            "Shared store (PostgreSQL): at most how often, in seconds, a process checks whether another "
+            "process published or added runs.", "web"),
     Setting("CAPAIAN_CACHE_RUNS", 6, int,
             "Jumlah run yang disimpan di memori server web.",
             "Evaluation runs kept in the web server's memory.", "web"),

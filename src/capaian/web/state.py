@@ -6,9 +6,10 @@ run id. The list of runs (which cut-offs exist, which are published) is re-read 
 
 On a PostgreSQL store several server processes (`capaian serve --workers N`) and the CLI write
 beside this one, so there the catalog is also re-read whenever the runs table's fingerprint
-(`store.runs_stamp()`, one small query) changed, and sessions and users are checked in the store
-on every request: a run published, a session ended or a user changed through one worker is what
-every worker sees on its next request.
+(`store.runs_stamp()`, one small query, read at most every `CAPAIAN_STAMP_SECONDS`, default 2 s)
+changed: a run published through another process shows on every worker within that time. Sessions
+and users are checked in the store on every request: a session ended or a user changed through one
+worker is what every worker sees on its next request.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ class WebState:
         self.recheck = 0.0 if self.shared else 5.0  # seconds a session or user look-up is trusted
         self.notes_recheck = 2.0  # seconds notes on flags written by another process may go unseen
         self._stamp: tuple | None = None
+        self._stamp_checked = 0.0  # when the runs stamp was last read (monotonic)
+        self.stamp_seconds = value("CAPAIAN_STAMP_SECONDS")
         self._sessions = LRU(4096)  # token -> (checked at, user name or None), for a few seconds
         self._catalog: Catalog | None = None
         self._views: OrderedDict[int, object] = OrderedDict()
@@ -236,9 +239,16 @@ class WebState:
         if cat is not None and time.monotonic() - cat.stamp < self.catalog_ttl:
             if not self.shared:
                 return cat
+            # another process's publication shows within `stamp_seconds`; this one's writes at once
+            # (`invalidate`); the stamp is one small query, read at most that often per process
+            now = time.monotonic()
+            if now - self._stamp_checked < self.stamp_seconds:
+                return cat
             with self.reader() as store:
-                if store.runs_stamp() == self._stamp:
-                    return cat
+                same = store.runs_stamp() == self._stamp
+            self._stamp_checked = now
+            if same:
+                return cat
         with self.reader() as store:
             stamp = store.runs_stamp() if self.shared else None
             runs = store.list_runs()

@@ -203,17 +203,16 @@ def simulate_facts(facts: pd.DataFrame, cutoff, draft, rubric_id: str | None = N
     from capaian.regions import get_hierarchy, version_for_cutoff
     from capaian.service import resolve_rubric
 
-    cut = cutoff
     if facts.empty:
-        raise CapaianError(f"Belum ada data (fakta) untuk cut-off {cut}.", f"No facts stored for cut-off {cut}.")
-    in_force = resolve_rubric(cut, rubric_id)
+        raise CapaianError(f"Belum ada data (fakta) untuk cut-off {cutoff}.", f"No facts stored for cut-off {cutoff}.")
+    in_force = resolve_rubric(cutoff, rubric_id)
     if draft is None:
         if not target_sets:
             raise CapaianError("Berikan rubrik draf atau target regional draf (--target-set).",
                                "Give a draft rubric or a draft regional target set (--target-set).")
         draft = in_force.model_copy(update={"id": "+".join([in_force.id, *(t.id for t in target_sets)])})
-    index = prepare_regions(get_hierarchy(version_for_cutoff(cut)).region_frame())
-    base = base_for(cut)
+    index = prepare_regions(get_hierarchy(version_for_cutoff(cutoff)).region_frame())
+    base = base_for(cutoff)
     result = simulate(facts, index, in_force, draft, base=base, draft_target_sets=target_sets)
     if sweep:
         indicator, values = parse_sweep(sweep)

@@ -33,7 +33,6 @@ from capaian.reports.common import (
     integer,
     level_label,
     now_utc,
-    ordinal,
     plain,
     rank_text,
     run_status_text,

@@ -98,7 +98,8 @@ def _page(request: Request, form: dict, upload=None):
         form = {**form, "cutoff": newest}
     model, error = _simulation(request, form, upload)
     indicators = []
-    rubric = rubric_in_force(form.get("cutoff") or newest) if (form.get("cutoff") or newest) else None
+    shown = form.get("cutoff") or newest
+    rubric = rubric_in_force(shown) if shown else None
     if rubric is not None:
         indicators = [(i.id, i.label.get(lang_of(request))) for i in rubric.indicators]
     form = {"cutoff": newest, **{k: v for k, v in form.items() if v}}

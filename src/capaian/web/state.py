@@ -26,7 +26,7 @@ import pandas as pd
 from capaian.errors import CapaianError
 from capaian.runs.catalog import Catalog
 
-from capaian.web.caching import INLINE, LRU, Cold, _model_weight, _slow_work_ahead  # noqa: F401  (named here too)
+from capaian.web.caching import INLINE, LRU, Cold, _model_weight, _slow_work_ahead
 from capaian.web.session_keys import SECRET_META_KEY  # noqa: F401  (named here too)
 
 def session_idle_seconds() -> float:
